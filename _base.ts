@@ -1,0 +1,349 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The Socket base class shared by StreamSocket and DatagramSocket, and the
+// module-wide default timeout. (socket.ts re-exports it with the factory;
+// it lives here so that tcp.ts and udp.ts can extend it without a cycle.)
+
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "./constants.ts";
+import { errno, OSError } from "./errors.ts";
+import { type Address } from "./address.ts";
+import { type OptionHandles, type OptionValue, SocketOptions } from "./options.ts";
+import { type Deadline, deadlineFor, NONBLOCK } from "./_wait.ts";
+import { reprAddress, typeName } from "./_util.ts";
+
+let defaultTimeout: number | null = null;
+let nextFd = 3;
+
+/** Checks a timeout the way `settimeout()` does; returns it in seconds or null. */
+export function checkTimeout(value: unknown, op: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${typeName(value)}'`);
+  }
+  if (value < 0) {
+    throw new RangeError(`Cannot ${op}: timeout must be non-negative: current value is ${value}`);
+  }
+  return value;
+}
+
+/**
+ * The default timeout, in seconds, of sockets made from now on (`null`: they
+ * block). Python's `socket.getdefaulttimeout()`.
+ *
+ * @returns The default timeout.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.getdefaulttimeout()); // null
+ * ```
+ */
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+/**
+ * Sets the timeout, in seconds, of sockets made from now on (`null`: they
+ * block; `0`: non-blocking). Python's `socket.setdefaulttimeout()`.
+ *
+ * @param timeout Seconds, or `null`.
+ * @throws {RangeError} for a negative timeout.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * socket.setdefaulttimeout(5);
+ * using sock = socket.socket();
+ * console.log(sock.gettimeout()); // 5
+ * socket.setdefaulttimeout(null);
+ * ```
+ */
+export function setdefaulttimeout(timeout: number | null): void {
+  defaultTimeout = checkTimeout(timeout, "setdefaulttimeout");
+}
+
+const FAMILY_NAMES: Record<number, string> = {
+  [AF_INET]: "AF_INET",
+  [AF_INET6]: "AF_INET6",
+  [AF_UNIX]: "AF_UNIX",
+};
+const TYPE_NAMES: Record<number, string> = {
+  [SOCK_STREAM]: "SOCK_STREAM",
+  [SOCK_DGRAM]: "SOCK_DGRAM",
+};
+
+/**
+ * What stream and datagram sockets share: family, type, protocol, the
+ * timeout and blocking mode, options, `close()` and `using` support.
+ * Made by {@linkcode socket}; not constructed directly.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * console.log(sock instanceof socket.Socket, sock.family === socket.AF_INET); // true true
+ * ```
+ */
+export abstract class Socket {
+  /** The address family: `AF_INET`, `AF_INET6` or `AF_UNIX`. */
+  readonly family: number;
+  /** The socket type: `SOCK_STREAM` or `SOCK_DGRAM`. */
+  readonly type: number;
+  /** The protocol number (0 unless given). */
+  readonly proto: number;
+  #timeout: number | null = defaultTimeout;
+  #fd = nextFd++;
+  #options: SocketOptions;
+
+  /**
+   * Sets up the shared state; called by the subclasses.
+   *
+   * @param family Address family.
+   * @param type Socket type.
+   * @param proto Protocol number.
+   */
+  protected constructor(family: number, type: number, proto: number) {
+    this.family = family;
+    this.type = type;
+    this.proto = proto;
+    this.#options = new SocketOptions(family, type);
+  }
+
+  /** The socket's timeout in seconds, `0.0` when non-blocking, `null` when blocking. */
+  get timeout(): number | null {
+    return this.#timeout;
+  }
+
+  /** Whether `close()` (or `detach()`) has been called. */
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /**
+   * Sets the timeout of blocking operations: `null` blocks, `0` makes the
+   * socket non-blocking, `t > 0` makes operations throw `TimeoutError` after
+   * `t` seconds.
+   *
+   * @param value Seconds, or `null`.
+   * @throws {RangeError} for a negative value.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * sock.settimeout(2.5);
+   * console.log(sock.gettimeout()); // 2.5
+   * ```
+   */
+  settimeout(value: number | null): void {
+    this.#timeout = checkTimeout(value, "settimeout");
+  }
+
+  /**
+   * The timeout in seconds (`null` when blocking).
+   *
+   * @returns The timeout.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * console.log(sock.gettimeout()); // null
+   * ```
+   */
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  /**
+   * `setblocking(false)` is `settimeout(0)`; `setblocking(true)` is `settimeout(null)`.
+   *
+   * @param flag Whether operations wait.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * sock.setblocking(false);
+   * console.log(sock.getblocking(), sock.gettimeout()); // false 0
+   * ```
+   */
+  setblocking(flag: boolean): void {
+    this.#timeout = flag ? null : 0;
+  }
+
+  /**
+   * Whether the socket is in blocking mode (its timeout is not 0).
+   *
+   * @returns `false` only for a non-blocking socket.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * console.log(sock.getblocking()); // true
+   * ```
+   */
+  getblocking(): boolean {
+    return this.#timeout !== 0;
+  }
+
+  /**
+   * A stable number for this socket within the process (Deno exposes no file
+   * descriptors), or -1 once closed.
+   *
+   * @returns The number.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const sock = socket.socket();
+   * console.log(sock.fileno() >= 3); // true
+   * sock.close();
+   * console.log(sock.fileno()); // -1
+   * ```
+   */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /**
+   * Sets a socket option, as Python's `setsockopt(level, optname, value)`.
+   * Each option is applied to the Deno handle (now, or when it is created),
+   * stored and reported, or refused.
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`, `IPPROTO_IP`, `IPPROTO_IPV6`...
+   * @param optname The option, e.g. `SO_REUSEADDR`.
+   * @param value An integer (or boolean), or packed bytes.
+   * @throws {OSError} `ENOPROTOOPT` for an option Deno does not expose; `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+   * ```
+   */
+  setsockopt(level: number, optname: number, value: OptionValue): void {
+    this._checkOpen("setsockopt");
+    this.#options.set(this._handles(), level, optname, value);
+  }
+
+  /**
+   * Reads a socket option: the value in force, as an integer, or as packed
+   * bytes when `buflen` is given.
+   *
+   * @param level The option level.
+   * @param optname The option.
+   * @param buflen When given, the result is `buflen` bytes.
+   * @returns The value.
+   * @throws {OSError} `ENOPROTOOPT` for an option Deno does not expose.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * console.log(sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)); // 1 (SOCK_STREAM)
+   * ```
+   */
+  getsockopt(level: number, optname: number): number;
+  /**
+   * Reads a socket option as `buflen` packed bytes (a little-endian int first).
+   *
+   * @param level The option level.
+   * @param optname The option.
+   * @param buflen How many bytes to return.
+   * @returns The packed value.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * console.log(sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 4)); // Uint8Array [1, 0, 0, 0]
+   * ```
+   */
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    this._checkOpen("getsockopt");
+    return this.#options.get(this._handles(), level, optname, buflen);
+  }
+
+  /**
+   * The socket's own address (see `address.ts` for the forms).
+   *
+   * @returns The address.
+   */
+  abstract getsockname(): Address;
+
+  /**
+   * The connected peer's address.
+   *
+   * @returns The address.
+   * @throws {OSError} `ENOTCONN` when not connected.
+   */
+  abstract getpeername(): Address;
+
+  /**
+   * Closes the socket and its Deno handles. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const sock = socket.socket();
+   * sock.close();
+   * sock.close();
+   * ```
+   */
+  close(): void {
+    this.#fd = -1;
+  }
+
+  /** Closes the socket: `using sock = socket.socket()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Closes the socket: `await using sock = socket.socket()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /** Python's repr: `<socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=...>`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    const head = `<socket.socket${this.closed ? " [closed]" : ""} fd=${this.#fd}, family=${
+      FAMILY_NAMES[this.family] ?? this.family
+    }, type=${TYPE_NAMES[this.type] ?? this.type}, proto=${this.proto}`;
+    if (this.closed) return head + ">";
+    const parts = [head];
+    try {
+      parts.push(`laddr=${reprAddress(this.getsockname())}`);
+    } catch { /* unbound */ }
+    try {
+      parts.push(`raddr=${reprAddress(this.getpeername())}`);
+    } catch { /* not connected */ }
+    return parts.join(", ") + ">";
+  }
+
+  /** @ignore The option state, for subclasses. */
+  protected get _options(): SocketOptions {
+    return this.#options;
+  }
+
+  /** @ignore The Deno handles options act on; subclasses say which they have. */
+  protected abstract _handles(): OptionHandles;
+
+  /** @ignore The deadline of an operation starting now, by timeout and `MSG_DONTWAIT`. */
+  protected _deadline(dontwait = false): Deadline {
+    return dontwait ? NONBLOCK : deadlineFor(this.#timeout);
+  }
+
+  /**
+   * @ignore Throws `OSError` `EBADF` if the socket is closed.
+   */
+  protected _checkOpen(op: string): void {
+    if (this.#fd < 0) {
+      throw new OSError(errno.EBADF, undefined, { detail: `Cannot ${op}: socket is closed` });
+    }
+  }
+}

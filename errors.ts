@@ -1,0 +1,456 @@
+// Copyright 2026 the pysocket authors. MIT license.
+/**
+ * Python's `OSError` hierarchy, the `errno` table, and the one function that
+ * turns an error thrown by Deno into the class Python would raise.
+ *
+ * @example Tell a refused connection apart
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * try {
+ *   await sock.connect(["127.0.0.1", 1]);
+ * } catch (e) {
+ *   if (!(e instanceof socket.ConnectionRefusedError)) throw e;
+ *   console.log(e.errno === socket.errno.ECONNREFUSED); // true
+ * }
+ * ```
+ *
+ * @module
+ */
+
+/** Linux's errno numbers, by name, as Python's `errno` module has them. */
+export const errno: {
+  readonly EPERM: 1;
+  readonly ENOENT: 2;
+  readonly EINTR: 4;
+  readonly EIO: 5;
+  readonly EBADF: 9;
+  readonly EAGAIN: 11;
+  readonly EWOULDBLOCK: 11;
+  readonly ENOMEM: 12;
+  readonly EACCES: 13;
+  readonly EFAULT: 14;
+  readonly EBUSY: 16;
+  readonly EEXIST: 17;
+  readonly ENOTDIR: 20;
+  readonly EINVAL: 22;
+  readonly EMFILE: 24;
+  readonly EPIPE: 32;
+  readonly ENOTSOCK: 88;
+  readonly EDESTADDRREQ: 89;
+  readonly EMSGSIZE: 90;
+  readonly EPROTOTYPE: 91;
+  readonly ENOPROTOOPT: 92;
+  readonly EPROTONOSUPPORT: 93;
+  readonly ESOCKTNOSUPPORT: 94;
+  readonly EOPNOTSUPP: 95;
+  readonly ENOTSUP: 95;
+  readonly EPFNOSUPPORT: 96;
+  readonly EAFNOSUPPORT: 97;
+  readonly EADDRINUSE: 98;
+  readonly EADDRNOTAVAIL: 99;
+  readonly ENETDOWN: 100;
+  readonly ENETUNREACH: 101;
+  readonly ENETRESET: 102;
+  readonly ECONNABORTED: 103;
+  readonly ECONNRESET: 104;
+  readonly ENOBUFS: 105;
+  readonly EISCONN: 106;
+  readonly ENOTCONN: 107;
+  readonly ESHUTDOWN: 108;
+  readonly ETIMEDOUT: 110;
+  readonly ECONNREFUSED: 111;
+  readonly EHOSTDOWN: 112;
+  readonly EHOSTUNREACH: 113;
+  readonly EALREADY: 114;
+  readonly EINPROGRESS: 115;
+} = Object.freeze(
+  {
+    EPERM: 1,
+    ENOENT: 2,
+    EINTR: 4,
+    EIO: 5,
+    EBADF: 9,
+    EAGAIN: 11,
+    EWOULDBLOCK: 11,
+    ENOMEM: 12,
+    EACCES: 13,
+    EFAULT: 14,
+    EBUSY: 16,
+    EEXIST: 17,
+    ENOTDIR: 20,
+    EINVAL: 22,
+    EMFILE: 24,
+    EPIPE: 32,
+    ENOTSOCK: 88,
+    EDESTADDRREQ: 89,
+    EMSGSIZE: 90,
+    EPROTOTYPE: 91,
+    ENOPROTOOPT: 92,
+    EPROTONOSUPPORT: 93,
+    ESOCKTNOSUPPORT: 94,
+    EOPNOTSUPP: 95,
+    ENOTSUP: 95,
+    EPFNOSUPPORT: 96,
+    EAFNOSUPPORT: 97,
+    EADDRINUSE: 98,
+    EADDRNOTAVAIL: 99,
+    ENETDOWN: 100,
+    ENETUNREACH: 101,
+    ENETRESET: 102,
+    ECONNABORTED: 103,
+    ECONNRESET: 104,
+    ENOBUFS: 105,
+    EISCONN: 106,
+    ENOTCONN: 107,
+    ESHUTDOWN: 108,
+    ETIMEDOUT: 110,
+    ECONNREFUSED: 111,
+    EHOSTDOWN: 112,
+    EHOSTUNREACH: 113,
+    EALREADY: 114,
+    EINPROGRESS: 115,
+  } as const,
+);
+
+/** `getaddrinfo()` error codes (`socket.EAI_*` in Python), negative as on Linux. */
+export const EAI: {
+  readonly EAI_BADFLAGS: -1;
+  readonly EAI_NONAME: -2;
+  readonly EAI_AGAIN: -3;
+  readonly EAI_FAIL: -4;
+  readonly EAI_NODATA: -5;
+  readonly EAI_FAMILY: -6;
+  readonly EAI_SOCKTYPE: -7;
+  readonly EAI_SERVICE: -8;
+  readonly EAI_ADDRFAMILY: -9;
+  readonly EAI_MEMORY: -10;
+  readonly EAI_SYSTEM: -11;
+  readonly EAI_OVERFLOW: -12;
+} = Object.freeze(
+  {
+    EAI_BADFLAGS: -1,
+    EAI_NONAME: -2,
+    EAI_AGAIN: -3,
+    EAI_FAIL: -4,
+    EAI_NODATA: -5,
+    EAI_FAMILY: -6,
+    EAI_SOCKTYPE: -7,
+    EAI_SERVICE: -8,
+    EAI_ADDRFAMILY: -9,
+    EAI_MEMORY: -10,
+    EAI_SYSTEM: -11,
+    EAI_OVERFLOW: -12,
+  } as const,
+);
+
+const STRERROR: Record<number, string> = {
+  1: "Operation not permitted",
+  2: "No such file or directory",
+  4: "Interrupted system call",
+  5: "Input/output error",
+  9: "Bad file descriptor",
+  11: "Resource temporarily unavailable",
+  12: "Cannot allocate memory",
+  13: "Permission denied",
+  14: "Bad address",
+  16: "Device or resource busy",
+  17: "File exists",
+  20: "Not a directory",
+  22: "Invalid argument",
+  24: "Too many open files",
+  32: "Broken pipe",
+  88: "Socket operation on non-socket",
+  89: "Destination address required",
+  90: "Message too long",
+  91: "Protocol wrong type for socket",
+  92: "Protocol not available",
+  93: "Protocol not supported",
+  94: "Socket type not supported",
+  95: "Operation not supported",
+  96: "Protocol family not supported",
+  97: "Address family not supported by protocol",
+  98: "Address already in use",
+  99: "Cannot assign requested address",
+  100: "Network is down",
+  101: "Network is unreachable",
+  102: "Network dropped connection on reset",
+  103: "Software caused connection abort",
+  104: "Connection reset by peer",
+  105: "No buffer space available",
+  106: "Transport endpoint is already connected",
+  107: "Transport endpoint is not connected",
+  108: "Cannot send after transport endpoint shutdown",
+  110: "Connection timed out",
+  111: "Connection refused",
+  112: "Host is down",
+  113: "No route to host",
+  114: "Operation already in progress",
+  115: "Operation now in progress",
+  [-1]: "Bad value for ai_flags",
+  [-2]: "Name or service not known",
+  [-3]: "Temporary failure in name resolution",
+  [-4]: "Non-recoverable failure in name resolution",
+  [-5]: "No address associated with hostname",
+  [-6]: "ai_family not supported",
+  [-7]: "ai_socktype not supported",
+  [-8]: "Servname not supported for ai_socktype",
+  [-9]: "Address family for hostname not supported",
+  [-10]: "Memory allocation failure",
+  [-11]: "System error",
+  [-12]: "Argument buffer overflow",
+};
+
+/**
+ * The message the C library gives an errno number (`os.strerror()`).
+ *
+ * @param code An errno number (or a negative `EAI_*` code).
+ * @returns The message, e.g. `"Connection refused"` for 111.
+ *
+ * @example
+ * ```ts
+ * import { strerror } from "@pysocket/socket";
+ * console.log(strerror(111)); // "Connection refused"
+ * ```
+ */
+export function strerror(code: number): string {
+  return STRERROR[code] ?? `Unknown error ${code}`;
+}
+
+/**
+ * Python's `OSError`: a failure the operating system (or Deno, speaking for
+ * it) reported. `errno` is the Linux errno number, `strerror` its message,
+ * and `cause` the original Deno error where there was one.
+ *
+ * The message reads as Python prints it: `[Errno 111] Connection refused`,
+ * followed by what was being done where that helps.
+ *
+ * @example
+ * ```ts
+ * import { errno, OSError } from "@pysocket/socket";
+ *
+ * const e = new OSError(errno.EBADF, undefined, { detail: "Cannot recv: socket is closed" });
+ * console.log(e.message); // "[Errno 9] Bad file descriptor: Cannot recv: socket is closed"
+ * ```
+ */
+export class OSError extends Error {
+  /** The errno number, or `null` where Python has `None` (a socket timeout). */
+  readonly errno: number | null;
+  /** The operating system's message for `errno`. */
+  readonly strerror: string;
+
+  /**
+   * Makes an `OSError`.
+   *
+   * @param code The errno number (`null` for none).
+   * @param message The error text; defaults to `strerror(code)`.
+   * @param options `cause`: the underlying error; `detail`: appended after a colon.
+   */
+  constructor(
+    code: number | null,
+    message?: string,
+    options?: { cause?: unknown; detail?: string },
+  ) {
+    const text = message ?? (code === null ? "Unknown error" : strerror(code));
+    const head = code === null ? text : `[Errno ${code}] ${text}`;
+    super(options?.detail ? `${head}: ${options.detail}` : head, { cause: options?.cause });
+    this.name = new.target.name;
+    this.errno = code;
+    this.strerror = text;
+  }
+}
+
+/**
+ * Raised when an operation would block on a socket in non-blocking mode
+ * (errno `EAGAIN`).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using srv = socket.create_server(["127.0.0.1", 0]);
+ * srv.setblocking(false);
+ * try {
+ *   await srv.accept();
+ * } catch (e) {
+ *   console.log(e instanceof socket.BlockingIOError); // true
+ * }
+ * ```
+ */
+export class BlockingIOError extends OSError {}
+
+/**
+ * Raised when a socket operation outlives the socket's timeout
+ * (`socket.timeout` in Python, also exported as `timeout`). Its `errno` is
+ * `null` for a timeout set with `settimeout()`, and `ETIMEDOUT` when the
+ * operating system itself gave up.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using srv = socket.create_server(["127.0.0.1", 0]);
+ * srv.settimeout(0.01);
+ * try {
+ *   await srv.accept();
+ * } catch (e) {
+ *   console.log(e instanceof socket.timeout, String(e)); // true "TimeoutError: timed out"
+ * }
+ * ```
+ */
+export class TimeoutError extends OSError {}
+
+/** Python's `socket.timeout`: the same class as {@linkcode TimeoutError}. */
+export const timeout: typeof TimeoutError = TimeoutError;
+
+/**
+ * Base class of the connection failures (`ConnectionError` in Python).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, ConnectionResetError } from "@pysocket/socket";
+ * console.log(new ConnectionResetError(104) instanceof ConnectionError); // true
+ * ```
+ */
+export class ConnectionError extends OSError {}
+/** Writing to a connection whose other end has closed (`EPIPE`, `ESHUTDOWN`). */
+export class BrokenPipeError extends ConnectionError {}
+/** The connection was aborted (`ECONNABORTED`). */
+export class ConnectionAbortedError extends ConnectionError {}
+/** The peer refused the connection (`ECONNREFUSED`). */
+export class ConnectionRefusedError extends ConnectionError {}
+/** The peer reset the connection (`ECONNRESET`). */
+export class ConnectionResetError extends ConnectionError {}
+/** The operating system refused access (`EACCES`, `EPERM`); not Deno's permission check. */
+export class PermissionError extends OSError {}
+/** A Unix socket path that does not exist (`ENOENT`). */
+export class FileNotFoundError extends OSError {}
+/** A file that already exists (`EEXIST`). */
+export class FileExistsError extends OSError {}
+/** A call interrupted by a close from elsewhere (`EINTR`). */
+export class InterruptedError extends OSError {}
+
+/**
+ * Name resolution failed (`socket.gaierror`); `errno` is a negative `EAI_*`
+ * code such as `EAI_NONAME` (-2).
+ *
+ * @example
+ * ```ts
+ * import { gaierror } from "@pysocket/socket";
+ * console.log(String(new gaierror(-2))); // "gaierror: [Errno -2] Name or service not known"
+ * ```
+ */
+export class gaierror extends OSError {}
+
+/**
+ * Address-related failures of the older resolver calls (`socket.herror`).
+ *
+ * @example
+ * ```ts
+ * import { herror } from "@pysocket/socket";
+ * console.log(new herror(1, "Unknown host").message); // "[Errno 1] Unknown host"
+ * ```
+ */
+export class herror extends OSError {}
+
+type OSErrorClass = new (
+  code: number | null,
+  message?: string,
+  options?: { cause?: unknown; detail?: string },
+) => OSError;
+
+const CLASS_BY_ERRNO: Record<number, OSErrorClass> = {
+  1: PermissionError,
+  2: FileNotFoundError,
+  4: InterruptedError,
+  11: BlockingIOError,
+  13: PermissionError,
+  17: FileExistsError,
+  32: BrokenPipeError,
+  103: ConnectionAbortedError,
+  104: ConnectionResetError,
+  108: BrokenPipeError,
+  110: TimeoutError,
+  111: ConnectionRefusedError,
+  114: BlockingIOError,
+  115: BlockingIOError,
+};
+
+const ERRNO_BY_DENO_NAME: Record<string, number> = {
+  ConnectionRefused: errno.ECONNREFUSED,
+  ConnectionReset: errno.ECONNRESET,
+  ConnectionAborted: errno.ECONNABORTED,
+  NotConnected: errno.ENOTCONN,
+  AddrInUse: errno.EADDRINUSE,
+  AddrNotAvailable: errno.EADDRNOTAVAIL,
+  BrokenPipe: errno.EPIPE,
+  AlreadyExists: errno.EEXIST,
+  WouldBlock: errno.EAGAIN,
+  TimedOut: errno.ETIMEDOUT,
+  Interrupted: errno.EINTR,
+  BadResource: errno.EBADF,
+  Busy: errno.EBUSY,
+  NotFound: errno.ENOENT,
+  PermissionDenied: errno.EACCES,
+  InvalidData: errno.EINVAL,
+  NetworkUnreachable: errno.ENETUNREACH,
+  NotADirectory: errno.ENOTDIR,
+};
+
+/**
+ * Makes the `OSError` of the class Python raises for an errno number.
+ *
+ * @param code The errno number.
+ * @param detail Appended to the message: what was being done.
+ * @param cause The underlying error, if any.
+ * @returns An `OSError` or the subclass for `code` (e.g. `ConnectionRefusedError`).
+ *
+ * @example
+ * ```ts
+ * import { errno, oserror } from "@pysocket/socket";
+ * const e = oserror(errno.ECONNRESET);
+ * console.log(e.name, e.message); // "ConnectionResetError" "[Errno 104] Connection reset by peer"
+ * ```
+ */
+export function oserror(code: number, detail?: string, cause?: unknown): OSError {
+  const Class = CLASS_BY_ERRNO[code] ?? OSError;
+  return new Class(code, undefined, { cause, detail });
+}
+
+/**
+ * Turns an error thrown by a Deno API into the `OSError` subclass Python
+ * would raise, with the Deno error as `cause`. Deno's permission errors
+ * (`Deno.errors.NotCapable`), `OSError`s and programming errors
+ * (`TypeError`, `RangeError`) are returned unchanged.
+ *
+ * @param err What Deno threw.
+ * @param detail Appended to the message: what was being done.
+ * @returns The error to throw.
+ *
+ * @example
+ * ```ts
+ * import { fromDenoError } from "@pysocket/socket";
+ *
+ * try {
+ *   await Deno.connect({ hostname: "127.0.0.1", port: 1 });
+ * } catch (e) {
+ *   const err = fromDenoError(e);
+ *   console.log(err.name); // "ConnectionRefusedError"
+ * }
+ * ```
+ */
+export function fromDenoError(err: unknown, detail?: string): Error {
+  if (err instanceof OSError || err instanceof Deno.errors.NotCapable) return err;
+  if (!(err instanceof Error)) return new OSError(errno.EIO, String(err), { detail });
+  if (err instanceof TypeError || err instanceof RangeError) return err;
+  const match = /\(os error (\d+)\)/.exec(err.message);
+  let code = match ? Number(match[1]) : ERRNO_BY_DENO_NAME[err.name];
+  if (code === undefined) {
+    const named = (err as { code?: unknown }).code;
+    code = typeof named === "string" && named in errno
+      ? errno[named as keyof typeof errno]
+      : errno.EIO;
+  }
+  return oserror(code, detail, err);
+}

@@ -1,0 +1,77 @@
+// Copyright 2026 the pysocket authors. MIT license.
+/**
+ * Python's `socket` API for Deno: `socket(AF_INET, SOCK_STREAM)`,
+ * `bind`/`listen`/`accept`, `connect`/`connect_ex`, `send`/`sendall`/
+ * `recv`/`recv_into`, `sendto`/`recvfrom`, timeouts, `shutdown`,
+ * `setsockopt`, `create_connection` and more, spelled as Python spells them,
+ * as thin layers over `Deno.listen`, `Deno.connect` and
+ * `Deno.listenDatagram`.
+ *
+ * Whatever can wait on the network returns a Promise; the rest is
+ * synchronous, as in Python. No byte is lost or reordered by a timeout, a
+ * non-blocking call or a peek: every read of a stream socket goes through
+ * one buffer.
+ *
+ * @example The classic echo server, one client at a time
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+ * srv.bind(["127.0.0.1", 0]);
+ * srv.listen(5);
+ *
+ * // A client, as Python's socket.create_connection().
+ * using cli = await socket.create_connection(srv.getsockname() as [string, number]);
+ * await cli.sendall(new TextEncoder().encode("hello"));
+ *
+ * const [conn, addr] = await srv.accept();
+ * const data = await conn.recv(1024);
+ * await conn.sendall(data);
+ * conn.close();
+ *
+ * console.log(addr[0], new TextDecoder().decode(await cli.recv(1024))); // "127.0.0.1" "hello"
+ * ```
+ *
+ * @module
+ */
+
+export * from "./constants.ts";
+export {
+  BlockingIOError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  EAI,
+  errno,
+  FileExistsError,
+  FileNotFoundError,
+  fromDenoError,
+  gaierror,
+  herror,
+  InterruptedError,
+  OSError,
+  oserror,
+  PermissionError,
+  strerror,
+  timeout,
+  TimeoutError,
+} from "./errors.ts";
+export type { Address, IPv4Address, IPv6Address, UnixAddress } from "./address.ts";
+export {
+  create_connection,
+  create_server,
+  type CreateServerOptions,
+  fromConn,
+  fromDatagramConn,
+  fromListener,
+  getdefaulttimeout,
+  setdefaulttimeout,
+  Socket,
+  socket,
+} from "./socket.ts";
+export { StreamSocket } from "./tcp.ts";
+export { DatagramSocket } from "./udp.ts";
+export type { OptionValue } from "./options.ts";

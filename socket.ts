@@ -1,0 +1,284 @@
+// Copyright 2026 the pysocket authors. MIT license.
+/**
+ * The `socket()` factory, the `Socket` base class, the module's default
+ * timeout, and the functions that make ready-connected or listening
+ * sockets: `create_connection`, `create_server`, `socketpair`, and
+ * `fromConn`/`fromListener`/`fromDatagramConn` to wrap Deno handles.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * using udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * console.log(tcp instanceof socket.StreamSocket, udp instanceof socket.DatagramSocket); // true true
+ * ```
+ *
+ * @module
+ */
+
+import * as C from "./constants.ts";
+import { errno, OSError } from "./errors.ts";
+import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
+import { checkTimeout, getdefaulttimeout } from "./_base.ts";
+import { StreamSocket } from "./tcp.ts";
+import { DatagramSocket } from "./udp.ts";
+import { resolveHost } from "./_resolve.ts";
+
+export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_base.ts";
+
+const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+const UNSUPPORTED_TYPES: Record<number, string> = {
+  [C.SOCK_RAW]: "SOCK_RAW",
+  [C.SOCK_RDM]: "SOCK_RDM",
+  [C.SOCK_SEQPACKET]: "SOCK_SEQPACKET",
+};
+
+/**
+ * Creates a socket, as Python's `socket.socket(family, type, proto)`:
+ * a {@linkcode StreamSocket} for `SOCK_STREAM`, a {@linkcode DatagramSocket}
+ * for `SOCK_DGRAM`. `type` may carry `SOCK_NONBLOCK` (the socket starts
+ * non-blocking) and `SOCK_CLOEXEC`.
+ *
+ * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
+ * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
+ * @param proto 0, or the protocol matching the type.
+ * @returns The socket, not yet bound or connected.
+ * @throws {OSError} for families and types Deno cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, ...).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * console.log(s.type === socket.SOCK_STREAM); // true
+ * ```
+ */
+export function socket(family?: number, type?: typeof C.SOCK_STREAM, proto?: number): StreamSocket;
+/**
+ * Creates a datagram socket: `socket(AF_INET, SOCK_DGRAM)` is a {@linkcode DatagramSocket}.
+ *
+ * @param family `AF_INET`, `AF_INET6` or `AF_UNIX`.
+ * @param type `SOCK_DGRAM`.
+ * @param proto 0 or `IPPROTO_UDP`.
+ * @returns The socket, not yet bound.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * ```
+ */
+export function socket(family: number, type: typeof C.SOCK_DGRAM, proto?: number): DatagramSocket;
+/**
+ * Creates a socket of a type known only at run time.
+ *
+ * @param family Address family.
+ * @param type `SOCK_STREAM` or `SOCK_DGRAM`, possibly with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`.
+ * @param proto Protocol number.
+ * @returns A `StreamSocket` or a `DatagramSocket`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK);
+ * console.log(s.getblocking()); // false
+ * ```
+ */
+export function socket(
+  family?: number,
+  type?: number,
+  proto?: number,
+): StreamSocket | DatagramSocket;
+export function socket(
+  family: number = C.AF_INET,
+  type: number = C.SOCK_STREAM,
+  proto = 0,
+): StreamSocket | DatagramSocket {
+  if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) {
+    throw new OSError(errno.EAFNOSUPPORT, undefined, {
+      detail: `Cannot create socket: Deno cannot open address family ${family}`,
+    });
+  }
+  const base = type & ~TYPE_FLAGS;
+  if (UNSUPPORTED_TYPES[base]) {
+    throw new OSError(errno.ESOCKTNOSUPPORT, undefined, {
+      detail: `Cannot create socket: Deno cannot open ${UNSUPPORTED_TYPES[base]} sockets`,
+    });
+  }
+  const expected = base === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
+  if (base !== C.SOCK_STREAM && base !== C.SOCK_DGRAM) {
+    throw new OSError(errno.EINVAL, undefined, {
+      detail: `Cannot create socket: unknown socket type ${type}`,
+    });
+  }
+  if (proto !== 0 && (family === C.AF_UNIX || proto !== expected)) {
+    throw new OSError(errno.EPROTONOSUPPORT, undefined, {
+      detail: `Cannot create socket: protocol ${proto} does not go with this family and type`,
+    });
+  }
+  const sock = base === C.SOCK_STREAM
+    ? new StreamSocket(family, proto)
+    : new DatagramSocket(family, proto);
+  if (type & C.SOCK_NONBLOCK) sock.setblocking(false);
+  return sock;
+}
+
+/**
+ * Wraps a `Deno.Conn` (TCP, TLS or Unix) as a connected {@linkcode StreamSocket}.
+ *
+ * @param conn The connection; the socket owns it from now on.
+ * @returns The socket.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * using sock = socket.fromConn(await Deno.connect(listener.addr as Deno.NetAddr));
+ * console.log(sock.family === socket.AF_INET); // true
+ * listener.close();
+ * ```
+ */
+export function fromConn(conn: Deno.Conn): StreamSocket {
+  return StreamSocket.fromConn(conn);
+}
+
+/**
+ * Wraps a `Deno.Listener` (TCP, TLS or Unix) as a listening {@linkcode StreamSocket}.
+ *
+ * @param listener The listener; the socket owns it from now on.
+ * @returns The socket.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * using srv = socket.fromListener(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
+ * console.log(srv.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)); // 1
+ * ```
+ */
+export function fromListener(listener: Deno.Listener): StreamSocket {
+  return StreamSocket.fromListener(listener);
+}
+
+/**
+ * Wraps a `Deno.DatagramConn` (UDP or Unix datagram) as a bound {@linkcode DatagramSocket}.
+ *
+ * @param conn The datagram handle; the socket owns it from now on.
+ * @returns The socket.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * using s = socket.fromDatagramConn(
+ *   Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 }),
+ * );
+ * console.log(s.type === socket.SOCK_DGRAM); // true
+ * ```
+ */
+export function fromDatagramConn(conn: Deno.DatagramConn): DatagramSocket {
+  return DatagramSocket.fromDatagramConn(conn);
+}
+
+/**
+ * Connects to a TCP service, as Python's `socket.create_connection()`:
+ * resolves `host` for both families and tries each address in turn until
+ * one connects.
+ *
+ * @param address `[host, port]`.
+ * @param timeout Seconds for each attempt and for the socket afterwards;
+ *   omitted: the module default (`getdefaulttimeout()`).
+ * @param source_address A local address to bind first: Deno cannot, so
+ *   anything but `undefined`/`null` raises `OSError`.
+ * @returns The connected socket.
+ * @throws {OSError} the last attempt's error when none connects; {gaierror} when the name does not resolve.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * using srv = socket.create_server(["127.0.0.1", 0]);
+ * using cli = await socket.create_connection(["localhost", srv.getsockname()[1] as number], 5);
+ * console.log(cli.gettimeout()); // 5
+ * ```
+ */
+export async function create_connection(
+  address: IPv4Address | IPv6Address,
+  timeout?: number | null,
+  source_address?: Address | null,
+): Promise<StreamSocket> {
+  const t = timeout === undefined
+    ? getdefaulttimeout()
+    : checkTimeout(timeout, "create_connection");
+  if (!Array.isArray(address) || address.length < 2 || typeof address[0] !== "string") {
+    throw new TypeError("Cannot create_connection: address must be a tuple (host, port)");
+  }
+  const port = checkPort(address[1], "create_connection");
+  if (source_address !== undefined && source_address !== null) {
+    throw new OSError(errno.EINVAL, undefined, {
+      detail: "Cannot create_connection: Deno cannot bind a local address before connecting",
+    });
+  }
+  const hosts = await resolveHost(address[0] === "" ? "localhost" : address[0], 0);
+  let last: unknown = null;
+  for (const host of hosts) {
+    const sock = socket(isIPv6(host) ? C.AF_INET6 : C.AF_INET, C.SOCK_STREAM);
+    sock.settimeout(t);
+    try {
+      await sock.connect([host, port]);
+      return sock;
+    } catch (e) {
+      sock.close();
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/** Options of {@linkcode create_server}. */
+export interface CreateServerOptions {
+  /** `AF_INET` (default) or `AF_INET6`. */
+  family?: number;
+  /** The `listen()` backlog; Python's default when omitted. */
+  backlog?: number;
+  /** Set `SO_REUSEPORT` before binding. */
+  reuse_port?: boolean;
+  /** Accept IPv4 and IPv6 on one AF_INET6 socket (Linux's default for `"::"`). */
+  dualstack_ipv6?: boolean;
+}
+
+/**
+ * Makes a listening TCP socket, as Python's `socket.create_server()`:
+ * `SO_REUSEADDR` set, bound to `address`, listening.
+ *
+ * @param address `[host, port]` (`""` for all interfaces).
+ * @param options Family, backlog, `reuse_port`, `dualstack_ipv6`.
+ * @returns The listening socket.
+ * @throws {RangeError} when `dualstack_ipv6` is asked of a family other than AF_INET6.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * using srv = socket.create_server(["127.0.0.1", 0], { backlog: 16 });
+ * console.log(srv.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)); // 1
+ * ```
+ */
+export function create_server(
+  address: IPv4Address | IPv6Address,
+  options: CreateServerOptions = {},
+): StreamSocket {
+  const family = options.family ?? C.AF_INET;
+  if (options.dualstack_ipv6 && family !== C.AF_INET6) {
+    throw new RangeError("Cannot create_server: dualstack_ipv6 requires the AF_INET6 family");
+  }
+  const sock = socket(family, C.SOCK_STREAM);
+  try {
+    sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+    if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    sock.bind(address);
+    options.backlog === undefined ? sock.listen() : sock.listen(options.backlog);
+    return sock;
+  } catch (e) {
+    sock.close();
+    throw e;
+  }
+}

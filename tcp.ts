@@ -1,0 +1,810 @@
+// Copyright 2026 the pysocket authors. MIT license.
+/**
+ * {@linkcode StreamSocket}: TCP over IPv4 and IPv6, and AF_UNIX stream
+ * sockets, with Python's methods over `Deno.listen` and `Deno.connect`.
+ *
+ * @example An echo server and its client
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * srv.bind(["127.0.0.1", 0]);
+ * srv.listen();
+ * using cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * await cli.connect(srv.getsockname());
+ * const [conn] = await srv.accept();
+ * await cli.sendall(new TextEncoder().encode("hello"));
+ * await conn.sendall(await conn.recv(1024));
+ * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+ * conn.close();
+ * ```
+ *
+ * @module
+ */
+
+import * as C from "./constants.ts";
+import { errno, fromDenoError, OSError } from "./errors.ts";
+import { type Address, fromDenoAddr, type Target, toTarget } from "./address.ts";
+import { Socket } from "./_base.ts";
+import type { OptionHandles } from "./options.ts";
+import { ReadBuffer } from "./_buffer.ts";
+import { Writer } from "./_writer.ts";
+import { Lock } from "./_lock.ts";
+import { type Deadline, expired, msLeft, settledBy } from "./_wait.ts";
+import { resolveHost } from "./_resolve.ts";
+import { checkCount, reprAddress, toBytes } from "./_util.ts";
+
+const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
+const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
+const FLAG_NAMES: [number, string][] = [
+  [C.MSG_OOB, "MSG_OOB"],
+  [C.MSG_DONTROUTE, "MSG_DONTROUTE"],
+  [C.MSG_TRUNC, "MSG_TRUNC"],
+  [C.MSG_EOR, "MSG_EOR"],
+  [C.MSG_CONFIRM, "MSG_CONFIRM"],
+  [C.MSG_ERRQUEUE, "MSG_ERRQUEUE"],
+  [C.MSG_MORE, "MSG_MORE"],
+];
+
+/** Python's default `listen()` backlog: `min(SOMAXCONN, 128)`. */
+const DEFAULT_BACKLOG = 128;
+
+function checkFlags(flags: number, allowed: number, op: string): void {
+  if ((flags & ~allowed) === 0) return;
+  const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
+  throw new OSError(errno.EOPNOTSUPP, undefined, {
+    detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${flags}`}`,
+  });
+}
+
+function familyOf(addr: Deno.Addr): number {
+  if (addr.transport === "unix" || addr.transport === "unixpacket") return C.AF_UNIX;
+  return (addr as Deno.NetAddr).hostname.includes(":") ? C.AF_INET6 : C.AF_INET;
+}
+
+/** What makefile(), readable and sendfile need of a connected socket. */
+export interface StreamInternals {
+  buffer: ReadBuffer;
+  readLock: Lock;
+  writer: Writer;
+  deadline: Deadline;
+  fail(e: unknown, op: string): Error;
+}
+
+let internalsOf: (s: StreamSocket, op: string) => Promise<StreamInternals>;
+
+/**
+ * The shared read buffer, lock and writer of a connected stream socket (for
+ * the modules that build on them); waits for a connect still under way.
+ */
+export function streamInternals(s: StreamSocket, op: string): Promise<StreamInternals> {
+  return internalsOf(s, op);
+}
+
+/**
+ * A stream socket: TCP (AF_INET, AF_INET6) or AF_UNIX `SOCK_STREAM`. Made
+ * by `socket()`, `accept()`, `create_connection()` or `fromConn()`.
+ *
+ * A server: `bind()`, `listen()`, then `accept()` (or `for await` over the
+ * socket). A client: `connect()`. Then `send`/`sendall`/`recv`/`recv_into`,
+ * `shutdown()` and `close()`. Every read goes through one buffer, so no
+ * byte is lost or reordered by a timeout, a peek or a non-blocking call.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * srv.bind(["127.0.0.1", 0]);
+ * srv.listen(5);
+ * console.log(srv.getsockname()[1] > 0); // true
+ * ```
+ */
+export class StreamSocket extends Socket {
+  #listener: Deno.Listener | null = null;
+  #listening = false;
+  #backlog = DEFAULT_BACKLOG;
+  #conn: Deno.Conn | null = null;
+  #connecting: Promise<void> | null = null;
+  #buffer: ReadBuffer | null = null;
+  #writer: Writer | null = null;
+  #readLock = new Lock();
+  #accepted: Deno.Conn[] = [];
+  #accepting: Promise<void> | null = null;
+  #acceptError: unknown = null;
+  #onAccepted = (c: Deno.Conn) => {
+    this.#accepting = null;
+    if (this.closed) c.close();
+    else this.#accepted.push(c);
+  };
+  #onAcceptError = (e: unknown) => {
+    this.#accepting = null;
+    this.#acceptError = e;
+  };
+
+  static {
+    internalsOf = async (s, op) => {
+      s._checkOpen(op);
+      const conn = s.#conn ?? await s.#waitConnected(op);
+      void conn;
+      return {
+        buffer: s.#buffer!,
+        readLock: s.#readLock,
+        writer: s.#writer!,
+        deadline: s._deadline(),
+        fail: (e, o) => s.#fail(e, o),
+      };
+    };
+  }
+
+  /**
+   * Use `socket(family, SOCK_STREAM)` rather than this constructor.
+   *
+   * @param family `AF_INET`, `AF_INET6` or `AF_UNIX`.
+   * @param proto Protocol number (0).
+   * @param conn An existing Deno connection to wrap.
+   */
+  constructor(family: number = C.AF_INET, proto = 0, conn?: Deno.Conn) {
+    super(family, C.SOCK_STREAM, proto);
+    if (conn) this.#attach(conn);
+  }
+
+  /**
+   * Wraps an existing `Deno.Conn` (TCP, TLS or Unix), e.g. from
+   * `Deno.startTls()`.
+   *
+   * @param conn The connection; the socket owns it from now on.
+   * @returns A connected `StreamSocket`.
+   *
+   * @example
+   * ```ts
+   * import { StreamSocket } from "@pysocket/socket";
+   *
+   * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const conn = await Deno.connect(listener.addr as Deno.NetAddr);
+   * using sock = StreamSocket.fromConn(conn);
+   * console.log(sock.getpeername()); // ["127.0.0.1", <port>]
+   * listener.close();
+   * ```
+   */
+  static fromConn(conn: Deno.Conn): StreamSocket {
+    return new StreamSocket(familyOf(conn.localAddr), 0, conn);
+  }
+
+  /**
+   * Wraps an existing `Deno.Listener` (TCP, TLS or Unix) as a listening socket.
+   *
+   * @param listener The listener; the socket owns it from now on.
+   * @returns A listening `StreamSocket`.
+   *
+   * @example
+   * ```ts
+   * import { StreamSocket } from "@pysocket/socket";
+   *
+   * using srv = StreamSocket.fromListener(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
+   * console.log(srv.getsockname()[0]); // "127.0.0.1"
+   * ```
+   */
+  static fromListener(listener: Deno.Listener): StreamSocket {
+    const s = new StreamSocket(familyOf(listener.addr));
+    s.#listener = listener;
+    s.#listening = true;
+    return s;
+  }
+
+  #attach(conn: Deno.Conn): void {
+    this.#conn = conn;
+    this.#buffer = new ReadBuffer(conn);
+    this.#writer = new Writer(conn);
+    this._options.applyTo(this._handles());
+  }
+
+  /** @ignore */
+  protected _handles(): OptionHandles {
+    return { conn: this.#conn, listening: this.#listening };
+  }
+
+  #fail(e: unknown, op: string): Error {
+    if (this.closed) {
+      return new OSError(errno.EBADF, undefined, {
+        cause: e,
+        detail: `Cannot ${op}: socket is closed`,
+      });
+    }
+    return fromDenoError(e, `Cannot ${op}`);
+  }
+
+  /**
+   * Binds the socket to a local address. For TCP and AF_UNIX this creates
+   * the Deno listener at once (Deno binds and listens in one call), so
+   * `getsockname()` reports the port the system chose for port 0.
+   *
+   * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
+   * @throws {TypeError} for a malformed address; {RangeError} for a bad port.
+   * @throws {OSError} e.g. `EADDRINUSE`, or `EINVAL` if already bound.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * s.bind(["127.0.0.1", 0]);
+   * console.log(s.getsockname()[0]); // "127.0.0.1"
+   * ```
+   */
+  bind(address: Address): void {
+    this._checkOpen("bind");
+    const target = toTarget(this.family, address, "bind");
+    if (this.#listener || this.#conn || this.#connecting) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: "Cannot bind: socket is already bound",
+      });
+    }
+    if (target.transport === "tcp" && target.hostname === "localhost") {
+      target.hostname = this.family === C.AF_INET6 ? "::1" : "127.0.0.1";
+    }
+    this.#listener = this.#listen(target, this.#backlog, `Cannot bind to ${reprAddress(address)}`);
+  }
+
+  #listen(target: Target, backlog: number, detail: string): Deno.Listener {
+    try {
+      if (target.transport === "unix") return Deno.listen(target);
+      const reusePort = this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
+      return Deno.listen({
+        hostname: target.hostname,
+        port: target.port,
+        tcpBacklog: backlog,
+        ...(reusePort ? { reusePort } : {}),
+      });
+    } catch (e) {
+      throw fromDenoError(e, detail);
+    }
+  }
+
+  /**
+   * Starts accepting connections. An unbound socket binds to the wildcard
+   * address and a free port first, as Linux does.
+   *
+   * @param backlog The queue length for connections not yet accepted
+   *   (Deno's `tcpBacklog`); Python's default is 128.
+   * @throws {OSError} when the socket is connected or closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * s.bind(["127.0.0.1", 0]);
+   * s.listen(5);
+   * ```
+   */
+  listen(backlog: number = DEFAULT_BACKLOG): void {
+    this._checkOpen("listen");
+    if (this.#conn || this.#connecting) {
+      throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
+    }
+    backlog = Math.max(0, Math.min(Math.trunc(backlog), C.SOMAXCONN));
+    if (!this.#listener) {
+      if (this.family === C.AF_UNIX) {
+        throw new OSError(errno.EINVAL, undefined, {
+          detail: "Cannot listen: bind an AF_UNIX socket to a path first",
+        });
+      }
+      this.#backlog = backlog;
+      this.bind([this.family === C.AF_INET6 ? "::" : "0.0.0.0", 0]);
+    } else if (
+      backlog !== this.#backlog && this.#listener.addr.transport === "tcp" && !this.#listening
+    ) {
+      // Deno takes the backlog when it creates the listener: make it again on the same port.
+      const addr = this.#listener.addr as Deno.NetAddr;
+      this.#listener.close();
+      this.#listener = null;
+      this.#listener = this.#listen(
+        { transport: "tcp", hostname: addr.hostname, port: addr.port },
+        backlog,
+        "Cannot listen",
+      );
+    }
+    this.#backlog = backlog;
+    this.#listening = true;
+  }
+
+  /**
+   * Waits for a connection and resolves `[conn, address]`. A timed-out or
+   * non-blocking `accept()` loses nothing: a connection that arrives later
+   * is returned by the next call.
+   *
+   * @returns The connected socket and the peer's address.
+   * @throws {TimeoutError|BlockingIOError} per the timeout; {OSError} `EINVAL` if not listening.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using cli = await socket.create_connection(srv.getsockname() as [string, number]);
+   * const [conn, addr] = await srv.accept();
+   * console.log(addr[0]); // "127.0.0.1"
+   * conn.close();
+   * ```
+   */
+  async accept(): Promise<[StreamSocket, Address]> {
+    this._checkOpen("accept");
+    const listener = this.#listener;
+    if (!listener || !this.#listening) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: "Cannot accept: socket is not listening",
+      });
+    }
+    const deadline = this._deadline();
+    if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, "accept");
+    try {
+      let conn = this.#accepted.shift();
+      if (!conn && deadline === null && !this.#accepting && this.#acceptError === null) {
+        conn = await listener.accept();
+      }
+      while (!conn) {
+        if (this.#acceptError !== null) {
+          const e = this.#acceptError;
+          this.#acceptError = null;
+          throw e;
+        }
+        this.#accepting ??= listener.accept().then(this.#onAccepted, this.#onAcceptError);
+        if (deadline === null) await this.#accepting;
+        else if (!await settledBy(this.#accepting, deadline)) throw expired(deadline, "accept");
+        conn = this.#accepted.shift();
+      }
+      const sock = new StreamSocket(this.family, this.proto);
+      this._options.copyTo(sock._options);
+      sock.#attach(conn);
+      return [sock, fromDenoAddr(this.family, conn.remoteAddr)];
+    } catch (e) {
+      throw this.#fail(e, "accept");
+    } finally {
+      this.#readLock.release();
+    }
+  }
+
+  async #lockWithin(deadline: Deadline, op: string): Promise<void> {
+    if (deadline === null) return await this.#readLock.acquire();
+    if (!await this.#readLock.acquireWithin(msLeft(deadline))) throw expired(deadline, op);
+  }
+
+  /**
+   * A listening socket is an async iterable of `[conn, address]`; the loop
+   * ends when the socket is closed.
+   *
+   * @example
+   * ```ts ignore
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 8080]);
+   * for await (const [conn] of srv) conn.close();
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<[StreamSocket, Address]> {
+    while (!this.closed) {
+      try {
+        yield await this.accept();
+      } catch (e) {
+        if (this.closed && e instanceof OSError && e.errno === errno.EBADF) return;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Connects to a remote address; host names are resolved by the operating
+   * system's resolver for the socket's family. With a timeout the attempt
+   * is abandoned (through `Deno.connect`'s `signal`) after that many
+   * seconds; a non-blocking socket starts connecting and throws
+   * `BlockingIOError` (`EINPROGRESS`).
+   *
+   * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
+   * @throws {ConnectionRefusedError} and the other `OSError`s of a failed connect.
+   * @throws {TimeoutError} when the timeout passes.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using cli = socket.socket();
+   * await cli.connect(srv.getsockname());
+   * console.log(cli.getpeername()[1] === srv.getsockname()[1]); // true
+   * ```
+   */
+  async connect(address: Address): Promise<void> {
+    this._checkOpen("connect");
+    const target = toTarget(this.family, address, "connect");
+    if (this.#conn) {
+      throw new OSError(errno.EISCONN, undefined, { detail: "Cannot connect: already connected" });
+    }
+    if (this.#connecting) {
+      throw new OSError(errno.EALREADY, undefined, {
+        detail: "Cannot connect: a connect is under way",
+      });
+    }
+    if (this.#listener) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: this.#listening
+          ? "Cannot connect: socket is listening"
+          : "Cannot connect: Deno cannot connect from a bound local address",
+      });
+    }
+    const err = this._options.takeError();
+    if (err) {
+      throw new OSError(err, undefined, { detail: "Cannot connect: earlier connect failed" });
+    }
+    const deadline = this._deadline();
+    const attempt = this.#open(target, deadline);
+    if (deadline === null) return await attempt;
+    this.#connecting = attempt.then(
+      () => {
+        this.#connecting = null;
+      },
+      (e) => {
+        this.#connecting = null;
+        if (e instanceof OSError && e.errno !== null) this._options.setError(e.errno);
+      },
+    );
+    if (deadline !== -1) return await attempt;
+    throw new OSError(errno.EINPROGRESS, undefined, {
+      detail: "Cannot connect: connecting in the background",
+    });
+  }
+
+  async #open(target: Target, deadline: Deadline): Promise<void> {
+    const controller = deadline !== null && deadline !== -1 ? new AbortController() : null;
+    const timer = controller ? setTimeout(() => controller.abort(), msLeft(deadline!)) : 0;
+    try {
+      let conn: Deno.Conn;
+      if (target.transport === "unix") conn = await Deno.connect(target);
+      else {
+        const [hostname] = await resolveHost(target.hostname, this.family);
+        conn = await Deno.connect({ hostname, port: target.port, signal: controller?.signal });
+      }
+      if (this.closed) {
+        conn.close();
+        throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
+      }
+      this.#attach(conn);
+    } catch (e) {
+      if (controller?.signal.aborted) throw expired(deadline!, "connect");
+      throw this.#fail(e, "connect");
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #waitConnected(op: string): Promise<Deno.Conn> {
+    if (this.#connecting) {
+      const deadline = this._deadline();
+      if (deadline === null) await this.#connecting;
+      else if (!await settledBy(this.#connecting, deadline)) throw expired(deadline, op);
+      if (this.#conn) return this.#conn;
+    }
+    this._checkOpen(op);
+    throw new OSError(errno.ENOTCONN, undefined, {
+      detail: `Cannot ${op}: socket is not connected`,
+    });
+  }
+
+  /**
+   * Like `connect()`, but resolves an errno number instead of throwing for
+   * network failures: 0 on success, e.g. `errno.ECONNREFUSED` (111) when
+   * refused, `errno.EAGAIN` on timeout, `errno.EINPROGRESS` when non-blocking.
+   *
+   * @param address The remote address.
+   * @returns 0 or an errno number.
+   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when a name does not resolve.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * console.log(await s.connect_ex(["127.0.0.1", 1])); // 111
+   * ```
+   */
+  async connect_ex(address: Address): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof OSError) || e.name === "gaierror") throw e;
+      return e.errno ?? errno.EAGAIN;
+    }
+  }
+
+  /**
+   * Sends data; resolves how many bytes were written, which may be fewer
+   * than given. See `sendall()` to send everything.
+   *
+   * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`; others raise `OSError`.
+   * @returns The number of bytes sent.
+   * @throws {TypeError} for a string; {BrokenPipeError} and other `OSError`s.
+   *
+   * @example
+   * ```ts ignore
+   * const n = await sock.send(new TextEncoder().encode("hi"));
+   * ```
+   */
+  async send(data: BufferSource, flags = 0): Promise<number> {
+    const view = toBytes(data);
+    if (flags) checkFlags(flags, SEND_FLAGS, "send");
+    this._checkOpen("send");
+    const writer = this.#writer ?? (await this.#waitConnected("send"), this.#writer!);
+    try {
+      return await writer.writeSome(view, this._deadline((flags & C.MSG_DONTWAIT) !== 0), "send");
+    } catch (e) {
+      throw this.#fail(e, "send");
+    }
+  }
+
+  /**
+   * Sends all of `data`, or throws. Concurrent `sendall()`s on one socket
+   * never interleave their bytes. With a timeout, it applies to the whole call.
+   *
+   * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @throws {TypeError} for a string; {BrokenPipeError}, {TimeoutError} and other `OSError`s.
+   *
+   * @example
+   * ```ts ignore
+   * await sock.sendall(new TextEncoder().encode("hello\n"));
+   * ```
+   */
+  async sendall(data: BufferSource, flags = 0): Promise<void> {
+    const view = toBytes(data);
+    if (flags) checkFlags(flags, SEND_FLAGS, "sendall");
+    this._checkOpen("sendall");
+    const writer = this.#writer ?? (await this.#waitConnected("sendall"), this.#writer!);
+    try {
+      await writer.writeAll(view, this._deadline((flags & C.MSG_DONTWAIT) !== 0), "sendall");
+    } catch (e) {
+      throw this.#fail(e, "sendall");
+    }
+  }
+
+  /**
+   * Receives up to `bufsize` bytes: 1..bufsize bytes, or an empty array at
+   * end of stream.
+   *
+   * @param bufsize The most bytes to return.
+   * @param flags `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`; others raise `OSError`.
+   * @returns The bytes.
+   * @throws {TimeoutError|BlockingIOError} per the timeout (nothing is consumed).
+   *
+   * @example
+   * ```ts ignore
+   * const data = await conn.recv(1024);
+   * if (data.length === 0) console.log("peer closed");
+   * ```
+   */
+  async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
+    checkCount(bufsize, "bufsize", "recv");
+    const buf = new Uint8Array(bufsize);
+    const n = await this.#recvInto(buf, flags, "recv");
+    if (n === bufsize) return buf;
+    return n < bufsize >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
+  }
+
+  /**
+   * Receives into `buffer` and resolves the count (0 at end of stream).
+   * With no timeout and nothing buffered it reads straight into `buffer`.
+   *
+   * @param buffer Where to put the bytes (any `ArrayBufferView` or `ArrayBuffer`).
+   * @param nbytes The most bytes to read (0 or omitted: the buffer's size).
+   * @param flags `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
+   * @returns The number of bytes received.
+   * @throws {RangeError} if `nbytes` is larger than the buffer.
+   *
+   * @example
+   * ```ts ignore
+   * const buf = new Uint8Array(65536);
+   * const n = await conn.recv_into(buf);
+   * ```
+   */
+  recv_into(buffer: BufferSource, nbytes = 0, flags = 0): Promise<number> {
+    let p = toBytes(buffer);
+    if (nbytes) {
+      checkCount(nbytes, "nbytes", "recv_into");
+      if (nbytes > p.length) {
+        throw new RangeError(
+          `Cannot recv_into: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
+        );
+      }
+      if (nbytes < p.length) p = p.subarray(0, nbytes);
+    }
+    return this.#recvInto(p, flags, "recv_into");
+  }
+
+  async #recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
+    if (flags) checkFlags(flags, RECV_FLAGS, op);
+    this._checkOpen(op);
+    const buffer = this.#buffer ?? (await this.#waitConnected(op), this.#buffer!);
+    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, op);
+    try {
+      if (p.length === 0) return 0;
+      if (flags & (C.MSG_PEEK | C.MSG_WAITALL)) {
+        return await this.#recvFlagged(buffer, p, flags, deadline, op);
+      }
+      if (buffer.size) return buffer.take(p);
+      if (deadline === null && buffer.direct) return await buffer.readDirect(p);
+      while (!buffer.size) {
+        buffer.throwError();
+        if (buffer.done) return 0;
+        await buffer.more(deadline, op);
+      }
+      return buffer.take(p);
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#readLock.release();
+    }
+  }
+
+  async #recvFlagged(
+    buffer: ReadBuffer,
+    p: Uint8Array,
+    flags: number,
+    deadline: Deadline,
+    op: string,
+  ): Promise<number> {
+    const want = flags & C.MSG_WAITALL ? p.length : 1;
+    if (flags & C.MSG_WAITALL && !(flags & C.MSG_PEEK) && deadline === null) {
+      // Blocking MSG_WAITALL cannot give up: read what is buffered, then straight into p.
+      let got = buffer.take(p);
+      while (got < p.length) {
+        if (!buffer.direct) {
+          buffer.throwError();
+          if (buffer.done) break;
+          await buffer.more(null, op);
+          got += buffer.take(p.subarray(got));
+          continue;
+        }
+        const n = await buffer.readDirect(p.subarray(got));
+        if (n === 0) break;
+        got += n;
+      }
+      return got;
+    }
+    while (buffer.size < want && !buffer.done) await buffer.more(deadline, op);
+    if (!buffer.size) buffer.throwError();
+    if (flags & C.MSG_PEEK) {
+      const n = Math.min(p.length, buffer.size);
+      p.set(buffer.view().subarray(0, n));
+      return n;
+    }
+    return buffer.take(p);
+  }
+
+  /**
+   * Shuts down one or both halves of the connection. `SHUT_WR` half-closes:
+   * the peer reads end of stream and may still send. `SHUT_RD` makes later
+   * reads return end of stream once what is buffered has been read.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   * @throws {OSError} `ENOTCONN` when not connected; `EINVAL` for a bad `how`.
+   *
+   * @example
+   * ```ts ignore
+   * await sock.sendall(request);
+   * await sock.shutdown(socket.SHUT_WR);
+   * const reply = await sock.recv(4096);
+   * ```
+   */
+  async shutdown(how: number): Promise<void> {
+    this._checkOpen("shutdown");
+    if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail:
+          `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
+      });
+    }
+    const conn = this.#conn ?? await this.#waitConnected("shutdown");
+    if (how !== C.SHUT_WR) this.#buffer!.endReading();
+    if (how === C.SHUT_RD) return;
+    try {
+      await this.#writer!.drained();
+      await conn.closeWrite();
+    } catch (e) {
+      if (e instanceof Deno.errors.NotConnected) return;
+      throw this.#fail(e, "shutdown");
+    }
+  }
+
+  /**
+   * The socket's own address. An unbound socket reports the wildcard
+   * address with port 0 (`""` for AF_UNIX).
+   *
+   * @returns The local address.
+   * @throws {OSError} `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * console.log(s.getsockname()); // ["0.0.0.0", 0]
+   * ```
+   */
+  getsockname(): Address {
+    this._checkOpen("getsockname");
+    const addr = this.#conn?.localAddr ?? this.#listener?.addr;
+    if (addr) return fromDenoAddr(this.family, addr);
+    if (this.family === C.AF_UNIX) return "";
+    return this.family === C.AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
+  }
+
+  /**
+   * The connected peer's address.
+   *
+   * @returns The remote address.
+   * @throws {OSError} `ENOTCONN` when not connected; `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * try {
+   *   s.getpeername();
+   * } catch (e) {
+   *   console.log((e as socket.OSError).errno === socket.errno.ENOTCONN); // true
+   * }
+   * ```
+   */
+  getpeername(): Address {
+    this._checkOpen("getpeername");
+    if (!this.#conn) {
+      throw new OSError(errno.ENOTCONN, undefined, {
+        detail: "Cannot getpeername: socket is not connected",
+      });
+    }
+    return fromDenoAddr(this.family, this.#conn.remoteAddr);
+  }
+
+  /**
+   * Closes the socket and its Deno handles; calling it again does nothing.
+   * Pending reads and accepts fail with `OSError` `EBADF`. Bytes already
+   * accepted by a timed-out `send` are still written before the connection
+   * closes.
+   */
+  override close(): void {
+    if (this.closed) return;
+    super.close();
+    this.#listener?.close();
+    this.#listener = null;
+    for (const c of this.#accepted.splice(0)) c.close();
+    const conn = this.#conn;
+    if (conn) {
+      const writer = this.#writer!;
+      if (writer.ready) conn.close();
+      else writer.drained().then(() => conn.close());
+    }
+  }
+
+  /**
+   * Leaves the socket closed without closing its Deno handle, and returns
+   * the handle: a `Deno.Conn`, a `Deno.Listener`, or `null` if it had none.
+   * Python's `detach()` returns the file descriptor; this is how a socket
+   * is handed to `Deno.startTls()`.
+   *
+   * @returns The Deno handle.
+   * @throws {OSError} when bytes are buffered that the handle would not return.
+   *
+   * @example
+   * ```ts ignore
+   * const tls = socket.fromConn(await Deno.startTls(sock.detach() as Deno.TcpConn, { hostname }));
+   * ```
+   */
+  detach(): Deno.Conn | Deno.Listener | null {
+    this._checkOpen("detach");
+    if (this.#buffer && (this.#buffer.size || this.#buffer.filling)) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: "Cannot detach: bytes read from the connection are still buffered",
+      });
+    }
+    const handle = this.#conn ?? this.#listener;
+    this.#conn = null;
+    this.#listener = null;
+    super.close();
+    return handle;
+  }
+}
