@@ -31,6 +31,8 @@ export interface OptionHandles {
   conn: Deno.Conn | null;
   /** Whether the socket is listening. */
   listening: boolean;
+  /** The datagram handle, if any (datagram sockets). */
+  datagram?: Deno.DatagramConn | null;
 }
 
 type Kind = "stream" | "dgram" | "any";

@@ -32,6 +32,7 @@ import { Writer } from "./_writer.ts";
 import { Lock } from "./_lock.ts";
 import { type Deadline, expired, msLeft, settledBy } from "./_wait.ts";
 import { resolveHost } from "./_resolve.ts";
+import { definePoll } from "./_poll.ts";
 import { checkCount, reprAddress, toBytes } from "./_util.ts";
 
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
@@ -135,6 +136,27 @@ export class StreamSocket extends Socket {
         fail: (e, o) => s.#fail(e, o),
       };
     };
+    definePoll(StreamSocket, (s) => ({
+      get readable() {
+        if (s.#listening) return s.#accepted.length > 0 || s.#acceptError !== null || s.closed;
+        return s.#buffer?.ready ?? (s.closed || s.#connecting === null);
+      },
+      get writable() {
+        if (s.#listening || s.#connecting) return s.closed;
+        return s.#writer?.ready ?? true;
+      },
+      changed(read: boolean, write: boolean): Promise<void> {
+        const waits: Promise<unknown>[] = [];
+        if (s.closed) return Promise.resolve();
+        if (s.#connecting) waits.push(s.#connecting);
+        else if (read && s.#listening && s.#listener) {
+          s.#accepting ??= s.#listener.accept().then(s.#onAccepted, s.#onAcceptError);
+          waits.push(s.#accepting);
+        } else if (read && s.#buffer) waits.push(s.#buffer.startFill());
+        if (write && s.#writer) waits.push(s.#writer.drained());
+        return waits.length ? Promise.race(waits).then(() => {}) : new Promise(() => {});
+      },
+    }));
   }
 
   /**
