@@ -4,7 +4,7 @@
 // it lives here so that tcp.ts and udp.ts can extend it without a cycle.)
 
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
+import { errno, fromDenoError, OSError } from "./errors.ts";
 import { type Address } from "./address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "./options.ts";
 import { type Deadline, deadlineFor, NONBLOCK } from "./_wait.ts";
@@ -94,6 +94,8 @@ export abstract class Socket {
   #timeout: number | null = defaultTimeout;
   #fd = nextFd++;
   #options: SocketOptions;
+  #deferred: Promise<unknown> | null = null;
+  #deferredError: unknown = null;
 
   /**
    * Sets up the shared state; called by the subclasses.
@@ -328,6 +330,36 @@ export abstract class Socket {
   /** @ignore The option state, for subclasses. */
   protected get _options(): SocketOptions {
     return this.#options;
+  }
+
+  /**
+   * @ignore Runs an option call Deno makes async (multicast membership, TTL,
+   * loopback) in the background: the next awaited operation waits for it
+   * through `_flushDeferred()`, and its failure reaches that operation.
+   */
+  protected _defer(p: Promise<unknown>): void {
+    const settled = p.then(() => {}, (e) => {
+      this.#deferredError ??= e;
+    });
+    const all = this.#deferred ? Promise.all([this.#deferred, settled]) : settled;
+    this.#deferred = all;
+    all.then(() => {
+      if (this.#deferred === all) this.#deferred = null;
+    });
+  }
+
+  /** @ignore Whether option calls are still running or one has failed unreported. */
+  protected get _hasDeferred(): boolean {
+    return this.#deferred !== null || this.#deferredError !== null;
+  }
+
+  /** @ignore Waits for background option calls; throws the first that failed. */
+  protected async _flushDeferred(op: string): Promise<void> {
+    if (this.#deferred) await this.#deferred;
+    if (this.#deferredError === null) return;
+    const e = this.#deferredError;
+    this.#deferredError = null;
+    throw fromDenoError(e, `Cannot ${op}: an earlier setsockopt failed`);
   }
 
   /** @ignore The Deno handles options act on; subclasses say which they have. */

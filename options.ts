@@ -33,6 +33,8 @@ export interface OptionHandles {
   listening: boolean;
   /** The datagram handle, if any (datagram sockets). */
   datagram?: Deno.DatagramConn | null;
+  /** Runs an async Deno option call in the background (see `Socket._defer`). */
+  defer?: (p: Promise<unknown>) => void;
 }
 
 type Kind = "stream" | "dgram" | "any";
