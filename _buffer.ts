@@ -55,6 +55,11 @@ export class ReadBuffer {
     return this.#end === this.#start && (this.#eof || this.#error !== null);
   }
 
+  /** Whether no more bytes will come (end of stream or an error), buffered ones aside. */
+  get ended(): boolean {
+    return this.#eof || this.#error !== null;
+  }
+
   /** Whether a fill is under way. */
   get filling(): boolean {
     return this.#fill !== null;

@@ -1,6 +1,9 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Small private helpers shared by the socket classes.
 
+/** Bytes-like data, as Python's "bytes-like object": any typed array, `DataView` or `ArrayBuffer`. */
+export type BytesLike = ArrayBufferView | ArrayBufferLike;
+
 /** The name of a value's type, for error messages: "string", "number", "Array", "null"... */
 export function typeName(value: unknown): string {
   if (value === null) return "null";

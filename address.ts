@@ -18,8 +18,8 @@
  */
 
 import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
-import { EAI, gaierror } from "./errors.ts";
-import { typeName } from "./_util.ts";
+import { EAI, errno, gaierror, OSError } from "./errors.ts";
+import { type BytesLike, toBytes, typeName } from "./_util.ts";
 
 /** An AF_INET address: `[host, port]`. */
 export type IPv4Address = [host: string, port: number];
@@ -164,4 +164,273 @@ export function fromDenoAddr(family: number, addr: Deno.Addr): Address {
   if (pct < 0) return [hostname, port, 0, 0];
   const scope = Number(hostname.slice(pct + 1));
   return [hostname.slice(0, pct), port, 0, Number.isInteger(scope) ? scope : 0];
+}
+
+// ---------------------------------------------------------------------------
+// inet_aton / inet_ntoa / inet_pton / inet_ntop and the byte-order helpers.
+
+function illegal(fn: string): OSError {
+  return new OSError(null, `illegal IP address string passed to ${fn}`);
+}
+
+function requireString(value: unknown, fn: string, arg = 1): string {
+  if (typeof value !== "string") {
+    throw new TypeError(`${fn}() argument ${arg} must be str, not ${typeName(value)}`);
+  }
+  return value;
+}
+
+/** Parses one inet_aton part: decimal, octal (leading 0) or hex (0x). */
+function atonPart(s: string): number | null {
+  let m: RegExpExecArray | null;
+  if ((m = /^0[xX]([0-9a-fA-F]+)$/.exec(s))) return parseInt(m[1], 16);
+  if (/^0[0-7]*$/.test(s)) return parseInt(s, 8);
+  if (/^[1-9][0-9]*$/.test(s)) return parseInt(s, 10);
+  return null;
+}
+
+/**
+ * Converts an IPv4 address in any form the C library's `inet_aton()`
+ * accepts — `"127.0.0.1"`, the short forms `"127.1"` and `"2130706433"`,
+ * octal `"0177.0.0.1"` and hex `"0x7f.1"` parts — to 4 packed bytes in
+ * network order. As in C, anything after a whitespace character is ignored.
+ *
+ * @param ip_string The address.
+ * @returns 4 bytes, most significant first.
+ * @throws {TypeError} when `ip_string` is not a string.
+ * @throws {OSError} "illegal IP address string passed to inet_aton".
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.inet_aton("127.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
+ * ```
+ */
+export function inet_aton(ip_string: string): Uint8Array {
+  const text = requireString(ip_string, "inet_aton").split(/[\t\n\v\f\r ]/, 1)[0];
+  const parts = text.split(".");
+  if (text === "" || parts.length > 4) throw illegal("inet_aton");
+  const nums = parts.map(atonPart);
+  if (nums.some((n) => n === null)) throw illegal("inet_aton");
+  const head = nums.slice(0, -1) as number[];
+  const last = nums[nums.length - 1] as number;
+  if (head.some((n) => n > 255) || last >= 2 ** (8 * (5 - parts.length))) {
+    throw illegal("inet_aton");
+  }
+  let value = last;
+  head.forEach((n, i) => (value += n * 2 ** (8 * (3 - i))));
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value);
+  return out;
+}
+
+function packed(value: unknown): Uint8Array {
+  if (typeof value === "string") {
+    throw new TypeError("a bytes-like object is required, not 'str'");
+  }
+  return toBytes(value);
+}
+
+/**
+ * Converts 4 packed bytes to a dotted-quad string.
+ *
+ * @param packed_ip 4 bytes in network order.
+ * @returns The address, e.g. `"127.0.0.1"`.
+ * @throws {TypeError} for anything not bytes-like.
+ * @throws {OSError} "packed IP wrong length for inet_ntoa".
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.inet_ntoa(new Uint8Array([10, 0, 0, 1]))); // "10.0.0.1"
+ * ```
+ */
+export function inet_ntoa(packed_ip: BytesLike): string {
+  const b = packed(packed_ip);
+  if (b.length !== 4) throw new OSError(null, "packed IP wrong length for inet_ntoa");
+  return b.join(".");
+}
+
+function ptonV6(text: string): Uint8Array | null {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !isIPv6(text)) return null;
+  const lastColon = text.lastIndexOf(":");
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes(".")) {
+    const [a, b, c, d] = tail.split(".").map(Number);
+    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${
+      ((c << 8) | d).toString(16)
+    }`;
+  }
+  const [l, r] = text.split("::");
+  const left = l ? l.split(":").map((g) => parseInt(g, 16)) : [];
+  const right = r ? r.split(":").map((g) => parseInt(g, 16)) : [];
+  const zeros = r === undefined ? 0 : 8 - left.length - right.length;
+  const words = [...left, ...new Array(zeros).fill(0), ...right];
+  if (words.length !== 8) return null;
+  const out = new Uint8Array(16);
+  const view = new DataView(out.buffer);
+  words.forEach((w, i) => view.setUint16(i * 2, w));
+  return out;
+}
+
+/**
+ * Converts an IP address string of `address_family` to packed bytes, as the
+ * C library's `inet_pton()`: strict dotted quad for `AF_INET`, any RFC 4291
+ * text form for `AF_INET6`.
+ *
+ * @param address_family `AF_INET` or `AF_INET6`.
+ * @param ip_string The address.
+ * @returns 4 or 16 bytes in network order.
+ * @throws {OSError} "illegal IP address string passed to inet_pton";
+ *   `EAFNOSUPPORT` for another family.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.inet_pton(socket.AF_INET6, "::1").at(-1)); // 1
+ * ```
+ */
+export function inet_pton(address_family: number, ip_string: string): Uint8Array {
+  requireString(ip_string, "inet_pton", 2);
+  if (address_family === AF_INET) {
+    if (!isIPv4(ip_string)) throw illegal("inet_pton");
+    return new Uint8Array(ip_string.split(".").map(Number));
+  }
+  if (address_family === AF_INET6) {
+    const out = ip_string.includes("%") ? null : ptonV6(ip_string);
+    if (!out) throw illegal("inet_pton");
+    return out;
+  }
+  throw new OSError(errno.EAFNOSUPPORT);
+}
+
+/**
+ * Converts packed bytes to an IP address string, as the C library's
+ * `inet_ntop()`: IPv6 in RFC 5952 form (`"2001:db8::1"`, `"::ffff:1.2.3.4"`).
+ *
+ * @param address_family `AF_INET` or `AF_INET6`.
+ * @param packed_ip 4 or 16 bytes.
+ * @returns The address string.
+ * @throws {RangeError} "invalid length of packed IP address string".
+ * @throws {OSError} `EAFNOSUPPORT` for another family.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * const ip = socket.inet_pton(socket.AF_INET6, "2001:0db8:0:0:0:0:0:1");
+ * console.log(socket.inet_ntop(socket.AF_INET6, ip)); // "2001:db8::1"
+ * ```
+ */
+export function inet_ntop(address_family: number, packed_ip: BytesLike): string {
+  const b = packed(packed_ip);
+  if (address_family !== AF_INET && address_family !== AF_INET6) {
+    throw new OSError(errno.EAFNOSUPPORT);
+  }
+  if (b.length !== (address_family === AF_INET ? 4 : 16)) {
+    throw new RangeError("invalid length of packed IP address string");
+  }
+  if (address_family === AF_INET) return b.join(".");
+  const view = new DataView(b.buffer, b.byteOffset, 16);
+  const words = Array.from({ length: 8 }, (_, i) => view.getUint16(i * 2));
+  // The longest run of two or more zero words (the first of equals) becomes "::".
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  if (bestLen < 2) best = -1;
+  if (best === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return (bestLen === 5 ? "::ffff:" : "::") + Array.from(b.subarray(12)).join(".");
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (best < 0) return hex.join(":");
+  return hex.slice(0, best).join(":") + "::" + hex.slice(best + bestLen).join(":");
+}
+
+function swap(x: unknown, bits: 16 | 32, fn: string): number {
+  if (typeof x !== "number" || !Number.isInteger(x)) {
+    throw new TypeError(`Cannot ${fn}: x must be an integer, not '${typeName(x)}'`);
+  }
+  const max = bits === 16 ? 0xffff : 0xffffffff;
+  if (x < 0 || x > max) {
+    throw new RangeError(`Cannot ${fn}: x must be 0-${max}: current value is ${x}`);
+  }
+  const view = new DataView(new ArrayBuffer(4));
+  if (bits === 16) {
+    view.setUint16(0, x, true);
+    return view.getUint16(0, false);
+  }
+  view.setUint32(0, x, true);
+  return view.getUint32(0, false);
+}
+
+/**
+ * Host to network byte order, 16 bits (a swap on little-endian machines,
+ * which is every machine Deno runs on).
+ *
+ * @param x An integer 0–65535.
+ * @returns `x` with its two bytes swapped.
+ * @throws {TypeError} for a non-integer; {RangeError} outside 0–65535.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.htons(1)); // 256
+ * ```
+ */
+export function htons(x: number): number {
+  return swap(x, 16, "htons");
+}
+
+/**
+ * Network to host byte order, 16 bits.
+ *
+ * @param x An integer 0–65535.
+ * @returns `x` with its two bytes swapped.
+ * @throws {TypeError} for a non-integer; {RangeError} outside 0–65535.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.ntohs(256)); // 1
+ * ```
+ */
+export function ntohs(x: number): number {
+  return swap(x, 16, "ntohs");
+}
+
+/**
+ * Host to network byte order, 32 bits.
+ *
+ * @param x An integer 0–4294967295.
+ * @returns `x` with its four bytes reversed.
+ * @throws {TypeError} for a non-integer; {RangeError} outside 0–4294967295.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.htonl(1)); // 16777216
+ * ```
+ */
+export function htonl(x: number): number {
+  return swap(x, 32, "htonl");
+}
+
+/**
+ * Network to host byte order, 32 bits.
+ *
+ * @param x An integer 0–4294967295.
+ * @returns `x` with its four bytes reversed.
+ * @throws {TypeError} for a non-integer; {RangeError} outside 0–4294967295.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.ntohl(16777216)); // 1
+ * ```
+ */
+export function ntohl(x: number): number {
+  return swap(x, 32, "ntohl");
 }

@@ -157,6 +157,7 @@ const STRERROR: Record<number, string> = {
   14: "Bad address",
   16: "Device or resource busy",
   17: "File exists",
+  19: "No such device",
   20: "Not a directory",
   22: "Invalid argument",
   24: "Too many open files",

@@ -60,6 +60,7 @@ export {
   TimeoutError,
 } from "./errors.ts";
 export type { Address, IPv4Address, IPv6Address, UnixAddress } from "./address.ts";
+export { htonl, htons, inet_aton, inet_ntoa, inet_ntop, inet_pton, ntohl, ntohs } from "./address.ts";
 export {
   create_connection,
   create_server,
@@ -71,7 +72,25 @@ export {
   setdefaulttimeout,
   Socket,
   socket,
+  socketpair,
 } from "./socket.ts";
 export { StreamSocket } from "./tcp.ts";
+export {
+  type AddrInfo,
+  getaddrinfo,
+  getfqdn,
+  gethostbyaddr,
+  gethostbyname,
+  gethostbyname_ex,
+  gethostname,
+  getnameinfo,
+  getservbyname,
+  getservbyport,
+  has_dualstack_ipv6,
+  has_ipv6,
+} from "./netdb.ts";
 export { DatagramSocket } from "./udp.ts";
 export type { OptionValue } from "./options.ts";
+export { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
+export type { SendfileSource } from "./_stream_io.ts";
+export type { BytesLike } from "./_util.ts";

@@ -21,6 +21,8 @@
 import * as C from "./constants.ts";
 import { errno, OSError } from "./errors.ts";
 import { toBytes, typeName } from "./_util.ts";
+import { Multicast, parseMembership } from "./_multicast.ts";
+import { levelName, refusedName } from "./_refused_options.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
 export type OptionValue = number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer;
@@ -31,6 +33,8 @@ export interface OptionHandles {
   conn: Deno.Conn | null;
   /** Whether the socket is listening. */
   listening: boolean;
+  /** Whether a Deno listener exists (a stream socket bound but maybe not yet listening). */
+  bound?: boolean;
   /** The datagram handle, if any (datagram sockets). */
   datagram?: Deno.DatagramConn | null;
   /** Runs an async Deno option call in the background (see `Socket._defer`). */
@@ -39,15 +43,35 @@ export interface OptionHandles {
 
 type Kind = "stream" | "dgram" | "any";
 
+/** What an option's hooks get: the handles and the socket's option state. */
+interface Ctx {
+  h: OptionHandles;
+  s: SocketOptions;
+  mc: Multicast;
+}
+
 interface Spec {
   name: string;
   kind: Kind;
-  /** `"flag"`/`"int"` options are stored; `"readonly"` ones are computed. */
-  mode: "flag" | "int" | "readonly";
-  /** Acts on the current handles when set (and on a new connection). */
-  apply?: (h: OptionHandles, value: number) => void;
-  /** Computes a read-only option. */
-  read?: (s: SocketOptions, h: OptionHandles) => number;
+  /** Only for sockets of this family (multicast options). */
+  family?: number;
+  /**
+   * `"flag"`/`"int"` options are stored; `"readonly"` ones are computed;
+   * `"action"` ones (memberships) act and store nothing.
+   */
+  mode: "flag" | "int" | "readonly" | "action";
+  /** What `getsockopt` reports before the option is set. */
+  initial?: number;
+  /** IP-level options also take a single byte, as Linux does. */
+  byte?: boolean;
+  /** Refuses a value that cannot be honoured (throws). */
+  check?: (c: Ctx, value: number) => void;
+  /** Acts on the current handles when set (and on a new handle). */
+  apply?: (c: Ctx, value: number) => void;
+  /** Acts on the packed value of an `"action"` option. */
+  act?: (c: Ctx, value: Uint8Array) => void;
+  /** Computes the value in force. */
+  read?: (c: Ctx, stored: number) => number;
 }
 
 const key = (level: number, optname: number) => level * 65536 + optname;
@@ -57,108 +81,193 @@ function tcpConn(h: OptionHandles): Deno.TcpConn | null {
   return c && typeof c.setNoDelay === "function" ? c : null;
 }
 
+const isInet = (s: SocketOptions) => s.family === C.AF_INET || s.family === C.AF_INET6;
+/** Whether the Deno handle that bind-time options act on exists already. */
+const created = (h: OptionHandles) => h.listening || !!h.bound || !!h.datagram;
+
+/** SO_REUSEADDR / SO_REUSEPORT act only when Deno creates the socket. */
+function beforeBind(name: string): (c: Ctx, v: number) => void {
+  return ({ h, s }, v) => {
+    const now = s.get(h, C.SOL_SOCKET, C[name as "SO_REUSEADDR"]) as number;
+    if (created(h) && (v !== 0 ? 1 : 0) !== now) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: `Cannot setsockopt: ${name} must be set before bind(); ` +
+          "Deno applies it only when it creates the socket",
+      });
+    }
+  };
+}
+
+function alwaysOn(name: string, what: string): (c: Ctx, v: number) => void {
+  return ({ s }, v) => {
+    if (v === 0 && isInet(s) && (name !== "SO_REUSEADDR" || s.type === C.SOCK_STREAM)) {
+      throw new OSError(errno.ENOPROTOOPT, undefined, {
+        detail: `Cannot setsockopt: Deno always sets ${name} on ${what}; it cannot be turned off`,
+      });
+    }
+  };
+}
+
+function range(name: string, lo: number, hi: number): (c: Ctx, v: number) => void {
+  return (_c, v) => {
+    if (v < lo || v > hi) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: `Cannot setsockopt: ${name} must be ${lo}-${hi}: current value is ${v}`,
+      });
+    }
+  };
+}
+
+function membership(add: boolean, name: string): (c: Ctx, value: Uint8Array) => void {
+  return ({ h, s, mc }, value) => {
+    const { group, iface } = parseMembership(s.family, value, name);
+    add ? mc.add(h, group, iface) : mc.drop(h, group, iface);
+  };
+}
+
 const TABLE = new Map<number, Spec>([
-  [key(C.SOL_SOCKET, C.SO_REUSEADDR), { name: "SO_REUSEADDR", kind: "any", mode: "flag" }],
-  [key(C.SOL_SOCKET, C.SO_REUSEPORT), { name: "SO_REUSEPORT", kind: "any", mode: "flag" }],
+  [key(C.SOL_SOCKET, C.SO_REUSEADDR), {
+    name: "SO_REUSEADDR",
+    kind: "any",
+    mode: "flag",
+    check: (c, v) => {
+      alwaysOn("SO_REUSEADDR", "TCP listeners")(c, v);
+      beforeBind("SO_REUSEADDR")(c, v);
+    },
+    // Deno's TCP listeners always have it on (Linux).
+    read: ({ h, s }, v) => (s.type === C.SOCK_STREAM && isInet(s) && created(h) ? 1 : v),
+  }],
+  [key(C.SOL_SOCKET, C.SO_REUSEPORT), {
+    name: "SO_REUSEPORT",
+    kind: "any",
+    mode: "flag",
+    check: beforeBind("SO_REUSEPORT"),
+  }],
+  [key(C.SOL_SOCKET, C.SO_BROADCAST), {
+    name: "SO_BROADCAST",
+    kind: "dgram",
+    mode: "flag",
+    check: alwaysOn("SO_BROADCAST", "UDP sockets"),
+    read: ({ h, s }, v) => (isInet(s) && h.datagram ? 1 : v),
+  }],
   [key(C.SOL_SOCKET, C.SO_KEEPALIVE), {
     name: "SO_KEEPALIVE",
     kind: "stream",
     mode: "flag",
-    apply: (h, v) => tcpConn(h)?.setKeepAlive(v !== 0),
+    apply: ({ h }, v) => tcpConn(h)?.setKeepAlive(v !== 0),
   }],
   [key(C.IPPROTO_TCP, C.TCP_NODELAY), {
     name: "TCP_NODELAY",
     kind: "stream",
     mode: "flag",
-    apply: (h, v) => tcpConn(h)?.setNoDelay(v !== 0),
+    apply: ({ h }, v) => tcpConn(h)?.setNoDelay(v !== 0),
+  }],
+  [key(C.IPPROTO_IP, C.IP_MULTICAST_TTL), {
+    name: "IP_MULTICAST_TTL",
+    kind: "dgram",
+    family: C.AF_INET,
+    mode: "int",
+    initial: 1,
+    byte: true,
+    check: range("IP_MULTICAST_TTL", 0, 255),
+    apply: ({ h, mc }, v) => mc.setTTL(h, v),
+  }],
+  [key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP), {
+    name: "IP_MULTICAST_LOOP",
+    kind: "dgram",
+    family: C.AF_INET,
+    mode: "flag",
+    initial: 1,
+    byte: true,
+    apply: ({ h, mc }, v) => mc.setLoopback(h, v !== 0),
+  }],
+  [key(C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP), {
+    name: "IPV6_MULTICAST_LOOP",
+    kind: "dgram",
+    family: C.AF_INET6,
+    mode: "flag",
+    initial: 1,
+    check: range("IPV6_MULTICAST_LOOP", 0, 1),
+    apply: ({ h, mc }, v) => mc.setLoopback(h, v !== 0),
+  }],
+  [key(C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP), {
+    name: "IP_ADD_MEMBERSHIP",
+    kind: "dgram",
+    family: C.AF_INET,
+    mode: "action",
+    act: membership(true, "IP_ADD_MEMBERSHIP"),
+  }],
+  [key(C.IPPROTO_IP, C.IP_DROP_MEMBERSHIP), {
+    name: "IP_DROP_MEMBERSHIP",
+    kind: "dgram",
+    family: C.AF_INET,
+    mode: "action",
+    act: membership(false, "IP_DROP_MEMBERSHIP"),
+  }],
+  [key(C.IPPROTO_IPV6, C.IPV6_JOIN_GROUP), {
+    name: "IPV6_JOIN_GROUP",
+    kind: "dgram",
+    family: C.AF_INET6,
+    mode: "action",
+    act: membership(true, "IPV6_JOIN_GROUP"),
+  }],
+  [key(C.IPPROTO_IPV6, C.IPV6_LEAVE_GROUP), {
+    name: "IPV6_LEAVE_GROUP",
+    kind: "dgram",
+    family: C.AF_INET6,
+    mode: "action",
+    act: membership(false, "IPV6_LEAVE_GROUP"),
+  }],
+  [key(C.IPPROTO_IPV6, C.IPV6_V6ONLY), {
+    name: "IPV6_V6ONLY",
+    kind: "any",
+    family: C.AF_INET6,
+    mode: "flag",
+    // Deno never sets it: its IPv6 sockets take IPv4 too (Linux's default).
+    check: (_c, v) => {
+      if (v !== 0) {
+        throw new OSError(errno.ENOPROTOOPT, undefined, {
+          detail: "Cannot setsockopt: Deno does not expose IPV6_V6ONLY; " +
+            "its IPv6 sockets always accept IPv4 too",
+        });
+      }
+    },
   }],
   [key(C.SOL_SOCKET, C.SO_TYPE), {
     name: "SO_TYPE",
     kind: "any",
     mode: "readonly",
-    read: (s) => s.type,
+    read: ({ s }) => s.type,
   }],
   [key(C.SOL_SOCKET, C.SO_DOMAIN), {
     name: "SO_DOMAIN",
     kind: "any",
     mode: "readonly",
-    read: (s) => s.family,
+    read: ({ s }) => s.family,
   }],
   [key(C.SOL_SOCKET, C.SO_PROTOCOL), {
     name: "SO_PROTOCOL",
     kind: "any",
     mode: "readonly",
-    read: (s) =>
+    read: ({ s }) =>
       s.family === C.AF_UNIX ? 0 : s.type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP,
   }],
   [key(C.SOL_SOCKET, C.SO_ERROR), {
     name: "SO_ERROR",
     kind: "any",
     mode: "readonly",
-    read: (s) => s.takeError(),
+    read: ({ s }) => s.takeError(),
   }],
   [key(C.SOL_SOCKET, C.SO_ACCEPTCONN), {
     name: "SO_ACCEPTCONN",
     kind: "any",
     mode: "readonly",
-    read: (_s, h) => (h.listening ? 1 : 0),
+    read: ({ h }) => (h.listening ? 1 : 0),
   }],
 ]);
 
-/** The names of the options Deno does not expose, for the error message. */
-const REFUSED: Record<number, string> = {};
-for (
-  const [level, names] of [
-    [C.SOL_SOCKET, [
-      "SO_DEBUG",
-      "SO_DONTROUTE",
-      "SO_SNDBUF",
-      "SO_RCVBUF",
-      "SO_OOBINLINE",
-      "SO_PRIORITY",
-      "SO_LINGER",
-      "SO_RCVLOWAT",
-      "SO_SNDLOWAT",
-      "SO_RCVTIMEO",
-      "SO_SNDTIMEO",
-      "SO_BINDTODEVICE",
-    ]],
-    [C.IPPROTO_TCP, [
-      "TCP_MAXSEG",
-      "TCP_CORK",
-      "TCP_KEEPIDLE",
-      "TCP_KEEPINTVL",
-      "TCP_KEEPCNT",
-      "TCP_SYNCNT",
-      "TCP_LINGER2",
-      "TCP_DEFER_ACCEPT",
-      "TCP_WINDOW_CLAMP",
-      "TCP_INFO",
-      "TCP_QUICKACK",
-      "TCP_CONGESTION",
-      "TCP_USER_TIMEOUT",
-      "TCP_FASTOPEN",
-      "TCP_NOTSENT_LOWAT",
-    ]],
-    [C.IPPROTO_IP, ["IP_TOS", "IP_TTL", "IP_HDRINCL", "IP_OPTIONS", "IP_RECVOPTS"]],
-    [C.IPPROTO_IPV6, ["IPV6_UNICAST_HOPS", "IPV6_V6ONLY"]],
-  ] as const
-) {
-  for (const name of names) REFUSED[key(level, C[name])] = name;
-}
-
-function levelName(level: number): string {
-  return ({
-    [C.SOL_SOCKET]: "SOL_SOCKET",
-    [C.IPPROTO_TCP]: "IPPROTO_TCP",
-    [C.IPPROTO_IP]: "IPPROTO_IP",
-    [C.IPPROTO_IPV6]: "IPPROTO_IPV6",
-    [C.IPPROTO_UDP]: "IPPROTO_UDP",
-  } as Record<number, string>)[level] ?? `level ${level}`;
-}
-
-/** Reads an option value as an integer, as Python's `setsockopt` does for ints. */
-function intValue(value: OptionValue, op: string): number {
+/** Reads an option value as an integer, as Linux's `setsockopt` does. */
+function intValue(value: OptionValue, op: string, byte: boolean): number {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "number") {
     if (!Number.isInteger(value)) {
@@ -166,18 +275,21 @@ function intValue(value: OptionValue, op: string): number {
     }
     return value;
   }
+  const b = packedValue(value, op);
+  if (b.length >= 4) return new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+  if (byte && b.length >= 1) return b[0];
+  throw new OSError(errno.EINVAL, undefined, {
+    detail: `Cannot ${op}: packed option value is shorter than an int`,
+  });
+}
+
+function packedValue(value: unknown, op: string): Uint8Array {
   if (value === null || typeof value !== "object") {
     throw new TypeError(
       `Cannot ${op}: option value must be an integer or bytes, not '${typeName(value)}'`,
     );
   }
-  const b = toBytes(value);
-  if (b.length < 4) {
-    throw new OSError(errno.EINVAL, undefined, {
-      detail: `Cannot ${op}: packed option value is shorter than an int`,
-    });
-  }
-  return new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+  return toBytes(value);
 }
 
 /**
@@ -189,10 +301,12 @@ export class SocketOptions {
   readonly type: number;
   #values = new Map<number, number>();
   #error = 0;
+  #mc: Multicast;
 
   constructor(family: number, type: number) {
     this.family = family;
     this.type = type;
+    this.#mc = new Multicast(family, (code) => this.setError(code));
   }
 
   /** Records an error for `SO_ERROR` (e.g. a failed non-blocking connect). */
@@ -215,29 +329,51 @@ export class SocketOptions {
   #spec(level: number, optname: number, op: string): Spec {
     const spec = TABLE.get(key(level, optname));
     const kind = this.type === C.SOCK_STREAM ? "stream" : "dgram";
-    if (spec && (spec.kind === "any" || spec.kind === kind)) return spec;
-    const name = spec?.name ?? REFUSED[key(level, optname)];
-    const detail = name
-      ? spec
-        ? `Cannot ${op}: ${name} does not apply to a ${
-          kind === "stream" ? "SOCK_STREAM" : "SOCK_DGRAM"
-        } socket`
-        : `Cannot ${op}: Deno does not expose ${name}`
-      : `Cannot ${op}: unknown option ${optname} at ${levelName(level)}`;
-    throw new OSError(errno.ENOPROTOOPT, undefined, { detail });
+    let detail: string;
+    if (spec && spec.kind !== "any" && spec.kind !== kind) {
+      detail = `${spec.name} does not apply to a ${
+        kind === "stream" ? "SOCK_STREAM" : "SOCK_DGRAM"
+      } socket`;
+    } else if (spec && spec.family !== undefined && spec.family !== this.family) {
+      detail = `${spec.name} applies only to ${
+        spec.family === C.AF_INET ? "AF_INET" : "AF_INET6"
+      } sockets`;
+    } else if (spec) {
+      return spec;
+    } else {
+      const name = refusedName(level, optname);
+      detail = name
+        ? `Deno does not expose ${name}`
+        : `unknown option ${optname} at ${levelName(level)}`;
+    }
+    throw new OSError(errno.ENOPROTOOPT, undefined, { detail: `Cannot ${op}: ${detail}` });
+  }
+
+  #ctx(h: OptionHandles): Ctx {
+    return { h, s: this, mc: this.#mc };
   }
 
   /** `setsockopt()`: validates, stores and applies one option. */
   set(handles: OptionHandles, level: number, optname: number, value: OptionValue): void {
     const spec = this.#spec(level, optname, "setsockopt");
+    const ctx = this.#ctx(handles);
     if (spec.mode === "readonly") {
       throw new OSError(errno.ENOPROTOOPT, undefined, {
         detail: `Cannot setsockopt: ${spec.name} is read-only`,
       });
     }
-    const v = intValue(value, "setsockopt");
+    if (spec.mode === "action") {
+      if (typeof value === "number" || typeof value === "boolean") {
+        throw new TypeError(
+          `Cannot setsockopt: ${spec.name} takes a packed membership request, not a number`,
+        );
+      }
+      return spec.act!(ctx, packedValue(value, "setsockopt"));
+    }
+    const v = intValue(value, "setsockopt", !!spec.byte);
+    spec.check?.(ctx, v);
     this.#values.set(key(level, optname), spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v);
-    spec.apply?.(handles, v);
+    spec.apply?.(ctx, v);
   }
 
   /** `getsockopt()`: the value in force, as an int (or packed bytes when `buflen` is given). */
@@ -248,7 +384,13 @@ export class SocketOptions {
     buflen?: number,
   ): number | Uint8Array {
     const spec = this.#spec(level, optname, "getsockopt");
-    const v = spec.read ? spec.read(this, handles) : (this.#values.get(key(level, optname)) ?? 0);
+    if (spec.mode === "action") {
+      throw new OSError(errno.ENOPROTOOPT, undefined, {
+        detail: `Cannot getsockopt: ${spec.name} can only be set`,
+      });
+    }
+    const stored = this.#values.get(key(level, optname)) ?? spec.initial ?? 0;
+    const v = spec.read ? spec.read(this.#ctx(handles), stored) : stored;
     if (buflen === undefined) return v;
     if (!Number.isInteger(buflen) || buflen < 0 || buflen > 1024) {
       throw new OSError(errno.EINVAL, undefined, {
@@ -257,12 +399,18 @@ export class SocketOptions {
     }
     const out = new Uint8Array(buflen);
     if (buflen >= 4) new DataView(out.buffer).setInt32(0, v, true);
+    else if (buflen >= 1 && spec.byte) out[0] = v & 0xff;
     return out;
   }
 
-  /** Applies every stored option that acts on a connection to a new one. */
+  /**
+   * Applies the stored options to a Deno handle just created (a new
+   * connection, or a datagram handle made by `bind()`/`sendto()`).
+   */
   applyTo(handles: OptionHandles): void {
-    for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(handles, v);
+    const ctx = this.#ctx(handles);
+    this.#mc.attach(handles);
+    for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(ctx, v);
   }
 
   /** Copies the stored options to the socket of an accepted connection (Linux inherits them). */

@@ -18,7 +18,7 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
+import { errno, fromDenoError, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
 import { checkTimeout, getdefaulttimeout } from "./_base.ts";
 import { StreamSocket } from "./tcp.ts";
@@ -280,5 +280,92 @@ export function create_server(
   } catch (e) {
     sock.close();
     throw e;
+  }
+}
+
+/**
+ * Makes a pair of connected stream sockets, as Python's
+ * `socket.socketpair()`. Deno has no `socketpair` call, so the pair is made
+ * by listening and connecting: on a Unix path in a fresh temporary directory
+ * (removed at once) for `AF_UNIX` — Linux's default, as in Python — or on
+ * the loopback address for `AF_INET`/`AF_INET6`.
+ *
+ * @param family `AF_UNIX` (default), `AF_INET` or `AF_INET6`.
+ * @param type `SOCK_STREAM` (the only type offered).
+ * @param proto 0.
+ * @returns The two connected sockets.
+ * @throws {OSError} `EOPNOTSUPP` for `SOCK_DGRAM`; `EAFNOSUPPORT` for another family.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * const [a, b] = await socket.socketpair();
+ * await a.sendall(new TextEncoder().encode("ping"));
+ * console.log(new TextDecoder().decode(await b.recv(4))); // "ping"
+ * a.close();
+ * b.close();
+ * ```
+ */
+export async function socketpair(
+  family: number = C.AF_UNIX,
+  type: number = C.SOCK_STREAM,
+  proto = 0,
+): Promise<[StreamSocket, StreamSocket]> {
+  if (family !== C.AF_UNIX && family !== C.AF_INET && family !== C.AF_INET6) {
+    throw new OSError(errno.EAFNOSUPPORT, undefined, {
+      detail: `Cannot socketpair: Deno cannot open address family ${family}`,
+    });
+  }
+  if ((type & ~TYPE_FLAGS) !== C.SOCK_STREAM) {
+    throw new OSError(errno.EOPNOTSUPP, undefined, {
+      detail: "Cannot socketpair: only SOCK_STREAM pairs can be made in Deno",
+    });
+  }
+  if (proto !== 0 && (family === C.AF_UNIX || proto !== C.IPPROTO_TCP)) {
+    throw new OSError(errno.EPROTONOSUPPORT, undefined, {
+      detail: `Cannot socketpair: protocol ${proto} does not go with this family and type`,
+    });
+  }
+  let dir: string | null = null;
+  let listener: Deno.Listener;
+  try {
+    if (family === C.AF_UNIX) {
+      dir = Deno.makeTempDirSync({ prefix: "pysocket-pair-" });
+      listener = Deno.listen({ transport: "unix", path: `${dir}/s` });
+    } else {
+      listener = Deno.listen({ hostname: family === C.AF_INET ? "127.0.0.1" : "::1", port: 0 });
+    }
+  } catch (e) {
+    if (dir) Deno.removeSync(dir, { recursive: true });
+    throw fromDenoError(e, "Cannot socketpair");
+  }
+  let client: Deno.Conn | null = null;
+  try {
+    const accepted = listener.accept();
+    try {
+      client = await Deno.connect(listener.addr as Deno.NetAddr & Deno.UnixAddr);
+    } finally {
+      // Settled either way; a failed connect leaves accept() pending until close().
+      if (!client) accepted.catch(() => {});
+    }
+    const server = await accepted;
+    const peer = server.remoteAddr as Deno.NetAddr;
+    if (peer.transport === "tcp" && peer.port !== (client.localAddr as Deno.NetAddr).port) {
+      // Another local process connected first: do not hand it out as our peer.
+      server.close();
+      throw new OSError(errno.ECONNABORTED, undefined, {
+        detail: "Cannot socketpair: an unexpected connection arrived first",
+      });
+    }
+    const pair: [StreamSocket, StreamSocket] = [fromConn(server), fromConn(client)];
+    if (type & C.SOCK_NONBLOCK) pair.forEach((s) => s.setblocking(false));
+    return pair;
+  } catch (e) {
+    client?.close();
+    throw fromDenoError(e, "Cannot socketpair");
+  } finally {
+    listener.close();
+    if (dir) Deno.removeSync(dir, { recursive: true });
   }
 }

@@ -33,7 +33,9 @@ import { Lock } from "./_lock.ts";
 import { type Deadline, expired, msLeft, settledBy } from "./_wait.ts";
 import { resolveHost } from "./_resolve.ts";
 import { definePoll } from "./_poll.ts";
-import { checkCount, reprAddress, toBytes } from "./_util.ts";
+import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
+import { sendfileImpl, type SendfileSource, socketReadable, socketWritable } from "./_stream_io.ts";
+import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
 
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
 const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
@@ -110,6 +112,8 @@ export class StreamSocket extends Socket {
   #buffer: ReadBuffer | null = null;
   #writer: Writer | null = null;
   #readLock = new Lock();
+  #readable: ReadableStream<Uint8Array> | null = null;
+  #writable: WritableStream<BytesLike> | null = null;
   #accepted: Deno.Conn[] = [];
   #accepting: Promise<void> | null = null;
   #acceptError: unknown = null;
@@ -223,7 +227,7 @@ export class StreamSocket extends Socket {
 
   /** @ignore */
   protected _handles(): OptionHandles {
-    return { conn: this.#conn, listening: this.#listening };
+    return { conn: this.#conn, listening: this.#listening, bound: this.#listener !== null };
   }
 
   #fail(e: unknown, op: string): Error {
@@ -547,7 +551,7 @@ export class StreamSocket extends Socket {
    * const n = await sock.send(new TextEncoder().encode("hi"));
    * ```
    */
-  async send(data: BufferSource, flags = 0): Promise<number> {
+  async send(data: BytesLike, flags = 0): Promise<number> {
     const view = toBytes(data);
     if (flags) checkFlags(flags, SEND_FLAGS, "send");
     this._checkOpen("send");
@@ -572,7 +576,7 @@ export class StreamSocket extends Socket {
    * await sock.sendall(new TextEncoder().encode("hello\n"));
    * ```
    */
-  async sendall(data: BufferSource, flags = 0): Promise<void> {
+  async sendall(data: BytesLike, flags = 0): Promise<void> {
     const view = toBytes(data);
     if (flags) checkFlags(flags, SEND_FLAGS, "sendall");
     this._checkOpen("sendall");
@@ -623,7 +627,7 @@ export class StreamSocket extends Socket {
    * const n = await conn.recv_into(buf);
    * ```
    */
-  recv_into(buffer: BufferSource, nbytes = 0, flags = 0): Promise<number> {
+  recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
     let p = toBytes(buffer);
     if (nbytes) {
       checkCount(nbytes, "nbytes", "recv_into");
@@ -688,7 +692,7 @@ export class StreamSocket extends Socket {
       }
       return got;
     }
-    while (buffer.size < want && !buffer.done) await buffer.more(deadline, op);
+    while (buffer.size < want && !buffer.ended) await buffer.more(deadline, op);
     if (!buffer.size) buffer.throwError();
     if (flags & C.MSG_PEEK) {
       const n = Math.min(p.length, buffer.size);
@@ -731,6 +735,100 @@ export class StreamSocket extends Socket {
       if (e instanceof Deno.errors.NotConnected) return;
       throw this.#fail(e, "shutdown");
     }
+  }
+
+  /**
+   * A file object over the socket (Python's `makefile`), sharing the
+   * socket's read buffer: binary modes (`"rb"`, `"wb"`, `"rwb"`) read and
+   * write `Uint8Array`s, text modes (`"r"`, `"w"`, `"rw"`) strings.
+   *
+   * @param mode Any of `r`, `w`, `b`; default `"r"`.
+   * @param buffering Write buffer size; 0 sends each write at once.
+   * @param options Text mode's `encoding`, `errors`, `newline`.
+   * @returns The file; closing it leaves the socket open.
+   * @throws {RangeError} for an invalid mode, encoding or newline.
+   *
+   * @example
+   * ```ts ignore
+   * const rfile = conn.makefile("rb");
+   * const line = await rfile.readline();
+   * ```
+   */
+  makefile(mode: BinaryMode, buffering?: number | null): SocketFile<Uint8Array>;
+  /**
+   * A text file object over the socket (see the binary overload).
+   *
+   * @param mode `"r"`, `"w"` or `"rw"`.
+   * @param buffering Write buffer size; 0 sends each write at once.
+   * @param options `encoding` (utf-8, latin-1, ascii), `errors`, `newline`.
+   * @returns The file.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const line of conn.makefile("r")) console.log(line.trimEnd());
+   * ```
+   */
+  makefile(
+    mode?: TextMode,
+    buffering?: number | null,
+    options?: MakefileOptions,
+  ): SocketFile<string>;
+  makefile(
+    mode: string = "r",
+    buffering?: number | null,
+    options?: MakefileOptions,
+  ): SocketFile<Uint8Array> | SocketFile<string> {
+    this._checkOpen("makefile");
+    return new SocketFile<Uint8Array>(this, mode, buffering, options);
+  }
+
+  /**
+   * A byte stream of what the socket receives (BYOB readers supported),
+   * read through the socket's buffer: cancelling it or releasing its reader
+   * leaves unread bytes for `recv()`. It does not close the socket.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const chunk of conn.readable) console.log(chunk.length);
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    return this.#readable ??= socketReadable(this);
+  }
+
+  /**
+   * A stream whose writes are `sendall()`s; closing it half-closes the
+   * connection (`SHUT_WR`), so `readable.pipeTo(other.writable)` ends the
+   * other side's input.
+   *
+   * @example
+   * ```ts ignore
+   * await a.readable.pipeTo(b.writable);
+   * ```
+   */
+  get writable(): WritableStream<BytesLike> {
+    return this.#writable ??= socketWritable(this);
+  }
+
+  /**
+   * Sends a file's bytes (Python's `sendfile`), from `offset`, `count` of
+   * them or up to its end; the file position ends after the last byte sent.
+   *
+   * @param file A `Deno.FsFile` opened for reading.
+   * @param offset Where to start.
+   * @param count How many bytes; omitted or 0: to the end.
+   * @returns The number of bytes sent.
+   * @throws {TypeError} when `file` is not a file; {RangeError} for a bad offset or count.
+   *
+   * @example
+   * ```ts ignore
+   * using file = await Deno.open("data.bin");
+   * const sent = await conn.sendfile(file, 0, 1024);
+   * ```
+   */
+  sendfile(file: SendfileSource, offset = 0, count?: number | null): Promise<number> {
+    this._checkOpen("sendfile");
+    return sendfileImpl(this, file, offset, count);
   }
 
   /**

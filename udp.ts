@@ -1,68 +1,759 @@
 // Copyright 2026 the pysocket authors. MIT license.
 /**
- * {@linkcode DatagramSocket}: UDP and AF_UNIX datagram sockets.
+ * {@linkcode DatagramSocket}: UDP (AF_INET, AF_INET6) and AF_UNIX datagram
+ * sockets over `Deno.listenDatagram`, with Python's `sendto`/`recvfrom`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * server.bind(["127.0.0.1", 0]);
+ * using client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * await client.sendto(new TextEncoder().encode("hello"), server.getsockname());
+ * const [data, address] = await server.recvfrom(1024);
+ * await server.sendto(data, address);
+ * console.log(new TextDecoder().decode((await client.recvfrom(1024))[0])); // "hello"
+ * ```
  *
  * @module
  */
 
 import * as C from "./constants.ts";
 import { errno, OSError } from "./errors.ts";
-import type { Address } from "./address.ts";
+import { type Address, fromDenoAddr, toTarget } from "./address.ts";
 import { Socket } from "./_base.ts";
 import type { OptionHandles } from "./options.ts";
+import { Lock } from "./_lock.ts";
+import { type Deadline, expired, msLeft, NONBLOCK, settledBy } from "./_wait.ts";
+import { definePoll } from "./_poll.ts";
+import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
+import {
+  type DatagramAddr,
+  datagramError,
+  openDatagram,
+  samePeer,
+  Targets,
+  wildcard,
+} from "./_udp_addr.ts";
+
+const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
+const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
+/** The buffer of background receives: the largest UDP payload; Linux's default AF_UNIX limit. */
+const UDP_BUFFER = 65536;
+const UNIX_BUFFER = 212992;
+const noop = () => {};
+
+function checkFlags(flags: number, allowed: number, op: string): void {
+  if (typeof flags !== "number" || !Number.isInteger(flags)) {
+    throw new TypeError(`Cannot ${op}: flags must be an integer, not '${typeof flags}'`);
+  }
+  if ((flags & ~allowed) === 0) return;
+  throw new OSError(errno.EOPNOTSUPP, undefined, {
+    detail: `Cannot ${op}: Deno does not support flags ${flags & ~allowed}`,
+  });
+}
+
+async function lockWithin(lock: Lock, deadline: Deadline, op: string): Promise<void> {
+  if (deadline === null) return await lock.acquire();
+  if (!await lock.acquireWithin(msLeft(deadline))) throw expired(deadline, op);
+}
+
+function sizedView(buffer: BytesLike, nbytes: number, op: string): Uint8Array {
+  const p = toBytes(buffer);
+  if (!nbytes) return p;
+  checkCount(nbytes, "nbytes", op);
+  if (nbytes > p.length) {
+    throw new RangeError(
+      `Cannot ${op}: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
+    );
+  }
+  return nbytes < p.length ? p.subarray(0, nbytes) : p;
+}
+
+function received(buf: Uint8Array, n: number): Uint8Array {
+  if (n === buf.length) return buf;
+  return n < buf.length >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
+}
 
 /**
- * A datagram socket (work in progress: only construction so far).
+ * A datagram socket: UDP over IPv4 or IPv6, or an AF_UNIX `SOCK_DGRAM`
+ * socket on a path. Made by `socket(family, SOCK_DGRAM)` or
+ * `fromDatagramConn()`.
+ *
+ * `bind()`, then `recvfrom()`/`sendto()`; or `connect()` to fix the peer,
+ * then `send()`/`recv()`. An unbound socket binds itself to its family's
+ * wildcard address (AF_UNIX: an abstract address) on first use. No
+ * datagram is lost or reordered by a timeout or a non-blocking call: a
+ * receive that outlives its caller keeps its datagram for the next one.
+ *
+ * AF_UNIX limit: Deno refuses to send on an AF_UNIX datagram handle while a
+ * receive is pending on it. Such a `sendto()` waits for the receive up to
+ * the socket's timeout, raises `BlockingIOError` when non-blocking, and
+ * otherwise raises `OSError` (`EBUSY`) saying so.
  *
  * @example
  * ```ts
  * import * as socket from "@pysocket/socket";
+ *
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * s.bind(["127.0.0.1", 0]);
+ * console.log(s.getsockname()[1] > 0); // true
  * ```
  */
 export class DatagramSocket extends Socket {
   #conn: Deno.DatagramConn | null = null;
+  #peer: DatagramAddr | null = null;
+  #targets: Targets;
+  #readLock = new Lock();
+  /** AF_UNIX only: sends go one at a time (Deno refuses concurrent ones). */
+  #sendLock: Lock | null;
+  /** The Deno receive in flight, direct or background. */
+  #rx: Promise<[Uint8Array, Deno.Addr]> | null = null;
+  /** AF_UNIX only: the Deno send in flight. */
+  #tx: Promise<number> | null = null;
+  /** The last send waiting for a name lookup (or behind one), if any. */
+  #sendTail: Promise<void> | null = null;
+  /** The background receive (into #rbuf), if running. */
+  #bg: Promise<void> | null = null;
+  #rbuf: Uint8Array | null = null;
+  /** A datagram a background receive got and nobody has taken yet. */
+  #slot: Uint8Array | null = null;
+  #slotAddr: Deno.Addr | null = null;
+  #failed = false;
+  #error: unknown = null;
+
+  static {
+    definePoll(DatagramSocket, (s) => ({
+      get readable() {
+        return s.closed || s.#slot !== null || s.#failed;
+      },
+      get writable() {
+        return s.closed || s.#sendLock === null || (s.#rx === null && s.#tx === null);
+      },
+      changed(read: boolean, write: boolean): Promise<void> {
+        if (s.closed) return Promise.resolve();
+        const waits: Promise<unknown>[] = [];
+        if (read && s.#conn && s.#slot === null && !s.#failed) {
+          waits.push(s.#rx && !s.#bg ? s.#rx : s.#background(s.#conn));
+        }
+        if (write && s.#sendLock) {
+          if (s.#rx) waits.push(s.#rx);
+          if (s.#tx) waits.push(s.#tx);
+        }
+        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+      },
+    }));
+  }
 
   /**
    * Use `socket(family, SOCK_DGRAM)` rather than this constructor.
    *
-   * @param family Address family.
-   * @param proto Protocol number.
+   * @param family `AF_INET`, `AF_INET6` or `AF_UNIX`.
+   * @param proto Protocol number (0 or `IPPROTO_UDP`).
    */
   constructor(family: number = C.AF_INET, proto = 0) {
     super(family, C.SOCK_DGRAM, proto);
+    this.#targets = new Targets(family);
+    this.#sendLock = family === C.AF_UNIX ? new Lock() : null;
   }
 
   /**
-   * Wraps a Deno datagram handle.
+   * Wraps a Deno datagram handle (UDP or `unixpacket`) as a bound socket.
    *
-   * @param conn The handle.
-   * @returns The socket.
+   * @param conn The handle; the socket owns it from now on.
+   * @returns The socket, of the handle's family.
+   *
+   * @example
+   * ```ts
+   * import { DatagramSocket } from "@pysocket/socket";
+   * using s = DatagramSocket.fromDatagramConn(
+   *   Deno.listenDatagram({ transport: "udp", hostname: "::1", port: 0 }),
+   * );
+   * console.log(s.getsockname()[0]); // "::1"
+   * ```
    */
   static fromDatagramConn(conn: Deno.DatagramConn): DatagramSocket {
-    const s = new DatagramSocket(C.AF_INET);
+    const addr = conn.addr;
+    const family = addr.transport === "unixpacket" || addr.transport === "unix"
+      ? C.AF_UNIX
+      : (addr as Deno.NetAddr).hostname.includes(":")
+      ? C.AF_INET6
+      : C.AF_INET;
+    const s = new DatagramSocket(family);
     s.#conn = conn;
+    s._options.applyTo(s._handles());
     return s;
   }
 
   /** @ignore */
   protected _handles(): OptionHandles {
-    return { conn: null, listening: false };
+    return {
+      conn: null,
+      listening: false,
+      datagram: this.#conn,
+      defer: (p) => this._defer(p),
+    };
   }
 
-  /** The local address. @returns It. */
+  #open(address: Address | null, op: string): Deno.DatagramConn {
+    const target = address === null ? wildcard(this.family) : toTarget(this.family, address, op);
+    if (target.transport === "tcp" && target.hostname === "localhost") {
+      target.hostname = this.family === C.AF_INET6 ? "::1" : "127.0.0.1";
+    }
+    const reuseAddress = this._options.flag(C.SOL_SOCKET, C.SO_REUSEADDR) ||
+      this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
+    const detail = address === null ? op : `${op} to ${reprAddress(address)}`;
+    this.#conn = openDatagram(target, { reuseAddress }, detail);
+    this._options.applyTo(this._handles());
+    return this.#conn;
+  }
+
+  #fail(e: unknown, op: string): Error {
+    if (this.closed) {
+      return new OSError(errno.EBADF, undefined, {
+        cause: e,
+        detail: `Cannot ${op}: socket is closed`,
+      });
+    }
+    return datagramError(e, `Cannot ${op}`);
+  }
+
+  /** The handle, made at once (bound to the wildcard address) if there is none yet. */
+  async #ready(op: string): Promise<Deno.DatagramConn> {
+    this._checkOpen(op);
+    if (this._hasDeferred) await this._flushDeferred(op);
+    return this.#conn ?? this.#open(null, op);
+  }
+
+  /**
+   * Binds the socket to a local address; port 0 lets the system choose
+   * (see `getsockname()`). An AF_UNIX socket binds to a path (`""`: an
+   * abstract address of the system's choosing).
+   *
+   * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
+   * @throws {TypeError} for a malformed address; {RangeError} for a bad port.
+   * @throws {OSError} e.g. `EADDRINUSE`; `EINVAL` if already bound; one naming
+   *   `--unstable-net` when Deno's datagram API is not enabled.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * ```
+   */
+  bind(address: Address): void {
+    this._checkOpen("bind");
+    toTarget(this.family, address, "bind");
+    if (this.#conn) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: "Cannot bind: socket is already bound",
+      });
+    }
+    this.#open(address, "bind");
+  }
+
+  /**
+   * Datagram sockets do not listen.
+   *
+   * @param _backlog Ignored.
+   * @throws {OSError} always, `EOPNOTSUPP`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * try {
+   *   s.listen();
+   * } catch (e) {
+   *   console.log((e as socket.OSError).errno === socket.errno.EOPNOTSUPP); // true
+   * }
+   * ```
+   */
+  listen(_backlog?: number): never {
+    this._checkOpen("listen");
+    throw new OSError(errno.EOPNOTSUPP, undefined, {
+      detail: "Cannot listen: a SOCK_DGRAM socket does not accept connections",
+    });
+  }
+
+  /**
+   * Datagram sockets do not accept connections.
+   *
+   * @returns Never: it rejects.
+   * @throws {OSError} always, `EOPNOTSUPP`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.accept().catch((e) => console.log(e.errno)); // 95
+   * ```
+   */
+  // deno-lint-ignore require-await
+  async accept(): Promise<never> {
+    this._checkOpen("accept");
+    throw new OSError(errno.EOPNOTSUPP, undefined, {
+      detail: "Cannot accept: a SOCK_DGRAM socket does not accept connections",
+    });
+  }
+
+  /**
+   * Fixes the peer: `send()`/`recv()` then use it, and datagrams from other
+   * addresses are dropped, as the kernel does. An unbound socket binds to
+   * the wildcard address first. Host names are resolved by the OS resolver.
+   *
+   * @param address The peer.
+   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when the name does not resolve.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.connect(["127.0.0.1", 9]);
+   * console.log(s.getpeername()); // ["127.0.0.1", 9]
+   * ```
+   */
+  async connect(address: Address): Promise<void> {
+    this._checkOpen("connect");
+    const peer = await this.#targets.resolve(address, "connect");
+    await this.#ready("connect");
+    this.#peer = peer;
+  }
+
+  /**
+   * Like `connect()`, but resolves an errno number instead of throwing an `OSError`.
+   *
+   * @param address The peer.
+   * @returns 0, or the errno number of the failure.
+   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when the name does not resolve.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * console.log(await s.connect_ex(["127.0.0.1", 9])); // 0
+   * ```
+   */
+  async connect_ex(address: Address): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof OSError) || e.name === "gaierror") throw e;
+      return e.errno ?? errno.EAGAIN;
+    }
+  }
+
+  /**
+   * Sends one datagram to `address`; resolves the number of bytes sent.
+   * Python's `sendto(data, address)`; also `sendto(data, flags, address)`.
+   *
+   * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
+   * @param address Where to: `[host, port]` (`"<broadcast>"` is 255.255.255.255) or a path.
+   * @returns The number of bytes sent.
+   * @throws {TypeError} for a string or a malformed address; {RangeError} for a bad port.
+   * @throws {OSError} e.g. `EMSGSIZE` for a datagram too large.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * console.log(await s.sendto(new Uint8Array([1, 2, 3]), ["127.0.0.1", 9])); // 3
+   * ```
+   */
+  sendto(data: BytesLike, address: Address): Promise<number>;
+  /**
+   * Sends one datagram to `address` with flags.
+   *
+   * @param data Bytes.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`; others raise `OSError`.
+   * @param address Where to.
+   * @returns The number of bytes sent.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.sendto(new Uint8Array([1]), socket.MSG_DONTWAIT, ["127.0.0.1", 9]);
+   * ```
+   */
+  sendto(data: BytesLike, flags: number, address: Address): Promise<number>;
+  async sendto(
+    data: BytesLike,
+    flagsOrAddress: number | Address,
+    address?: Address,
+  ): Promise<number> {
+    const view = toBytes(data);
+    let flags = 0;
+    if (address === undefined) address = flagsOrAddress as Address;
+    else {
+      flags = flagsOrAddress as number;
+      checkFlags(flags, SEND_FLAGS, "sendto");
+    }
+    this._checkOpen("sendto");
+    const to = this.#targets.cached(address) ?? this.#targets.convert(address, "sendto");
+    if (to !== null && this.#sendTail === null) return await this.#send(view, to, flags, "sendto");
+    return await this.#sendInTurn(view, address, to, flags, "sendto");
+  }
+
+  /** A send that must wait (a name to resolve, or such a send before it): keeps call order. */
+  #sendInTurn(
+    view: Uint8Array,
+    address: Address | null,
+    to: DatagramAddr | null,
+    flags: number,
+    op: string,
+  ): Promise<number> {
+    const prev = this.#sendTail;
+    const p = (async () => {
+      if (prev) await prev;
+      const dest = to ?? await this.#targets.resolve(address, op);
+      return await this.#send(view, dest, flags, op);
+    })();
+    const tail = p.then(noop, noop);
+    this.#sendTail = tail;
+    tail.then(() => {
+      if (this.#sendTail === tail) this.#sendTail = null;
+    });
+    return p;
+  }
+
+  /**
+   * Sends one datagram to the connected peer.
+   *
+   * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @returns The number of bytes sent.
+   * @throws {OSError} `EDESTADDRREQ` when not connected; {TypeError} for a string.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.connect(["127.0.0.1", 9]);
+   * console.log(await s.send(new Uint8Array(4))); // 4
+   * ```
+   */
+  async send(data: BytesLike, flags = 0): Promise<number> {
+    const view = toBytes(data);
+    if (flags) checkFlags(flags, SEND_FLAGS, "send");
+    this._checkOpen("send");
+    if (!this.#peer) {
+      throw new OSError(errno.EDESTADDRREQ, undefined, {
+        detail: "Cannot send: socket is not connected; use sendto()",
+      });
+    }
+    if (this.#sendTail === null) return await this.#send(view, this.#peer, flags, "send");
+    return await this.#sendInTurn(view, null, this.#peer, flags, "send");
+  }
+
+  async #send(view: Uint8Array, to: DatagramAddr, flags: number, op: string): Promise<number> {
+    if (this._hasDeferred) await this._flushDeferred(op);
+    const conn = this.#conn ?? this.#open(null, op);
+    const lock = this.#sendLock;
+    if (lock === null) {
+      try {
+        return await conn.send(view, to);
+      } catch (e) {
+        throw this.#fail(e, op);
+      }
+    }
+    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    if (!lock.tryAcquire()) await lockWithin(lock, deadline, op);
+    try {
+      while (this.#rx) await this.#receiveDone(deadline, op);
+      this.#tx = conn.send(view, to);
+      try {
+        return await this.#tx;
+      } finally {
+        this.#tx = null;
+      }
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** AF_UNIX: waits for the pending receive before a send, as far as the deadline allows. */
+  async #receiveDone(deadline: Deadline, op: string): Promise<void> {
+    if (deadline === NONBLOCK) throw expired(deadline, op);
+    if (deadline !== null && await settledBy(this.#rx!, deadline)) return;
+    throw new OSError(errno.EBUSY, undefined, {
+      detail: `Cannot ${op}: Deno cannot send on an AF_UNIX datagram socket while a receive ` +
+        "is pending on it (a blocked recv in another task, or one left by a timed-out or " +
+        "non-blocking recvfrom or by select); receive the pending datagram first",
+    });
+  }
+
+  /**
+   * Receives one datagram: resolves `[data, address]`. A datagram larger
+   * than `bufsize` is truncated, the rest discarded (as Linux does).
+   *
+   * @param bufsize The most bytes to return.
+   * @param flags `MSG_PEEK` (leave the datagram queued), `MSG_DONTWAIT`.
+   * @returns The data and the sender's address.
+   * @throws {TimeoutError|BlockingIOError} per the timeout (no datagram is lost).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.sendto(new TextEncoder().encode("ping"), s.getsockname());
+   * const [data, addr] = await s.recvfrom(1024);
+   * console.log(data.length, addr[0]); // 4 "127.0.0.1"
+   * ```
+   */
+  async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array, Address]> {
+    checkCount(bufsize, "bufsize", "recvfrom");
+    const buf = new Uint8Array(bufsize);
+    const [n, addr] = await this.#recv(buf, flags, "recvfrom", true);
+    return [received(buf, n), addr];
+  }
+
+  /**
+   * Receives one datagram into `buffer`: resolves `[count, address]`. With
+   * no timeout and nothing pending it receives straight into `buffer`.
+   *
+   * @param buffer Where to put the bytes (any `ArrayBufferView` or `ArrayBuffer`).
+   * @param nbytes The most bytes to take (0 or omitted: the buffer's size).
+   * @param flags `MSG_PEEK`, `MSG_DONTWAIT`.
+   * @returns The number of bytes stored and the sender's address.
+   * @throws {RangeError} if `nbytes` is larger than the buffer; {TimeoutError|BlockingIOError} per the timeout.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.sendto(new Uint8Array(10), s.getsockname());
+   * const buf = new Uint8Array(4);
+   * console.log((await s.recvfrom_into(buf))[0]); // 4 (truncated)
+   * ```
+   */
+  recvfrom_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<[number, Address]> {
+    try {
+      return this.#recv(sizedView(buffer, nbytes, "recvfrom_into"), flags, "recvfrom_into", true);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives one datagram's data (from the connected peer, or anyone when
+   * not connected).
+   *
+   * @param bufsize The most bytes to return.
+   * @param flags `MSG_PEEK`, `MSG_DONTWAIT`.
+   * @returns The data.
+   * @throws {TimeoutError|BlockingIOError} per the timeout.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.connect(s.getsockname());
+   * await s.send(new Uint8Array([7]));
+   * console.log(await s.recv(16)); // Uint8Array(1) [ 7 ]
+   * ```
+   */
+  async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
+    checkCount(bufsize, "bufsize", "recv");
+    const buf = new Uint8Array(bufsize);
+    return received(buf, (await this.#recv(buf, flags, "recv", false))[0]);
+  }
+
+  /**
+   * Receives one datagram into `buffer`; resolves the count.
+   *
+   * @param buffer Where to put the bytes.
+   * @param nbytes The most bytes to take (0 or omitted: the buffer's size).
+   * @param flags `MSG_PEEK`, `MSG_DONTWAIT`.
+   * @returns The number of bytes stored.
+   * @throws {RangeError} if `nbytes` is larger than the buffer.
+   *
+   * @example
+   * ```ts ignore
+   * const buf = new Uint8Array(1500);
+   * const n = await sock.recv_into(buf);
+   * ```
+   */
+  async recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
+    const p = sizedView(buffer, nbytes, "recv_into");
+    return (await this.#recv(p, flags, "recv_into", false))[0];
+  }
+
+  async #recv(
+    p: Uint8Array,
+    flags: number,
+    op: string,
+    withAddr: boolean,
+  ): Promise<[number, Address]> {
+    if (flags) checkFlags(flags, RECV_FLAGS, op);
+    const conn = this.#conn ?? await this.#ready(op);
+    if (this._hasDeferred) await this._flushDeferred(op);
+    this._checkOpen(op);
+    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    const peek = (flags & C.MSG_PEEK) !== 0;
+    if (!this.#readLock.tryAcquire()) await lockWithin(this.#readLock, deadline, op);
+    try {
+      for (;;) {
+        const data = this.#slot;
+        if (data !== null) {
+          const n = Math.min(p.length, data.length);
+          p.set(n === data.length ? data : data.subarray(0, n));
+          const from = this.#slotAddr!;
+          if (!peek) this.#slot = this.#slotAddr = null;
+          return [n, withAddr ? fromDenoAddr(this.family, from) : ""];
+        }
+        if (this.#failed) {
+          this.#failed = false;
+          throw this.#error;
+        }
+        if (deadline === null && !peek && this.#bg === null && this.#tx === null) {
+          // Blocking, nothing pending: receive straight into the caller's buffer.
+          this.#rx = conn.receive(p);
+          let got: [Uint8Array, Deno.Addr];
+          try {
+            got = await this.#rx;
+          } finally {
+            this.#rx = null;
+          }
+          if (this.#peer !== null && !samePeer(this.#peer, got[1])) continue;
+          return [got[0].length, withAddr ? fromDenoAddr(this.family, got[1]) : ""];
+        }
+        const bg = this.#background(conn);
+        if (deadline === null) await bg;
+        else if (!await settledBy(bg, deadline)) throw expired(deadline, op);
+      }
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#readLock.release();
+    }
+  }
+
+  /** Starts (or joins) the background receive, which keeps its datagram for the next reader. */
+  #background(conn: Deno.DatagramConn): Promise<void> {
+    return this.#bg ??= this.#receiveBackground(conn);
+  }
+
+  async #receiveBackground(conn: Deno.DatagramConn): Promise<void> {
+    try {
+      const buf = this.#rbuf ??= new Uint8Array(
+        this.family === C.AF_UNIX ? UNIX_BUFFER : UDP_BUFFER,
+      );
+      for (;;) {
+        while (this.#tx) await this.#tx.then(noop, noop);
+        this.#rx = conn.receive(buf);
+        let got: [Uint8Array, Deno.Addr];
+        try {
+          got = await this.#rx;
+        } finally {
+          this.#rx = null;
+        }
+        if (this.#peer === null || samePeer(this.#peer, got[1])) {
+          this.#slot = got[0];
+          this.#slotAddr = got[1];
+          return;
+        }
+      }
+    } catch (e) {
+      this.#failed = true;
+      this.#error = e;
+    } finally {
+      this.#bg = null;
+    }
+  }
+
+  /**
+   * The socket's own address. An unbound socket reports the wildcard
+   * address with port 0 (`""` for AF_UNIX).
+   *
+   * @returns The local address.
+   * @throws {OSError} `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * console.log(s.getsockname()); // ["0.0.0.0", 0]
+   * ```
+   */
   getsockname(): Address {
-    throw new OSError(errno.EOPNOTSUPP);
+    this._checkOpen("getsockname");
+    if (this.#conn) return fromDenoAddr(this.family, this.#conn.addr);
+    if (this.family === C.AF_UNIX) return "";
+    return this.family === C.AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
   }
 
-  /** The peer. @returns It. */
+  /**
+   * The peer fixed by `connect()`.
+   *
+   * @returns The peer's address.
+   * @throws {OSError} `ENOTCONN` when not connected; `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.connect(["127.0.0.1", 9]);
+   * console.log(s.getpeername()); // ["127.0.0.1", 9]
+   * ```
+   */
   getpeername(): Address {
-    throw new OSError(errno.ENOTCONN);
+    this._checkOpen("getpeername");
+    if (!this.#peer) {
+      throw new OSError(errno.ENOTCONN, undefined, {
+        detail: "Cannot getpeername: socket is not connected",
+      });
+    }
+    return fromDenoAddr(this.family, this.#peer);
   }
 
-  /** Closes. */
+  /**
+   * Closes the socket and its Deno handle; calling it again does nothing.
+   * Pending receives fail with `OSError` `EBADF`; a datagram kept by a
+   * timed-out receive is dropped.
+   */
   override close(): void {
+    if (this.closed) return;
     super.close();
     this.#conn?.close();
+    this.#slot = this.#slotAddr = null;
+  }
+
+  /**
+   * Leaves the socket closed without closing its Deno handle, and returns
+   * the handle (or `null` if it had none).
+   *
+   * @returns The `Deno.DatagramConn`.
+   * @throws {OSError} `EBUSY` when a receive is pending or a received datagram is kept.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * const dc = s.detach()!;
+   * console.log(dc.addr.transport); // "udp"
+   * dc.close();
+   * ```
+   */
+  detach(): Deno.DatagramConn | null {
+    this._checkOpen("detach");
+    if (this.#rx || this.#tx || this.#slot) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: "Cannot detach: a receive is pending or a received datagram is kept",
+      });
+    }
+    const conn = this.#conn;
+    this.#conn = null;
+    super.close();
+    return conn;
   }
 }

@@ -1,0 +1,92 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// Reading /etc/hosts and /etc/services, for the netdb calls whose answers
+// the OS resolver reached through node:dns cannot give (canonical names and
+// aliases, service names). A file that is missing reads as empty.
+
+import { AF_INET, AF_INET6 } from "./constants.ts";
+import { inet_pton, isIPv4, isIPv6 } from "./address.ts";
+
+function readLines(path: string): string[][] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  return text.split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter((line) => line !== "")
+    .map((line) => line.split(/\s+/));
+}
+
+function sameAddress(a: string, b: string): boolean {
+  if (a === b) return true;
+  const fam = isIPv4(a) ? AF_INET : AF_INET6;
+  if (fam === AF_INET ? !isIPv4(b) : !isIPv6(b) || !isIPv6(a)) return false;
+  try {
+    return inet_pton(fam, a).join() === inet_pton(fam, b).join();
+  } catch {
+    return false;
+  }
+}
+
+/** /etc/hosts: `address name [alias...]` lines. */
+export interface Hosts {
+  /** The names of the first line listing `name` for `family`, primary name first. */
+  byName(name: string, family: number): string[] | null;
+  /** The names of the first line for `address`, primary name first. */
+  byAddress(address: string): string[] | null;
+  /** The primary name of the first line listing `name`. */
+  canonical(name: string): string | null;
+}
+
+/** Reads /etc/hosts. */
+export function readHosts(): Hosts {
+  const lines = readLines("/etc/hosts").filter((f) => f.length >= 2);
+  const lower = (s: string) => s.toLowerCase();
+  const lists = (line: string[], name: string) => line.slice(1).map(lower).includes(lower(name));
+  return {
+    byName(name, family) {
+      const line = lines.find((l) =>
+        (family === AF_INET ? isIPv4(l[0]) : isIPv6(l[0])) && lists(l, name)
+      );
+      return line ? line.slice(1) : null;
+    },
+    byAddress(address) {
+      const line = lines.find((l) => sameAddress(l[0], address));
+      return line ? line.slice(1) : null;
+    },
+    canonical(name) {
+      return lines.find((l) => lists(l, name))?.[1] ?? null;
+    },
+  };
+}
+
+/** /etc/services: `name port/proto [alias...]` lines. */
+export interface Services {
+  /** The port of a service (by name or alias), or null. */
+  byName(name: string, proto: string | null): number | null;
+  /** The name of the service on a port, or null. */
+  byPort(port: number, proto: string | null): string | null;
+}
+
+/** Reads /etc/services. */
+export function readServices(): Services {
+  const entries = readLines("/etc/services").flatMap((f) => {
+    const m = /^(\d+)\/(\w+)$/.exec(f[1] ?? "");
+    return m ? [{ names: [f[0], ...f.slice(2)], port: Number(m[1]), proto: m[2] }] : [];
+  });
+  return {
+    byName(name, proto) {
+      const e = entries.find((e) =>
+        (proto === null || e.proto === proto) && e.names.includes(name)
+      );
+      return e ? e.port : null;
+    },
+    byPort(port, proto) {
+      const e = entries.find((e) => (proto === null || e.proto === proto) && e.port === port);
+      return e ? e.names[0] : null;
+    },
+  };
+}

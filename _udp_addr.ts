@@ -1,0 +1,155 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// Addresses of datagram sockets: Python address → Deno datagram address
+// (with a one-entry cache so a sendto() loop to one peer allocates nothing),
+// the peer filter of a connected socket, and opening the Deno handle, which
+// needs --unstable-net.
+
+import { AF_INET6, AF_UNIX } from "./constants.ts";
+import { errno, fromDenoError, OSError, oserror } from "./errors.ts";
+import { isIPv4, isIPv6, type Target, toTarget } from "./address.ts";
+import { resolveHost } from "./_resolve.ts";
+
+/** Where a datagram goes, in the form `DatagramConn.send()` takes. */
+export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
+
+/** The error of a datagram call made without `--unstable-net`. */
+export function unstableError(op: string): OSError {
+  return new OSError(errno.EOPNOTSUPP, undefined, {
+    detail: `Cannot ${op}: Deno's datagram sockets need the --unstable-net flag ` +
+      `(or "unstable": ["net"] in deno.json)`,
+  });
+}
+
+/** Turns what a Deno datagram call threw into Python's error (Deno throws TypeError for EINVAL). */
+export function datagramError(e: unknown, detail: string): Error {
+  if (e instanceof TypeError) {
+    const m = /\(os error (\d+)\)/.exec(e.message);
+    if (m) return oserror(Number(m[1]), detail, e);
+  }
+  return fromDenoError(e, detail);
+}
+
+/** Options for creating the Deno handle. */
+export interface OpenOptions {
+  reuseAddress: boolean;
+}
+
+/**
+ * Creates the Deno datagram handle for a bind target (`path: ""` for AF_UNIX
+ * is Linux's autobind to an abstract address).
+ */
+export function openDatagram(target: Target, opts: OpenOptions, op: string): Deno.DatagramConn {
+  if (typeof Deno.listenDatagram !== "function") throw unstableError(op);
+  try {
+    if (target.transport === "unix") {
+      return Deno.listenDatagram({ transport: "unixpacket", path: target.path });
+    }
+    return Deno.listenDatagram({
+      transport: "udp",
+      hostname: target.hostname,
+      port: target.port,
+      ...(opts.reuseAddress ? { reuseAddress: true } : {}),
+    });
+  } catch (e) {
+    throw datagramError(e, `Cannot ${op}`);
+  }
+}
+
+/** The wildcard bind target of a family (AF_UNIX: autobind). */
+export function wildcard(family: number): Target {
+  if (family === AF_UNIX) return { transport: "unix", path: "" };
+  return { transport: "tcp", hostname: family === AF_INET6 ? "::" : "0.0.0.0", port: 0 };
+}
+
+/** An IPv6 literal the way Deno reports addresses (compressed, lower case). */
+function canonical(host: string): string {
+  if (!isIPv6(host) || host.includes("%") || host.includes(".")) return host;
+  try {
+    return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  } catch {
+    return host;
+  }
+}
+
+/** Whether `addr` (as Deno reports a sender) is `peer`. */
+export function samePeer(peer: DatagramAddr, addr: Deno.Addr): boolean {
+  if (peer.transport === "udp") {
+    const a = addr as Deno.NetAddr;
+    return a.port === peer.port && a.hostname === peer.hostname;
+  }
+  return (addr as Deno.UnixAddr).path === (peer as Deno.UnixAddr).path;
+}
+
+/**
+ * Converts Python addresses into Deno datagram addresses, resolving host
+ * names through the OS resolver, and remembers the last one: sending to the
+ * same address object again costs no allocation.
+ */
+export class Targets {
+  #family: number;
+  #key: unknown = undefined;
+  #host: unknown = undefined;
+  #port: unknown = undefined;
+  #scope: unknown = undefined;
+  #last: DatagramAddr | null = null;
+
+  constructor(family: number) {
+    this.#family = family;
+  }
+
+  /** The cached Deno address for `address`, or null. */
+  cached(address: unknown): DatagramAddr | null {
+    if (this.#last === null || address !== this.#key) return null;
+    if (typeof address === "string") return this.#last;
+    const a = address as unknown[];
+    return a[0] === this.#host && a[1] === this.#port && a[3] === this.#scope ? this.#last : null;
+  }
+
+  /**
+   * Checks `address` and converts it at once when it needs no name lookup
+   * (an IP literal or a path); returns null for a host name.
+   *
+   * @throws {TypeError|RangeError} for a malformed address; {gaierror} for a literal of the other family.
+   */
+  convert(address: unknown, op: string): DatagramAddr | null {
+    const target = toTarget(this.#family, address, op);
+    if (target.transport === "unix") {
+      return this.#remember(address, { transport: "unixpacket", path: target.path });
+    }
+    const host = target.hostname;
+    if (!isIPv4(host) && !isIPv6(host)) return null;
+    return this.#remember(address, {
+      transport: "udp",
+      hostname: canonical(host),
+      port: target.port,
+    });
+  }
+
+  /**
+   * Checks and converts `address`, resolving a host name through the OS resolver.
+   *
+   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when the name does not resolve.
+   */
+  async resolve(address: unknown, op: string): Promise<DatagramAddr> {
+    const now = this.convert(address, op);
+    if (now) return now;
+    const target = toTarget(this.#family, address, op) as Target & { transport: "tcp" };
+    const [host] = await resolveHost(target.hostname, this.#family);
+    return this.#remember(address, {
+      transport: "udp",
+      hostname: canonical(host),
+      port: target.port,
+    });
+  }
+
+  #remember(address: unknown, addr: DatagramAddr): DatagramAddr {
+    this.#key = address;
+    if (Array.isArray(address)) {
+      this.#host = address[0];
+      this.#port = address[1];
+      this.#scope = address[3];
+    }
+    this.#last = addr;
+    return addr;
+  }
+}

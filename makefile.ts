@@ -1,0 +1,456 @@
+// Copyright 2026 the pysocket authors. MIT license.
+/**
+ * {@linkcode SocketFile}: the file object `StreamSocket.makefile()` returns.
+ * It reads through the socket's own read buffer — there is no second buffer
+ * — so `recv()`, `makefile()` and `readable` can be mixed without losing or
+ * reordering a byte.
+ *
+ * @example A line protocol
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ *
+ * using srv = socket.create_server(["127.0.0.1", 0]);
+ * using cli = await socket.create_connection(srv.getsockname() as [string, number]);
+ * const [conn] = await srv.accept();
+ * const w = cli.makefile("w");
+ * await w.write("hello\nworld\n");
+ * await w.flush();
+ * const r = conn.makefile("r");
+ * console.log(await r.readline(), await r.readline()); // "hello\n" "world\n"
+ * conn.close();
+ * ```
+ *
+ * @module
+ */
+
+import { type StreamInternals, streamInternals, type StreamSocket } from "./tcp.ts";
+import { errno, OSError } from "./errors.ts";
+import { toBytes, typeName } from "./_util.ts";
+
+/** The default write buffer size (Python's `io.DEFAULT_BUFFER_SIZE`). */
+const DEFAULT_BUFFER_SIZE = 8192;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Modes that give bytes. */
+export type BinaryMode = "rb" | "wb" | "rwb" | "wrb" | "br" | "bw" | "brw" | "bwr";
+/** Modes that give strings. */
+export type TextMode = "r" | "w" | "rw" | "wr";
+
+/** Text-mode settings, as Python's `makefile(..., encoding, errors, newline)`. */
+export interface MakefileOptions {
+  /** `"utf-8"` (default), `"latin-1"` or `"ascii"`. */
+  encoding?: string | null;
+  /** `"strict"` (default) throws on undecodable bytes; `"replace"` substitutes U+FFFD. */
+  errors?: string | null;
+  /**
+   * `null` (default): lines end at `\n`, `\r\n` or `\r`, read back as `\n`;
+   * `""`: the same endings, untranslated; `"\n"`, `"\r"`, `"\r\n"`: only that
+   * ending, and `\n` is written as it.
+   */
+  newline?: string | null;
+}
+
+function normEncoding(enc: string | null | undefined): "utf-8" | "latin1" | "ascii" {
+  const e = (enc ?? "utf-8").toLowerCase().replace(/_/g, "-");
+  if (e === "utf-8" || e === "utf8") return "utf-8";
+  if (["latin-1", "latin1", "iso-8859-1", "iso8859-1"].includes(e)) return "latin1";
+  if (e === "ascii" || e === "us-ascii") return "ascii";
+  throw new RangeError(`Cannot makefile: unknown encoding: ${enc}`);
+}
+
+/**
+ * A file object over a stream socket, from `sock.makefile(mode)`. In binary
+ * modes reads give `Uint8Array`s; in text modes, strings. Reads wait as the
+ * socket's timeout says; end of stream gives an empty result. Writes are
+ * buffered (unless `buffering` is 0) until `flush()` or `close()`.
+ * Closing the file does not close the socket.
+ *
+ * @typeParam T `Uint8Array` in binary modes, `string` in text modes.
+ *
+ * @example
+ * ```ts ignore
+ * const f = conn.makefile("rb");
+ * for await (const line of f) console.log(line.length);
+ * ```
+ */
+export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
+  /** The mode given to `makefile()`. */
+  readonly mode: string;
+  #sock: StreamSocket;
+  #binary: boolean;
+  #reading: boolean;
+  #writing: boolean;
+  #bufsize: number;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #closed = false;
+  #encoding: "utf-8" | "latin1" | "ascii";
+  #decoder: TextDecoder | null = null;
+  #encoder = new TextEncoder();
+  #newline: string | null;
+  #skipLF = false;
+
+  /**
+   * Use `sock.makefile(mode)` rather than this constructor.
+   *
+   * @param sock The socket.
+   * @param mode Any of `r`, `w`, `b`.
+   * @param buffering Write buffer size: omitted or negative for 8192, 0 for none.
+   * @param options Text-mode encoding, errors and newline.
+   * @throws {RangeError} for an invalid mode, encoding or newline.
+   */
+  constructor(
+    sock: StreamSocket,
+    mode: string,
+    buffering?: number | null,
+    options: MakefileOptions = {},
+  ) {
+    if (
+      typeof mode !== "string" || ![...mode].every((c) => "rwb".includes(c)) || mode.length === 0 ||
+      new Set(mode).size !== mode.length
+    ) {
+      throw new RangeError(
+        `Cannot makefile: invalid mode ${JSON.stringify(mode)} (only r, w, b allowed)`,
+      );
+    }
+    this.mode = mode;
+    this.#sock = sock;
+    this.#binary = mode.includes("b");
+    this.#reading = mode.includes("r") || !mode.includes("w");
+    this.#writing = mode.includes("w");
+    this.#bufsize = buffering === undefined || buffering === null || buffering < 0
+      ? DEFAULT_BUFFER_SIZE
+      : buffering;
+    if (this.#binary && (options.encoding || options.errors || options.newline !== undefined)) {
+      throw new RangeError(
+        "Cannot makefile: binary mode doesn't take an encoding, errors or newline argument",
+      );
+    }
+    const nl = options.newline ?? null;
+    if (nl !== null && !["", "\n", "\r", "\r\n"].includes(nl)) {
+      throw new RangeError(`Cannot makefile: illegal newline value: ${JSON.stringify(nl)}`);
+    }
+    this.#newline = nl;
+    this.#encoding = normEncoding(options.encoding);
+    if (!this.#binary) {
+      const fatal = (options.errors ?? "strict") === "strict";
+      this.#decoder = new TextDecoder(this.#encoding === "utf-8" ? "utf-8" : "latin1", { fatal });
+    }
+  }
+
+  /** Whether `close()` has been called (or the socket closed). */
+  get closed(): boolean {
+    return this.#closed || this.#sock.closed;
+  }
+
+  #check(op: string, reading: boolean): void {
+    if (this.#closed) throw new RangeError(`Cannot ${op}: I/O operation on closed file`);
+    if (reading ? !this.#reading : !this.#writing) {
+      throw new OSError(errno.EBADF, undefined, {
+        detail: `Cannot ${op}: file not open for ${reading ? "reading" : "writing"}`,
+      });
+    }
+  }
+
+  #out(bytes: Uint8Array): T {
+    if (this.#binary) return bytes as T;
+    let text = this.#encoding === "ascii" && bytes.some((b) => b > 0x7f)
+      ? (() => {
+        throw new RangeError("Cannot read: 'ascii' codec can't decode a byte above 0x7f");
+      })()
+      : this.#decoder!.decode(bytes);
+    if (this.#newline === null) text = text.replace(/\r\n?/g, "\n");
+    return text as T;
+  }
+
+  /** Runs `body` with the read lock held, mapping errors. */
+  async #locked<R>(op: string, body: (io: StreamInternals) => Promise<R>): Promise<R> {
+    this.#check(op, true);
+    const io = await streamInternals(this.#sock, op);
+    await io.readLock.acquire();
+    try {
+      return await body(io);
+    } catch (e) {
+      throw e instanceof RangeError ? e : io.fail(e, op);
+    } finally {
+      io.readLock.release();
+    }
+  }
+
+  /** Skips a `\n` that completes a `\r` already returned as a line end. */
+  async #dropLF(io: StreamInternals, op: string): Promise<void> {
+    if (!this.#skipLF) return;
+    const b = io.buffer;
+    while (!b.size && !b.done) await b.more(io.deadline, op);
+    this.#skipLF = false;
+    if (b.size && b.view()[0] === LF) b.consume(1);
+  }
+
+  /**
+   * Reads up to `size` bytes (binary) or characters (text), waiting until
+   * that many have arrived or the stream ends; all of it when `size` is
+   * omitted or negative.
+   *
+   * @param size How much to read; omitted: up to end of stream.
+   * @returns The data; empty at end of stream.
+   * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
+   *
+   * @example
+   * ```ts ignore
+   * const header = await conn.makefile("rb").read(16);
+   * ```
+   */
+  read(size = -1): Promise<T> {
+    return this.#locked("read", async (io) => {
+      await this.#dropLF(io, "read");
+      const b = io.buffer;
+      const utf8 = !this.#binary && this.#encoding === "utf-8";
+      for (;;) {
+        if (size >= 0) {
+          if (!utf8 && b.size >= size) return this.#out(b.takeBytes(size));
+          if (utf8) {
+            const n = utf8Bytes(b.view(), size);
+            if (countChars(b.view(), n) >= size) return this.#out(b.takeBytes(n));
+          }
+        }
+        if (b.ended) {
+          b.throwError();
+          return this.#out(b.takeBytes(b.size));
+        }
+        await b.more(io.deadline, "read");
+      }
+    });
+  }
+
+  /**
+   * Reads one line, up to and including its end (`\n`; in text mode as
+   * `newline` says), or at most `limit` bytes.
+   *
+   * @param limit The most bytes to return; omitted or negative: no limit.
+   * @returns The line; empty at end of stream.
+   * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
+   *
+   * @example
+   * ```ts ignore
+   * const line = await conn.makefile("r").readline();
+   * ```
+   */
+  readline(limit = -1): Promise<T> {
+    return this.#locked("readline", async (io) => {
+      await this.#dropLF(io, "readline");
+      const b = io.buffer;
+      let from = 0;
+      for (;;) {
+        const view = b.view();
+        const end = this.#lineEnd(view, from, b.ended);
+        if (end >= 0 && (limit < 0 || end <= limit)) {
+          if (this.#newline === null && view[end - 1] === CR && end === view.length) {
+            this.#skipLF = true;
+          }
+          return this.#out(b.takeBytes(end));
+        }
+        if (limit >= 0 && view.length >= limit) return this.#out(b.takeBytes(limit));
+        if (b.ended) {
+          b.throwError();
+          return this.#out(b.takeBytes(b.size));
+        }
+        from = Math.max(0, view.length - 1);
+        await b.more(io.deadline, "readline");
+      }
+    });
+  }
+
+  /** The index just past the first line end in `view` at or after `from`, or -1. */
+  #lineEnd(view: Uint8Array, from: number, done: boolean): number {
+    const nl = this.#binary ? "\n" : this.#newline;
+    if (nl === "\n") {
+      const i = view.indexOf(LF, from);
+      return i < 0 ? -1 : i + 1;
+    }
+    for (let i = from; i < view.length; i++) {
+      const c = view[i];
+      if (nl === "\r\n") {
+        if (c === CR && view[i + 1] === LF) return i + 2;
+      } else if (nl === "\r") {
+        if (c === CR) return i + 1;
+      } else if (c === LF) return i + 1;
+      else if (c === CR) {
+        if (i + 1 < view.length) return view[i + 1] === LF ? i + 2 : i + 1;
+        // A "\r" at the end: a line end either way. In newline=null mode the
+        // "\n" that may follow is skipped by the next read; with "" wait for it.
+        return nl === null || done ? i + 1 : -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Reads lines until end of stream (or until `hint` bytes have been read).
+   *
+   * @param hint Stop once this many bytes have been read; omitted: no limit.
+   * @returns The lines.
+   *
+   * @example
+   * ```ts ignore
+   * const lines = await conn.makefile("r").readlines();
+   * ```
+   */
+  async readlines(hint = -1): Promise<T[]> {
+    const lines: T[] = [];
+    let total = 0;
+    for (;;) {
+      const line = await this.readline();
+      if (line.length === 0) return lines;
+      lines.push(line);
+      total += line.length;
+      if (hint > 0 && total >= hint) return lines;
+    }
+  }
+
+  /**
+   * Writes bytes (binary) or a string (text); buffered until `flush()` when
+   * the file has a buffer.
+   *
+   * @param data What to write.
+   * @returns How many bytes (binary) or characters (text) were taken.
+   * @throws {TypeError} for a string in binary mode or bytes in text mode.
+   *
+   * @example
+   * ```ts ignore
+   * const w = conn.makefile("wb");
+   * await w.write(new TextEncoder().encode("hi\n"));
+   * await w.flush();
+   * ```
+   */
+  async write(data: T): Promise<number> {
+    this.#check("write", false);
+    let bytes: Uint8Array;
+    if (this.#binary) bytes = toBytes(data);
+    else {
+      if (typeof data !== "string") {
+        throw new TypeError(`write() argument must be str, not '${typeName(data)}'`);
+      }
+      const nl = this.#newline;
+      bytes = this.#encode(nl === "\r\n" || nl === "\r" ? data.replace(/\n/g, nl) : data);
+    }
+    const size = this.#binary ? bytes.length : (data as string).length;
+    if (this.#bufsize === 0 || bytes.length >= this.#bufsize) {
+      await this.flush();
+      await this.#sock.sendall(bytes);
+      return size;
+    }
+    this.#pending.push(this.#binary ? bytes.slice() : bytes);
+    this.#pendingBytes += bytes.length;
+    if (this.#pendingBytes >= this.#bufsize) await this.flush();
+    return size;
+  }
+
+  #encode(text: string): Uint8Array {
+    if (this.#encoding === "utf-8") return this.#encoder.encode(text);
+    const out = new Uint8Array(text.length);
+    const max = this.#encoding === "ascii" ? 0x7f : 0xff;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > max) {
+        throw new RangeError(
+          `Cannot write: '${this.#encoding}' codec can't encode character at position ${i}`,
+        );
+      }
+      out[i] = c;
+    }
+    return out;
+  }
+
+  /**
+   * Sends what the write buffer holds.
+   *
+   * @example
+   * ```ts ignore
+   * await w.flush();
+   * ```
+   */
+  async flush(): Promise<void> {
+    if (this.#closed || this.#pendingBytes === 0) return;
+    const chunks = this.#pending;
+    const total = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (chunks.length === 1) return await this.#sock.sendall(chunks[0]);
+    const all = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      all.set(c, off);
+      off += c.length;
+    }
+    await this.#sock.sendall(all);
+  }
+
+  /**
+   * Flushes and closes the file; the socket stays open. Calling it again
+   * does nothing.
+   *
+   * @example
+   * ```ts ignore
+   * await f.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (!this.#sock.closed) await this.flush();
+    } finally {
+      this.#closed = true;
+    }
+  }
+
+  /** Closes the file: `await using f = sock.makefile("rb")`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Iterates over lines until end of stream. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  /** Python's repr of a socket file. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `<socket.SocketFile mode='${this.mode}'${this.closed ? " closed" : ""}>`;
+  }
+}
+
+/** The number of UTF-8 characters that start in `view[0..n)`. */
+function countChars(view: Uint8Array, n: number): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) if ((view[i] & 0xc0) !== 0x80) count++;
+  return count;
+}
+
+/**
+ * The byte length of the first `chars` whole UTF-8 characters in `view`, or
+ * the length of the whole characters it holds when it has fewer.
+ */
+function utf8Bytes(view: Uint8Array, chars: number): number {
+  let seen = 0;
+  let i = 0;
+  for (; i < view.length; i++) {
+    if ((view[i] & 0xc0) !== 0x80) {
+      if (seen === chars) return i;
+      seen++;
+    }
+  }
+  // The last character may be incomplete: end before its lead byte.
+  let j = view.length;
+  while (j > 0 && (view[j - 1] & 0xc0) === 0x80) j--;
+  if (j > 0) {
+    const lead = view[j - 1];
+    const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (view.length - (j - 1) < need) return j - 1;
+  }
+  return i;
+}
