@@ -444,7 +444,9 @@ export function oserror(code: number, detail?: string, cause?: unknown): OSError
 export function fromDenoError(err: unknown, detail?: string): Error {
   if (err instanceof OSError || err instanceof Deno.errors.NotCapable) return err;
   if (!(err instanceof Error)) return new OSError(errno.EIO, String(err), { detail });
-  if (err instanceof TypeError || err instanceof RangeError) return err;
+  if (
+    (err instanceof TypeError || err instanceof RangeError) && !/\(os error \d+\)/.test(err.message)
+  ) return err;
   const match = /\(os error (\d+)\)/.exec(err.message);
   let code = match ? Number(match[1]) : ERRNO_BY_DENO_NAME[err.name];
   if (code === undefined) {

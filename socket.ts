@@ -135,7 +135,7 @@ export function socket(
  * import * as socket from "@pysocket/socket";
  *
  * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * using sock = socket.fromConn(await Deno.connect(listener.addr as Deno.NetAddr));
+ * using sock = socket.fromConn(await Deno.connect(listener.addr as Deno.ConnectOptions));
  * console.log(sock.family === socket.AF_INET); // true
  * listener.close();
  * ```

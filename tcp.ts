@@ -100,7 +100,7 @@ export function streamInternals(s: StreamSocket, op: string): Promise<StreamInte
  * using srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
  * srv.bind(["127.0.0.1", 0]);
  * srv.listen(5);
- * console.log(srv.getsockname()[1] > 0); // true
+ * console.log((srv.getsockname() as socket.IPv4Address)[1] > 0); // true
  * ```
  */
 export class StreamSocket extends Socket {
@@ -187,7 +187,7 @@ export class StreamSocket extends Socket {
    * import { StreamSocket } from "@pysocket/socket";
    *
    * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-   * const conn = await Deno.connect(listener.addr as Deno.NetAddr);
+   * const conn = await Deno.connect(listener.addr as Deno.ConnectOptions);
    * using sock = StreamSocket.fromConn(conn);
    * console.log(sock.getpeername()); // ["127.0.0.1", <port>]
    * listener.close();

@@ -24,24 +24,13 @@ import { errno, OSError } from "./errors.ts";
 import { type Address, fromDenoAddr, toTarget } from "./address.ts";
 import { Socket } from "./_base.ts";
 import type { OptionHandles } from "./options.ts";
-import { Lock } from "./_lock.ts";
-import { type Deadline, expired, msLeft, NONBLOCK, settledBy } from "./_wait.ts";
 import { definePoll } from "./_poll.ts";
 import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
-import {
-  type DatagramAddr,
-  datagramError,
-  openDatagram,
-  samePeer,
-  Targets,
-  wildcard,
-} from "./_udp_addr.ts";
+import { type DatagramAddr, datagramError, openDatagram, Targets, wildcard } from "./_udp_addr.ts";
+import { DatagramIO } from "./_udp_io.ts";
 
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
 const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
-/** The buffer of background receives: the largest UDP payload; Linux's default AF_UNIX limit. */
-const UDP_BUFFER = 65536;
-const UNIX_BUFFER = 212992;
 const noop = () => {};
 
 function checkFlags(flags: number, allowed: number, op: string): void {
@@ -52,11 +41,6 @@ function checkFlags(flags: number, allowed: number, op: string): void {
   throw new OSError(errno.EOPNOTSUPP, undefined, {
     detail: `Cannot ${op}: Deno does not support flags ${flags & ~allowed}`,
   });
-}
-
-async function lockWithin(lock: Lock, deadline: Deadline, op: string): Promise<void> {
-  if (deadline === null) return await lock.acquire();
-  if (!await lock.acquireWithin(msLeft(deadline))) throw expired(deadline, op);
 }
 
 function sizedView(buffer: BytesLike, nbytes: number, op: string): Uint8Array {
@@ -98,50 +82,26 @@ function received(buf: Uint8Array, n: number): Uint8Array {
  *
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * s.bind(["127.0.0.1", 0]);
- * console.log(s.getsockname()[1] > 0); // true
+ * console.log((s.getsockname() as [string, number])[1] > 0); // true
  * ```
  */
 export class DatagramSocket extends Socket {
-  #conn: Deno.DatagramConn | null = null;
-  #peer: DatagramAddr | null = null;
+  #io: DatagramIO | null = null;
   #targets: Targets;
-  #readLock = new Lock();
-  /** AF_UNIX only: sends go one at a time (Deno refuses concurrent ones). */
-  #sendLock: Lock | null;
-  /** The Deno receive in flight, direct or background. */
-  #rx: Promise<[Uint8Array, Deno.Addr]> | null = null;
-  /** AF_UNIX only: the Deno send in flight. */
-  #tx: Promise<number> | null = null;
   /** The last send waiting for a name lookup (or behind one), if any. */
   #sendTail: Promise<void> | null = null;
-  /** The background receive (into #rbuf), if running. */
-  #bg: Promise<void> | null = null;
-  #rbuf: Uint8Array | null = null;
-  /** A datagram a background receive got and nobody has taken yet. */
-  #slot: Uint8Array | null = null;
-  #slotAddr: Deno.Addr | null = null;
-  #failed = false;
-  #error: unknown = null;
 
   static {
     definePoll(DatagramSocket, (s) => ({
       get readable() {
-        return s.closed || s.#slot !== null || s.#failed;
+        return s.closed || (s.#io?.readable ?? false);
       },
       get writable() {
-        return s.closed || s.#sendLock === null || (s.#rx === null && s.#tx === null);
+        return s.closed || (s.#io?.writable ?? true);
       },
       changed(read: boolean, write: boolean): Promise<void> {
         if (s.closed) return Promise.resolve();
-        const waits: Promise<unknown>[] = [];
-        if (read && s.#conn && s.#slot === null && !s.#failed) {
-          waits.push(s.#rx && !s.#bg ? s.#rx : s.#background(s.#conn));
-        }
-        if (write && s.#sendLock) {
-          if (s.#rx) waits.push(s.#rx);
-          if (s.#tx) waits.push(s.#tx);
-        }
-        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+        return s.#io ? s.#io.changed(read, write) : new Promise(noop);
       },
     }));
   }
@@ -155,7 +115,6 @@ export class DatagramSocket extends Socket {
   constructor(family: number = C.AF_INET, proto = 0) {
     super(family, C.SOCK_DGRAM, proto);
     this.#targets = new Targets(family);
-    this.#sendLock = family === C.AF_UNIX ? new Lock() : null;
   }
 
   /**
@@ -181,7 +140,7 @@ export class DatagramSocket extends Socket {
       ? C.AF_INET6
       : C.AF_INET;
     const s = new DatagramSocket(family);
-    s.#conn = conn;
+    s.#io = new DatagramIO(conn);
     s._options.applyTo(s._handles());
     return s;
   }
@@ -191,12 +150,12 @@ export class DatagramSocket extends Socket {
     return {
       conn: null,
       listening: false,
-      datagram: this.#conn,
+      datagram: this.#io?.conn ?? null,
       defer: (p) => this._defer(p),
     };
   }
 
-  #open(address: Address | null, op: string): Deno.DatagramConn {
+  #open(address: Address | null, op: string): DatagramIO {
     const target = address === null ? wildcard(this.family) : toTarget(this.family, address, op);
     if (target.transport === "tcp" && target.hostname === "localhost") {
       target.hostname = this.family === C.AF_INET6 ? "::1" : "127.0.0.1";
@@ -204,9 +163,9 @@ export class DatagramSocket extends Socket {
     const reuseAddress = this._options.flag(C.SOL_SOCKET, C.SO_REUSEADDR) ||
       this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
     const detail = address === null ? op : `${op} to ${reprAddress(address)}`;
-    this.#conn = openDatagram(target, { reuseAddress }, detail);
+    this.#io = new DatagramIO(openDatagram(target, { reuseAddress }, detail));
     this._options.applyTo(this._handles());
-    return this.#conn;
+    return this.#io;
   }
 
   #fail(e: unknown, op: string): Error {
@@ -220,10 +179,10 @@ export class DatagramSocket extends Socket {
   }
 
   /** The handle, made at once (bound to the wildcard address) if there is none yet. */
-  async #ready(op: string): Promise<Deno.DatagramConn> {
+  async #ready(op: string): Promise<DatagramIO> {
     this._checkOpen(op);
     if (this._hasDeferred) await this._flushDeferred(op);
-    return this.#conn ?? this.#open(null, op);
+    return this.#io ?? this.#open(null, op);
   }
 
   /**
@@ -246,7 +205,7 @@ export class DatagramSocket extends Socket {
   bind(address: Address): void {
     this._checkOpen("bind");
     toTarget(this.family, address, "bind");
-    if (this.#conn) {
+    if (this.#io) {
       throw new OSError(errno.EINVAL, undefined, {
         detail: "Cannot bind: socket is already bound",
       });
@@ -318,8 +277,7 @@ export class DatagramSocket extends Socket {
   async connect(address: Address): Promise<void> {
     this._checkOpen("connect");
     const peer = await this.#targets.resolve(address, "connect");
-    await this.#ready("connect");
-    this.#peer = peer;
+    (await this.#ready("connect")).peer = peer;
   }
 
   /**
@@ -440,52 +398,24 @@ export class DatagramSocket extends Socket {
     const view = toBytes(data);
     if (flags) checkFlags(flags, SEND_FLAGS, "send");
     this._checkOpen("send");
-    if (!this.#peer) {
+    const peer = this.#io?.peer;
+    if (!peer) {
       throw new OSError(errno.EDESTADDRREQ, undefined, {
         detail: "Cannot send: socket is not connected; use sendto()",
       });
     }
-    if (this.#sendTail === null) return await this.#send(view, this.#peer, flags, "send");
-    return await this.#sendInTurn(view, null, this.#peer, flags, "send");
+    if (this.#sendTail === null) return await this.#send(view, peer, flags, "send");
+    return await this.#sendInTurn(view, null, peer, flags, "send");
   }
 
   async #send(view: Uint8Array, to: DatagramAddr, flags: number, op: string): Promise<number> {
     if (this._hasDeferred) await this._flushDeferred(op);
-    const conn = this.#conn ?? this.#open(null, op);
-    const lock = this.#sendLock;
-    if (lock === null) {
-      try {
-        return await conn.send(view, to);
-      } catch (e) {
-        throw this.#fail(e, op);
-      }
-    }
-    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    if (!lock.tryAcquire()) await lockWithin(lock, deadline, op);
+    const io = this.#io ?? this.#open(null, op);
     try {
-      while (this.#rx) await this.#receiveDone(deadline, op);
-      this.#tx = conn.send(view, to);
-      try {
-        return await this.#tx;
-      } finally {
-        this.#tx = null;
-      }
+      return await io.send(view, to, this._deadline((flags & C.MSG_DONTWAIT) !== 0), op);
     } catch (e) {
       throw this.#fail(e, op);
-    } finally {
-      lock.release();
     }
-  }
-
-  /** AF_UNIX: waits for the pending receive before a send, as far as the deadline allows. */
-  async #receiveDone(deadline: Deadline, op: string): Promise<void> {
-    if (deadline === NONBLOCK) throw expired(deadline, op);
-    if (deadline !== null && await settledBy(this.#rx!, deadline)) return;
-    throw new OSError(errno.EBUSY, undefined, {
-      detail: `Cannot ${op}: Deno cannot send on an AF_UNIX datagram socket while a receive ` +
-        "is pending on it (a blocked recv in another task, or one left by a timed-out or " +
-        "non-blocking recvfrom or by select); receive the pending datagram first",
-    });
   }
 
   /**
@@ -594,79 +524,15 @@ export class DatagramSocket extends Socket {
     withAddr: boolean,
   ): Promise<[number, Address]> {
     if (flags) checkFlags(flags, RECV_FLAGS, op);
-    const conn = this.#conn ?? await this.#ready(op);
+    const io = this.#io ?? await this.#ready(op);
     if (this._hasDeferred) await this._flushDeferred(op);
     this._checkOpen(op);
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    const peek = (flags & C.MSG_PEEK) !== 0;
-    if (!this.#readLock.tryAcquire()) await lockWithin(this.#readLock, deadline, op);
     try {
-      for (;;) {
-        const data = this.#slot;
-        if (data !== null) {
-          const n = Math.min(p.length, data.length);
-          p.set(n === data.length ? data : data.subarray(0, n));
-          const from = this.#slotAddr!;
-          if (!peek) this.#slot = this.#slotAddr = null;
-          return [n, withAddr ? fromDenoAddr(this.family, from) : ""];
-        }
-        if (this.#failed) {
-          this.#failed = false;
-          throw this.#error;
-        }
-        if (deadline === null && !peek && this.#bg === null && this.#tx === null) {
-          // Blocking, nothing pending: receive straight into the caller's buffer.
-          this.#rx = conn.receive(p);
-          let got: [Uint8Array, Deno.Addr];
-          try {
-            got = await this.#rx;
-          } finally {
-            this.#rx = null;
-          }
-          if (this.#peer !== null && !samePeer(this.#peer, got[1])) continue;
-          return [got[0].length, withAddr ? fromDenoAddr(this.family, got[1]) : ""];
-        }
-        const bg = this.#background(conn);
-        if (deadline === null) await bg;
-        else if (!await settledBy(bg, deadline)) throw expired(deadline, op);
-      }
+      const [n, from] = await io.receive(p, (flags & C.MSG_PEEK) !== 0, deadline, op);
+      return [n, withAddr ? fromDenoAddr(this.family, from) : ""];
     } catch (e) {
       throw this.#fail(e, op);
-    } finally {
-      this.#readLock.release();
-    }
-  }
-
-  /** Starts (or joins) the background receive, which keeps its datagram for the next reader. */
-  #background(conn: Deno.DatagramConn): Promise<void> {
-    return this.#bg ??= this.#receiveBackground(conn);
-  }
-
-  async #receiveBackground(conn: Deno.DatagramConn): Promise<void> {
-    try {
-      const buf = this.#rbuf ??= new Uint8Array(
-        this.family === C.AF_UNIX ? UNIX_BUFFER : UDP_BUFFER,
-      );
-      for (;;) {
-        while (this.#tx) await this.#tx.then(noop, noop);
-        this.#rx = conn.receive(buf);
-        let got: [Uint8Array, Deno.Addr];
-        try {
-          got = await this.#rx;
-        } finally {
-          this.#rx = null;
-        }
-        if (this.#peer === null || samePeer(this.#peer, got[1])) {
-          this.#slot = got[0];
-          this.#slotAddr = got[1];
-          return;
-        }
-      }
-    } catch (e) {
-      this.#failed = true;
-      this.#error = e;
-    } finally {
-      this.#bg = null;
     }
   }
 
@@ -686,7 +552,7 @@ export class DatagramSocket extends Socket {
    */
   getsockname(): Address {
     this._checkOpen("getsockname");
-    if (this.#conn) return fromDenoAddr(this.family, this.#conn.addr);
+    if (this.#io) return fromDenoAddr(this.family, this.#io.conn.addr);
     if (this.family === C.AF_UNIX) return "";
     return this.family === C.AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
   }
@@ -707,12 +573,13 @@ export class DatagramSocket extends Socket {
    */
   getpeername(): Address {
     this._checkOpen("getpeername");
-    if (!this.#peer) {
+    const peer = this.#io?.peer;
+    if (!peer) {
       throw new OSError(errno.ENOTCONN, undefined, {
         detail: "Cannot getpeername: socket is not connected",
       });
     }
-    return fromDenoAddr(this.family, this.#peer);
+    return fromDenoAddr(this.family, peer);
   }
 
   /**
@@ -723,8 +590,8 @@ export class DatagramSocket extends Socket {
   override close(): void {
     if (this.closed) return;
     super.close();
-    this.#conn?.close();
-    this.#slot = this.#slotAddr = null;
+    this.#io?.conn.close();
+    this.#io?.drop();
   }
 
   /**
@@ -746,13 +613,13 @@ export class DatagramSocket extends Socket {
    */
   detach(): Deno.DatagramConn | null {
     this._checkOpen("detach");
-    if (this.#rx || this.#tx || this.#slot) {
+    if (this.#io?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
         detail: "Cannot detach: a receive is pending or a received datagram is kept",
       });
     }
-    const conn = this.#conn;
-    this.#conn = null;
+    const conn = this.#io?.conn ?? null;
+    this.#io = null;
     super.close();
     return conn;
   }

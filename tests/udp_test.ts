@@ -303,6 +303,18 @@ Deno.test("concurrent recvfrom() calls are served in call order", async () => {
   assert.deepEqual(got.map(([d]) => dec(d)), ["1", "2", "3"]);
 });
 
+Deno.test("concurrent sendto() calls keep call order, even behind a name lookup", async () => {
+  using a = bound();
+  using b = udp();
+  const port = (a.getsockname() as number[])[1];
+  const sends = [b.sendto(enc("0"), ["localhost", port])];
+  for (let i = 1; i < 6; i++) sends.push(b.sendto(enc(String(i)), ["127.0.0.1", port]));
+  assert.deepEqual(await Promise.all(sends), [1, 1, 1, 1, 1, 1]);
+  const got = [];
+  for (let i = 0; i < 6; i++) got.push(dec(await a.recv(4)));
+  assert.deepEqual(got, ["0", "1", "2", "3", "4", "5"]);
+});
+
 for (const mode of ["blocking", "timeout"] as const) {
   Deno.test(`10,000 datagrams from one sender arrive once each, in order (${mode})`, async () => {
     const TOTAL = 10_000;
@@ -501,6 +513,25 @@ Deno.test("AF_UNIX: sendto() while a timed-out receive is pending raises a clear
   }
 });
 
+Deno.test("AF_UNIX: a send while another task is blocked in recvfrom() raises EBUSY at once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    using a = udp(socket.AF_UNIX);
+    using b = udp(socket.AF_UNIX);
+    a.bind(`${dir}/a.sock`);
+    b.bind(`${dir}/b.sock`);
+    const receiving = a.recvfrom(8);
+    await assert.rejects(
+      a.sendto(enc("x"), `${dir}/b.sock`),
+      (e: socket.OSError) => e.errno === socket.errno.EBUSY && /receive/.test(e.message),
+    );
+    await b.sendto(enc("done"), `${dir}/a.sock`);
+    assert.equal(dec((await receiving)[0]), "done");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("AF_UNIX: a send waits for a pending receive that completes within the timeout", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -527,10 +558,13 @@ Deno.test("AF_UNIX: concurrent sends are serialized, none refused", async () => 
     using a = udp(socket.AF_UNIX);
     using b = udp(socket.AF_UNIX);
     b.bind(`${dir}/b.sock`);
+    // 20 > the kernel's queue of 10 datagrams: later sends wait for the reader.
     const sends = [];
     for (let i = 0; i < 20; i++) sends.push(a.sendto(new Uint8Array([i]), `${dir}/b.sock`));
-    await Promise.all(sends);
-    for (let i = 0; i < 20; i++) assert.equal((await b.recv(4))[0], i);
+    const got = [];
+    for (let i = 0; i < 20; i++) got.push((await b.recv(4))[0]);
+    assert.deepEqual(await Promise.all(sends), new Array(20).fill(1));
+    assert.deepEqual(got, [...Array(20).keys()]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
