@@ -60,7 +60,16 @@ export {
   TimeoutError,
 } from "./errors.ts";
 export type { Address, IPv4Address, IPv6Address, UnixAddress } from "./address.ts";
-export { htonl, htons, inet_aton, inet_ntoa, inet_ntop, inet_pton, ntohl, ntohs } from "./address.ts";
+export {
+  htonl,
+  htons,
+  inet_aton,
+  inet_ntoa,
+  inet_ntop,
+  inet_pton,
+  ntohl,
+  ntohs,
+} from "./address.ts";
 export {
   create_connection,
   create_server,
