@@ -127,7 +127,7 @@ export abstract class Socket {
    * `t` seconds.
    *
    * @param value Seconds, or `null`.
-   * @throws {RangeError} for a negative value.
+   * @throws {RangeError} for a negative value; {OSError} `EBADF` when closed.
    *
    * @example
    * ```ts
@@ -138,6 +138,7 @@ export abstract class Socket {
    * ```
    */
   settimeout(value: number | null): void {
+    this._checkOpen("settimeout");
     this.#timeout = checkTimeout(value, "settimeout");
   }
 
@@ -161,6 +162,7 @@ export abstract class Socket {
    * `setblocking(false)` is `settimeout(0)`; `setblocking(true)` is `settimeout(null)`.
    *
    * @param flag Whether operations wait.
+   * @throws {OSError} `EBADF` when closed.
    *
    * @example
    * ```ts
@@ -171,6 +173,7 @@ export abstract class Socket {
    * ```
    */
   setblocking(flag: boolean): void {
+    this._checkOpen("setblocking");
     this.#timeout = flag ? null : 0;
   }
 
@@ -318,11 +321,15 @@ export abstract class Socket {
     }, type=${TYPE_NAMES[this.type] ?? this.type}, proto=${this.proto}`;
     if (this.closed) return head + ">";
     const parts = [head];
+    // As Python: an unnamed AF_UNIX end is left out, and a path is printed bare.
+    const show = (a: Address) => typeof a === "string" ? a : reprAddress(a);
     try {
-      parts.push(`laddr=${reprAddress(this.getsockname())}`);
+      const laddr = this.getsockname();
+      if (laddr !== "") parts.push(`laddr=${show(laddr)}`);
     } catch { /* unbound */ }
     try {
-      parts.push(`raddr=${reprAddress(this.getpeername())}`);
+      const raddr = this.getpeername();
+      if (raddr !== "") parts.push(`raddr=${show(raddr)}`);
     } catch { /* not connected */ }
     return parts.join(", ") + ">";
   }

@@ -13,7 +13,7 @@ const CHUNK = 64 * 1024;
 /** A byte stream (BYOB readers supported) over the socket's read buffer. */
 export function socketReadable(sock: StreamSocket): ReadableStream<Uint8Array> {
   let cancelled = false;
-  return new ReadableStream({
+  const stream: ReadableStream<Uint8Array> = new ReadableStream({
     type: "bytes",
     autoAllocateChunkSize: CHUNK,
     async pull(controller) {
@@ -22,9 +22,11 @@ export function socketReadable(sock: StreamSocket): ReadableStream<Uint8Array> {
       for (;;) {
         // Wait for bytes without the lock, so recv() callers are not held up.
         while (!b.ready) await b.startFill();
-        if (cancelled) return;
+        // A read whose reader was released meanwhile takes nothing: the bytes stay for recv().
+        if (cancelled || !stream.locked) return;
         await io.readLock.acquire();
         try {
+          if (!stream.locked) return;
           if (!b.size) {
             if (!b.done) continue;
             b.throwError();
@@ -49,6 +51,7 @@ export function socketReadable(sock: StreamSocket): ReadableStream<Uint8Array> {
       cancelled = true;
     },
   }, { highWaterMark: 0 });
+  return stream;
 }
 
 /** A stream whose writes are `sendall()`s; closing it half-closes (`SHUT_WR`). */

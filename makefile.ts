@@ -23,7 +23,7 @@
  * @module
  */
 
-import { type StreamInternals, streamInternals, type StreamSocket } from "./tcp.ts";
+import { type StreamInternals, streamInternals, streamReadLock, type StreamSocket } from "./tcp.ts";
 import { errno, OSError } from "./errors.ts";
 import { toBytes, typeName } from "./_util.ts";
 
@@ -167,8 +167,18 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   /** Runs `body` with the read lock held, mapping errors. */
   async #locked<R>(op: string, body: (io: StreamInternals) => Promise<R>): Promise<R> {
     this.#check(op, true);
-    const io = await streamInternals(this.#sock, op);
-    await io.readLock.acquire();
+    // Queue for the lock before any await, so reads are served in call order.
+    const lock = streamReadLock(this.#sock);
+    const turn = lock.acquire();
+    let io: StreamInternals;
+    try {
+      io = await streamInternals(this.#sock, op);
+    } catch (e) {
+      await turn;
+      lock.release();
+      throw e;
+    }
+    await turn;
     try {
       return await body(io);
     } catch (e) {

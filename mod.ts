@@ -103,3 +103,4 @@ export type { OptionValue } from "./options.ts";
 export { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 export type { SendfileSource } from "./_stream_io.ts";
 export type { BytesLike } from "./_util.ts";
+export * as socketserver from "./socketserver.ts";

@@ -60,6 +60,27 @@ function checkFlags(flags: number, allowed: number, op: string): void {
   });
 }
 
+/**
+ * Whether Deno's `accept()` failed only because the connection it took was
+ * reset before Deno could read its address: that connection is gone, the
+ * listener is fine, and the next connection is the one to wait for.
+ */
+function peerGone(e: unknown): boolean {
+  return e instanceof Deno.errors.NotConnected || e instanceof Deno.errors.ConnectionReset ||
+    e instanceof Deno.errors.ConnectionAborted;
+}
+
+/** `listener.accept()`, passing over connections that were reset before they were accepted. */
+async function acceptLive(listener: Deno.Listener): Promise<Deno.Conn> {
+  for (let dropped = 0;; dropped++) {
+    try {
+      return await listener.accept();
+    } catch (e) {
+      if (!peerGone(e) || dropped >= 1000) throw e;
+    }
+  }
+}
+
 function familyOf(addr: Deno.Addr): number {
   if (addr.transport === "unix" || addr.transport === "unixpacket") return C.AF_UNIX;
   return (addr as Deno.NetAddr).hostname.includes(":") ? C.AF_INET6 : C.AF_INET;
@@ -82,6 +103,13 @@ let internalsOf: (s: StreamSocket, op: string) => Promise<StreamInternals>;
  */
 export function streamInternals(s: StreamSocket, op: string): Promise<StreamInternals> {
   return internalsOf(s, op);
+}
+
+let readLockOf: (s: StreamSocket) => Lock;
+
+/** The read lock of a stream socket, so a read can queue for it in call order before any await. */
+export function streamReadLock(s: StreamSocket): Lock {
+  return readLockOf(s);
 }
 
 /**
@@ -124,10 +152,11 @@ export class StreamSocket extends Socket {
   };
   #onAcceptError = (e: unknown) => {
     this.#accepting = null;
-    this.#acceptError = e;
+    if (!peerGone(e)) this.#acceptError = e; // else: a reset connection, gone; accept again
   };
 
   static {
+    readLockOf = (s) => s.#readLock;
     internalsOf = async (s, op) => {
       s._checkOpen(op);
       const conn = s.#conn ?? await s.#waitConnected(op);
@@ -364,7 +393,7 @@ export class StreamSocket extends Socket {
     try {
       let conn = this.#accepted.shift();
       if (!conn && deadline === null && !this.#accepting && this.#acceptError === null) {
-        conn = await listener.accept();
+        conn = await acceptLive(listener);
       }
       while (!conn) {
         if (this.#acceptError !== null) {
@@ -627,7 +656,7 @@ export class StreamSocket extends Socket {
    * const n = await conn.recv_into(buf);
    * ```
    */
-  recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
+  async recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
     let p = toBytes(buffer);
     if (nbytes) {
       checkCount(nbytes, "nbytes", "recv_into");
@@ -638,7 +667,7 @@ export class StreamSocket extends Socket {
       }
       if (nbytes < p.length) p = p.subarray(0, nbytes);
     }
-    return this.#recvInto(p, flags, "recv_into");
+    return await this.#recvInto(p, flags, "recv_into");
   }
 
   async #recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
@@ -902,7 +931,8 @@ export class StreamSocket extends Socket {
 
   /**
    * Leaves the socket closed without closing its Deno handle, and returns
-   * the handle: a `Deno.Conn`, a `Deno.Listener`, or `null` if it had none.
+   * the handle: a `Deno.Conn`, a `Deno.Listener`, or `null` if it had none
+   * (or was already closed).
    * Python's `detach()` returns the file descriptor; this is how a socket
    * is handed to `Deno.startTls()`.
    *
@@ -915,7 +945,7 @@ export class StreamSocket extends Socket {
    * ```
    */
   detach(): Deno.Conn | Deno.Listener | null {
-    this._checkOpen("detach");
+    if (this.closed) return null; // Python's detach() of a closed socket returns -1
     if (this.#buffer && (this.#buffer.size || this.#buffer.filling)) {
       throw new OSError(errno.EBUSY, undefined, {
         detail: "Cannot detach: bytes read from the connection are still buffered",

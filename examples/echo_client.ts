@@ -1,8 +1,9 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // The echo client: sends each message (or each line of stdin) and prints
-// what comes back.
+// what comes back, one line per message.
 //
 //   deno run -A examples/echo_client.ts [host] [port] [message...]   (default 127.0.0.1 8080)
+//   printf 'one\ntwo\n' | deno run -A examples/echo_client.ts 127.0.0.1 8080
 
 import * as socket from "@pysocket/socket";
 
@@ -10,13 +11,16 @@ const HOST = Deno.args[0] ?? "127.0.0.1";
 const PORT = Number(Deno.args[1] ?? 8080);
 const messages = Deno.args.slice(2);
 
-using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); // with socket.socket(...) as s:
-await s.connect([HOST, PORT]);
+// with socket.create_connection((HOST, PORT)) as s:
+using s = await socket.create_connection([HOST, PORT]);
 const rfile = s.makefile("r");
 
+/** Sends one line and prints the line that comes back. */
 async function echo(line: string): Promise<void> {
   await s.sendall(new TextEncoder().encode(line + "\n")); // s.sendall(line.encode() + b"\n")
-  console.log((await rfile.readline()).trimEnd()); //          print(rfile.readline().rstrip())
+  const reply = await rfile.readline(); //                 reply = rfile.readline()
+  if (reply === "") throw new Error("the server closed the connection");
+  console.log(reply.replace(/\r?\n$/, "")); //             print(reply.rstrip("\n"))
 }
 
 if (messages.length > 0) {
@@ -30,3 +34,5 @@ if (messages.length > 0) {
   }
   if (rest) await echo(rest);
 }
+await s.shutdown(socket.SHUT_WR); // tell the server we are done
+await rfile.close();

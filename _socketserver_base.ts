@@ -1,0 +1,375 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// BaseServer: the request loop every server shares — serve_forever(),
+// handle_request(), shutdown() and the overridable hooks, in Python's order:
+// get_request → verify_request → process_request → finish_request →
+// shutdown_request. The socket servers (socketserver.ts) fill in the hooks.
+
+import {
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionResetError,
+  errno,
+  OSError,
+} from "./errors.ts";
+import type { Address } from "./address.ts";
+import type { Socket } from "./_base.ts";
+import { pollOf } from "./_poll.ts";
+import { reprAddress } from "./_util.ts";
+
+/** What a request handler class looks like to a server: Python's `RequestHandlerClass`. */
+export type RequestHandlerClass<R> = new (
+  request: R,
+  client_address: Address,
+  server: never,
+) => RequestHandlerLike;
+
+/** The three steps a server runs on a handler: `setup()`, `handle()`, `finish()`. */
+export interface RequestHandlerLike {
+  /** Runs before `handle()`. */
+  setup(): void | Promise<void>;
+  /** Serves the request. */
+  handle(): void | Promise<void>;
+  /** Runs after `handle()`, even when it threw. */
+  finish(): void | Promise<void>;
+}
+
+/**
+ * Whether an error means only that the client went away mid-request (a reset
+ * or a broken pipe): that ends the request quietly, it is not a server error.
+ */
+export function isClientGone(e: unknown): boolean {
+  return e instanceof ConnectionResetError || e instanceof BrokenPipeError ||
+    e instanceof ConnectionAbortedError;
+}
+
+/**
+ * Python's `socketserver.BaseServer`: the request loop, independent of the
+ * kind of socket. Subclasses supply `get_request()` (and usually a `socket`
+ * whose readiness the loop waits on); {@linkcode TCPServer} and
+ * {@linkcode UDPServer} are the ones to use.
+ *
+ * A request goes through `get_request → verify_request → process_request →
+ * finish_request → shutdown_request`, each an overridable method that may be
+ * async. An error thrown while processing a request goes to `handle_error()`
+ * and never stops the server; a client that disconnects mid-request
+ * (`ConnectionResetError`, `BrokenPipeError`) only ends its own request.
+ *
+ * Python keeps settings such as `timeout` as class attributes; here they are
+ * static properties (`static override timeout = 5`), which take effect
+ * before the constructor binds, and an instance may set its own.
+ *
+ * @typeParam R What `get_request()` returns as a request: a connected
+ *   `StreamSocket` for stream servers, `[data, socket]` for datagram servers.
+ *
+ * @example
+ * ```ts ignore
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * const server = new socketserver.TCPServer(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+ * const serving = server.serve_forever();
+ * // ... later, from another task:
+ * await server.shutdown();
+ * await serving;
+ * await server.server_close();
+ * ```
+ */
+export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
+  /** Seconds `handle_request()` waits before calling `handle_timeout()`; `null` waits forever. */
+  static timeout: number | null = null;
+
+  /** The address the server listens on (after binding: the address the system gave). */
+  server_address: Address;
+  /** The class instantiated for each request. */
+  RequestHandlerClass: RequestHandlerClass<R>;
+  /** The listening (or receiving) socket, where the subclass has one. */
+  socket?: Socket;
+  #timeout: number | null | undefined;
+  #serving = false;
+  #shutdownRequest = false;
+  #stopped: Promise<void> = Promise.resolve();
+  #wake: ((ready: boolean) => void) | null = null;
+
+  /**
+   * Records the address and the handler class; binds nothing.
+   *
+   * @param server_address The address to serve.
+   * @param RequestHandlerClass The handler class, instantiated once per request.
+   */
+  constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<R>) {
+    this.server_address = server_address;
+    this.RequestHandlerClass = RequestHandlerClass;
+  }
+
+  /** Seconds `handle_request()` waits for a request (the class's `static timeout` unless set). */
+  get timeout(): number | null {
+    return this.#timeout !== undefined ? this.#timeout : staticOf(this, "timeout", null);
+  }
+  set timeout(value: number | null) {
+    this.#timeout = value;
+  }
+
+  /**
+   * Called by the constructor to start listening; does nothing here.
+   *
+   * @returns Nothing.
+   */
+  server_activate(): void {}
+
+  /**
+   * Handles requests, one after another, until `shutdown()` is called. It
+   * waits for the socket to become readable (never a busy loop), and calls
+   * `service_actions()` after each request and at least every
+   * `poll_interval` seconds.
+   *
+   * @param poll_interval Seconds between calls of `service_actions()` when idle.
+   * @returns A promise that resolves once `shutdown()` has stopped the loop.
+   * @throws {OSError} `EBADF` if the server socket is closed while serving;
+   *   `EALREADY` if the loop is already running.
+   */
+  async serve_forever(poll_interval = 0.5): Promise<void> {
+    if (this.#serving) {
+      throw new OSError(errno.EALREADY, undefined, {
+        detail: "Cannot serve_forever: the server is already serving",
+      });
+    }
+    this.#serving = true;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#stopped = promise;
+    try {
+      while (!this.#shutdownRequest) {
+        const ready = await this.#select(poll_interval, true);
+        if (this.#shutdownRequest) break;
+        if (ready) await this.#handleRequestNoblock();
+        await this.service_actions();
+      }
+    } finally {
+      this.#shutdownRequest = false;
+      this.#serving = false;
+      resolve();
+    }
+  }
+
+  /**
+   * Stops the `serve_forever()` loop and resolves once it has stopped. Call
+   * it from another task: awaiting it inside a handler of a server that
+   * handles one request at a time never resolves (as in Python). Without a
+   * running loop it resolves at once.
+   *
+   * @returns A promise that resolves when the loop has stopped.
+   */
+  shutdown(): Promise<void> {
+    if (!this.#serving) return Promise.resolve();
+    this.#shutdownRequest = true;
+    this.#wake?.(false);
+    return this.#stopped;
+  }
+
+  /**
+   * Called by `serve_forever()` once per loop; does nothing here. Override
+   * it for periodic work.
+   *
+   * @returns Nothing, or a promise the loop awaits.
+   */
+  service_actions(): void | Promise<void> {}
+
+  /**
+   * Waits for one request and handles it. If none comes within `timeout`
+   * seconds (the smaller of this server's `timeout` and its socket's), calls
+   * `handle_timeout()` instead.
+   *
+   * @returns A promise that resolves when the request was handled (or timed out).
+   */
+  async handle_request(): Promise<void> {
+    let timeout = this.socket?.gettimeout() ?? null;
+    if (timeout === null) timeout = this.timeout;
+    else if (this.timeout !== null) timeout = Math.min(timeout, this.timeout);
+    const deadline = timeout === null ? null : performance.now() + timeout * 1000;
+    for (;;) {
+      const left = deadline === null ? null : Math.max(0, deadline - performance.now()) / 1000;
+      if (await this.#select(left, false)) return await this.#handleRequestNoblock();
+      if (deadline !== null && performance.now() >= deadline) return await this.handle_timeout();
+    }
+  }
+
+  /**
+   * Waits until the socket is readable, `seconds` pass (`null`: forever), or
+   * (when `wakeable`) `shutdown()` is called; resolves whether it is readable.
+   */
+  async #select(seconds: number | null, wakeable: boolean): Promise<boolean> {
+    const sock = this.socket;
+    if (!sock) return true;
+    if (sock.closed) {
+      throw new OSError(errno.EBADF, undefined, {
+        detail: "Cannot wait for a request: the server socket is closed",
+      });
+    }
+    const poll = pollOf(sock);
+    if (!poll || poll.readable) return true;
+    const { promise: woken, resolve: wake } = Promise.withResolvers<boolean>();
+    const id = seconds === null ? undefined : setTimeout(() => wake(false), seconds * 1000);
+    if (wakeable) this.#wake = wake;
+    try {
+      while (!poll.readable) {
+        const changed = poll.changed(true, false).then(() => true);
+        if (!await Promise.race([changed, woken])) return false;
+      }
+      return true;
+    } finally {
+      clearTimeout(id);
+      if (this.#wake === wake) this.#wake = null;
+    }
+  }
+
+  /** One request, the socket being readable: Python's `_handle_request_noblock`. */
+  async #handleRequestNoblock(): Promise<void> {
+    let request: R, client_address: Address;
+    try {
+      [request, client_address] = await this.get_request();
+    } catch (e) {
+      if (e instanceof OSError) return;
+      throw e;
+    }
+    if (!await this.verify_request(request, client_address)) {
+      return await this.shutdown_request(request);
+    }
+    try {
+      await this.process_request(request, client_address);
+    } catch (e) {
+      if (!isClientGone(e)) await this.handle_error(request, client_address, e);
+      await this.shutdown_request(request);
+    }
+  }
+
+  /**
+   * Called by `handle_request()` when no request came in time; does nothing here.
+   *
+   * @returns Nothing, or a promise that `handle_request()` awaits.
+   */
+  handle_timeout(): void | Promise<void> {}
+
+  /**
+   * Accepts (or receives) the next request; the socket is readable when
+   * this is called. Subclasses implement it.
+   *
+   * @returns The request and the client's address.
+   * @throws {OSError} where it fails; the loop then skips the request.
+   */
+  get_request(): Promise<[R, Address]> {
+    return Promise.reject(
+      new OSError(errno.EOPNOTSUPP, undefined, {
+        detail: "Cannot get_request: BaseServer subclasses must implement it",
+      }),
+    );
+  }
+
+  /**
+   * Whether to process a request; `false` closes it unprocessed. Always
+   * `true` here.
+   *
+   * @param _request The request.
+   * @param _client_address The client's address.
+   * @returns Whether to process it.
+   */
+  verify_request(_request: R, _client_address: Address): boolean | Promise<boolean> {
+    return true;
+  }
+
+  /**
+   * Processes a request: `finish_request()`, then `shutdown_request()`. The
+   * threading servers run it as a task of its own instead.
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   * @returns A promise that resolves when the request is done.
+   */
+  async process_request(request: R, client_address: Address): Promise<void> {
+    await this.finish_request(request, client_address);
+    await this.shutdown_request(request);
+  }
+
+  /**
+   * Closes the server. Subclasses close their socket.
+   *
+   * @returns A promise that resolves when the server is closed.
+   */
+  server_close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Makes the request handler and runs its `setup()`, `handle()` and
+   * `finish()` (the last even when `handle()` throws).
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   * @returns A promise that resolves when the handler has finished.
+   */
+  async finish_request(request: R, client_address: Address): Promise<void> {
+    const handler = new this.RequestHandlerClass(request, client_address, this as never);
+    await handler.setup();
+    try {
+      await handler.handle();
+    } finally {
+      await handler.finish();
+    }
+  }
+
+  /**
+   * Ends a request: here, `close_request()`. Stream servers first half-close
+   * the connection.
+   *
+   * @param request The request.
+   * @returns Nothing, or a promise the loop awaits.
+   */
+  shutdown_request(request: R): void | Promise<void> {
+    return this.close_request(request);
+  }
+
+  /**
+   * Releases a request; does nothing here. Stream servers close the connection.
+   *
+   * @param _request The request.
+   * @returns Nothing, or a promise the loop awaits.
+   */
+  close_request(_request: R): void | Promise<void> {}
+
+  /**
+   * Reports an error thrown while processing a request, as Python does: a
+   * line of dashes, "Exception occurred during processing of request from
+   * ('127.0.0.1', 5555)", the stack, a line of dashes — on stderr. The server
+   * carries on. Override it to log elsewhere.
+   *
+   * @param _request The request.
+   * @param client_address The client's address.
+   * @param error What was thrown (Python reads it from `sys.exc_info()`).
+   * @returns Nothing, or a promise the loop awaits.
+   */
+  handle_error(_request: R, client_address: Address, error?: unknown): void | Promise<void> {
+    const dashes = "-".repeat(40);
+    const what = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    console.error(
+      `${dashes}\nException occurred during processing of request from ${
+        reprAddress(client_address)
+      }\n${what}\n${dashes}`,
+    );
+  }
+
+  /** Closes the server: `using server = new TCPServer(...)` (handler tasks are not awaited). */
+  [Symbol.dispose](): void {
+    void this.server_close();
+  }
+
+  /** Closes the server and waits for it: `await using server = new TCPServer(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.server_close();
+  }
+}
+
+/**
+ * A Python class attribute: the value of `static name` on the object's class
+ * (a subclass's `static override` wins), or `fallback`.
+ */
+export function staticOf<T>(obj: object, name: string, fallback: T): T {
+  const value = (obj.constructor as unknown as Record<string, unknown>)[name];
+  return value === undefined ? fallback : value as T;
+}

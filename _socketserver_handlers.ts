@@ -1,0 +1,321 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The request handlers of socketserver: BaseRequestHandler, and the stream
+// and datagram handlers that give a request `rfile`/`wfile` file objects.
+
+import * as C from "./constants.ts";
+import { OSError } from "./errors.ts";
+import type { Address } from "./address.ts";
+import type { StreamSocket } from "./tcp.ts";
+import type { DatagramSocket } from "./udp.ts";
+import type { SocketFile } from "./makefile.ts";
+import type { BaseServer } from "./_socketserver_base.ts";
+import { type BytesLike, toBytes } from "./_util.ts";
+
+/**
+ * Python's `socketserver.BaseRequestHandler`: made once per request with
+ * `request`, `client_address` and `server`; the server then calls
+ * `setup()`, `handle()` and `finish()` (the last even when `handle()`
+ * throws). Each may be `async`. Override `handle()` to serve the request.
+ *
+ * @typeParam R The request: a connected `StreamSocket` for stream servers,
+ *   `[data, socket]` for datagram servers.
+ * @typeParam S The server's type, for handlers that read its fields.
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * class Upper extends socketserver.BaseRequestHandler {
+ *   override async handle() {
+ *     const data = await this.request.recv(1024);
+ *     await this.request.sendall(data.map((b) => b >= 97 && b <= 122 ? b - 32 : b));
+ *   }
+ * }
+ * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Upper);
+ * ```
+ */
+export class BaseRequestHandler<R = StreamSocket, S = BaseServer<R>> {
+  /** The request: a connection, or `[data, socket]` for a datagram server. */
+  request: R;
+  /** The client's address. */
+  client_address: Address;
+  /** The server that made this handler. */
+  server: S;
+
+  /**
+   * Records the request; the server then calls `setup`, `handle`, `finish`.
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   * @param server The server.
+   */
+  constructor(request: R, client_address: Address, server: S) {
+    this.request = request;
+    this.client_address = client_address;
+    this.server = server;
+  }
+
+  /**
+   * Runs before `handle()`; does nothing here.
+   *
+   * @returns Nothing, or a promise the server awaits.
+   */
+  setup(): void | Promise<void> {}
+
+  /**
+   * Serves the request; does nothing here.
+   *
+   * @returns Nothing, or a promise the server awaits.
+   */
+  handle(): void | Promise<void> {}
+
+  /**
+   * Runs after `handle()`, even if it threw; does nothing here.
+   *
+   * @returns Nothing, or a promise the server awaits.
+   */
+  finish(): void | Promise<void> {}
+}
+
+/**
+ * Python's `socketserver.StreamRequestHandler`: `setup()` gives the
+ * connection `rfile` (`makefile("rb", rbufsize)`) and `wfile`
+ * (`makefile("wb", wbufsize)`; with the default `wbufsize` 0 every write is
+ * sent at once), applies `timeout` and `disable_nagle_algorithm`;
+ * `finish()` flushes and closes both files (the server closes the
+ * connection). Override the settings as fields: `override timeout = 5`.
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * class LineEcho extends socketserver.StreamRequestHandler {
+ *   override timeout = 10;
+ *   override async handle() {
+ *     for await (const line of this.rfile) await this.wfile.write(line);
+ *   }
+ * }
+ * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], LineEcho);
+ * ```
+ */
+export class StreamRequestHandler<S = BaseServer<StreamSocket>>
+  extends BaseRequestHandler<StreamSocket, S> {
+  /** The read file's buffering (-1: default). */
+  rbufsize = -1;
+  /** The write file's buffer size: 0 sends each write at once. */
+  wbufsize = 0;
+  /** A timeout in seconds for the connection, or `null` to leave it as it is. */
+  timeout: number | null = null;
+  /** Set `TCP_NODELAY` on the connection. */
+  disable_nagle_algorithm = false;
+  /** The connection (the same as `request`). */
+  connection!: StreamSocket;
+  /** A binary file reading from the connection; made by `setup()`. */
+  rfile!: SocketFile<Uint8Array>;
+  /** A binary file writing to the connection; made by `setup()`. */
+  wfile!: SocketFile<Uint8Array>;
+
+  /** Applies the settings and makes `rfile` and `wfile`. */
+  override setup(): void {
+    this.connection = this.request;
+    if (this.timeout !== null) this.connection.settimeout(this.timeout);
+    if (this.disable_nagle_algorithm) {
+      this.connection.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, 1);
+    }
+    this.rfile = this.connection.makefile("rb", this.rbufsize);
+    this.wfile = this.connection.makefile("wb", this.wbufsize);
+  }
+
+  /**
+   * Flushes `wfile` (a connection the client has dropped is ignored) and
+   * closes both files.
+   *
+   * @returns A promise that resolves when both files are closed.
+   */
+  override async finish(): Promise<void> {
+    if (!this.wfile.closed) {
+      try {
+        await this.wfile.flush();
+      } catch (e) {
+        if (!(e instanceof OSError)) throw e;
+      }
+    }
+    try {
+      await this.wfile.close();
+    } catch (e) {
+      if (!(e instanceof OSError)) throw e;
+    }
+    await this.rfile.close();
+  }
+}
+
+/**
+ * Python's `socketserver.DatagramRequestHandler`: `setup()` gives the
+ * datagram as `rfile` (a {@linkcode BytesIO}) and an empty `wfile`;
+ * `finish()` sends what was written to `wfile` back to the client as one
+ * datagram (an empty one if nothing was written, as Python does).
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * class Upper extends socketserver.DatagramRequestHandler {
+ *   override handle() {
+ *     this.wfile.write(this.rfile.read().map((b) => b >= 97 && b <= 122 ? b - 32 : b));
+ *   }
+ * }
+ * await using server = new socketserver.UDPServer(["127.0.0.1", 0], Upper);
+ * ```
+ */
+export class DatagramRequestHandler<S = BaseServer<[Uint8Array, DatagramSocket]>>
+  extends BaseRequestHandler<[data: Uint8Array, socket: DatagramSocket], S> {
+  /** The datagram's bytes. */
+  packet!: Uint8Array;
+  /** The server socket the reply is sent from. */
+  socket!: DatagramSocket;
+  /** The datagram, to read from. */
+  rfile!: BytesIO;
+  /** The reply, written to; sent by `finish()`. */
+  wfile!: BytesIO;
+
+  /** Makes `rfile` over the datagram and an empty `wfile`. */
+  override setup(): void {
+    [this.packet, this.socket] = this.request;
+    this.rfile = new BytesIO(this.packet);
+    this.wfile = new BytesIO();
+  }
+
+  /**
+   * Sends `wfile`'s bytes to the client.
+   *
+   * @returns A promise that resolves when the reply is sent.
+   */
+  override async finish(): Promise<void> {
+    await this.socket.sendto(this.wfile.getvalue(), this.client_address);
+  }
+}
+
+/**
+ * Python's `io.BytesIO`, as far as request handlers use it: an in-memory
+ * binary file with `read`, `readline`, `readlines`, `write`, `getvalue`
+ * and line iteration. Everything is synchronous (nothing waits).
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * const f = new socketserver.BytesIO(new TextEncoder().encode("a\nb\n"));
+ * console.log(f.readline()); // Uint8Array [97, 10]
+ * f.write(new Uint8Array([99]));
+ * console.log(f.getvalue().length); // 5
+ * ```
+ */
+export class BytesIO {
+  #buf: Uint8Array;
+  #size: number;
+  #pos = 0;
+  #closed = false;
+
+  /**
+   * Makes a file holding a copy of `initial`, positioned at its start.
+   *
+   * @param initial The starting bytes.
+   */
+  constructor(initial: BytesLike = new Uint8Array(0)) {
+    this.#buf = toBytes(initial).slice();
+    this.#size = this.#buf.length;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #check(op: string): void {
+    if (this.#closed) throw new RangeError(`Cannot ${op}: I/O operation on closed file`);
+  }
+
+  /**
+   * Reads up to `size` bytes (all that is left when negative or omitted).
+   *
+   * @param size How many bytes at most.
+   * @returns The bytes; empty at the end.
+   */
+  read(size = -1): Uint8Array {
+    this.#check("read");
+    const end = size < 0 ? this.#size : Math.min(this.#size, this.#pos + size);
+    const out = this.#buf.slice(this.#pos, Math.max(this.#pos, end));
+    this.#pos = Math.max(this.#pos, end);
+    return out;
+  }
+
+  /**
+   * Reads one line, through its `\n`, or up to `limit` bytes.
+   *
+   * @param limit The most bytes to return (negative: no limit).
+   * @returns The line; empty at the end.
+   */
+  readline(limit = -1): Uint8Array {
+    this.#check("readline");
+    let end = this.#buf.subarray(0, this.#size).indexOf(0x0a, this.#pos);
+    end = end < 0 ? this.#size : end + 1;
+    if (limit >= 0) end = Math.min(end, this.#pos + limit);
+    return this.read(Math.max(0, end - this.#pos));
+  }
+
+  /**
+   * Reads all remaining lines.
+   *
+   * @returns The lines.
+   */
+  readlines(): Uint8Array[] {
+    const lines: Uint8Array[] = [];
+    for (let line = this.readline(); line.length; line = this.readline()) lines.push(line);
+    return lines;
+  }
+
+  /**
+   * Writes bytes at the current position.
+   *
+   * @param data Bytes-like data.
+   * @returns The number of bytes written.
+   * @throws {TypeError} for a string.
+   */
+  write(data: BytesLike): number {
+    this.#check("write");
+    const bytes = toBytes(data);
+    const end = this.#pos + bytes.length;
+    if (end > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(end, this.#buf.length * 2));
+      grown.set(this.#buf.subarray(0, this.#size));
+      this.#buf = grown;
+    }
+    this.#buf.set(bytes, this.#pos);
+    this.#pos = end;
+    this.#size = Math.max(this.#size, end);
+    return bytes.length;
+  }
+
+  /**
+   * All the bytes the file holds.
+   *
+   * @returns A copy of the contents.
+   */
+  getvalue(): Uint8Array {
+    this.#check("getvalue");
+    return this.#buf.slice(0, this.#size);
+  }
+
+  /** Does nothing: the bytes are already in memory. */
+  flush(): void {}
+
+  /** Closes the file; later reads and writes throw. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Iterates over the remaining lines. */
+  *[Symbol.iterator](): IterableIterator<Uint8Array> {
+    for (let line = this.readline(); line.length; line = this.readline()) yield line;
+  }
+}

@@ -1,0 +1,330 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// ThreadingMixIn and the Threading* servers: each request a concurrent task
+// (Deno has no threads; the names are Python's). ForkingMixIn and the
+// Forking* servers: Deno cannot fork, so they refuse to be constructed.
+
+import * as C from "./constants.ts";
+import { errno, OSError } from "./errors.ts";
+import type { Address } from "./address.ts";
+import type { StreamSocket } from "./tcp.ts";
+import { DatagramSocket } from "./udp.ts";
+import { BaseServer, isClientGone, type RequestHandlerClass } from "./_socketserver_base.ts";
+import {
+  type DatagramRequest,
+  TCPServer,
+  UDPServer,
+  UnixDatagramServer,
+  UnixStreamServer,
+} from "./_socketserver_servers.ts";
+
+/** Any server class, as {@linkcode ThreadingMixIn} and {@linkcode ForkingMixIn} take it. */
+// deno-lint-ignore no-explicit-any
+export type ServerConstructor = new (...args: any[]) => BaseServer<any>;
+
+/** What {@linkcode ThreadingMixIn} adds to a server. */
+export interface ThreadingMixInMembers {
+  /** Whether `server_close()` waits for the running request tasks (default `true`). */
+  block_on_close: boolean;
+  /** Requests started while this is `true` are not waited for by `server_close()`. */
+  daemon_threads: boolean;
+  /**
+   * Runs one request to the end: `finish_request()`, `handle_error()` for
+   * what it throws, then `shutdown_request()`.
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   * @returns A promise that resolves when the request is done; it never rejects.
+   */
+  process_request_thread(request: never, client_address: Address): Promise<void>;
+}
+
+/** The constructor type {@linkcode ThreadingMixIn} returns, mixed into the server class. */
+// deno-lint-ignore no-explicit-any
+export type ThreadingMixInClass = new (...args: any[]) => ThreadingMixInMembers;
+
+type Threaded<R> = BaseServer<R> & ThreadingMixInMembers;
+
+/** Python's `process_request_thread`, shared by every threading server. */
+async function runRequest<R>(server: BaseServer<R>, request: R, addr: Address): Promise<void> {
+  try {
+    await server.finish_request(request, addr);
+  } catch (e) {
+    if (!isClientGone(e)) await server.handle_error(request, addr, e);
+  } finally {
+    await server.shutdown_request(request);
+  }
+}
+
+/** The running request tasks of one threading server. */
+class RequestTasks {
+  #tasks = new Set<Promise<void>>();
+
+  /** Starts a request as a task; resolves at once (or, on AF_UNIX datagram sockets, when done). */
+  start<R>(server: Threaded<R>, request: R, addr: Address): Promise<void> {
+    const task = server.process_request_thread(request as never, addr).catch(reportStray);
+    if (server.block_on_close && !server.daemon_threads) {
+      this.#tasks.add(task);
+      task.then(() => this.#tasks.delete(task));
+    }
+    const sock = server.socket;
+    // Deno cannot send on an AF_UNIX datagram socket while a receive is pending on it.
+    if (sock instanceof DatagramSocket && sock.family === C.AF_UNIX) return task;
+    return Promise.resolve();
+  }
+
+  /** Waits for the tracked tasks, as `server_close()` does when `block_on_close`. */
+  async join(server: { block_on_close: boolean }): Promise<void> {
+    if (server.block_on_close) await Promise.all(this.#tasks);
+  }
+}
+
+/** An error thrown by `handle_error()` or `shutdown_request()` in a request task. */
+function reportStray(e: unknown): void {
+  console.error("Exception in a request task:", e);
+}
+
+/**
+ * Python's `ThreadingMixIn`: makes a server class run each request as its
+ * own concurrent task instead of one after another. `server_close()` then
+ * waits for the running requests (unless `block_on_close` is false). On an
+ * AF_UNIX datagram socket, Deno cannot send while a receive is pending, so
+ * such a server sends each reply before receiving the next datagram.
+ *
+ * @param Base A server class such as `TCPServer`.
+ * @returns The class with concurrent request processing mixed in.
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * class MyServer extends socketserver.ThreadingMixIn(socketserver.TCPServer) {
+ *   static override allow_reuse_address = true;
+ * }
+ * await using server = new MyServer(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+ * console.log(server.block_on_close); // true
+ * ```
+ */
+export function ThreadingMixIn<T extends ServerConstructor>(Base: T): T & ThreadingMixInClass {
+  return class Threading extends Base implements ThreadingMixInMembers {
+    block_on_close = true;
+    daemon_threads = false;
+    #tasks = new RequestTasks();
+    process_request_thread(request: unknown, client_address: Address): Promise<void> {
+      return runRequest(this, request, client_address);
+    }
+    override process_request(request: unknown, client_address: Address): Promise<void> {
+      return this.#tasks.start(this, request, client_address);
+    }
+    override async server_close(): Promise<void> {
+      await super.server_close();
+      await this.#tasks.join(this);
+    }
+  };
+}
+
+/**
+ * A {@linkcode TCPServer} that serves each connection as its own concurrent
+ * task (Python's `ThreadingTCPServer`). `server_close()` waits for the
+ * running requests unless `block_on_close` is false.
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ * await using server = new socketserver.ThreadingTCPServer(
+ *   ["127.0.0.1", 0],
+ *   socketserver.StreamRequestHandler,
+ * );
+ * console.log(server.block_on_close); // true
+ * ```
+ */
+export class ThreadingTCPServer extends TCPServer implements ThreadingMixInMembers {
+  /** Whether `server_close()` waits for the running request tasks. */
+  block_on_close = true;
+  /** Requests started while this is `true` are not waited for by `server_close()`. */
+  daemon_threads = false;
+  #tasks = new RequestTasks();
+  /**
+   * Runs one request to the end (errors go to `handle_error()`).
+   *
+   * @param request The connection.
+   * @param client_address The client's address.
+   * @returns A promise that resolves when the request is done.
+   */
+  process_request_thread(request: StreamSocket, client_address: Address): Promise<void> {
+    return runRequest(this, request, client_address);
+  }
+  /**
+   * Starts the request as a concurrent task.
+   *
+   * @param request The connection.
+   * @param client_address The client's address.
+   * @returns A promise that resolves once the task is started.
+   */
+  override process_request(request: StreamSocket, client_address: Address): Promise<void> {
+    return this.#tasks.start(this, request, client_address);
+  }
+  /**
+   * Closes the socket, then waits for the running requests (`block_on_close`).
+   *
+   * @returns A promise that resolves when they have finished.
+   */
+  override async server_close(): Promise<void> {
+    await super.server_close();
+    await this.#tasks.join(this);
+  }
+}
+
+/**
+ * A {@linkcode UDPServer} that handles each datagram as its own concurrent
+ * task (Python's `ThreadingUDPServer`).
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ * await using server = new socketserver.ThreadingUDPServer(
+ *   ["127.0.0.1", 0],
+ *   socketserver.DatagramRequestHandler,
+ * );
+ * console.log(server.max_packet_size); // 8192
+ * ```
+ */
+export class ThreadingUDPServer extends UDPServer implements ThreadingMixInMembers {
+  /** Whether `server_close()` waits for the running request tasks. */
+  block_on_close = true;
+  /** Requests started while this is `true` are not waited for by `server_close()`. */
+  daemon_threads = false;
+  #tasks = new RequestTasks();
+  /**
+   * Runs one request to the end (errors go to `handle_error()`).
+   *
+   * @param request The datagram and the server socket.
+   * @param client_address The client's address.
+   * @returns A promise that resolves when the request is done.
+   */
+  process_request_thread(request: DatagramRequest, client_address: Address): Promise<void> {
+    return runRequest(this, request, client_address);
+  }
+  /**
+   * Starts the request as a concurrent task.
+   *
+   * @param request The datagram and the server socket.
+   * @param client_address The client's address.
+   * @returns A promise that resolves once the task is started.
+   */
+  override process_request(request: DatagramRequest, client_address: Address): Promise<void> {
+    return this.#tasks.start(this, request, client_address);
+  }
+  /**
+   * Closes the socket, then waits for the running requests (`block_on_close`).
+   *
+   * @returns A promise that resolves when they have finished.
+   */
+  override async server_close(): Promise<void> {
+    await super.server_close();
+    await this.#tasks.join(this);
+  }
+}
+
+/**
+ * A {@linkcode UnixStreamServer} that serves each connection as a concurrent
+ * task (Python's `ThreadingUnixStreamServer`).
+ *
+ * @example
+ * ```ts ignore
+ * import { socketserver } from "@pysocket/socket";
+ * await using server = new socketserver.ThreadingUnixStreamServer("/tmp/app.sock", MyHandler);
+ * ```
+ */
+export class ThreadingUnixStreamServer extends ThreadingTCPServer {
+  /** `AF_UNIX`. */
+  static override address_family: number = C.AF_UNIX;
+}
+
+/**
+ * A {@linkcode UnixDatagramServer} with concurrent request tasks (Python's
+ * `ThreadingUnixDatagramServer`). Deno cannot send on an AF_UNIX datagram
+ * socket while a receive is pending, so each reply is sent before the next
+ * datagram is received.
+ *
+ * @example
+ * ```ts ignore
+ * import { socketserver } from "@pysocket/socket";
+ * await using server = new socketserver.ThreadingUnixDatagramServer("/tmp/app.dgram", MyHandler);
+ * ```
+ */
+export class ThreadingUnixDatagramServer extends ThreadingUDPServer {
+  /** `AF_UNIX`. */
+  static override address_family: number = UnixDatagramServer.address_family;
+}
+
+function refuseFork(): never {
+  throw new OSError(errno.EOPNOTSUPP, undefined, {
+    detail: "Cannot fork: Deno cannot fork processes; use ThreadingMixIn (e.g. " +
+      "ThreadingTCPServer), which runs each request as a concurrent task",
+  });
+}
+
+/**
+ * Python's `ForkingMixIn`. Deno cannot fork processes, so a server class
+ * made with it throws `OSError` when constructed; use
+ * {@linkcode ThreadingMixIn} instead.
+ *
+ * @param Base A server class.
+ * @returns A class whose constructor throws.
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ * const Forking = socketserver.ForkingMixIn(socketserver.TCPServer);
+ * try {
+ *   new Forking(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+ * } catch (e) {
+ *   console.log((e as Error).message); // "[Errno 95] Operation not supported: Cannot fork: ..."
+ * }
+ * ```
+ */
+export function ForkingMixIn<T extends ServerConstructor>(Base: T): T {
+  return class extends Base {
+    // deno-lint-ignore no-explicit-any
+    constructor(...args: any[]) {
+      super(refuseFork(), ...args);
+    }
+  };
+}
+
+/** Python's `ForkingTCPServer`: Deno cannot fork, so constructing it throws `OSError`. */
+export class ForkingTCPServer extends TCPServer {
+  /**
+   * Throws: Deno cannot fork.
+   *
+   * @param server_address The address.
+   * @param RequestHandlerClass The handler class.
+   * @throws {OSError} always (`EOPNOTSUPP`).
+   */
+  constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<StreamSocket>) {
+    super(refuseFork() ?? server_address, RequestHandlerClass);
+  }
+}
+/** Python's `ForkingUDPServer`: Deno cannot fork, so constructing it throws `OSError`. */
+export class ForkingUDPServer extends UDPServer {
+  /**
+   * Throws: Deno cannot fork.
+   *
+   * @param server_address The address.
+   * @param RequestHandlerClass The handler class.
+   * @throws {OSError} always (`EOPNOTSUPP`).
+   */
+  constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<DatagramRequest>) {
+    super(refuseFork() ?? server_address, RequestHandlerClass);
+  }
+}
+/** Python's `ForkingUnixStreamServer`: Deno cannot fork, so constructing it throws `OSError`. */
+export class ForkingUnixStreamServer extends ForkingTCPServer {
+  /** `AF_UNIX`. */
+  static override address_family: number = UnixStreamServer.address_family;
+}
+/** Python's `ForkingUnixDatagramServer`: Deno cannot fork, so constructing it throws `OSError`. */
+export class ForkingUnixDatagramServer extends ForkingUDPServer {
+  /** `AF_UNIX`. */
+  static override address_family: number = UnixDatagramServer.address_family;
+}

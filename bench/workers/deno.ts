@@ -1,0 +1,334 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// Worker for bench/compare: one role of one workload, with pysocket or raw
+// Deno. Prints `READY <port>` when listening and `RESULT <json>` when done.
+//
+//   deno run -A bench/workers/deno.ts <pysocket|deno> <role> [args...]
+//
+// Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
+// pp-client <port> <round trips>, echo-server, load <port> <conns> <echoes>
+// (the shared load generator; raw Deno whatever the first argument),
+// udp-server <count>, udp-client <port> <count>.
+
+import * as socket from "../../mod.ts";
+
+const CHUNK = 64 * 1024;
+const SMALL = 64;
+const [impl, role, ...args] = Deno.args;
+const py = impl === "pysocket";
+if (!py && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
+
+function say(line: string): void {
+  Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
+}
+
+function result(r: Record<string, unknown>): void {
+  say("RESULT " + JSON.stringify(r));
+}
+
+// ---- pysocket side ----------------------------------------------------------
+
+function pyListen(): socket.StreamSocket {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+  s.bind(["127.0.0.1", 0]);
+  s.listen(1024);
+  say(`READY ${(s.getsockname() as [string, number])[1]}`);
+  return s;
+}
+
+async function pyConnect(port: number): Promise<socket.StreamSocket> {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  await s.connect(["127.0.0.1", port]);
+  return s;
+}
+
+async function pyRecvExactly(s: socket.StreamSocket, p: Uint8Array): Promise<boolean> {
+  let got = 0;
+  while (got < p.length) {
+    const n = await s.recv_into(got ? p.subarray(got) : p);
+    if (n === 0) return false;
+    got += n;
+  }
+  return true;
+}
+
+// ---- raw Deno side -----------------------------------------------------------
+
+function rawListen(): Deno.TcpListener {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0, tcpBacklog: 1024 });
+  say(`READY ${l.addr.port}`);
+  return l;
+}
+
+async function rawConnect(port: number): Promise<Deno.TcpConn> {
+  const c = await Deno.connect({ hostname: "127.0.0.1", port });
+  c.setNoDelay(true);
+  return c;
+}
+
+async function rawWriteAll(c: Deno.Conn, p: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < p.length) off += await c.write(off ? p.subarray(off) : p);
+}
+
+async function rawReadExactly(c: Deno.Conn, p: Uint8Array): Promise<boolean> {
+  let got = 0;
+  while (got < p.length) {
+    const n = await c.read(got ? p.subarray(got) : p);
+    if (n === null) return false;
+    got += n;
+  }
+  return true;
+}
+
+// ---- workloads ----------------------------------------------------------------
+
+/** Reads to end of stream into one reused buffer, then answers the byte count (8 bytes). */
+async function bulkServer(): Promise<void> {
+  const buf = new Uint8Array(CHUNK);
+  const ack = new Uint8Array(8);
+  let total = 0;
+  if (py) {
+    const srv = pyListen();
+    const [c] = await srv.accept();
+    for (let n; (n = await c.recv_into(buf)) > 0;) total += n;
+    new DataView(ack.buffer).setBigUint64(0, BigInt(total));
+    await c.sendall(ack);
+    c.close();
+    srv.close();
+  } else {
+    const l = rawListen();
+    const c = await l.accept();
+    for (let n; (n = await c.read(buf)) !== null;) total += n;
+    new DataView(ack.buffer).setBigUint64(0, BigInt(total));
+    await rawWriteAll(c, ack);
+    c.close();
+    l.close();
+  }
+  result({ bytes: total });
+}
+
+async function bulkClient(port: number, bytes: number): Promise<void> {
+  const chunk = new Uint8Array(CHUNK).fill(0x5a);
+  const ack = new Uint8Array(8);
+  const t0 = performance.now();
+  if (py) {
+    const s = await pyConnect(port);
+    for (let sent = 0; sent < bytes; sent += CHUNK) await s.sendall(chunk);
+    await s.shutdown(socket.SHUT_WR);
+    if (!await pyRecvExactly(s, ack)) throw new Error("no byte count from the server");
+    s.close();
+  } else {
+    const c = await rawConnect(port);
+    for (let sent = 0; sent < bytes; sent += CHUNK) await rawWriteAll(c, chunk);
+    await c.closeWrite();
+    if (!await rawReadExactly(c, ack)) throw new Error("no byte count from the server");
+    c.close();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const got = Number(new DataView(ack.buffer).getBigUint64(0));
+  if (got !== bytes) throw new Error(`server received ${got} bytes, expected ${bytes}`);
+  result({ bytes: got, secs, value: bytes / 1e6 / secs });
+}
+
+/** Echoes what it reads until end of stream: one connection (ping-pong). */
+async function ppServer(): Promise<void> {
+  if (py) {
+    const srv = pyListen();
+    const [c] = await srv.accept();
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    await pyEcho(c);
+    srv.close();
+  } else {
+    const l = rawListen();
+    const c = await l.accept();
+    c.setNoDelay(true);
+    await rawEcho(c);
+    l.close();
+  }
+  result({});
+}
+
+async function ppClient(port: number, trips: number): Promise<void> {
+  const msg = new Uint8Array(SMALL).fill(0x61);
+  const buf = new Uint8Array(SMALL);
+  const t0 = performance.now();
+  if (py) {
+    const s = await pyConnect(port);
+    for (let i = 0; i < trips; i++) {
+      await s.sendall(msg);
+      if (!await pyRecvExactly(s, buf)) throw new Error("server closed early");
+    }
+    s.close();
+  } else {
+    const c = await rawConnect(port);
+    for (let i = 0; i < trips; i++) {
+      await rawWriteAll(c, msg);
+      if (!await rawReadExactly(c, buf)) throw new Error("server closed early");
+    }
+    c.close();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  result({ secs, value: trips / secs });
+}
+
+async function pyEcho(c: socket.StreamSocket): Promise<void> {
+  const buf = new Uint8Array(CHUNK);
+  try {
+    for (let n; (n = await c.recv_into(buf)) > 0;) await c.sendall(buf.subarray(0, n));
+  } catch {
+    // a reset by the load generator ends the connection
+  } finally {
+    c.close();
+  }
+}
+
+async function rawEcho(c: Deno.Conn): Promise<void> {
+  const buf = new Uint8Array(CHUNK);
+  try {
+    for (let n; (n = await c.read(buf)) !== null;) await rawWriteAll(c, buf.subarray(0, n));
+  } catch {
+    // as above
+  } finally {
+    c.close();
+  }
+}
+
+/** The echo server of the "many" workload: one task per connection, runs until killed. */
+async function echoServer(): Promise<void> {
+  if (py) {
+    const srv = pyListen();
+    for await (const [c] of srv) {
+      c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+      pyEcho(c);
+    }
+  } else {
+    const l = rawListen();
+    for await (const c of l) {
+      c.setNoDelay(true);
+      rawEcho(c);
+    }
+  }
+}
+
+/** The shared load generator: `conns` connections at once, each `echoes` sequential 64 B echoes. */
+async function load(port: number, conns: number, echoes: number): Promise<void> {
+  const t0 = performance.now();
+  let failed = 0;
+  const one = async () => {
+    const c = await rawConnect(port);
+    const msg = new Uint8Array(SMALL).fill(0x62);
+    const buf = new Uint8Array(SMALL);
+    try {
+      for (let i = 0; i < echoes; i++) {
+        await rawWriteAll(c, msg);
+        if (!await rawReadExactly(c, buf)) throw new Error("server closed early");
+      }
+    } finally {
+      c.close();
+    }
+  };
+  const all = [];
+  for (let i = 0; i < conns; i++) all.push(one().catch(() => failed++));
+  await Promise.all(all);
+  const secs = (performance.now() - t0) / 1000;
+  if (failed) throw new Error(`${failed} of ${conns} connections failed`);
+  result({ secs, value: (conns * echoes) / secs });
+}
+
+/**
+ * Receives `count` 64 B datagrams, or until 1 s passes with none; reports the
+ * count and the rate from the first to the last.
+ */
+async function udpServer(count: number): Promise<void> {
+  const buf = new Uint8Array(2048);
+  let got = 0;
+  let first = 0;
+  let last = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let stop!: () => void;
+  const stopped = new Promise<void>((r) => stop = r);
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(stop, got ? 1000 : 60_000);
+  };
+  arm();
+  let closeIt: () => void;
+  let recv: () => Promise<unknown>;
+  if (py) {
+    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    s.bind(["127.0.0.1", 0]);
+    say(`READY ${(s.getsockname() as [string, number])[1]}`);
+    recv = () => s.recvfrom_into(buf);
+    closeIt = () => s.close();
+  } else {
+    const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    say(`READY ${(d.addr as Deno.NetAddr).port}`);
+    recv = () => d.receive(buf);
+    closeIt = () => d.close();
+  }
+  const loop = (async () => {
+    while (got < count) {
+      await recv();
+      if (got === 0) first = performance.now();
+      got++;
+      if ((got & 1023) === 0 || got === 1) arm();
+      last = performance.now();
+    }
+  })().catch(() => {});
+  await Promise.race([loop, stopped]);
+  clearTimeout(idle);
+  closeIt();
+  const secs = (last - first) / 1000;
+  result({ received: got, value: secs > 0 ? got / secs : 0 });
+}
+
+async function udpClient(port: number, count: number): Promise<void> {
+  const msg = new Uint8Array(SMALL).fill(0x63);
+  const t0 = performance.now();
+  if (py) {
+    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    s.bind(["127.0.0.1", 0]);
+    const to: [string, number] = ["127.0.0.1", port];
+    for (let i = 0; i < count; i++) await s.sendto(msg, to);
+    s.close();
+  } else {
+    const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    const to: Deno.NetAddr = { transport: "udp", hostname: "127.0.0.1", port };
+    for (let i = 0; i < count; i++) await d.send(msg, to);
+    d.close();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  result({ sent: count, secs, value: count / secs });
+}
+
+const num = (i: number) => Number(args[i]);
+switch (role) {
+  case "bulk-server":
+    await bulkServer();
+    break;
+  case "bulk-client":
+    await bulkClient(num(0), num(1));
+    break;
+  case "pp-server":
+    await ppServer();
+    break;
+  case "pp-client":
+    await ppClient(num(0), num(1));
+    break;
+  case "echo-server":
+    await echoServer();
+    break;
+  case "load":
+    await load(num(0), num(1), num(2));
+    break;
+  case "udp-server":
+    await udpServer(num(0));
+    break;
+  case "udp-client":
+    await udpClient(num(0), num(1));
+    break;
+  default:
+    throw new Error(`unknown role ${role}`);
+}

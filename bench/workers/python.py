@@ -1,0 +1,194 @@
+# Copyright 2026 the pysocket authors. MIT license.
+"""Worker for bench/compare with CPython's blocking `socket` (and asyncio for
+the many-connections echo server). Same roles and output as deno.ts:
+
+    python3 bench/workers/python.py <role> [args...]
+"""
+
+import asyncio
+import json
+import socket
+import struct
+import sys
+import time
+
+CHUNK = 64 * 1024
+SMALL = 64
+
+
+def say(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def result(r):
+    say("RESULT " + json.dumps(r))
+
+
+def listen():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(1024)
+    say(f"READY {s.getsockname()[1]}")
+    return s
+
+
+def connect(port):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def recv_exactly(s, view):
+    got = 0
+    while got < len(view):
+        n = s.recv_into(view[got:])
+        if n == 0:
+            raise EOFError("server closed early")
+        got += n
+
+
+def bulk_server():
+    srv = listen()
+    c, _ = srv.accept()
+    buf = bytearray(CHUNK)
+    total = 0
+    while True:
+        n = c.recv_into(buf)
+        if n == 0:
+            break
+        total += n
+    c.sendall(struct.pack(">Q", total))
+    c.close()
+    srv.close()
+    result({"bytes": total})
+
+
+def bulk_client(port, nbytes):
+    chunk = b"\x5a" * CHUNK
+    ack = bytearray(8)
+    t0 = time.perf_counter()
+    s = connect(port)
+    sent = 0
+    while sent < nbytes:
+        s.sendall(chunk)
+        sent += CHUNK
+    s.shutdown(socket.SHUT_WR)
+    recv_exactly(s, memoryview(ack))
+    s.close()
+    secs = time.perf_counter() - t0
+    got = struct.unpack(">Q", ack)[0]
+    if got != nbytes:
+        raise RuntimeError(f"server received {got} bytes, expected {nbytes}")
+    result({"bytes": got, "secs": secs, "value": nbytes / 1e6 / secs})
+
+
+def pp_server():
+    srv = listen()
+    c, _ = srv.accept()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    while True:
+        n = c.recv_into(buf)
+        if n == 0:
+            break
+        c.sendall(view[:n])
+    c.close()
+    srv.close()
+    result({})
+
+
+def pp_client(port, trips):
+    msg = b"a" * SMALL
+    buf = memoryview(bytearray(SMALL))
+    t0 = time.perf_counter()
+    s = connect(port)
+    for _ in range(trips):
+        s.sendall(msg)
+        recv_exactly(s, buf)
+    s.close()
+    secs = time.perf_counter() - t0
+    result({"secs": secs, "value": trips / secs})
+
+
+async def echo_server():
+    async def handle(reader, writer):
+        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            while True:
+                data = await reader.read(CHUNK)
+                if not data:
+                    break
+                writer.write(data)
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    srv = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
+    say(f"READY {srv.sockets[0].getsockname()[1]}")
+    async with srv:
+        await srv.serve_forever()
+
+
+def udp_server(count):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    say(f"READY {s.getsockname()[1]}")
+    buf = bytearray(2048)
+    got = 0
+    first = last = 0.0
+    s.settimeout(60)
+    try:
+        while got < count:
+            s.recvfrom_into(buf)
+            if got == 0:
+                first = time.perf_counter()
+                s.settimeout(1)
+            got += 1
+            last = time.perf_counter()
+    except TimeoutError:
+        pass
+    s.close()
+    secs = last - first
+    result({"received": got, "value": got / secs if secs > 0 else 0})
+
+
+def udp_client(port, count):
+    msg = b"c" * SMALL
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    to = ("127.0.0.1", port)
+    t0 = time.perf_counter()
+    for _ in range(count):
+        s.sendto(msg, to)
+    secs = time.perf_counter() - t0
+    s.close()
+    result({"sent": count, "secs": secs, "value": count / secs})
+
+
+def main():
+    role, args = sys.argv[1], [int(a) for a in sys.argv[2:]]
+    if role == "bulk-server":
+        bulk_server()
+    elif role == "bulk-client":
+        bulk_client(*args)
+    elif role == "pp-server":
+        pp_server()
+    elif role == "pp-client":
+        pp_client(*args)
+    elif role == "echo-server":
+        asyncio.run(echo_server())
+    elif role == "udp-server":
+        udp_server(*args)
+    elif role == "udp-client":
+        udp_client(*args)
+    else:
+        raise SystemExit(f"unknown role {role}")
+
+
+if __name__ == "__main__":
+    main()

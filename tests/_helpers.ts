@@ -1,0 +1,279 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// Shared test helpers: loopback socket pairs, reading to end of stream,
+// payloads and digests, and subprocesses (CPython as the interop peer, the
+// examples as programs) that are always reaped, with a kill timer so that no
+// test can hang.
+
+import * as socket from "../mod.ts";
+
+/** The repository root, as a path (subprocesses run from here). */
+export const ROOT: string = new URL("..", import.meta.url).pathname;
+/** A child process still running after this long is killed (a test then fails, never hangs). */
+export const KILL_AFTER_MS = 30_000;
+
+export const enc: TextEncoder = new TextEncoder();
+export const dec: TextDecoder = new TextDecoder();
+
+/** A listening socket, a client connected to it and the accepted end; `using` closes all three. */
+export interface Pair extends Disposable {
+  srv: socket.StreamSocket;
+  cli: socket.StreamSocket;
+  conn: socket.StreamSocket;
+}
+
+/**
+ * Makes a connected loopback pair of the given family (AF_UNIX in a fresh temporary directory,
+ * removed on dispose).
+ */
+export async function pair(family: number = socket.AF_INET): Promise<Pair> {
+  let dir: string | null = null;
+  let where: socket.Address;
+  if (family === socket.AF_UNIX) {
+    dir = Deno.makeTempDirSync({ prefix: "pysocket-test-" });
+    where = `${dir}/s.sock`;
+  } else {
+    where = [family === socket.AF_INET6 ? "::1" : "127.0.0.1", 0];
+  }
+  const srv = socket.socket(family, socket.SOCK_STREAM);
+  srv.bind(where);
+  srv.listen();
+  const cli = socket.socket(family, socket.SOCK_STREAM);
+  await cli.connect(srv.getsockname());
+  const [conn] = await srv.accept();
+  return {
+    srv,
+    cli,
+    conn,
+    [Symbol.dispose]() {
+      for (const s of [cli, conn, srv]) s.close();
+      if (dir) Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+/** Concatenates byte arrays. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/**
+ * Receives until end of stream (bounded: fails past `limit` bytes) and returns everything.
+ */
+export async function recvAll(
+  s: socket.StreamSocket,
+  limit = 64 << 20,
+  bufsize = 65536,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const d = await s.recv(bufsize);
+    if (d.length === 0) return concat(parts);
+    total += d.length;
+    if (total > limit) throw new Error(`recvAll: more than ${limit} bytes`);
+    parts.push(d);
+  }
+}
+
+/** Receives exactly `n` bytes (fails at an early end of stream). */
+export async function recvExactly(s: socket.StreamSocket, n: number): Promise<Uint8Array> {
+  const out = new Uint8Array(n);
+  let got = 0;
+  while (got < n) {
+    const k = await s.recv_into(out.subarray(got));
+    if (k === 0) throw new Error(`recvExactly: end of stream after ${got} of ${n} bytes`);
+    got += k;
+  }
+  return out;
+}
+
+/** `size` random bytes (crypto.getRandomValues fills at most 64 KiB a call). */
+export function randomBytes(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let off = 0; off < size; off += 65536) {
+    crypto.getRandomValues(out.subarray(off, Math.min(size, off + 65536)));
+  }
+  return out;
+}
+
+/** The SHA-256 of `data`, in lower-case hex (as Python's `hashlib.sha256().hexdigest()`). */
+export async function sha256hex(data: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** What a finished subprocess left behind. */
+export interface Finished {
+  code: number;
+  signal: Deno.Signal | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@linkcode runPython} and {@linkcode runDeno}. */
+export interface RunOptions {
+  /** Bytes written to the child's stdin (then closed); stdin is empty otherwise. */
+  stdin?: Uint8Array;
+}
+
+async function run(cmd: string, args: string[], options: RunOptions = {}): Promise<Finished> {
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: ROOT,
+    env: { PYTHONUNBUFFERED: "1", NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const killer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
+  try {
+    const output = child.output();
+    const writer = child.stdin.getWriter();
+    try {
+      if (options.stdin) await writer.write(options.stdin);
+      await writer.close();
+    } catch {
+      // The child exited without reading its stdin; its output tells why.
+    }
+    const out = await output;
+    return {
+      code: out.code,
+      signal: out.signal,
+      stdout: dec.decode(out.stdout),
+      stderr: dec.decode(out.stderr),
+    };
+  } finally {
+    clearTimeout(killer);
+  }
+}
+
+/**
+ * Runs a CPython program (`python3 -c code args…`) to completion and returns its output.
+ * Start it without awaiting to have it talk to sockets of the test.
+ */
+export function runPython(
+  code: string,
+  args: string[] = [],
+  options?: RunOptions,
+): Promise<Finished> {
+  return run("python3", ["-c", code, ...args], options);
+}
+
+/** Runs `deno run <denoArgs…>` to completion (from the repository root). */
+export function runDeno(denoArgs: string[], options?: RunOptions): Promise<Finished> {
+  return run(Deno.execPath(), denoArgs, options);
+}
+
+/** A running program whose first stdout line has been read (e.g. "listening on …"). */
+export interface Started extends AsyncDisposable {
+  proc: Deno.ChildProcess;
+  /** The first line the program printed. */
+  line: string;
+  /** The next line of stdout, or `null` at its end. */
+  readLine(): Promise<string | null>;
+  /**
+   * Sends `signal` (if the program is still running), waits for it to exit and returns its
+   * status with the rest of stdout and all of stderr. Safe to call more than once.
+   */
+  stop(signal?: Deno.Signal): Promise<Finished>;
+  /** Waits for the program to exit by itself (the kill timer still bounds it); as `stop()`. */
+  wait(): Promise<Finished>;
+}
+
+async function start(cmd: string, args: string[]): Promise<Started> {
+  const proc = new Deno.Command(cmd, {
+    args,
+    cwd: ROOT,
+    env: { PYTHONUNBUFFERED: "1", NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const killer = setTimeout(() => proc.kill("SIGKILL"), KILL_AFTER_MS);
+  const status = proc.status.finally(() => clearTimeout(killer));
+  const stderr = new Response(proc.stderr).text();
+  const reader = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  let ended = false;
+  const readLine = async (): Promise<string | null> => {
+    for (let i = 0; i < 1_000_000; i++) {
+      const nl = pending.indexOf("\n");
+      if (nl >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        return line;
+      }
+      if (ended) {
+        const last = pending;
+        pending = "";
+        return last === "" ? null : last;
+      }
+      const r = await reader.read();
+      if (r.done) ended = true;
+      else pending += r.value;
+    }
+    throw new Error("readLine: too many chunks");
+  };
+  let stopped: Promise<Finished> | null = null;
+  const finish = (signal: Deno.Signal | null): Promise<Finished> =>
+    stopped ??= (async () => {
+      try {
+        if (signal) proc.kill(signal);
+      } catch {
+        // Already exited.
+      }
+      let rest = "";
+      for (let line = await readLine(); line !== null; line = await readLine()) {
+        rest += line + "\n";
+      }
+      const st = await status;
+      return { code: st.code, signal: st.signal, stdout: rest, stderr: await stderr };
+    })();
+  const stop = (signal: Deno.Signal = "SIGTERM") => finish(signal);
+  const first = await readLine();
+  if (first === null) {
+    const out = await stop();
+    throw new Error(`${args.join(" ")} printed nothing (exit ${out.code}): ${out.stderr}`);
+  }
+  return {
+    proc,
+    line: first,
+    readLine,
+    stop,
+    wait: () => finish(null),
+    async [Symbol.asyncDispose]() {
+      await stop("SIGKILL");
+    },
+  };
+}
+
+/**
+ * Starts `deno run -A <path> <args…>` (path relative to the repository root) and waits for its
+ * first line of stdout. Use with `await using`, or call `stop()`.
+ */
+export function startExample(path: string, args: string[] = []): Promise<Started> {
+  return start(Deno.execPath(), ["run", "-A", path, ...args]);
+}
+
+/** Starts a CPython program (`python3 -c code args…`) and waits for its first line of stdout. */
+export function startPython(code: string, args: string[] = []): Promise<Started> {
+  return start("python3", ["-c", code, ...args]);
+}
+
+/** The port in a "listening on host:port" line (or any line ending in `:port`). */
+export function portOf(line: string): number {
+  const m = /:(\d+)\s*$/.exec(line);
+  if (!m) throw new Error(`no port in ${JSON.stringify(line)}`);
+  return Number(m[1]);
+}
+
+/** A predicate for `assert.throws`/`rejects`: an `OSError` (or subclass) with this errno. */
+export function isOSError(code: number | null, Class: typeof socket.OSError = socket.OSError) {
+  return (e: unknown): boolean => e instanceof Class && e.errno === code;
+}

@@ -1,0 +1,458 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// Timeouts and blocking mode (DESIGN §7) on real loopback sockets: the
+// errors Python raises, and no byte lost or duplicated by a timeout.
+
+import assert from "node:assert/strict";
+import * as socket from "../mod.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+async function pair(): Promise<[socket.StreamSocket, socket.StreamSocket, socket.StreamSocket]> {
+  const srv = socket.create_server(["127.0.0.1", 0]);
+  const cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
+  const [conn] = await srv.accept();
+  return [srv, cli, conn];
+}
+
+function closeAll(...socks: socket.StreamSocket[]): void {
+  for (const s of socks) s.close();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A small deterministic PRNG (mulberry32), so failures can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomBytes(n: number, rand: () => number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (rand() * 256) | 0;
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Reads until end of stream (blocking). */
+async function recvAll(s: socket.StreamSocket): Promise<Uint8Array> {
+  s.settimeout(null);
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const d = await s.recv(65536);
+    if (d.length === 0) return concat(parts);
+    parts.push(d);
+  }
+}
+
+function assertTimeout(e: unknown): true {
+  assert.ok(e instanceof socket.TimeoutError, `expected TimeoutError, got ${e}`);
+  assert.ok(e instanceof socket.OSError);
+  assert.equal(e.errno, null);
+  assert.equal(e.message, "timed out");
+  return true;
+}
+
+function assertWouldBlock(e: unknown): true {
+  assert.ok(e instanceof socket.BlockingIOError, `expected BlockingIOError, got ${e}`);
+  assert.ok(e instanceof socket.OSError);
+  assert.equal(e.errno, socket.errno.EAGAIN);
+  assert.equal(e.errno, 11);
+  return true;
+}
+
+/**
+ * Sends with a short timeout until a send times out (the peer is not
+ * reading); resolves the bytes every send reported as sent.
+ */
+async function fillUntilTimeout(s: socket.StreamSocket, rand: () => number): Promise<Uint8Array> {
+  s.settimeout(0.05);
+  const sent: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < 2000 && total < 256 * 1024 * 1024; i++) {
+    const chunk = randomBytes(64 * 1024 + ((rand() * 64 * 1024) | 0), rand);
+    try {
+      const n = await s.send(chunk);
+      assert.ok(n > 0 && n <= chunk.length);
+      sent.push(chunk.subarray(0, n));
+      total += n;
+    } catch (e) {
+      assertTimeout(e);
+      return concat(sent);
+    }
+  }
+  assert.fail("send() never timed out although the peer was not reading");
+}
+
+Deno.test("settimeout(), gettimeout(), setblocking() and getblocking() follow Python", () => {
+  using s = socket.socket();
+  assert.equal(s.gettimeout(), null);
+  assert.equal(s.getblocking(), true);
+  s.settimeout(2.5);
+  assert.equal(s.gettimeout(), 2.5);
+  assert.equal(s.getblocking(), true);
+  s.settimeout(0);
+  assert.equal(s.gettimeout(), 0);
+  assert.equal(s.getblocking(), false);
+  s.settimeout(null);
+  assert.equal(s.gettimeout(), null);
+  assert.equal(s.getblocking(), true);
+  s.setblocking(false);
+  assert.equal(s.gettimeout(), 0);
+  assert.equal(s.getblocking(), false);
+  s.setblocking(true);
+  assert.equal(s.gettimeout(), null);
+  assert.throws(() => s.settimeout(-1), RangeError);
+  assert.throws(() => s.settimeout("1" as unknown as number), TypeError);
+  assert.equal(s.gettimeout(), null);
+});
+
+Deno.test("setdefaulttimeout() applies to sockets made afterwards, not before", async () => {
+  assert.equal(socket.getdefaulttimeout(), null);
+  using before = socket.socket();
+  try {
+    socket.setdefaulttimeout(3);
+    assert.equal(socket.getdefaulttimeout(), 3);
+    using after = socket.socket();
+    assert.equal(after.gettimeout(), 3);
+    assert.equal(before.gettimeout(), null);
+    using srv = socket.create_server(["127.0.0.1", 0]);
+    using cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
+    assert.equal(cli.gettimeout(), 3);
+    const [conn] = await srv.accept();
+    using _conn = conn;
+    socket.setdefaulttimeout(0);
+    using nonblocking = socket.socket();
+    assert.equal(nonblocking.getblocking(), false);
+    assert.throws(() => socket.setdefaulttimeout(-0.5), RangeError);
+  } finally {
+    socket.setdefaulttimeout(null);
+  }
+  assert.equal(socket.getdefaulttimeout(), null);
+  using later = socket.socket();
+  assert.equal(later.gettimeout(), null);
+});
+
+Deno.test("TimeoutError is socket.timeout, an OSError with errno null and message 'timed out'", async () => {
+  assert.equal(socket.timeout, socket.TimeoutError);
+  const [srv, cli, conn] = await pair();
+  try {
+    conn.settimeout(0.02);
+    const err = await conn.recv(10).catch((e) => e);
+    assertTimeout(err);
+    assert.ok(err instanceof socket.timeout);
+    assert.ok(err instanceof Error);
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("connect() with a timeout throws TimeoutError when the listener's queue is full", async () => {
+  // A listener with backlog 0 holds one unaccepted connection; Linux drops
+  // the SYNs of later ones, so their connect() cannot finish.
+  using srv = socket.socket();
+  srv.bind(["127.0.0.1", 0]);
+  srv.listen(0);
+  const addr = srv.getsockname();
+  const clients: socket.StreamSocket[] = [];
+  let timedOut: unknown = null;
+  try {
+    for (let i = 0; i < 6 && timedOut === null; i++) {
+      const c = socket.socket();
+      clients.push(c);
+      c.settimeout(0.2);
+      await c.connect(addr).catch((e) => (timedOut = e));
+    }
+    assertTimeout(timedOut);
+    // connect_ex() reports the same timeout as EAGAIN, as Python does.
+    const c = socket.socket();
+    clients.push(c);
+    c.settimeout(0.1);
+    assert.equal(await c.connect_ex(addr), socket.errno.EAGAIN);
+  } finally {
+    closeAll(...clients);
+  }
+});
+
+Deno.test("accept() with a timeout throws TimeoutError; non-blocking accept() throws EAGAIN", async () => {
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  srv.settimeout(0.02);
+  assertTimeout(await srv.accept().catch((e) => e));
+  srv.setblocking(false);
+  assertWouldBlock(await srv.accept().catch((e) => e));
+});
+
+Deno.test("a timed-out accept() loses no connection: the next accept() returns it", async () => {
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  srv.settimeout(0.02);
+  assertTimeout(await srv.accept().catch((e) => e));
+  using cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
+  await cli.sendall(enc.encode("first"));
+  srv.settimeout(null);
+  const [conn, addr] = await srv.accept();
+  using _conn = conn;
+  assert.deepEqual(addr, cli.getsockname());
+  assert.equal(dec.decode(await conn.recv(10)), "first");
+});
+
+Deno.test("recv() with a timeout throws TimeoutError; non-blocking recv() throws EAGAIN", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    conn.settimeout(0.02);
+    assertTimeout(await conn.recv(10).catch((e) => e));
+    assertTimeout(await conn.recv_into(new Uint8Array(10)).catch((e) => e));
+    conn.setblocking(false);
+    assertWouldBlock(await conn.recv(10).catch((e) => e));
+    assertWouldBlock(await conn.recv_into(new Uint8Array(10)).catch((e) => e));
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("recv() after a timeout returns the bytes that arrived late", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    conn.settimeout(0.02);
+    assertTimeout(await conn.recv(100).catch((e) => e));
+    await cli.sendall(enc.encode("late bytes"));
+    conn.settimeout(null);
+    assert.equal(dec.decode(await conn.recv(100)), "late bytes");
+    // A non-blocking recv that gave up leaves its bytes as well.
+    conn.setblocking(false);
+    assertWouldBlock(await conn.recv(100).catch((e) => e));
+    await cli.sendall(enc.encode("more"));
+    conn.settimeout(1);
+    assert.equal(dec.decode(await conn.recv(100)), "more");
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("a non-blocking socket returns buffered bytes at once and EAGAIN once they run out", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    await cli.sendall(enc.encode("abcdef"));
+    conn.setblocking(false);
+    let got = "";
+    for (let i = 0; i < 500 && got.length < 6; i++) {
+      try {
+        got += dec.decode(await conn.recv(2));
+      } catch (e) {
+        assertWouldBlock(e);
+        await sleep(2);
+      }
+    }
+    assert.equal(got, "abcdef");
+    assertWouldBlock(await conn.recv(2).catch((e) => e));
+    await cli.shutdown(socket.SHUT_WR);
+    let eof: Uint8Array | null = null;
+    for (let i = 0; i < 500 && eof === null; i++) {
+      eof = await conn.recv(2).catch((e) => (assertWouldBlock(e), sleep(2).then(() => null)));
+    }
+    assert.equal(eof?.length, 0);
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("timeout storm: thousands of short recv timeouts against a trickling sender lose no byte", async () => {
+  const rand = rng(0x5eed);
+  const data = randomBytes(200 * 1024, rand);
+  const [srv, cli, conn] = await pair();
+  try {
+    const sender = (async () => {
+      for (let off = 0; off < data.length;) {
+        const n = Math.min(data.length - off, 1 + ((rand() * 512) | 0));
+        await cli.sendall(data.subarray(off, off + n));
+        off += n;
+        if (rand() < 0.9) await sleep((rand() * 12) | 0);
+      }
+      await cli.shutdown(socket.SHUT_WR);
+    })();
+    const parts: Uint8Array[] = [];
+    let timeouts = 0;
+    let wouldBlocks = 0;
+    const into = new Uint8Array(4096);
+    for (let i = 0; i < 200_000; i++) {
+      const r = rand();
+      conn.settimeout(r < 0.15 ? 0 : 0.001 + ((rand() * 3) | 0) / 1000);
+      try {
+        if (r < 0.5) {
+          const d = await conn.recv(1 + ((rand() * 3000) | 0));
+          if (d.length === 0) break;
+          parts.push(d);
+        } else {
+          const n = await conn.recv_into(into, 1 + ((rand() * 4095) | 0));
+          if (n === 0) break;
+          parts.push(into.slice(0, n));
+        }
+      } catch (e) {
+        if (e instanceof socket.BlockingIOError) (assertWouldBlock(e), wouldBlocks++);
+        else (assertTimeout(e), timeouts++);
+      }
+    }
+    await sender;
+    assert.ok(timeouts >= 100 && wouldBlocks > 0, `${timeouts} timeouts, ${wouldBlocks} EAGAINs`);
+    assert.deepEqual(concat(parts), data);
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("timeout storm against a CPython sender with random pauses: every byte, in order", async () => {
+  const rand = rng(42);
+  const data = randomBytes(96 * 1024, rand);
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  const [, port] = srv.getsockname() as socket.IPv4Address;
+  const py = new Deno.Command("python3", {
+    args: [
+      "-c",
+      `
+import random, socket, sys, time
+data = sys.stdin.buffer.read()
+rnd = random.Random(7)
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+    off = 0
+    while off < len(data):
+        n = rnd.randint(1, 2048)
+        s.sendall(data[off:off + n])
+        off += n
+        if rnd.random() < 0.3:
+            time.sleep(rnd.random() * 0.008)
+`,
+      String(port),
+    ],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const w = py.stdin.getWriter();
+  await w.write(data);
+  await w.close();
+  const [conn] = await srv.accept();
+  try {
+    const parts: Uint8Array[] = [];
+    let timeouts = 0;
+    for (let i = 0; i < 200_000; i++) {
+      conn.settimeout(0.001 + ((rand() * 4) | 0) / 1000);
+      try {
+        const d = await conn.recv(1 + ((rand() * 4096) | 0));
+        if (d.length === 0) break;
+        parts.push(d);
+      } catch (e) {
+        assertTimeout(e);
+        timeouts++;
+      }
+    }
+    assert.ok(timeouts > 0);
+    assert.deepEqual(concat(parts), data);
+  } finally {
+    conn.close();
+    const status = await py.output();
+    assert.equal(status.code, 0, dec.decode(status.stderr));
+  }
+});
+
+Deno.test("send() with a timeout never duplicates: the peer receives exactly the bytes reported sent", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    const sent = await fillUntilTimeout(cli, rng(3));
+    // More timed-out sends while the buffers are still full: each returns a
+    // count or throws TimeoutError, and only counted bytes may arrive.
+    const more: Uint8Array[] = [sent];
+    const rand = rng(4);
+    for (let i = 0; i < 5; i++) {
+      const chunk = randomBytes(32 * 1024, rand);
+      try {
+        more.push(chunk.subarray(0, await cli.send(chunk)));
+      } catch (e) {
+        assertTimeout(e);
+      }
+    }
+    const expected = concat(more);
+    const received = recvAll(conn);
+    await cli.shutdown(socket.SHUT_WR);
+    const got = await received;
+    assert.equal(got.length, expected.length);
+    assert.deepEqual(got, expected);
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("sendall() with a timeout throws TimeoutError while the peer is not reading", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    cli.settimeout(0.1);
+    const big = new Uint8Array(8 * 1024 * 1024);
+    let err: unknown = null;
+    for (let i = 0; i < 64 && err === null; i++) err = await cli.sendall(big).catch((e) => e);
+    assertTimeout(err);
+    // Drain so the bytes accepted before the timeout can be written and the socket closed.
+    const received = recvAll(conn);
+    await cli.shutdown(socket.SHUT_WR);
+    const got = await received;
+    assert.ok(got.length > 0);
+    assert.ok(got.every((b) => b === 0));
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("non-blocking send() throws EAGAIN once the buffers are full, and sends no extra byte", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    cli.setblocking(false);
+    const rand = rng(9);
+    const sent: Uint8Array[] = [];
+    let err: unknown = null;
+    for (let i = 0; i < 4000 && err === null; i++) {
+      const chunk = randomBytes(64 * 1024, rand);
+      try {
+        sent.push(chunk.subarray(0, await cli.send(chunk)));
+      } catch (e) {
+        err = e;
+      }
+    }
+    assertWouldBlock(err);
+    const received = recvAll(conn);
+    cli.setblocking(true);
+    await cli.shutdown(socket.SHUT_WR);
+    assert.deepEqual(await received, concat(sent));
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("makefile reads honour the socket's timeout and keep the bytes that arrive late", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    const f = conn.makefile("rb");
+    conn.settimeout(0.02);
+    await cli.sendall(enc.encode("partial"));
+    assertTimeout(await f.readline().catch((e) => e));
+    assertTimeout(await f.read(100).catch((e) => e));
+    await cli.sendall(enc.encode(" line\nrest"));
+    assert.equal(dec.decode(await f.readline()), "partial line\n");
+    conn.setblocking(false);
+    assertWouldBlock(await f.readline().catch((e) => e));
+    conn.settimeout(null);
+    assert.equal(dec.decode(await conn.recv(100)), "rest");
+    await f.close();
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
