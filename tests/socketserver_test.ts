@@ -195,7 +195,16 @@ Deno.test("TCPServer serves one request at a time, in the order the clients conn
       for (const c of clients) c.close();
     }
   });
-  assert.deepEqual(log, ["start a", "end a", "start b", "end b", "start c", "end c", "start d", "end d"]);
+  assert.deepEqual(log, [
+    "start a",
+    "end a",
+    "start b",
+    "end b",
+    "start c",
+    "end c",
+    "start d",
+    "end d",
+  ]);
 });
 
 Deno.test("ThreadingTCPServer serves requests concurrently", async () => {
@@ -457,7 +466,10 @@ Deno.test("server_close() closes the socket; using and await using call it", asy
     server = s;
   }
   assert.equal(server.socket.closed, true);
-  await assert.rejects(server.handle_request(), (e) => e instanceof socket.OSError && e.errno === socket.errno.EBADF);
+  await assert.rejects(
+    server.handle_request(),
+    (e) => e instanceof socket.OSError && e.errno === socket.errno.EBADF,
+  );
 });
 
 Deno.test("the Forking servers and ForkingMixIn throw OSError: Deno cannot fork", () => {
