@@ -90,6 +90,8 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   #encoder = new TextEncoder();
   #newline: string | null;
   #skipLF = false;
+  /** The socket's buffer and read lock, once a locked read has fetched them (readline's fast path). */
+  #io: StreamInternals | null = null;
 
   /**
    * Use `sock.makefile(mode)` rather than this constructor.
@@ -179,6 +181,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       throw e;
     }
     await turn;
+    this.#io = io;
     try {
       return await body(io);
     } catch (e) {
@@ -247,6 +250,8 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
    * ```
    */
   readline(limit = -1): Promise<T> {
+    const fast = this.#bufferedLine(limit);
+    if (fast !== null) return fast;
     return this.#locked("readline", async (io) => {
       await this.#dropLF(io, "readline");
       const b = io.buffer;
@@ -269,6 +274,27 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
         await b.more(io.deadline, "readline");
       }
     });
+  }
+
+  /**
+   * A line that is already buffered, taken at once when nobody else is
+   * reading (so call order holds); `null` when the slow path must run.
+   */
+  #bufferedLine(limit: number): Promise<T> | null {
+    const io = this.#io;
+    if (io === null || this.#skipLF || this.#closed || this.#sock.closed) return null;
+    if (!io.readLock.tryAcquire()) return null;
+    try {
+      const view = io.buffer.view();
+      const end = this.#lineEnd(view, 0, io.buffer.ended);
+      if (end < 0 || (limit >= 0 && end > limit)) return null;
+      if (this.#newline === null && view[end - 1] === CR && end === view.length) return null;
+      return Promise.resolve(this.#out(io.buffer.takeBytes(end)));
+    } catch (e) {
+      return Promise.reject(e instanceof RangeError ? e : io.fail(e, "readline"));
+    } finally {
+      io.readLock.release();
+    }
   }
 
   /** The index just past the first line end in `view` at or after `from`, or -1. */
