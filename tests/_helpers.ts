@@ -277,3 +277,21 @@ export function portOf(line: string): number {
 export function isOSError(code: number | null, Class: typeof socket.OSError = socket.OSError) {
   return (e: unknown): boolean => e instanceof Class && e.errno === code;
 }
+
+/** A connected loopback TCP triple `[server, client, accepted]`; close with `closeAll`. */
+export async function tcpTriple(): Promise<
+  [socket.StreamSocket, socket.StreamSocket, socket.StreamSocket]
+> {
+  const srv = socket.create_server(["127.0.0.1", 0]);
+  const cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
+  const [conn] = await srv.accept();
+  return [srv, cli, conn];
+}
+
+/** Closes every socket given. */
+export function closeAll(...socks: socket.StreamSocket[]): void {
+  for (const s of socks) s.close();
+}
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<unknown> => new Promise((r) => setTimeout(r, ms));

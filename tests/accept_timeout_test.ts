@@ -4,8 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "./_helpers.ts";
 
 /** A small deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {

@@ -4,22 +4,10 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { closeAll, sleep, tcpTriple as pair } from "./_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function pair(): Promise<[socket.StreamSocket, socket.StreamSocket, socket.StreamSocket]> {
-  const srv = socket.create_server(["127.0.0.1", 0]);
-  const cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
-  const [conn] = await srv.accept();
-  return [srv, cli, conn];
-}
-
-function closeAll(...socks: socket.StreamSocket[]): void {
-  for (const s of socks) s.close();
-}
-
 Deno.test("makefile('rb') read(n) waits for n bytes, read() reads to end of stream", async () => {
   const [srv, cli, conn] = await pair();
   try {

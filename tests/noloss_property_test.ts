@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import * as socket from "../mod.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "./_helpers.ts";
 
 type Op =
   | { kind: "recv"; n: number }

@@ -4,13 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-
-async function pair(): Promise<[socket.StreamSocket, socket.StreamSocket, socket.StreamSocket]> {
-  const srv = socket.create_server(["127.0.0.1", 0]);
-  const cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
-  const [conn] = await srv.accept();
-  return [srv, cli, conn];
-}
+import { tcpTriple as pair } from "./_helpers.ts";
 
 async function recvExactly(s: socket.StreamSocket, n: number): Promise<Uint8Array> {
   return n === 0 ? new Uint8Array(0) : await s.recv(n, socket.MSG_WAITALL);

@@ -4,22 +4,10 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { closeAll, sleep, tcpTriple as pair } from "./_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function pair(): Promise<[socket.StreamSocket, socket.StreamSocket, socket.StreamSocket]> {
-  const srv = socket.create_server(["127.0.0.1", 0]);
-  const cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
-  const [conn] = await srv.accept();
-  return [srv, cli, conn];
-}
-
-function closeAll(...socks: socket.StreamSocket[]): void {
-  for (const s of socks) s.close();
-}
-
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let off = 0;
