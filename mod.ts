@@ -104,3 +104,5 @@ export { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from
 export type { SendfileSource } from "./_stream_io.ts";
 export type { BytesLike } from "./_util.ts";
 export * as socketserver from "./socketserver.ts";
+export * as select from "./select.ts";
+export * as selectors from "./selectors.ts";

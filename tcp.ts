@@ -186,8 +186,18 @@ export class StreamSocket extends Socket {
           s.#accepting ??= s.#listener.accept().then(s.#onAccepted, s.#onAcceptError);
           waits.push(s.#accepting);
         } else if (read && s.#buffer) waits.push(s.#buffer.startFill());
-        if (write && s.#writer) waits.push(s.#writer.drained());
-        return waits.length ? Promise.race(waits).then(() => {}) : new Promise(() => {});
+        const w = s.#writer;
+        if (write && w && !w.ready) {
+          // A send is finishing in the background, or another task's send
+          // holds the writer: wait for the one, then queue behind the other
+          // (writing nothing), so that a select loop never spins.
+          const empty = new Uint8Array(0);
+          waits.push(
+            w.drained().then(() => w.ready ? undefined : w.writeAll(empty, null, "select")),
+          );
+        }
+        const noop = () => {};
+        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
       },
     }));
   }

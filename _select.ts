@@ -1,0 +1,297 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The waiting behind select() and selectors: check the readiness of many
+// sockets (through _poll.ts), and wait until one may have changed or a
+// deadline passes.
+//
+// Each socket has one *watch*: the promise of its last `changed()` call and
+// the set of select calls waiting on it. A select call that finds nothing
+// ready joins the watch of every socket it waits on (starting `changed()`
+// only when no call of the right kind is under way) and leaves them when it
+// returns. So repeated select calls start no new work on a socket whose wait
+// is still pending and leave no listener behind on its promise, and the work
+// of one call grows with the number of sockets given, no faster.
+
+import { errno, OSError } from "./errors.ts";
+import { type Poll, pollOf } from "./_poll.ts";
+
+/** Work counters, for tests that check the cost of a call without timing it. */
+export const stats = {
+  /** Readiness checks (one socket, one direction). */
+  checks: 0,
+  /** `changed()` calls started (each is new work on a socket). */
+  arms: 0,
+  /** Times a waiting select call joined a socket's watch. */
+  joins: 0,
+  /** Select calls waiting on a socket right now, summed over sockets (0 when none waits). */
+  waiting: 0,
+};
+
+/** Resolvers of select calls waiting on one socket. */
+export class Watch {
+  readonly poll: Poll;
+  pending: Promise<void> | null = null;
+  read = false;
+  write = false;
+  readonly waiters = new Set<() => void>();
+  constructor(poll: Poll) {
+    this.poll = poll;
+  }
+}
+
+const watches = new WeakMap<object, Watch>();
+
+/** What a select call asks of one socket. */
+export interface Interest {
+  /** The socket. */
+  readonly sock: object;
+  /** Whether the caller wants to know when it is readable. */
+  read: boolean;
+  /** Whether the caller wants to know when it is writable. */
+  write: boolean;
+}
+
+/** What is true of one socket now. */
+export interface Readiness {
+  readable: boolean;
+  writable: boolean;
+  /** The socket was closed (while it was waited on): it counts as ready for what was asked. */
+  closed: boolean;
+}
+
+function describe(obj: unknown): string {
+  if (obj === null) return "null";
+  if (typeof obj === "object" || typeof obj === "function") {
+    return (obj as object).constructor?.name ?? typeof obj;
+  }
+  return typeof obj;
+}
+
+/**
+ * The watch of `obj` after checking that it is an open pysocket socket.
+ *
+ * @throws {TypeError} for an object without `fileno()`, or one this module did not make.
+ * @throws {OSError} `EBADF` for a closed socket.
+ */
+export function watchOf(obj: unknown, op: string): Watch {
+  if (obj !== null && typeof obj === "object") {
+    const known = watches.get(obj);
+    if (known) return checkOpen(obj, known, op);
+  }
+  if (
+    obj === null || typeof obj !== "object" ||
+    typeof (obj as { fileno?: unknown }).fileno !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${op}: argument must have a fileno() method, not '${describe(obj)}'` +
+        (typeof obj === "number" ? " (Deno has no file descriptors: pass the socket itself)" : ""),
+    );
+  }
+  const poll = pollOf(obj);
+  if (poll === null) {
+    throw new TypeError(
+      `Cannot ${op}: '${describe(obj)}' is not a pysocket socket; ` +
+        "only sockets made by this module can be watched (Deno has no file descriptors)",
+    );
+  }
+  const watch = new Watch(poll);
+  watches.set(obj, watch);
+  return checkOpen(obj, watch, op);
+}
+
+function checkOpen(obj: object, watch: Watch, op: string): Watch {
+  if ((obj as { fileno(): number }).fileno() < 0) {
+    throw new OSError(errno.EBADF, undefined, {
+      detail: `Cannot ${op}: the socket is closed`,
+    });
+  }
+  return watch;
+}
+
+function isClosed(sock: object): boolean {
+  return (sock as { fileno(): number }).fileno() < 0;
+}
+
+/** The readiness of `sock` for what `interest` asks (the socket must have a watch). */
+export function readinessOf(interest: Interest): Readiness {
+  const watch = watches.get(interest.sock)!;
+  if (isClosed(interest.sock)) {
+    return { readable: interest.read, writable: interest.write, closed: true };
+  }
+  let readable = false, writable = false;
+  if (interest.read) {
+    stats.checks++;
+    readable = watch.poll.readable;
+  }
+  if (interest.write) {
+    stats.checks++;
+    writable = watch.poll.writable;
+  }
+  return { readable, writable, closed: false };
+}
+
+/** Starts `changed()` on `watch` for `read`/`write` unless a call covering them is under way. */
+function arm(watch: Watch, read: boolean, write: boolean): void {
+  if (watch.pending !== null && (!read || watch.read) && (!write || watch.write)) return;
+  const r = read || (watch.pending !== null && watch.read);
+  const w = write || (watch.pending !== null && watch.write);
+  stats.arms++;
+  const p = watch.poll.changed(r, w);
+  watch.pending = p;
+  watch.read = r;
+  watch.write = w;
+  const settled = () => {
+    if (watch.pending === p) watch.pending = null;
+    for (const f of watch.waiters) f();
+  };
+  p.then(settled, settled);
+}
+
+function join(interest: Interest, wake: () => void): Watch {
+  const watch = watches.get(interest.sock)!;
+  arm(watch, interest.read, interest.write);
+  stats.joins++;
+  stats.waiting++;
+  watch.waiters.add(wake);
+  return watch;
+}
+
+/**
+ * Starts whatever brings readiness on every socket not (fully) ready for
+ * what it is asked; returns whether it started or found any such wait.
+ */
+function armUnready(interests: readonly Interest[]): boolean {
+  let any = false;
+  for (const interest of interests) {
+    if (isClosed(interest.sock)) continue;
+    const watch = watches.get(interest.sock)!;
+    stats.checks += (interest.read ? 1 : 0) + (interest.write ? 1 : 0);
+    const read = interest.read && !watch.poll.readable;
+    const write = interest.write && !watch.poll.writable;
+    if (!read && !write) continue;
+    arm(watch, read, write);
+    any = true;
+  }
+  return any;
+}
+
+function leave(joined: Watch[], wake: () => void): void {
+  for (const watch of joined) if (watch.waiters.delete(wake)) stats.waiting--;
+  joined.length = 0;
+}
+
+/** After this many wake-ups in a row that found nothing ready, give the event loop a turn. */
+const SPURIOUS_LIMIT = 32;
+
+/**
+ * Waits until `check()` finds something ready (and returns it), or until
+ * `timeout` seconds pass (`null`: no limit; `0`: one turn of the event
+ * loop, so that data already arrived is seen). Resolves `check()`'s last
+ * answer, or `null` when nothing was ready. Never rejects but for what
+ * `check()` throws; leaves no timer and no listener behind.
+ */
+export async function waitFor<T>(
+  interests: readonly Interest[],
+  timeout: number | null,
+  check: () => T | null,
+): Promise<T | null> {
+  let found = check();
+  if (found !== null) {
+    // Something is ready. Still start the reads of the sockets that are not,
+    // and give them one turn of the event loop, so that what has already
+    // arrived on them shows up now, and a loop that always finds some socket
+    // ready (say, writable) never starves the others.
+    if (armUnready(interests)) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      found = check() ?? found;
+    }
+    return found;
+  }
+  let wake = () => {};
+  let timedOut = false;
+  const id = timeout === null ? undefined : setTimeout(() => {
+    timedOut = true;
+    wake();
+  }, timeout * 1000);
+  const joined: Watch[] = [];
+  try {
+    for (let spurious = 0; !timedOut; spurious++) {
+      const woken = new Promise<void>((resolve) => wake = resolve);
+      for (const interest of interests) {
+        if ((interest.read || interest.write) && !isClosed(interest.sock)) {
+          joined.push(join(interest, wake));
+        }
+      }
+      await woken;
+      leave(joined, wake);
+      found = check();
+      if (found !== null) return found;
+      if (spurious >= SPURIOUS_LIMIT && !timedOut) {
+        // A socket keeps saying "changed" without becoming ready: let I/O run.
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        spurious = 0;
+      }
+    }
+    return null;
+  } finally {
+    clearTimeout(id);
+    leave(joined, wake);
+  }
+}
+
+/**
+ * Python's `ValueError`, for arguments of the right type and a wrong value:
+ * a negative `select()` timeout, an event mask that is neither
+ * `EVENT_READ` nor `EVENT_WRITE` nor both, a closed socket given to a
+ * selector.
+ *
+ * @example
+ * ```ts
+ * import { ValueError } from "@pysocket/socket/selectors";
+ * console.log(new ValueError("Invalid events: 4").name); // "ValueError"
+ * ```
+ */
+export class ValueError extends Error {
+  /**
+   * @param message What was wrong.
+   * @param options The cause, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ValueError";
+  }
+}
+
+/**
+ * Python's `KeyError`, raised by a selector for a socket registered twice,
+ * or one it does not know (`unregister`, `modify`, `get_key`).
+ *
+ * @example
+ * ```ts
+ * import { KeyError } from "@pysocket/socket/selectors";
+ * console.log(new KeyError("not registered").name); // "KeyError"
+ * ```
+ */
+export class KeyError extends Error {
+  /**
+   * @param message What was wrong.
+   * @param options The cause, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "KeyError";
+  }
+}
+
+/**
+ * Checks a select timeout in seconds; returns it, or `null` (no limit) for
+ * `null`/`undefined`.
+ *
+ * @throws {TypeError} for a timeout that is not a number.
+ */
+export function timeoutOf(value: unknown, op: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${describe(value)}'`);
+  }
+  return value;
+}
