@@ -476,6 +476,8 @@ export class SelectSelector<F extends FileObject = StreamSocket, D = unknown>
  */
 export class RuntimeError extends Error {
   /**
+   * Makes the error.
+   *
    * @param message What was wrong.
    * @param options The cause, if any.
    */

@@ -8,10 +8,9 @@
 // connection too. What a client sends is queued and written back when the
 // connection is writable (it is watched for EVENT_WRITE only while bytes
 // wait). A client that closes its side is unregistered and closed once
-// its echo is out. The
-// first line printed is the address it listens on ("listening on
-// 127.0.0.1:8080"). Ctrl-C (SIGINT) closes everything, prints "goodbye"
-// and exits 0.
+// its echo is out. The first line printed is the address it listens on
+// ("listening on 127.0.0.1:8080"). Ctrl-C (SIGINT) closes everything,
+// prints "goodbye" and exits 0.
 
 import * as socket from "@pysocket/socket";
 import * as selectors from "@pysocket/socket/selectors";

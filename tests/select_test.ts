@@ -347,3 +347,19 @@ Deno.test("select: many sockets — cost grows with their number, repeated calls
     for (const s of [...clients, ...conns]) s.close();
   }
 });
+
+Deno.test("select: a socket that is always writable does not hide data arriving on others", async () => {
+  using a = await pair();
+  using b = await pair();
+  using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  using v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.bind(["127.0.0.1", 0]);
+  // Nothing has been read on b.conn or u yet; a.cli is writable at every call.
+  await b.cli.sendall(enc.encode("b"));
+  await v.sendto(enc.encode("u"), u.getsockname());
+  let r: object[] = [];
+  for (let i = 0; i < 3 && r.length < 2; i++) {
+    [r] = await select([b.conn, u], [a.cli], [], null);
+  }
+  assert.deepEqual(r, [b.conn, u]);
+});
