@@ -179,13 +179,33 @@ function leave(joined: Watch[], wake: () => void): void {
   joined.length = 0;
 }
 
+/**
+ * Resolves after one turn of the event loop: a message to oneself, some
+ * microseconds where a `setTimeout(0)` turn costs a millisecond or more.
+ * Deno does not poll for I/O on every such turn (every few dozen at the
+ * latest), so this lets other tasks run rather than waiting for I/O. The
+ * channel is closed at once.
+ */
+export function turn(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+    port2.close();
+  });
+}
+
 /** After this many wake-ups in a row that found nothing ready, give the event loop a turn. */
 const SPURIOUS_LIMIT = 32;
 
 /**
  * Waits until `check()` finds something ready (and returns it), or until
- * `timeout` seconds pass (`null`: no limit; `0`: one turn of the event
- * loop, so that data already arrived is seen). Resolves `check()`'s last
+ * `timeout` seconds pass (`null`: no limit; `0`: a timer turn of the event
+ * loop, which includes Deno's I/O polling, so that data already arrived is
+ * seen; the wait ends as soon as something is ready). Resolves `check()`'s last
  * answer, or `null` when nothing was ready. Never rejects but for what
  * `check()` throws; leaves no timer and no listener behind.
  */
@@ -196,12 +216,13 @@ export async function waitFor<T>(
 ): Promise<T | null> {
   let found = check();
   if (found !== null) {
-    // Something is ready. Still start the reads of the sockets that are not,
-    // and give them one turn of the event loop, so that what has already
-    // arrived on them shows up now, and a loop that always finds some socket
-    // ready (say, writable) never starves the others.
+    // Something is ready. Still start the reads of the sockets that are not
+    // and give the event loop a (cheap) turn before answering: Deno polls for
+    // I/O every few dozen such turns at the latest, so a loop that always
+    // finds some socket ready (say, writable) neither spins on microtasks
+    // nor starves the others.
     if (armUnready(interests)) {
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      await turn();
       found = check() ?? found;
     }
     return found;
@@ -252,6 +273,8 @@ export async function waitFor<T>(
  */
 export class ValueError extends Error {
   /**
+   * Makes the error.
+   *
    * @param message What was wrong.
    * @param options The cause, if any.
    */
@@ -273,6 +296,8 @@ export class ValueError extends Error {
  */
 export class KeyError extends Error {
   /**
+   * Makes the error.
+   *
    * @param message What was wrong.
    * @param options The cause, if any.
    */

@@ -57,6 +57,8 @@ import {
 import type { StreamSocket } from "./tcp.ts";
 
 export { KeyError, ValueError } from "./_select.ts";
+/** The default type of registered sockets (re-exported for the type parameters). */
+export type { StreamSocket } from "./tcp.ts";
 
 /** Wait until the socket is readable: Python's `selectors.EVENT_READ`. */
 export const EVENT_READ = 1;

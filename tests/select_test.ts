@@ -249,12 +249,12 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(300):
     s.sendto(b"%d" % i, ("127.0.0.1", int(sys.argv[1])))
     if i % 10 == 0:
-        time.sleep(0.003)
+        time.sleep(0.005)  # the kernel drops what overflows a UDP receive buffer
 `,
     [String((a.getsockname() as [string, number])[1])],
   );
   const got: number[] = [];
-  for (let i = 0; i < 100_000 && got.length < 300; i++) {
+  for (let i = 0; i < 20_000 && got.length < 300; i++) {
     const [r] = await select([a], [], [], i % 2 ? 0 : 0.001);
     if (r.length) got.push(Number(dec.decode((await a.recvfrom(100))[0])));
   }
@@ -334,13 +334,15 @@ Deno.test("select: many sockets — cost grows with their number, repeated calls
     // Work per call is linear: checks and joins per socket do not grow with the count.
     assert.ok(again.checks / 100 <= 3 && bigAgain.checks / 600 <= 3, JSON.stringify(bigAgain));
     assert.ok(bigAgain.checks / 600 <= (again.checks / 100) * 1.01);
-    assert.equal(bigAgain.joins, 600);
     assert.equal(stats.waiting, 0); // nothing left listening after the calls returned
-    // One ready socket among 600 is found by a waiting select.
+    // One ready socket among 600 is found by a waiting select, which joins each socket once.
+    const joins = stats.joins, arms = stats.arms;
     const waiting = select(conns, [], []);
     await clients[457].sendall(enc.encode("!"));
     const [r] = await waiting;
     assert.deepEqual(r, [conns[457]]);
+    assert.equal(stats.joins - joins, 600);
+    assert.equal(stats.arms - arms, 0);
     assert.equal(stats.waiting, 0);
     assert.equal(dec.decode(await conns[457].recv(1)), "!");
   } finally {
@@ -357,9 +359,13 @@ Deno.test("select: a socket that is always writable does not hide data arriving 
   // Nothing has been read on b.conn or u yet; a.cli is writable at every call.
   await b.cli.sendall(enc.encode("b"));
   await v.sendto(enc.encode("u"), u.getsockname());
+  // A loop that finds a.cli writable at every call (and does no I/O of its own) still sees them.
   let r: object[] = [];
-  for (let i = 0; i < 3 && r.length < 2; i++) {
-    [r] = await select([b.conn, u], [a.cli], [], null);
+  let calls = 0;
+  for (; calls < 1000 && r.length < 2; calls++) {
+    const [rr, w] = await select([b.conn, u], [a.cli], [], null);
+    assert.deepEqual(w, [a.cli]);
+    r = rr;
   }
-  assert.deepEqual(r, [b.conn, u]);
+  assert.deepEqual(r, [b.conn, u], `after ${calls} calls`);
 });
