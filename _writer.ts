@@ -32,6 +32,20 @@ export class Writer {
     return this.#background === null && !this.#lock.held;
   }
 
+  /**
+   * Takes the writer for a blocking write straight to the sink, when nothing
+   * is queued or finishing in the background and no error is pending. The
+   * caller writes, then calls `release()`. Allocates nothing.
+   */
+  tryDirect(): boolean {
+    return this.#background === null && this.#error === null && this.#lock.tryAcquire();
+  }
+
+  /** Gives the writer back after `tryDirect()`. */
+  release(): void {
+    this.#lock.release();
+  }
+
   /** Resolves when background writing is over (at once if there is none). */
   drained(): Promise<void> {
     return this.#background ?? Promise.resolve();

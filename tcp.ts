@@ -615,13 +615,35 @@ export class StreamSocket extends Socket {
    * await sock.sendall(new TextEncoder().encode("hello\n"));
    * ```
    */
-  async sendall(data: BytesLike, flags = 0): Promise<void> {
-    const view = toBytes(data);
-    if (flags) checkFlags(flags, SEND_FLAGS, "sendall");
-    this._checkOpen("sendall");
-    const writer = this.#writer ?? (await this.#waitConnected("sendall"), this.#writer!);
+  sendall(data: BytesLike, flags = 0): Promise<void> {
+    let view: Uint8Array;
     try {
-      await writer.writeAll(view, this._deadline((flags & C.MSG_DONTWAIT) !== 0), "sendall");
+      view = toBytes(data);
+      if (flags) checkFlags(flags, SEND_FLAGS, "sendall");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#sendall(view, flags);
+  }
+
+  async #sendall(view: Uint8Array, flags: number): Promise<void> {
+    this._checkOpen("sendall");
+    const conn = this.#conn;
+    const writer = this.#writer ?? (await this.#waitConnected("sendall"), this.#writer!);
+    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    try {
+      if (deadline === null && conn !== null && writer.tryDirect()) {
+        // The hot path: blocking and nothing queued: the caller's bytes go straight to Deno.
+        try {
+          for (let off = 0; off < view.length;) {
+            off += await conn.write(off === 0 ? view : view.subarray(off));
+          }
+        } finally {
+          writer.release();
+        }
+      } else {
+        await writer.writeAll(view, deadline, "sendall");
+      }
     } catch (e) {
       throw this.#fail(e, "sendall");
     }
@@ -666,23 +688,46 @@ export class StreamSocket extends Socket {
    * const n = await conn.recv_into(buf);
    * ```
    */
-  async recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
-    let p = toBytes(buffer);
-    if (nbytes) {
-      checkCount(nbytes, "nbytes", "recv_into");
-      if (nbytes > p.length) {
-        throw new RangeError(
-          `Cannot recv_into: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
-        );
+  recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
+    let p: Uint8Array;
+    try {
+      p = toBytes(buffer);
+      if (nbytes) {
+        checkCount(nbytes, "nbytes", "recv_into");
+        if (nbytes > p.length) {
+          throw new RangeError(
+            `Cannot recv_into: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
+          );
+        }
+        if (nbytes < p.length) p = p.subarray(0, nbytes);
       }
-      if (nbytes < p.length) p = p.subarray(0, nbytes);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return await this.#recvInto(p, flags, "recv_into");
+    return this.#recvInto(p, flags, "recv_into");
   }
 
   async #recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
     if (flags) checkFlags(flags, RECV_FLAGS, op);
     this._checkOpen(op);
+    const conn = this.#conn;
+    if (
+      flags === 0 && conn !== null && p.length !== 0 && this.timeout === null &&
+      this.#buffer!.direct && this.#readLock.tryAcquire()
+    ) {
+      // The hot path: blocking, nothing buffered, no fill under way, no other
+      // reader: read straight into the caller's buffer (no timer, no copy).
+      try {
+        const n = await conn.read(p);
+        if (n !== null) return n;
+        this.#buffer!.endReading();
+        return 0;
+      } catch (e) {
+        throw this.#fail(e, op);
+      } finally {
+        this.#readLock.release();
+      }
+    }
     const buffer = this.#buffer ?? (await this.#waitConnected(op), this.#buffer!);
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
     if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, op);
