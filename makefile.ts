@@ -231,7 +231,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
           b.throwError();
           return this.#out(b.takeBytes(b.size));
         }
-        await b.more(io.deadline, "read");
+        await b.more(io.deadline, "read", size - b.size);
       }
     });
   }

@@ -741,7 +741,7 @@ export class StreamSocket extends Socket {
       while (!buffer.size) {
         buffer.throwError();
         if (buffer.done) return 0;
-        await buffer.more(deadline, op);
+        await buffer.more(deadline, op, p.length);
       }
       return buffer.take(p);
     } catch (e) {
@@ -776,7 +776,7 @@ export class StreamSocket extends Socket {
       }
       return got;
     }
-    while (buffer.size < want && !buffer.ended) await buffer.more(deadline, op);
+    while (buffer.size < want && !buffer.ended) await buffer.more(deadline, op, want - buffer.size);
     if (!buffer.size) buffer.throwError();
     if (flags & C.MSG_PEEK) {
       const n = Math.min(p.length, buffer.size);

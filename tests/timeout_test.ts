@@ -229,6 +229,28 @@ Deno.test("recv() after a timeout returns the bytes that arrived late", async ()
   }
 });
 
+Deno.test("recv_into() with a timeout takes all that has arrived, up to its size, in one call", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    conn.settimeout(5);
+    const data = new Uint8Array(64 * 1024).map((_, i) => i * 7);
+    await cli.sendall(data);
+    // Let all of it reach conn's receive buffer; then one timed read (one
+    // fill of the socket's buffer, grown to the request) returns all of it.
+    await sleep(100);
+    const buf = new Uint8Array(data.length + 100);
+    const n = await conn.recv_into(buf);
+    assert.equal(n, data.length);
+    assert.deepEqual(buf.subarray(0, n), data);
+    // Then smaller timed reads still work from the grown buffer, in order.
+    await cli.sendall(data.subarray(0, 300));
+    assert.deepEqual(await conn.recv(100), data.subarray(0, 100));
+    assert.deepEqual(await conn.recv(1000), data.subarray(100, 300));
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
 Deno.test("a non-blocking socket returns buffered bytes at once and EAGAIN once they run out", async () => {
   const [srv, cli, conn] = await pair();
   try {
