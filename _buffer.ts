@@ -18,24 +18,18 @@ export interface Reader {
 
 const FIRST_SIZE = 16 * 1024;
 const MAX_HINT = 256 * 1024;
+const EMPTY = new Uint8Array(0);
 
 export class ReadBuffer {
   #reader: Reader;
-  #buf: Uint8Array = new Uint8Array(0);
+  #buf: Uint8Array = EMPTY; // allocated by the first fill: a socket read only directly needs none
   #start = 0;
   #end = 0;
   #fill: Promise<void> | null = null;
   #eof = false;
   #error: unknown = null;
-  #onData = (n: number | null) => {
-    this.#fill = null;
-    if (n === null) this.#eof = true;
-    else this.#end += n;
-  };
-  #onError = (e: unknown) => {
-    this.#fill = null;
-    this.#error = e;
-  };
+  #onData: ((n: number | null) => void) | null = null; // made by the first fill, as #buf
+  #onError: ((e: unknown) => void) | null = null;
 
   constructor(reader: Reader) {
     this.#reader = reader;
@@ -133,6 +127,15 @@ export class ReadBuffer {
       this.#start = 0;
       this.#end = used;
     }
+    this.#onData ??= (n) => {
+      this.#fill = null;
+      if (n === null) this.#eof = true;
+      else this.#end += n;
+    };
+    this.#onError ??= (e) => {
+      this.#fill = null;
+      this.#error = e;
+    };
     this.#fill = this.#reader.read(this.#buf.subarray(this.#end)).then(this.#onData, this.#onError);
     return this.#fill;
   }

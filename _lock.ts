@@ -9,7 +9,7 @@ interface Waiter {
 
 export class Lock {
   #held = false;
-  #queue: Waiter[] = [];
+  #queue: Waiter[] | null = null; // made when someone first has to wait
 
   /** Whether someone holds the lock. */
   get held(): boolean {
@@ -29,7 +29,7 @@ export class Lock {
       this.#held = true;
       return Promise.resolve();
     }
-    return new Promise((grant) => this.#queue.push({ grant, gone: false }));
+    return new Promise((grant) => (this.#queue ??= []).push({ grant, gone: false }));
   }
 
   /**
@@ -51,14 +51,14 @@ export class Lock {
         clearTimeout(id);
         resolve(true);
       };
-      this.#queue.push(waiter);
+      (this.#queue ??= []).push(waiter);
     });
   }
 
   /** Hands the lock to the next waiter, or frees it. */
   release(): void {
-    let next = this.#queue.shift();
-    while (next?.gone) next = this.#queue.shift();
+    let next = this.#queue?.shift();
+    while (next?.gone) next = this.#queue!.shift();
     if (next) next.grant();
     else this.#held = false;
   }

@@ -299,14 +299,14 @@ function packedValue(value: unknown, op: string): Uint8Array {
 export class SocketOptions {
   readonly family: number;
   readonly type: number;
-  #values = new Map<number, number>();
+  // Made on first use: most sockets set no option and join no group.
+  #values: Map<number, number> | null = null;
   #error = 0;
-  #mc: Multicast;
+  #mc: Multicast | null = null;
 
   constructor(family: number, type: number) {
     this.family = family;
     this.type = type;
-    this.#mc = new Multicast(family, (code) => this.setError(code));
   }
 
   /** Records an error for `SO_ERROR` (e.g. a failed non-blocking connect). */
@@ -323,7 +323,7 @@ export class SocketOptions {
 
   /** Whether a flag option is on. */
   flag(level: number, optname: number): boolean {
-    return (this.#values.get(key(level, optname)) ?? 0) !== 0;
+    return (this.#values?.get(key(level, optname)) ?? 0) !== 0;
   }
 
   #spec(level: number, optname: number, op: string): Spec {
@@ -350,7 +350,22 @@ export class SocketOptions {
   }
 
   #ctx(h: OptionHandles): Ctx {
-    return { h, s: this, mc: this.#mc };
+    const multicast = () => this.#multicast(h);
+    return {
+      h,
+      s: this,
+      get mc() {
+        return multicast();
+      },
+    };
+  }
+
+  #multicast(h: OptionHandles): Multicast {
+    if (this.#mc === null) {
+      this.#mc = new Multicast(this.family, (code) => this.setError(code));
+      this.#mc.attach(h);
+    }
+    return this.#mc;
   }
 
   /** `setsockopt()`: validates, stores and applies one option. */
@@ -372,7 +387,10 @@ export class SocketOptions {
     }
     const v = intValue(value, "setsockopt", !!spec.byte);
     spec.check?.(ctx, v);
-    this.#values.set(key(level, optname), spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v);
+    (this.#values ??= new Map()).set(
+      key(level, optname),
+      spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v,
+    );
     spec.apply?.(ctx, v);
   }
 
@@ -389,7 +407,7 @@ export class SocketOptions {
         detail: `Cannot getsockopt: ${spec.name} can only be set`,
       });
     }
-    const stored = this.#values.get(key(level, optname)) ?? spec.initial ?? 0;
+    const stored = this.#values?.get(key(level, optname)) ?? spec.initial ?? 0;
     const v = spec.read ? spec.read(this.#ctx(handles), stored) : stored;
     if (buflen === undefined) return v;
     if (!Number.isInteger(buflen) || buflen < 0 || buflen > 1024) {
@@ -408,13 +426,14 @@ export class SocketOptions {
    * connection, or a datagram handle made by `bind()`/`sendto()`).
    */
   applyTo(handles: OptionHandles): void {
+    this.#mc?.attach(handles);
+    if (this.#values === null) return;
     const ctx = this.#ctx(handles);
-    this.#mc.attach(handles);
     for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(ctx, v);
   }
 
   /** Copies the stored options to the socket of an accepted connection (Linux inherits them). */
   copyTo(other: SocketOptions): void {
-    for (const [k, v] of this.#values) other.#values.set(k, v);
+    if (this.#values !== null) other.#values = new Map(this.#values);
   }
 }

@@ -142,18 +142,10 @@ export class StreamSocket extends Socket {
   #readLock = new Lock();
   #readable: ReadableStream<Uint8Array> | null = null;
   #writable: WritableStream<BytesLike> | null = null;
-  #accepted: Deno.Conn[] = [];
+  // Connections brought by background accepts (see #acceptInBackground).
+  #accepted: Deno.Conn[] | null = null;
   #accepting: Promise<void> | null = null;
   #acceptError: unknown = null;
-  #onAccepted = (c: Deno.Conn) => {
-    this.#accepting = null;
-    if (this.closed) c.close();
-    else this.#accepted.push(c);
-  };
-  #onAcceptError = (e: unknown) => {
-    this.#accepting = null;
-    if (!peerGone(e)) this.#acceptError = e; // else: a reset connection, gone; accept again
-  };
 
   static {
     readLockOf = (s) => s.#readLock;
@@ -171,7 +163,7 @@ export class StreamSocket extends Socket {
     };
     definePoll(StreamSocket, (s) => ({
       get readable() {
-        if (s.#listening) return s.#accepted.length > 0 || s.#acceptError !== null || s.closed;
+        if (s.#listening) return !!s.#accepted?.length || s.#acceptError !== null || s.closed;
         return s.#buffer?.ready ?? (s.closed || s.#connecting === null);
       },
       get writable() {
@@ -183,8 +175,7 @@ export class StreamSocket extends Socket {
         if (s.closed) return Promise.resolve();
         if (s.#connecting) waits.push(s.#connecting);
         else if (read && s.#listening && s.#listener) {
-          s.#accepting ??= s.#listener.accept().then(s.#onAccepted, s.#onAcceptError);
-          waits.push(s.#accepting);
+          waits.push(s.#acceptInBackground(s.#listener));
         } else if (read && s.#buffer) waits.push(s.#buffer.startFill());
         const w = s.#writer;
         if (write && w && !w.ready) {
@@ -401,7 +392,7 @@ export class StreamSocket extends Socket {
     const deadline = this._deadline();
     if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, "accept");
     try {
-      let conn = this.#accepted.shift();
+      let conn = this.#accepted?.shift();
       if (!conn && deadline === null && !this.#accepting && this.#acceptError === null) {
         conn = await acceptLive(listener);
       }
@@ -411,10 +402,10 @@ export class StreamSocket extends Socket {
           this.#acceptError = null;
           throw e;
         }
-        this.#accepting ??= listener.accept().then(this.#onAccepted, this.#onAcceptError);
-        if (deadline === null) await this.#accepting;
-        else if (!await settledBy(this.#accepting, deadline)) throw expired(deadline, "accept");
-        conn = this.#accepted.shift();
+        const accepting = this.#acceptInBackground(listener);
+        if (deadline === null) await accepting;
+        else if (!await settledBy(accepting, deadline)) throw expired(deadline, "accept");
+        conn = this.#accepted?.shift();
       }
       const sock = new StreamSocket(this.family, this.proto);
       this._options.copyTo(sock._options);
@@ -425,6 +416,22 @@ export class StreamSocket extends Socket {
     } finally {
       this.#readLock.release();
     }
+  }
+
+  /**
+   * Starts an accept that may outlive its caller (a timed or non-blocking
+   * accept, or select), unless one is under way. Its connection is kept for
+   * the next accept; the promise never rejects.
+   */
+  #acceptInBackground(listener: Deno.Listener): Promise<void> {
+    return this.#accepting ??= listener.accept().then((c) => {
+      this.#accepting = null;
+      if (this.closed) c.close();
+      else (this.#accepted ??= []).push(c);
+    }, (e) => {
+      this.#accepting = null;
+      if (!peerGone(e)) this.#acceptError = e; // else: a reset connection, gone; accept again
+    });
   }
 
   async #lockWithin(deadline: Deadline, op: string): Promise<void> {
@@ -975,7 +982,7 @@ export class StreamSocket extends Socket {
     super.close();
     this.#listener?.close();
     this.#listener = null;
-    for (const c of this.#accepted.splice(0)) c.close();
+    for (const c of this.#accepted?.splice(0) ?? []) c.close();
     const conn = this.#conn;
     if (conn) {
       const writer = this.#writer!;
