@@ -131,6 +131,32 @@ export class DatagramIO {
     }
   }
 
+  /**
+   * The hot path of a blocking receive: when no datagram is kept, nothing is
+   * pending and no one else reads, takes the read lock and starts a receive
+   * straight into `p`; otherwise returns `null`. The caller must call
+   * `endDirect()` once the promise settles, and must drop a datagram from
+   * other than the connected peer. Allocates nothing of its own.
+   */
+  startDirect(p: Uint8Array): Promise<[Uint8Array, Deno.Addr]> | null {
+    if (
+      this.#kept !== null || this.#failed || this.#bg !== null || this.#tx !== null ||
+      !this.#readLock.tryAcquire()
+    ) return null;
+    return this.#rx = this.conn.receive(p);
+  }
+
+  /** Ends what `startDirect()` began. */
+  endDirect(): void {
+    this.#rx = null;
+    this.#readLock.release();
+  }
+
+  /** Whether a send goes straight to Deno, never waiting (UDP: no send lock). */
+  get sendsDirect(): boolean {
+    return this.#sendLock === null;
+  }
+
   /** Starts (or joins) the background receive; it never rejects. */
   #background(): Promise<void> {
     return this.#bg ??= this.#receiveBackground();

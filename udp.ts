@@ -26,7 +26,14 @@ import { Socket } from "./_base.ts";
 import type { OptionHandles } from "./options.ts";
 import { definePoll } from "./_poll.ts";
 import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
-import { type DatagramAddr, datagramError, openDatagram, Targets, wildcard } from "./_udp_addr.ts";
+import {
+  type DatagramAddr,
+  datagramError,
+  openDatagram,
+  samePeer,
+  Targets,
+  wildcard,
+} from "./_udp_addr.ts";
 import { DatagramIO } from "./_udp_io.ts";
 
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
@@ -352,6 +359,15 @@ export class DatagramSocket extends Socket {
     }
     this._checkOpen("sendto");
     const to = this.#targets.cached(address) ?? this.#targets.convert(address, "sendto");
+    const io = this.#io;
+    if (to !== null && this.#sendTail === null && io?.sendsDirect && !this._hasDeferred) {
+      // The hot path: a UDP send never waits, so the datagram goes straight to Deno.
+      try {
+        return await io.conn.send(view, to);
+      } catch (e) {
+        throw this.#fail(e, "sendto");
+      }
+    }
     if (to !== null && this.#sendTail === null) return await this.#send(view, to, flags, "sendto");
     return await this.#sendInTurn(view, address, to, flags, "sendto");
   }
@@ -527,6 +543,21 @@ export class DatagramSocket extends Socket {
     const io = this.#io ?? await this.#ready(op);
     if (this._hasDeferred) await this._flushDeferred(op);
     this._checkOpen(op);
+    const rx = flags === 0 && this.timeout === null ? io.startDirect(p) : null;
+    if (rx !== null) {
+      // The hot path: blocking, nothing kept or pending: straight into p.
+      let got: [Uint8Array, Deno.Addr];
+      try {
+        got = await rx;
+      } catch (e) {
+        throw this.#fail(e, op);
+      } finally {
+        io.endDirect();
+      }
+      if (io.peer === null || samePeer(io.peer, got[1])) {
+        return [got[0].length, withAddr ? fromDenoAddr(this.family, got[1]) : ""];
+      } // else: from another sender, dropped as a connected socket does; receive again
+    }
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
     try {
       const [n, from] = await io.receive(p, (flags & C.MSG_PEEK) !== 0, deadline, op);
