@@ -26,6 +26,7 @@
 import { type StreamInternals, streamInternals, streamReadLock, type StreamSocket } from "./tcp.ts";
 import { errno, OSError } from "./errors.ts";
 import { toBytes, typeName } from "./_util.ts";
+import { deadlineFor, expired, msLeft } from "./_wait.ts";
 
 /** The default write buffer size (Python's `io.DEFAULT_BUFFER_SIZE`). */
 const DEFAULT_BUFFER_SIZE = 8192;
@@ -169,18 +170,21 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   /** Runs `body` with the read lock held, mapping errors. */
   async #locked<R>(op: string, body: (io: StreamInternals) => Promise<R>): Promise<R> {
     this.#check(op, true);
-    // Queue for the lock before any await, so reads are served in call order.
+    // Queue for the lock before any await, so reads are served in call order;
+    // waiting behind another reader counts against the socket's timeout.
     const lock = streamReadLock(this.#sock);
-    const turn = lock.acquire();
+    const deadline = deadlineFor(this.#sock.timeout);
+    const turn = deadline === null
+      ? lock.acquire().then(() => true)
+      : lock.acquireWithin(msLeft(deadline));
     let io: StreamInternals;
     try {
       io = await streamInternals(this.#sock, op);
     } catch (e) {
-      await turn;
-      lock.release();
+      if (await turn) lock.release();
       throw e;
     }
-    await turn;
+    if (!await turn) throw expired(deadline!, op);
     this.#io = io;
     try {
       return await body(io);
@@ -238,9 +242,9 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
 
   /**
    * Reads one line, up to and including its end (`\n`; in text mode as
-   * `newline` says), or at most `limit` bytes.
+   * `newline` says), or at most `limit` bytes (characters in text mode).
    *
-   * @param limit The most bytes to return; omitted or negative: no limit.
+   * @param limit The most bytes (in text mode: characters) to return; omitted or negative: no limit.
    * @returns The line; empty at end of stream.
    * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
    *
@@ -259,13 +263,14 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       for (;;) {
         const view = b.view();
         const end = this.#lineEnd(view, from, b.ended);
-        if (end >= 0 && (limit < 0 || end <= limit)) {
+        const cap = limit < 0 ? -1 : this.#limitEnd(view, limit);
+        if (end >= 0 && (cap < 0 || end <= cap)) {
           if (this.#newline === null && view[end - 1] === CR && end === view.length) {
             this.#skipLF = true;
           }
           return this.#out(b.takeBytes(end));
         }
-        if (limit >= 0 && view.length >= limit) return this.#out(b.takeBytes(limit));
+        if (cap >= 0) return this.#out(b.takeBytes(cap));
         if (b.ended) {
           b.throwError();
           return this.#out(b.takeBytes(b.size));
@@ -287,7 +292,11 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     try {
       const view = io.buffer.view();
       const end = this.#lineEnd(view, 0, io.buffer.ended);
-      if (end < 0 || (limit >= 0 && end > limit)) return null;
+      if (end < 0) return null;
+      if (limit >= 0) {
+        const cap = this.#limitEnd(view, limit);
+        if (cap >= 0 && end > cap) return null;
+      }
       if (this.#newline === null && view[end - 1] === CR && end === view.length) return null;
       return Promise.resolve(this.#out(io.buffer.takeBytes(end)));
     } catch (e) {
@@ -295,6 +304,17 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     } finally {
       io.readLock.release();
     }
+  }
+
+  /**
+   * The byte length of the first `limit` units of `view`: characters in
+   * UTF-8 text mode (as Python's text files count), bytes otherwise; -1 when
+   * `view` holds fewer.
+   */
+  #limitEnd(view: Uint8Array, limit: number): number {
+    if (this.#binary || this.#encoding !== "utf-8") return view.length >= limit ? limit : -1;
+    const n = utf8Bytes(view, limit);
+    return countChars(view, n) >= limit ? n : -1;
   }
 
   /** The index just past the first line end in `view` at or after `from`, or -1. */

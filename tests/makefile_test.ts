@@ -195,6 +195,44 @@ Deno.test("text mode decodes UTF-8 across reads and read(n) counts characters", 
   }
 });
 
+Deno.test("text mode readline(limit) counts characters, as Python's text files do", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    const f = conn.makefile("r");
+    await cli.sendall(enc.encode("h\u00e9llo w\u00f6rld\n\u20ac\u20ac\u20ac\n"));
+    await cli.shutdown(socket.SHUT_WR);
+    // CPython: io.TextIOWrapper(...).readline(3) == "hél"
+    assert.equal(await f.readline(3), "h\u00e9l");
+    assert.equal(await f.readline(4), "lo w");
+    assert.equal(await f.readline(100), "\u00f6rld\n");
+    assert.equal(await f.readline(2), "\u20ac\u20ac");
+    assert.equal(await f.readline(0), "");
+    assert.equal(await f.readline(5), "\u20ac\n");
+    assert.equal(await f.readline(5), "");
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
+Deno.test("a makefile read waits behind another reader only as long as the socket's timeout", async () => {
+  const [srv, cli, conn] = await pair();
+  try {
+    const pending = conn.recv(100); // a blocking reader holds the read lock
+    conn.settimeout(0.05);
+    const f = conn.makefile("rb");
+    await assert.rejects(f.readline(), socket.TimeoutError);
+    conn.setblocking(false);
+    await assert.rejects(f.read(1), socket.BlockingIOError);
+    await cli.sendall(enc.encode("first\nsecond\n"));
+    assert.equal(dec.decode(await pending), "first\nsecond\n");
+    await cli.sendall(enc.encode("third\n"));
+    conn.settimeout(5);
+    assert.equal(dec.decode(await f.readline()), "third\n");
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
+
 Deno.test("text mode newline=None translates \\r\\n and \\r; other newline values as Python", async () => {
   const [srv, cli, conn] = await pair();
   try {
