@@ -2,7 +2,6 @@
 // Host name resolution through the operating system's getaddrinfo (node:dns
 // lookup), so /etc/hosts and nsswitch apply as they do for Python.
 
-import { lookup } from "node:dns/promises";
 import { AF_INET, AF_INET6 } from "./constants.ts";
 import { EAI, gaierror } from "./errors.ts";
 import { isIPv4, isIPv6 } from "./address.ts";
@@ -20,6 +19,17 @@ const EAI_BY_CODE: Record<string, number> = {
   EAI_SOCKTYPE: EAI.EAI_SOCKTYPE,
   EAI_MEMORY: EAI.EAI_MEMORY,
 };
+
+type Dns = typeof import("node:dns/promises");
+let dns: Promise<Dns> | null = null;
+
+/**
+ * node:dns/promises, loaded on first use: it costs a program that never
+ * resolves a name about 5 MB of memory and some milliseconds at startup.
+ */
+export function nodeDns(): Promise<Dns> {
+  return dns ??= import("node:dns/promises");
+}
 
 /** Turns a node:dns lookup failure into Python's `gaierror`. */
 export function toGaierror(err: unknown, host: string): Error {
@@ -42,6 +52,7 @@ export async function resolveHost(host: string, family: number): Promise<string[
   if (host === "localhost" && family !== 0) return [family === AF_INET ? "127.0.0.1" : "::1"];
   const fam = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
   try {
+    const { lookup } = await nodeDns();
     const found = await lookup(host, { family: fam, all: true, verbatim: true });
     if (found.length === 0) throw Object.assign(new Error(host), { code: "ENODATA" });
     return found.map((a) => a.address);

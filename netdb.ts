@@ -19,11 +19,10 @@
  * @module
  */
 
-import { lookup, lookupService } from "node:dns/promises";
 import * as C from "./constants.ts";
 import { EAI, gaierror, herror, OSError } from "./errors.ts";
 import { type IPv4Address, type IPv6Address, isIPv4, isIPv6 } from "./address.ts";
-import { resolveHost, toGaierror } from "./_resolve.ts";
+import { nodeDns, resolveHost, toGaierror } from "./_resolve.ts";
 import { readHosts, readServices } from "./_netdb_files.ts";
 import { typeName } from "./_util.ts";
 
@@ -180,6 +179,7 @@ async function resolve(host: string, family: number, flags: number): Promise<str
     (flags & C.AI_ALL ? 0x100 : 0);
   const fam = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
   try {
+    const { lookup } = await nodeDns();
     const found = await lookup(host, { family: fam, all: true, hints, verbatim: true });
     if (found.length === 0) throw gai(EAI.EAI_NODATA, host);
     return [...new Set(found.map((a) => a.address))];
@@ -278,7 +278,7 @@ export async function gethostbyaddr(
   if (entry) return [entry[0], entry.slice(1), [ip]];
   let name: string;
   try {
-    name = (await lookupService(ip, 0)).hostname;
+    name = (await (await nodeDns()).lookupService(ip, 0)).hostname;
   } catch (e) {
     throw new herror(1, "Unknown host", { cause: e, detail: ip });
   }
