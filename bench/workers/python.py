@@ -144,7 +144,7 @@ def udp_server(count):
     s.settimeout(60)
     try:
         while got < count:
-            s.recvfrom_into(buf)
+            s.recv_into(buf)
             if got == 0:
                 first = time.perf_counter()
                 s.settimeout(1)
