@@ -23,7 +23,7 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, fromDenoError, OSError } from "./errors.ts";
+import { errno, fromDenoError, OSError, TimeoutError } from "./errors.ts";
 import { type Address, fromDenoAddr, type Target, toTarget } from "./address.ts";
 import { Socket } from "./_base.ts";
 import type { OptionHandles } from "./options.ts";
@@ -31,60 +31,12 @@ import { ReadBuffer } from "./_buffer.ts";
 import { Writer } from "./_writer.ts";
 import { Lock } from "./_lock.ts";
 import { type Deadline, expired, msLeft, settledBy } from "./_wait.ts";
-import { resolveHost } from "./_resolve.ts";
+import { Acceptor, DEFAULT_BACKLOG, openListener } from "./_acceptor.ts";
+import { checkFlags, dial, familyOf, RECV_FLAGS, recvFlagged, SEND_FLAGS } from "./_stream_util.ts";
 import { definePoll } from "./_poll.ts";
 import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 import { sendfileImpl, type SendfileSource, socketReadable, socketWritable } from "./_stream_io.ts";
 import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
-
-const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
-const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
-const FLAG_NAMES: [number, string][] = [
-  [C.MSG_OOB, "MSG_OOB"],
-  [C.MSG_DONTROUTE, "MSG_DONTROUTE"],
-  [C.MSG_TRUNC, "MSG_TRUNC"],
-  [C.MSG_EOR, "MSG_EOR"],
-  [C.MSG_CONFIRM, "MSG_CONFIRM"],
-  [C.MSG_ERRQUEUE, "MSG_ERRQUEUE"],
-  [C.MSG_MORE, "MSG_MORE"],
-];
-
-/** Python's default `listen()` backlog: `min(SOMAXCONN, 128)`. */
-const DEFAULT_BACKLOG = 128;
-
-function checkFlags(flags: number, allowed: number, op: string): void {
-  if ((flags & ~allowed) === 0) return;
-  const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
-  throw new OSError(errno.EOPNOTSUPP, undefined, {
-    detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${flags}`}`,
-  });
-}
-
-/**
- * Whether Deno's `accept()` failed only because the connection it took was
- * reset before Deno could read its address: that connection is gone, the
- * listener is fine, and the next connection is the one to wait for.
- */
-function peerGone(e: unknown): boolean {
-  return e instanceof Deno.errors.NotConnected || e instanceof Deno.errors.ConnectionReset ||
-    e instanceof Deno.errors.ConnectionAborted;
-}
-
-/** `listener.accept()`, passing over connections that were reset before they were accepted. */
-async function acceptLive(listener: Deno.Listener): Promise<Deno.Conn> {
-  for (let dropped = 0;; dropped++) {
-    try {
-      return await listener.accept();
-    } catch (e) {
-      if (!peerGone(e) || dropped >= 1000) throw e;
-    }
-  }
-}
-
-function familyOf(addr: Deno.Addr): number {
-  if (addr.transport === "unix" || addr.transport === "unixpacket") return C.AF_UNIX;
-  return (addr as Deno.NetAddr).hostname.includes(":") ? C.AF_INET6 : C.AF_INET;
-}
 
 /** What makefile(), readable and sendfile need of a connected socket. */
 export interface StreamInternals {
@@ -133,7 +85,7 @@ export function streamReadLock(s: StreamSocket): Lock {
  */
 export class StreamSocket extends Socket {
   #listener: Deno.Listener | null = null;
-  #listening = false;
+  #acceptor: Acceptor | null = null; // made by listen()
   #backlog = DEFAULT_BACKLOG;
   #conn: Deno.Conn | null = null;
   #connecting: Promise<void> | null = null;
@@ -142,10 +94,6 @@ export class StreamSocket extends Socket {
   #readLock = new Lock();
   #readable: ReadableStream<Uint8Array> | null = null;
   #writable: WritableStream<BytesLike> | null = null;
-  // Connections brought by background accepts (see #acceptInBackground).
-  #accepted: Deno.Conn[] | null = null;
-  #accepting: Promise<void> | null = null;
-  #acceptError: unknown = null;
 
   static {
     readLockOf = (s) => s.#readLock;
@@ -163,19 +111,19 @@ export class StreamSocket extends Socket {
     };
     definePoll(StreamSocket, (s) => ({
       get readable() {
-        if (s.#listening) return !!s.#accepted?.length || s.#acceptError !== null || s.closed;
+        if (s.#acceptor) return s.#acceptor.ready || s.closed;
         return s.#buffer?.ready ?? (s.closed || s.#connecting === null);
       },
       get writable() {
-        if (s.#listening || s.#connecting) return s.closed;
+        if (s.#acceptor || s.#connecting) return s.closed;
         return s.#writer?.ready ?? true;
       },
       changed(read: boolean, write: boolean): Promise<void> {
         const waits: Promise<unknown>[] = [];
         if (s.closed) return Promise.resolve();
         if (s.#connecting) waits.push(s.#connecting);
-        else if (read && s.#listening && s.#listener) {
-          waits.push(s.#acceptInBackground(s.#listener));
+        else if (read && s.#acceptor) {
+          waits.push(s.#acceptor.background());
         } else if (read && s.#buffer) waits.push(s.#buffer.startFill());
         const w = s.#writer;
         if (write && w && !w.ready) {
@@ -244,7 +192,7 @@ export class StreamSocket extends Socket {
   static fromListener(listener: Deno.Listener): StreamSocket {
     const s = new StreamSocket(familyOf(listener.addr));
     s.#listener = listener;
-    s.#listening = true;
+    s.#acceptor = new Acceptor(listener);
     return s;
   }
 
@@ -257,7 +205,7 @@ export class StreamSocket extends Socket {
 
   /** @ignore */
   protected _handles(): OptionHandles {
-    return { conn: this.#conn, listening: this.#listening, bound: this.#listener !== null };
+    return { conn: this.#conn, listening: this.#acceptor !== null, bound: this.#listener !== null };
   }
 
   #fail(e: unknown, op: string): Error {
@@ -302,18 +250,7 @@ export class StreamSocket extends Socket {
   }
 
   #listen(target: Target, backlog: number, detail: string): Deno.Listener {
-    try {
-      if (target.transport === "unix") return Deno.listen(target);
-      const reusePort = this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
-      return Deno.listen({
-        hostname: target.hostname,
-        port: target.port,
-        tcpBacklog: backlog,
-        ...(reusePort ? { reusePort } : {}),
-      });
-    } catch (e) {
-      throw fromDenoError(e, detail);
-    }
+    return openListener(target, backlog, this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT), detail);
   }
 
   /**
@@ -347,7 +284,7 @@ export class StreamSocket extends Socket {
       this.#backlog = backlog;
       this.bind([this.family === C.AF_INET6 ? "::" : "0.0.0.0", 0]);
     } else if (
-      backlog !== this.#backlog && this.#listener.addr.transport === "tcp" && !this.#listening
+      backlog !== this.#backlog && this.#listener.addr.transport === "tcp" && !this.#acceptor
     ) {
       // Deno takes the backlog when it creates the listener: make it again on the same port.
       const addr = this.#listener.addr as Deno.NetAddr;
@@ -360,7 +297,7 @@ export class StreamSocket extends Socket {
       );
     }
     this.#backlog = backlog;
-    this.#listening = true;
+    this.#acceptor ??= new Acceptor(this.#listener!);
   }
 
   /**
@@ -383,8 +320,8 @@ export class StreamSocket extends Socket {
    */
   async accept(): Promise<[StreamSocket, Address]> {
     this._checkOpen("accept");
-    const listener = this.#listener;
-    if (!listener || !this.#listening) {
+    const acceptor = this.#acceptor;
+    if (!acceptor) {
       throw new OSError(errno.EINVAL, undefined, {
         detail: "Cannot accept: socket is not listening",
       });
@@ -392,21 +329,7 @@ export class StreamSocket extends Socket {
     const deadline = this._deadline();
     if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, "accept");
     try {
-      let conn = this.#accepted?.shift();
-      if (!conn && deadline === null && !this.#accepting && this.#acceptError === null) {
-        conn = await acceptLive(listener);
-      }
-      while (!conn) {
-        if (this.#acceptError !== null) {
-          const e = this.#acceptError;
-          this.#acceptError = null;
-          throw e;
-        }
-        const accepting = this.#acceptInBackground(listener);
-        if (deadline === null) await accepting;
-        else if (!await settledBy(accepting, deadline)) throw expired(deadline, "accept");
-        conn = this.#accepted?.shift();
-      }
+      const conn = await acceptor.accept(deadline, "accept");
       const sock = new StreamSocket(this.family, this.proto);
       this._options.copyTo(sock._options);
       sock.#attach(conn);
@@ -416,22 +339,6 @@ export class StreamSocket extends Socket {
     } finally {
       this.#readLock.release();
     }
-  }
-
-  /**
-   * Starts an accept that may outlive its caller (a timed or non-blocking
-   * accept, or select), unless one is under way. Its connection is kept for
-   * the next accept; the promise never rejects.
-   */
-  #acceptInBackground(listener: Deno.Listener): Promise<void> {
-    return this.#accepting ??= listener.accept().then((c) => {
-      this.#accepting = null;
-      if (this.closed) c.close();
-      else (this.#accepted ??= []).push(c);
-    }, (e) => {
-      this.#accepting = null;
-      if (!peerGone(e)) this.#acceptError = e; // else: a reset connection, gone; accept again
-    });
   }
 
   async #lockWithin(deadline: Deadline, op: string): Promise<void> {
@@ -494,7 +401,7 @@ export class StreamSocket extends Socket {
     }
     if (this.#listener) {
       throw new OSError(errno.EINVAL, undefined, {
-        detail: this.#listening
+        detail: this.#acceptor
           ? "Cannot connect: socket is listening"
           : "Cannot connect: Deno cannot connect from a bound local address",
       });
@@ -522,25 +429,15 @@ export class StreamSocket extends Socket {
   }
 
   async #open(target: Target, deadline: Deadline): Promise<void> {
-    const controller = deadline !== null && deadline !== -1 ? new AbortController() : null;
-    const timer = controller ? setTimeout(() => controller.abort(), msLeft(deadline!)) : 0;
     try {
-      let conn: Deno.Conn;
-      if (target.transport === "unix") conn = await Deno.connect(target);
-      else {
-        const [hostname] = await resolveHost(target.hostname, this.family);
-        conn = await Deno.connect({ hostname, port: target.port, signal: controller?.signal });
-      }
+      const conn = await dial(target, this.family, deadline);
       if (this.closed) {
         conn.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
       }
       this.#attach(conn);
     } catch (e) {
-      if (controller?.signal.aborted) throw expired(deadline!, "connect");
-      throw this.#fail(e, "connect");
-    } finally {
-      clearTimeout(timer);
+      throw e instanceof TimeoutError ? e : this.#fail(e, "connect");
     }
   }
 
@@ -741,7 +638,7 @@ export class StreamSocket extends Socket {
     try {
       if (p.length === 0) return 0;
       if (flags & (C.MSG_PEEK | C.MSG_WAITALL)) {
-        return await this.#recvFlagged(buffer, p, flags, deadline, op);
+        return await recvFlagged(buffer, p, flags, deadline, op);
       }
       if (buffer.size) return buffer.take(p);
       if (deadline === null && buffer.direct) return await buffer.readDirect(p);
@@ -756,41 +653,6 @@ export class StreamSocket extends Socket {
     } finally {
       this.#readLock.release();
     }
-  }
-
-  async #recvFlagged(
-    buffer: ReadBuffer,
-    p: Uint8Array,
-    flags: number,
-    deadline: Deadline,
-    op: string,
-  ): Promise<number> {
-    const want = flags & C.MSG_WAITALL ? p.length : 1;
-    if (flags & C.MSG_WAITALL && !(flags & C.MSG_PEEK) && deadline === null) {
-      // Blocking MSG_WAITALL cannot give up: read what is buffered, then straight into p.
-      let got = buffer.take(p);
-      while (got < p.length) {
-        if (!buffer.direct) {
-          buffer.throwError();
-          if (buffer.done) break;
-          await buffer.more(null, op);
-          got += buffer.take(p.subarray(got));
-          continue;
-        }
-        const n = await buffer.readDirect(p.subarray(got));
-        if (n === 0) break;
-        got += n;
-      }
-      return got;
-    }
-    while (buffer.size < want && !buffer.ended) await buffer.more(deadline, op, want - buffer.size);
-    if (!buffer.size) buffer.throwError();
-    if (flags & C.MSG_PEEK) {
-      const n = Math.min(p.length, buffer.size);
-      p.set(buffer.view().subarray(0, n));
-      return n;
-    }
-    return buffer.take(p);
   }
 
   /**
@@ -980,9 +842,10 @@ export class StreamSocket extends Socket {
   override close(): void {
     if (this.closed) return;
     super.close();
-    this.#listener?.close();
+    if (this.#acceptor) this.#acceptor.close();
+    else this.#listener?.close();
     this.#listener = null;
-    for (const c of this.#accepted?.splice(0) ?? []) c.close();
+    this.#acceptor = null;
     const conn = this.#conn;
     if (conn) {
       const writer = this.#writer!;
@@ -1008,6 +871,11 @@ export class StreamSocket extends Socket {
    */
   detach(): Deno.Conn | Deno.Listener | null {
     if (this.closed) return null; // Python's detach() of a closed socket returns -1
+    if (this.#acceptor?.busy) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: "Cannot detach: a connection accepted in the background is pending or kept",
+      });
+    }
     if (this.#buffer && (this.#buffer.size || this.#buffer.filling)) {
       throw new OSError(errno.EBUSY, undefined, {
         detail: "Cannot detach: bytes read from the connection are still buffered",

@@ -363,3 +363,19 @@ Deno.test("detach() of a listening socket returns its Deno.Listener, still accep
   using fresh = socket.socket();
   assert.equal(fresh.detach(), null, "a socket without a handle detaches to null");
 });
+
+Deno.test("detach() refuses (EBUSY) while a timed-out accept is still pending or kept", async () => {
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  srv.settimeout(0.02);
+  await assert.rejects(srv.accept(), socket.TimeoutError); // leaves a background accept running
+  assert.throws(
+    () => srv.detach(),
+    (e) => e instanceof socket.OSError && e.errno === socket.errno.EBUSY,
+  );
+  using cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
+  srv.settimeout(5);
+  const [conn] = await srv.accept(); // the background accept's connection, not lost
+  conn.close();
+  assert.equal((await cli.recv(1)).length, 0);
+  assert.ok(!srv.closed);
+});
