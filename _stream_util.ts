@@ -1,10 +1,9 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Pieces of a stream socket's calls that need none of its state: the flags
-// each call takes, peeking and MSG_WAITALL reads on the read buffer, and
+// its calls take, peeking and MSG_WAITALL reads on the read buffer, and
 // dialling a connection with a deadline.
 
 import * as C from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
 import type { Target } from "./address.ts";
 import type { ReadBuffer } from "./_buffer.ts";
 import { resolveHost } from "./_resolve.ts";
@@ -14,25 +13,6 @@ import { type Deadline, expired, msLeft, NONBLOCK } from "./_wait.ts";
 export const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
 /** The flags `send`, `sendall` take. */
 export const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
-const FLAG_NAMES: [number, string][] = [
-  [C.MSG_OOB, "MSG_OOB"],
-  [C.MSG_DONTROUTE, "MSG_DONTROUTE"],
-  [C.MSG_TRUNC, "MSG_TRUNC"],
-  [C.MSG_EOR, "MSG_EOR"],
-  [C.MSG_CONFIRM, "MSG_CONFIRM"],
-  [C.MSG_ERRQUEUE, "MSG_ERRQUEUE"],
-  [C.MSG_MORE, "MSG_MORE"],
-];
-
-/** Throws `OSError` `EOPNOTSUPP` naming the flags outside `allowed`. */
-export function checkFlags(flags: number, allowed: number, op: string): void {
-  if ((flags & ~allowed) === 0) return;
-  const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
-  throw new OSError(errno.EOPNOTSUPP, undefined, {
-    detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${flags}`}`,
-  });
-}
-
 /** The address family of a Deno address. */
 export function familyOf(addr: Deno.Addr): number {
   if (addr.transport === "unix" || addr.transport === "unixpacket") return C.AF_UNIX;

@@ -1,6 +1,17 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Small private helpers shared by the socket classes.
 
+import {
+  MSG_CONFIRM,
+  MSG_DONTROUTE,
+  MSG_EOR,
+  MSG_ERRQUEUE,
+  MSG_MORE,
+  MSG_OOB,
+  MSG_TRUNC,
+} from "./constants.ts";
+import { errno, OSError } from "./errors.ts";
+
 /** Bytes-like data, as Python's "bytes-like object": any typed array, `DataView` or `ArrayBuffer`. */
 export type BytesLike = ArrayBufferView | ArrayBufferLike;
 
@@ -40,4 +51,54 @@ export function checkCount(value: unknown, what: string, op: string): number {
 export function reprAddress(addr: string | readonly (string | number)[]): string {
   if (typeof addr === "string") return `'${addr}'`;
   return `(${addr.map((v) => typeof v === "string" ? `'${v}'` : String(v)).join(", ")})`;
+}
+
+/**
+ * Views `buffer` for a `*_into` call, cut to `nbytes` when given (0: all of it).
+ *
+ * @throws {TypeError} for non-bytes; {RangeError} when `nbytes` is negative or exceeds the buffer.
+ */
+export function sizedView(buffer: unknown, nbytes: number, op: string): Uint8Array {
+  const p = toBytes(buffer);
+  if (!nbytes) return p;
+  checkCount(nbytes, "nbytes", op);
+  if (nbytes > p.length) {
+    throw new RangeError(
+      `Cannot ${op}: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
+    );
+  }
+  return nbytes < p.length ? p.subarray(0, nbytes) : p;
+}
+
+/** The `n` bytes received into `buf`: a copy when that frees most of `buf`, else a view. */
+export function received(buf: Uint8Array, n: number): Uint8Array {
+  if (n === buf.length) return buf;
+  return n < buf.length >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
+}
+
+const FLAG_NAMES: [number, string][] = [
+  [MSG_OOB, "MSG_OOB"],
+  [MSG_DONTROUTE, "MSG_DONTROUTE"],
+  [MSG_TRUNC, "MSG_TRUNC"],
+  [MSG_EOR, "MSG_EOR"],
+  [MSG_CONFIRM, "MSG_CONFIRM"],
+  [MSG_ERRQUEUE, "MSG_ERRQUEUE"],
+  [MSG_MORE, "MSG_MORE"],
+];
+
+/**
+ * Checks a call's `flags`: an integer with no bit outside `allowed`.
+ *
+ * @throws {TypeError} for a non-integer; {OSError} `EOPNOTSUPP` naming the flags Deno cannot do.
+ */
+export function checkFlags(flags: unknown, allowed: number, op: string): void {
+  if (typeof flags !== "number" || !Number.isInteger(flags)) {
+    throw new TypeError(`Cannot ${op}: flags must be an integer, not '${typeName(flags)}'`);
+  }
+  const extra = flags & ~allowed;
+  if (extra === 0) return;
+  const names = FLAG_NAMES.filter(([bit]) => extra & bit).map(([, n]) => n);
+  throw new OSError(errno.EOPNOTSUPP, undefined, {
+    detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${extra}`}`,
+  });
 }

@@ -32,11 +32,19 @@ import { Writer } from "./_writer.ts";
 import { Lock } from "./_lock.ts";
 import { type Deadline, expired, msLeft, settledBy } from "./_wait.ts";
 import { Acceptor, DEFAULT_BACKLOG, openListener } from "./_acceptor.ts";
-import { checkFlags, dial, familyOf, RECV_FLAGS, recvFlagged, SEND_FLAGS } from "./_stream_util.ts";
+import { dial, familyOf, RECV_FLAGS, recvFlagged, SEND_FLAGS } from "./_stream_util.ts";
 import { definePoll } from "./_poll.ts";
 import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 import { sendfileImpl, type SendfileSource, socketReadable, socketWritable } from "./_stream_io.ts";
-import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
+import {
+  type BytesLike,
+  checkCount,
+  checkFlags,
+  received,
+  reprAddress,
+  sizedView,
+  toBytes,
+} from "./_util.ts";
 
 /** What makefile(), readable and sendfile need of a connected socket. */
 export interface StreamInternals {
@@ -571,9 +579,7 @@ export class StreamSocket extends Socket {
   async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     checkCount(bufsize, "bufsize", "recv");
     const buf = new Uint8Array(bufsize);
-    const n = await this.#recvInto(buf, flags, "recv");
-    if (n === bufsize) return buf;
-    return n < bufsize >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
+    return received(buf, await this.#recvInto(buf, flags, "recv"));
   }
 
   /**
@@ -595,16 +601,7 @@ export class StreamSocket extends Socket {
   recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
     let p: Uint8Array;
     try {
-      p = toBytes(buffer);
-      if (nbytes) {
-        checkCount(nbytes, "nbytes", "recv_into");
-        if (nbytes > p.length) {
-          throw new RangeError(
-            `Cannot recv_into: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
-          );
-        }
-        if (nbytes < p.length) p = p.subarray(0, nbytes);
-      }
+      p = sizedView(buffer, nbytes, "recv_into");
     } catch (e) {
       return Promise.reject(e);
     }

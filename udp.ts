@@ -25,7 +25,15 @@ import { type Address, fromDenoAddr, toTarget } from "./address.ts";
 import { Socket } from "./_base.ts";
 import type { OptionHandles } from "./options.ts";
 import { definePoll } from "./_poll.ts";
-import { type BytesLike, checkCount, reprAddress, toBytes } from "./_util.ts";
+import {
+  type BytesLike,
+  checkCount,
+  checkFlags,
+  received,
+  reprAddress,
+  sizedView,
+  toBytes,
+} from "./_util.ts";
 import {
   type DatagramAddr,
   datagramError,
@@ -39,33 +47,6 @@ import { DatagramIO } from "./_udp_io.ts";
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
 const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
 const noop = () => {};
-
-function checkFlags(flags: number, allowed: number, op: string): void {
-  if (typeof flags !== "number" || !Number.isInteger(flags)) {
-    throw new TypeError(`Cannot ${op}: flags must be an integer, not '${typeof flags}'`);
-  }
-  if ((flags & ~allowed) === 0) return;
-  throw new OSError(errno.EOPNOTSUPP, undefined, {
-    detail: `Cannot ${op}: Deno does not support flags ${flags & ~allowed}`,
-  });
-}
-
-function sizedView(buffer: BytesLike, nbytes: number, op: string): Uint8Array {
-  const p = toBytes(buffer);
-  if (!nbytes) return p;
-  checkCount(nbytes, "nbytes", op);
-  if (nbytes > p.length) {
-    throw new RangeError(
-      `Cannot ${op}: nbytes must not exceed the buffer's ${p.length} bytes: current value is ${nbytes}`,
-    );
-  }
-  return nbytes < p.length ? p.subarray(0, nbytes) : p;
-}
-
-function received(buf: Uint8Array, n: number): Uint8Array {
-  if (n === buf.length) return buf;
-  return n < buf.length >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
-}
 
 /**
  * A datagram socket: UDP over IPv4 or IPv6, or an AF_UNIX `SOCK_DGRAM`
@@ -510,7 +491,7 @@ export class DatagramSocket extends Socket {
   async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     checkCount(bufsize, "bufsize", "recv");
     const buf = new Uint8Array(bufsize);
-    return received(buf, (await this.#recv(buf, flags, "recv", false))[0]);
+    return received(buf, await this.#recv(buf, flags, "recv", false));
   }
 
   /**
@@ -528,17 +509,23 @@ export class DatagramSocket extends Socket {
    * const n = await sock.recv_into(buf);
    * ```
    */
-  async recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
-    const p = sizedView(buffer, nbytes, "recv_into");
-    return (await this.#recv(p, flags, "recv_into", false))[0];
+  recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
+    try {
+      return this.#recv(sizedView(buffer, nbytes, "recv_into"), flags, "recv_into", false);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
+  /** Receives into `p`: resolves the count, and with `withAddr` the sender's address too. */
+  #recv(p: Uint8Array, flags: number, op: string, withAddr: true): Promise<[number, Address]>;
+  #recv(p: Uint8Array, flags: number, op: string, withAddr: false): Promise<number>;
   async #recv(
     p: Uint8Array,
     flags: number,
     op: string,
     withAddr: boolean,
-  ): Promise<[number, Address]> {
+  ): Promise<[number, Address] | number> {
     if (flags) checkFlags(flags, RECV_FLAGS, op);
     const io = this.#io ?? await this.#ready(op);
     if (this._hasDeferred) await this._flushDeferred(op);
@@ -555,13 +542,13 @@ export class DatagramSocket extends Socket {
         io.endDirect();
       }
       if (io.peer === null || samePeer(io.peer, got[1])) {
-        return [got[0].length, withAddr ? fromDenoAddr(this.family, got[1]) : ""];
+        return withAddr ? [got[0].length, fromDenoAddr(this.family, got[1])] : got[0].length;
       } // else: from another sender, dropped as a connected socket does; receive again
     }
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
     try {
       const [n, from] = await io.receive(p, (flags & C.MSG_PEEK) !== 0, deadline, op);
-      return [n, withAddr ? fromDenoAddr(this.family, from) : ""];
+      return withAddr ? [n, fromDenoAddr(this.family, from)] : n;
     } catch (e) {
       throw this.#fail(e, op);
     }

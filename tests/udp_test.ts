@@ -674,3 +674,18 @@ console.log(JSON.stringify(out));`;
     assert.match(message, /--unstable-net/);
   }
 });
+
+Deno.test("flags Deno cannot honour raise EOPNOTSUPP naming them; non-integer flags raise TypeError", async () => {
+  using a = bound();
+  const buf = new Uint8Array(8);
+  const named = (name: string) => (e: unknown) =>
+    e instanceof socket.OSError && e.errno === socket.errno.EOPNOTSUPP && e.message.includes(name);
+  await assert.rejects(a.recvfrom(8, socket.MSG_OOB), named("MSG_OOB"));
+  await assert.rejects(a.recv_into(buf, 0, socket.MSG_WAITALL), named("flags 256"));
+  await assert.rejects(a.sendto(buf, socket.MSG_MORE, a.getsockname()), named("MSG_MORE"));
+  await assert.rejects(
+    a.recvfrom_into(buf, 0, "1" as unknown as number),
+    (e: unknown) =>
+      e instanceof TypeError && /flags must be an integer, not 'string'/.test(String(e)),
+  );
+});
