@@ -47,6 +47,12 @@ import { DatagramIO } from "./_udp_io.ts";
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
 const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
 const noop = () => {};
+/** What a receive resolves: the count (`recv`, `recv_into`), or `[count, address]`. */
+const countOnly = (n: number): number => n;
+const withSender = (n: number, from: Deno.Addr, family: number): [number, Address] => [
+  n,
+  fromDenoAddr(family, from),
+];
 
 /**
  * A datagram socket: UDP over IPv4 or IPv6, or an AF_UNIX `SOCK_DGRAM`
@@ -437,7 +443,7 @@ export class DatagramSocket extends Socket {
   async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array, Address]> {
     checkCount(bufsize, "bufsize", "recvfrom");
     const buf = new Uint8Array(bufsize);
-    const [n, addr] = await this.#recv(buf, flags, "recvfrom", true);
+    const [n, addr] = await this.#recv(buf, flags, "recvfrom", withSender);
     return [received(buf, n), addr];
   }
 
@@ -463,7 +469,12 @@ export class DatagramSocket extends Socket {
    */
   recvfrom_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<[number, Address]> {
     try {
-      return this.#recv(sizedView(buffer, nbytes, "recvfrom_into"), flags, "recvfrom_into", true);
+      return this.#recv(
+        sizedView(buffer, nbytes, "recvfrom_into"),
+        flags,
+        "recvfrom_into",
+        withSender,
+      );
     } catch (e) {
       return Promise.reject(e);
     }
@@ -491,7 +502,7 @@ export class DatagramSocket extends Socket {
   async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     checkCount(bufsize, "bufsize", "recv");
     const buf = new Uint8Array(bufsize);
-    return received(buf, await this.#recv(buf, flags, "recv", false));
+    return received(buf, await this.#recv(buf, flags, "recv", countOnly));
   }
 
   /**
@@ -511,21 +522,19 @@ export class DatagramSocket extends Socket {
    */
   recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
     try {
-      return this.#recv(sizedView(buffer, nbytes, "recv_into"), flags, "recv_into", false);
+      return this.#recv(sizedView(buffer, nbytes, "recv_into"), flags, "recv_into", countOnly);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  /** Receives into `p`: resolves the count, and with `withAddr` the sender's address too. */
-  #recv(p: Uint8Array, flags: number, op: string, withAddr: true): Promise<[number, Address]>;
-  #recv(p: Uint8Array, flags: number, op: string, withAddr: false): Promise<number>;
-  async #recv(
+  /** Receives into `p`; resolves `shape(count, sender, family)` (`countOnly` or `withSender`). */
+  async #recv<R>(
     p: Uint8Array,
     flags: number,
     op: string,
-    withAddr: boolean,
-  ): Promise<[number, Address] | number> {
+    shape: (n: number, from: Deno.Addr, family: number) => R,
+  ): Promise<R> {
     if (flags) checkFlags(flags, RECV_FLAGS, op);
     const io = this.#io ?? await this.#ready(op);
     if (this._hasDeferred) await this._flushDeferred(op);
@@ -542,13 +551,13 @@ export class DatagramSocket extends Socket {
         io.endDirect();
       }
       if (io.peer === null || samePeer(io.peer, got[1])) {
-        return withAddr ? [got[0].length, fromDenoAddr(this.family, got[1])] : got[0].length;
+        return shape(got[0].length, got[1], this.family);
       } // else: from another sender, dropped as a connected socket does; receive again
     }
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
     try {
       const [n, from] = await io.receive(p, (flags & C.MSG_PEEK) !== 0, deadline, op);
-      return withAddr ? [n, fromDenoAddr(this.family, from)] : n;
+      return shape(n, from, this.family);
     } catch (e) {
       throw this.#fail(e, op);
     }
