@@ -2,7 +2,11 @@
 // Worker for bench/compare: one role of one workload, with pysocket or raw
 // Deno. Prints `READY <port>` when listening and `RESULT <json>` when done.
 //
-//   deno run -A bench/workers/deno.ts <pysocket|deno> <role> [args...]
+//   deno run -A bench/workers/deno.ts <pysocket|deno|deno-naive> <role> [args...]
+//
+// deno-naive (udp roles only) is raw Deno written as its documentation's
+// examples are: `receive()` without a buffer (Deno then allocates 64 KiB
+// per datagram) and an address object literal per `send()`.
 //
 // Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
 // pp-client <port> <round trips>, echo-server, load <port> <conns> <echoes>
@@ -15,7 +19,8 @@ const CHUNK = 64 * 1024;
 const SMALL = 64;
 const [impl, role, ...args] = Deno.args;
 const py = impl === "pysocket";
-if (!py && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
+const naive = impl === "deno-naive";
+if (!py && !naive && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
 
 function say(line: string): void {
   Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
@@ -265,7 +270,7 @@ async function udpServer(count: number): Promise<void> {
   } else {
     const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
     say(`READY ${(d.addr as Deno.NetAddr).port}`);
-    recv = () => d.receive(buf);
+    recv = naive ? () => d.receive() : () => d.receive(buf);
     closeIt = () => d.close();
   }
   const loop = (async () => {
@@ -296,7 +301,13 @@ async function udpClient(port: number, count: number): Promise<void> {
   } else {
     const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
     const to: Deno.NetAddr = { transport: "udp", hostname: "127.0.0.1", port };
-    for (let i = 0; i < count; i++) await d.send(msg, to);
+    if (naive) {
+      for (let i = 0; i < count; i++) {
+        await d.send(msg, { transport: "udp", hostname: "127.0.0.1", port });
+      }
+    } else {
+      for (let i = 0; i < count; i++) await d.send(msg, to);
+    }
     d.close();
   }
   const secs = (performance.now() - t0) / 1000;
