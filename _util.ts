@@ -76,6 +76,43 @@ export function received(buf: Uint8Array, n: number): Uint8Array {
   return n < buf.length >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
 }
 
+/**
+ * The receive buffer behind `recv(bufsize)`/`recvfrom(bufsize)`: one per
+ * socket, made on first use, reused by one call at a time, so such a call
+ * allocates only the bytes it returns (a concurrent call, or a `bufsize`
+ * over `max`, gets a buffer of its own). Nothing writes into the buffer
+ * once the receive that was given it has settled.
+ */
+export class Scratch {
+  #buf: Uint8Array | null = null;
+  #lent: Uint8Array | null = null;
+  readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  /** `size` bytes to receive into; give them back to `release()` or `drop()`. */
+  take(size: number): Uint8Array {
+    if (this.#lent !== null || size > this.max || size === 0) return new Uint8Array(size);
+    let b = this.#buf;
+    if (b === null || b.length < size) b = this.#buf = new Uint8Array(size);
+    return this.#lent = b.length === size ? b : b.subarray(0, size);
+  }
+
+  /** The `n` bytes received into `p` (from `take()`), as their own array; frees `p`. */
+  release(p: Uint8Array, n: number): Uint8Array {
+    if (p !== this.#lent) return received(p, n);
+    this.#lent = null;
+    return p.slice(0, n);
+  }
+
+  /** Frees `p` (from `take()`) after a receive that failed. */
+  drop(p: Uint8Array): void {
+    if (p === this.#lent) this.#lent = null;
+  }
+}
+
 const FLAG_NAMES: [number, string][] = [
   [MSG_OOB, "MSG_OOB"],
   [MSG_DONTROUTE, "MSG_DONTROUTE"],

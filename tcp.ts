@@ -40,11 +40,18 @@ import {
   type BytesLike,
   checkCount,
   checkFlags,
-  received,
   reprAddress,
+  Scratch,
   sizedView,
   toBytes,
 } from "./_util.ts";
+
+/**
+ * The largest `recv(bufsize)` served from the socket's reused buffer (the
+ * tutorial sizes, 1024 to 16384); larger ones get a buffer of their own, so an
+ * idle connection never holds more than this.
+ */
+const SCRATCH_MAX = 16 * 1024;
 
 /** What makefile(), readable and sendfile need of a connected socket. */
 export interface StreamInternals {
@@ -100,6 +107,7 @@ export class StreamSocket extends Socket {
   #buffer: ReadBuffer | null = null;
   #writer: Writer | null = null;
   #readLock = new Lock();
+  #scratch: Scratch | null = null; // recv(bufsize)'s buffer, made on first use
   #readable: ReadableStream<Uint8Array> | null = null;
   #writable: WritableStream<BytesLike> | null = null;
 
@@ -578,8 +586,16 @@ export class StreamSocket extends Socket {
    */
   async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     checkCount(bufsize, "bufsize", "recv");
-    const buf = new Uint8Array(bufsize);
-    return received(buf, await this.#recvInto(buf, flags, "recv"));
+    const scratch = this.#scratch ??= new Scratch(SCRATCH_MAX);
+    const buf = scratch.take(bufsize);
+    let n: number;
+    try {
+      n = await this.#recvInto(buf, flags, "recv");
+    } catch (e) {
+      scratch.drop(buf);
+      throw e;
+    }
+    return scratch.release(buf, n);
   }
 
   /**

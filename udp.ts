@@ -29,8 +29,8 @@ import {
   type BytesLike,
   checkCount,
   checkFlags,
-  received,
   reprAddress,
+  Scratch,
   sizedView,
   toBytes,
 } from "./_util.ts";
@@ -47,6 +47,8 @@ import { DatagramIO } from "./_udp_io.ts";
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
 const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
 const noop = () => {};
+/** The largest `recv(bufsize)`/`recvfrom(bufsize)` served from the socket's reused buffer. */
+const SCRATCH_MAX = 64 * 1024;
 /** What a receive resolves: the count (`recv`, `recv_into`), or `[count, address]`. */
 const countOnly = (n: number): number => n;
 const withSender = (n: number, from: Deno.Addr, family: number): [number, Address] => [
@@ -84,6 +86,7 @@ export class DatagramSocket extends Socket {
   #targets: Targets;
   /** The last send waiting for a name lookup (or behind one), if any. */
   #sendTail: Promise<void> | null = null;
+  #scratch: Scratch | null = null; // recv(bufsize)/recvfrom(bufsize)'s buffer, made on first use
 
   static {
     definePoll(DatagramSocket, (s) => ({
@@ -442,9 +445,16 @@ export class DatagramSocket extends Socket {
    */
   async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array, Address]> {
     checkCount(bufsize, "bufsize", "recvfrom");
-    const buf = new Uint8Array(bufsize);
-    const [n, addr] = await this.#recv(buf, flags, "recvfrom", withSender);
-    return [received(buf, n), addr];
+    const scratch = this.#scratch ??= new Scratch(SCRATCH_MAX);
+    const buf = scratch.take(bufsize);
+    let got: [number, Address];
+    try {
+      got = await this.#recv(buf, flags, "recvfrom", withSender);
+    } catch (e) {
+      scratch.drop(buf);
+      throw e;
+    }
+    return [scratch.release(buf, got[0]), got[1]];
   }
 
   /**
@@ -501,8 +511,16 @@ export class DatagramSocket extends Socket {
    */
   async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     checkCount(bufsize, "bufsize", "recv");
-    const buf = new Uint8Array(bufsize);
-    return received(buf, await this.#recv(buf, flags, "recv", countOnly));
+    const scratch = this.#scratch ??= new Scratch(SCRATCH_MAX);
+    const buf = scratch.take(bufsize);
+    let n: number;
+    try {
+      n = await this.#recv(buf, flags, "recv", countOnly);
+    } catch (e) {
+      scratch.drop(buf);
+      throw e;
+    }
+    return scratch.release(buf, n);
   }
 
   /**

@@ -179,6 +179,34 @@ Deno.bench({
   },
 });
 
+// --- recv(1024) of 64 B: the tutorial echo server's call ---
+
+Deno.bench({
+  name: "raw Deno conn.read(new Uint8Array(1024))",
+  group: "recv(1024) 64 B",
+  baseline: true,
+  n: N * 5,
+  async fn() {
+    await raw[1].write(small);
+    let got = 0;
+    while (got < SMALL) {
+      const b = new Uint8Array(1024);
+      got += b.subarray(0, (await raw[0].read(b))!).length;
+    }
+  },
+});
+
+Deno.bench({
+  name: "pysocket recv(1024)",
+  group: "recv(1024) 64 B",
+  n: N * 5,
+  async fn() {
+    await pyRecv[1].write(small);
+    let got = 0;
+    while (got < SMALL) got += (await pyRecv[0].recv(1024)).length;
+  },
+});
+
 // --- sendall: 64 KiB, read by the raw peer ---
 
 Deno.bench({

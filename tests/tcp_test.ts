@@ -188,6 +188,35 @@ Deno.test("recv(bufsize) resolves 1..bufsize bytes and an empty array at end of 
   await assert.rejects(() => p.conn.recv(-1), RangeError);
 });
 
+Deno.test("recv() resolves arrays of their own: later and concurrent receives never change them", async () => {
+  using p = await pair();
+  const pieces: Uint8Array[] = [];
+  const take = async (bufsize: number, want: number) => {
+    for (let got = 0; got < want;) {
+      const data = await p.conn.recv(bufsize);
+      assert.ok(data.length > 0, "end of stream too early");
+      if (bufsize === 1024) assert.equal(data.buffer.byteLength, data.length, "no 1 KiB behind");
+      pieces.push(data);
+      got += data.length;
+    }
+  };
+  for (const word of ["alpha", "beta", "gamma"]) {
+    await p.cli.sendall(enc.encode(word));
+    await take(1024, word.length);
+  }
+  await p.cli.sendall(enc.encode("x".repeat(20_000))); // over the reused buffer's size
+  await take(30_000, 20_000);
+  // Two receives waiting at once: each resolves its own bytes, in call order.
+  const first = p.conn.recv(1024);
+  const second = p.conn.recv(1024);
+  await p.cli.sendall(enc.encode("one"));
+  const one = await first;
+  await p.cli.sendall(enc.encode("two"));
+  const two = await second;
+  assert.equal(dec.decode(concat(pieces)), "alphabetagamma" + "x".repeat(20_000));
+  assert.deepEqual([dec.decode(one), dec.decode(two)], ["one", "two"]);
+});
+
 Deno.test("recv_into() fills the caller's buffer and honours nbytes", async () => {
   using p = await pair();
   await p.cli.sendall(enc.encode("abcdefgh"));

@@ -164,6 +164,23 @@ Deno.test("recvfrom() truncates a datagram larger than bufsize and discards the 
   assert.equal(dec((await a.recvfrom(100))[0]), "next");
 });
 
+Deno.test("recvfrom() and recv() resolve arrays of their own: later receives never change them", async () => {
+  using a = bound();
+  using b = bound();
+  for (const word of ["alpha", "beta", "gamma", "delta"]) {
+    await b.sendto(enc(word), a.getsockname());
+  }
+  const [first] = await a.recvfrom(65535);
+  const second = await a.recv(2048);
+  const [third, fourth] = await Promise.all([a.recvfrom(16), a.recvfrom(16)]);
+  assert.equal(first.buffer.byteLength, 5, "no 64 KiB buffer behind five bytes");
+  assert.deepEqual(
+    [first, second, third[0], fourth[0]].map(dec),
+    ["alpha", "beta", "gamma", "delta"],
+  );
+  assert.deepEqual(third[1], b.getsockname());
+});
+
 Deno.test("recvfrom_into() truncates a datagram larger than the buffer, into the caller's buffer", async () => {
   using a = bound();
   using b = bound();
