@@ -295,3 +295,41 @@ export function closeAll(...socks: socket.StreamSocket[]): void {
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<unknown> => new Promise((r) => setTimeout(r, ms));
+
+/** Lines of a child's stdout, one at a time. */
+export class Lines {
+  #reader: ReadableStreamDefaultReader<string>;
+  #buf = "";
+  /** Reads `stream` as UTF-8 text. */
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+  /** The next line, without its newline; throws at end of stream. */
+  async next(): Promise<string> {
+    for (;;) {
+      const i = this.#buf.indexOf("\n");
+      if (i >= 0) {
+        const line = this.#buf.slice(0, i);
+        this.#buf = this.#buf.slice(i + 1);
+        return line;
+      }
+      const { value, done } = await this.#reader.read();
+      if (done) throw new Error(`stream ended; got ${JSON.stringify(this.#buf)}`);
+      this.#buf += value;
+    }
+  }
+  /** All that is left, up to end of stream. */
+  async rest(): Promise<string> {
+    for (;;) {
+      const { value, done } = await this.#reader.read();
+      if (done) return this.#buf;
+      this.#buf += value;
+    }
+  }
+}
+
+/** A temporary directory, removed with all it holds on dispose (`await using`). */
+export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir();
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { dec, enc, isOSError, pair, recvExactly } from "./_helpers.ts";
+import { dec, enc, isOSError, pair, recvExactly, tempDir } from "./_helpers.ts";
 
 const EBADF = isOSError(socket.errno.EBADF);
 
@@ -86,28 +86,25 @@ Deno.test("fromConn() wraps a Deno.Conn as a connected StreamSocket of its famil
 });
 
 Deno.test("fromListener() wraps a Deno.Listener as a listening StreamSocket", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using srv = socket.fromListener(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
-    assert.equal(srv.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), 1);
-    using cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
-    const [conn, addr] = await srv.accept();
-    using _conn = conn;
-    assert.deepEqual(addr, cli.getsockname());
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using srv = socket.fromListener(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
+  assert.equal(srv.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), 1);
+  using cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
+  const [conn, addr] = await srv.accept();
+  using _conn = conn;
+  assert.deepEqual(addr, cli.getsockname());
 
-    const path = `${dir}/l.sock`;
-    using usrv = socket.fromListener(Deno.listen({ transport: "unix", path }));
-    assert.equal(usrv.family, socket.AF_UNIX);
-    assert.equal(usrv.getsockname(), path);
-    using ucli = socket.socket(socket.AF_UNIX);
-    await ucli.connect(path);
-    const [uconn] = await usrv.accept();
-    using _uconn = uconn;
-    await uconn.sendall(enc.encode("unix"));
-    assert.equal(dec.decode(await recvExactly(ucli, 4)), "unix");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const path = `${dir}/l.sock`;
+  using usrv = socket.fromListener(Deno.listen({ transport: "unix", path }));
+  assert.equal(usrv.family, socket.AF_UNIX);
+  assert.equal(usrv.getsockname(), path);
+  using ucli = socket.socket(socket.AF_UNIX);
+  await ucli.connect(path);
+  const [uconn] = await usrv.accept();
+  using _uconn = uconn;
+  await uconn.sendall(enc.encode("unix"));
+  assert.equal(dec.decode(await recvExactly(ucli, 4)), "unix");
 });
 
 Deno.test("fileno() is stable and distinct per socket, and -1 after close", () => {

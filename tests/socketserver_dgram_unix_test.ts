@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { tempDir } from "./_helpers.ts";
 import { socketserver } from "../mod.ts";
 
 const enc = new TextEncoder();
@@ -102,62 +103,56 @@ Deno.test("ThreadingUDPServer handles datagrams concurrently", async () => {
 });
 
 Deno.test("UnixStreamServer serves a CPython client on a path", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const path = `${dir}/s.sock`;
-    class Echo extends socketserver.StreamRequestHandler {
-      override async handle() {
-        await this.wfile.write(await this.rfile.readline());
-      }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/s.sock`;
+  class Echo extends socketserver.StreamRequestHandler {
+    override async handle() {
+      await this.wfile.write(await this.rfile.readline());
     }
-    await serving(new socketserver.UnixStreamServer(path, Echo), async (server) => {
-      assert.equal(server.server_address, path);
-      assert.equal(server.socket.family, socket.AF_UNIX);
-      const out = await python(
-        `import socket, sys
+  }
+  await serving(new socketserver.UnixStreamServer(path, Echo), async (server) => {
+    assert.equal(server.server_address, path);
+    assert.equal(server.socket.family, socket.AF_UNIX);
+    const out = await python(
+      `import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
 s.sendall(b"over unix\\n")
 print(s.recv(100).decode(), end="")`,
-        path,
-      );
-      assert.equal(out, "over unix\n");
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+      path,
+    );
+    assert.equal(out, "over unix\n");
+  });
 });
 
 Deno.test("ThreadingUnixStreamServer serves clients concurrently", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    let peak = 0;
-    let active = 0;
-    const { promise: both, resolve } = Promise.withResolvers<void>();
-    class Pair extends socketserver.BaseRequestHandler {
-      override async handle() {
-        peak = Math.max(peak, ++active);
-        if (active === 2) resolve();
-        await both;
-        await this.request.sendall(enc.encode("ok"));
-        active--;
-      }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  let peak = 0;
+  let active = 0;
+  const { promise: both, resolve } = Promise.withResolvers<void>();
+  class Pair extends socketserver.BaseRequestHandler {
+    override async handle() {
+      peak = Math.max(peak, ++active);
+      if (active === 2) resolve();
+      await both;
+      await this.request.sendall(enc.encode("ok"));
+      active--;
     }
-    const path = `${dir}/t.sock`;
-    await serving(new socketserver.ThreadingUnixStreamServer(path, Pair), async () => {
-      const clients = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)];
-      try {
-        await Promise.all(clients.map((c) => c.connect(path)));
-        const replies = await Promise.all(clients.map((c) => c.recv(10)));
-        assert.deepEqual(replies.map((r) => dec.decode(r)), ["ok", "ok"]);
-      } finally {
-        for (const c of clients) c.close();
-      }
-    });
-    assert.equal(peak, 2);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
+  const path = `${dir}/t.sock`;
+  await serving(new socketserver.ThreadingUnixStreamServer(path, Pair), async () => {
+    const clients = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)];
+    try {
+      await Promise.all(clients.map((c) => c.connect(path)));
+      const replies = await Promise.all(clients.map((c) => c.recv(10)));
+      assert.deepEqual(replies.map((r) => dec.decode(r)), ["ok", "ok"]);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+  assert.equal(peak, 2);
 });
 
 for (
@@ -167,13 +162,13 @@ for (
   ] as const
 ) {
   Deno.test(`${name} answers a CPython client bound to its own path`, async () => {
-    const dir = await Deno.makeTempDir();
-    try {
-      const path = `${dir}/d.sock`;
-      await serving(new Cls(path, Upper), async (server) => {
-        assert.equal(server.server_address, path);
-        const out = await python(
-          `import socket, sys
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const path = `${dir}/d.sock`;
+    await serving(new Cls(path, Upper), async (server) => {
+      assert.equal(server.server_address, path);
+      const out = await python(
+        `import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[2])
 s.settimeout(10)
@@ -181,14 +176,11 @@ for msg in (b"one", b"two", b"three"):
     s.sendto(msg, sys.argv[1])
     data, addr = s.recvfrom(100)
     print(data.decode(), addr == sys.argv[1])`,
-          path,
-          `${dir}/client.sock`,
-        );
-        assert.equal(out, "ONE True\nTWO True\nTHREE True\n");
-      });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+        path,
+        `${dir}/client.sock`,
+      );
+      assert.equal(out, "ONE True\nTWO True\nTHREE True\n");
+    });
   });
 }
 

@@ -4,19 +4,10 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { closeAll, sleep, tcpTriple as pair } from "./_helpers.ts";
+import { closeAll, concat, sleep, tcpTriple as pair } from "./_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 Deno.test("readable yields every received byte and ends at end of stream without closing the socket", async () => {
   const [srv, cli, conn] = await pair();

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { closeAll, sleep, tcpTriple as pair } from "./_helpers.ts";
+import { closeAll, concat, sleep, tcpTriple as pair } from "./_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -22,16 +22,6 @@ function rng(seed: number): () => number {
 function randomBytes(n: number, rand: () => number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (rand() * 256) | 0;
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
   return out;
 }
 

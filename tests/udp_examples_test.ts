@@ -3,38 +3,10 @@
 // talks to them from CPython's socket module and from each other.
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { Lines } from "./_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** Lines of a child's stdout, one at a time. */
-class Lines {
-  #reader: ReadableStreamDefaultReader<string>;
-  #buf = "";
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  }
-  async next(): Promise<string> {
-    for (;;) {
-      const i = this.#buf.indexOf("\n");
-      if (i >= 0) {
-        const line = this.#buf.slice(0, i);
-        this.#buf = this.#buf.slice(i + 1);
-        return line;
-      }
-      const { value, done } = await this.#reader.read();
-      if (done) throw new Error(`stream ended; got ${JSON.stringify(this.#buf)}`);
-      this.#buf += value;
-    }
-  }
-  async rest(): Promise<string> {
-    for (;;) {
-      const { value, done } = await this.#reader.read();
-      if (done) return this.#buf;
-      this.#buf += value;
-    }
-  }
-}
 
 function spawn(cmd: string, args: string[]) {
   const child = new Deno.Command(cmd, {

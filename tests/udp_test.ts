@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { pollOf } from "../_poll.ts";
+import { Lines, tempDir } from "./_helpers.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -10,39 +11,17 @@ function udp(family: number = socket.AF_INET): socket.DatagramSocket {
   return socket.socket(family, socket.SOCK_DGRAM);
 }
 
+/** An AF_UNIX datagram socket bound to `path`. */
+function unixBound(path: string): socket.DatagramSocket {
+  const s = udp(socket.AF_UNIX);
+  s.bind(path);
+  return s;
+}
+
 function bound(host = "127.0.0.1"): socket.DatagramSocket {
   const s = udp(host.includes(":") ? socket.AF_INET6 : socket.AF_INET);
   s.bind([host, 0]);
   return s;
-}
-
-/** Lines of a child's stdout, one at a time. */
-class Lines {
-  #reader: ReadableStreamDefaultReader<string>;
-  #buf = "";
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  }
-  async next(): Promise<string> {
-    for (;;) {
-      const i = this.#buf.indexOf("\n");
-      if (i >= 0) {
-        const line = this.#buf.slice(0, i);
-        this.#buf = this.#buf.slice(i + 1);
-        return line;
-      }
-      const { value, done } = await this.#reader.read();
-      if (done) throw new Error(`stream ended; got ${JSON.stringify(this.#buf)}`);
-      this.#buf += value;
-    }
-  }
-  async rest(): Promise<string> {
-    for (;;) {
-      const { value, done } = await this.#reader.read();
-      if (done) return this.#buf;
-      this.#buf += value;
-    }
-  }
 }
 
 /** Runs a CPython script (its first line of output is awaited by the caller). */
@@ -104,43 +83,35 @@ Deno.test("AF_INET6 addresses come back as [ip, port, 0, scope_id]", async () =>
 });
 
 Deno.test("AF_UNIX datagram sockets return the sender's path", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using a = udp(socket.AF_UNIX);
-    using b = udp(socket.AF_UNIX);
-    a.bind(`${dir}/a.sock`);
-    b.bind(`${dir}/b.sock`);
-    assert.equal(a.getsockname(), `${dir}/a.sock`);
-    await b.sendto(enc("unix"), `${dir}/a.sock`);
-    const [data, addr] = await a.recvfrom(64);
-    assert.equal(dec(data), "unix");
-    assert.equal(addr, `${dir}/b.sock`);
-    await a.sendto(enc("back"), addr);
-    const [back, backFrom] = await b.recvfrom(64);
-    assert.equal(dec(back), "back");
-    assert.equal(backFrom, `${dir}/a.sock`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using a = unixBound(`${dir}/a.sock`);
+  using b = unixBound(`${dir}/b.sock`);
+  assert.equal(a.getsockname(), `${dir}/a.sock`);
+  await b.sendto(enc("unix"), `${dir}/a.sock`);
+  const [data, addr] = await a.recvfrom(64);
+  assert.equal(dec(data), "unix");
+  assert.equal(addr, `${dir}/b.sock`);
+  await a.sendto(enc("back"), addr);
+  const [back, backFrom] = await b.recvfrom(64);
+  assert.equal(dec(back), "back");
+  assert.equal(backFrom, `${dir}/a.sock`);
 });
 
 Deno.test("an unbound AF_UNIX socket autobinds to an abstract address on sendto()", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using a = udp(socket.AF_UNIX);
-    a.bind(`${dir}/a.sock`);
-    using c = udp(socket.AF_UNIX);
-    assert.equal(c.getsockname(), "");
-    await c.sendto(enc("hi"), `${dir}/a.sock`);
-    const name = c.getsockname() as string;
-    assert.ok(name.startsWith("\0") && name.length > 1, JSON.stringify(name));
-    const [, from] = await a.recvfrom(8);
-    assert.equal(from, name);
-    await a.sendto(enc("reply"), from);
-    assert.equal(dec(await c.recv(8)), "reply");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using a = udp(socket.AF_UNIX);
+  a.bind(`${dir}/a.sock`);
+  using c = udp(socket.AF_UNIX);
+  assert.equal(c.getsockname(), "");
+  await c.sendto(enc("hi"), `${dir}/a.sock`);
+  const name = c.getsockname() as string;
+  assert.ok(name.startsWith("\0") && name.length > 1, JSON.stringify(name));
+  const [, from] = await a.recvfrom(8);
+  assert.equal(from, name);
+  await a.sendto(enc("reply"), from);
+  assert.equal(dec(await c.recv(8)), "reply");
 });
 
 Deno.test("sendto() on an unbound socket binds it to the wildcard address", async () => {
@@ -504,87 +475,69 @@ Deno.test("select readiness: readable only once a datagram is queued, which recv
 });
 
 Deno.test("AF_UNIX: sendto() while a timed-out receive is pending raises a clear OSError", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using a = udp(socket.AF_UNIX);
-    using b = udp(socket.AF_UNIX);
-    a.bind(`${dir}/a.sock`);
-    b.bind(`${dir}/b.sock`);
-    a.settimeout(0.02);
-    await assert.rejects(a.recvfrom(8), socket.timeout);
-    assert.equal(pollOf(a)!.writable, false);
-    await assert.rejects(
-      a.sendto(enc("x"), `${dir}/b.sock`),
-      (e: socket.OSError) => e.errno === socket.errno.EBUSY && /AF_UNIX/.test(e.message),
-    );
-    a.setblocking(false);
-    await assert.rejects(a.sendto(enc("x"), `${dir}/b.sock`), socket.BlockingIOError);
-    await b.sendto(enc("wake"), `${dir}/a.sock`);
-    a.setblocking(true);
-    assert.equal(dec((await a.recvfrom(8))[0]), "wake");
-    assert.equal(pollOf(a)!.writable, true);
-    assert.equal(await a.sendto(enc("now"), `${dir}/b.sock`), 3);
-    assert.equal(dec(await b.recv(8)), "now");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using a = unixBound(`${dir}/a.sock`);
+  using b = unixBound(`${dir}/b.sock`);
+  a.settimeout(0.02);
+  await assert.rejects(a.recvfrom(8), socket.timeout);
+  assert.equal(pollOf(a)!.writable, false);
+  await assert.rejects(
+    a.sendto(enc("x"), `${dir}/b.sock`),
+    (e: socket.OSError) => e.errno === socket.errno.EBUSY && /AF_UNIX/.test(e.message),
+  );
+  a.setblocking(false);
+  await assert.rejects(a.sendto(enc("x"), `${dir}/b.sock`), socket.BlockingIOError);
+  await b.sendto(enc("wake"), `${dir}/a.sock`);
+  a.setblocking(true);
+  assert.equal(dec((await a.recvfrom(8))[0]), "wake");
+  assert.equal(pollOf(a)!.writable, true);
+  assert.equal(await a.sendto(enc("now"), `${dir}/b.sock`), 3);
+  assert.equal(dec(await b.recv(8)), "now");
 });
 
 Deno.test("AF_UNIX: a send while another task is blocked in recvfrom() raises EBUSY at once", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using a = udp(socket.AF_UNIX);
-    using b = udp(socket.AF_UNIX);
-    a.bind(`${dir}/a.sock`);
-    b.bind(`${dir}/b.sock`);
-    const receiving = a.recvfrom(8);
-    await assert.rejects(
-      a.sendto(enc("x"), `${dir}/b.sock`),
-      (e: socket.OSError) => e.errno === socket.errno.EBUSY && /receive/.test(e.message),
-    );
-    await b.sendto(enc("done"), `${dir}/a.sock`);
-    assert.equal(dec((await receiving)[0]), "done");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using a = unixBound(`${dir}/a.sock`);
+  using b = unixBound(`${dir}/b.sock`);
+  const receiving = a.recvfrom(8);
+  await assert.rejects(
+    a.sendto(enc("x"), `${dir}/b.sock`),
+    (e: socket.OSError) => e.errno === socket.errno.EBUSY && /receive/.test(e.message),
+  );
+  await b.sendto(enc("done"), `${dir}/a.sock`);
+  assert.equal(dec((await receiving)[0]), "done");
 });
 
 Deno.test("AF_UNIX: a send waits for a pending receive that completes within the timeout", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using a = udp(socket.AF_UNIX);
-    using b = udp(socket.AF_UNIX);
-    a.bind(`${dir}/a.sock`);
-    b.bind(`${dir}/b.sock`);
-    a.settimeout(0.01);
-    await assert.rejects(a.recvfrom(8), socket.timeout);
-    a.settimeout(30);
-    const sending = a.sendto(enc("after"), `${dir}/b.sock`);
-    await b.sendto(enc("first"), `${dir}/a.sock`);
-    assert.equal(await sending, 5);
-    assert.equal(dec((await a.recvfrom(8))[0]), "first");
-    assert.equal(dec(await b.recv(8)), "after");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using a = unixBound(`${dir}/a.sock`);
+  using b = unixBound(`${dir}/b.sock`);
+  a.settimeout(0.01);
+  await assert.rejects(a.recvfrom(8), socket.timeout);
+  a.settimeout(30);
+  const sending = a.sendto(enc("after"), `${dir}/b.sock`);
+  await b.sendto(enc("first"), `${dir}/a.sock`);
+  assert.equal(await sending, 5);
+  assert.equal(dec((await a.recvfrom(8))[0]), "first");
+  assert.equal(dec(await b.recv(8)), "after");
 });
 
 Deno.test("AF_UNIX: concurrent sends are serialized, none refused", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using a = udp(socket.AF_UNIX);
-    using b = udp(socket.AF_UNIX);
-    b.bind(`${dir}/b.sock`);
-    // 20 > the kernel's queue of 10 datagrams: later sends wait for the reader.
-    const sends = [];
-    for (let i = 0; i < 20; i++) sends.push(a.sendto(new Uint8Array([i]), `${dir}/b.sock`));
-    const got = [];
-    for (let i = 0; i < 20; i++) got.push((await b.recv(4))[0]);
-    assert.deepEqual(await Promise.all(sends), new Array(20).fill(1));
-    assert.deepEqual(got, [...Array(20).keys()]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using a = udp(socket.AF_UNIX);
+  using b = udp(socket.AF_UNIX);
+  b.bind(`${dir}/b.sock`);
+  // 20 > the kernel's queue of 10 datagrams: later sends wait for the reader.
+  const sends = [];
+  for (let i = 0; i < 20; i++) sends.push(a.sendto(new Uint8Array([i]), `${dir}/b.sock`));
+  const got = [];
+  for (let i = 0; i < 20; i++) got.push((await b.recv(4))[0]);
+  assert.deepEqual(await Promise.all(sends), new Array(20).fill(1));
+  assert.deepEqual(got, [...Array(20).keys()]);
 });
 
 for (const family of ["inet", "inet6"] as const) {
@@ -606,23 +559,20 @@ for (const family of ["inet", "inet6"] as const) {
 }
 
 Deno.test("interop (unix): a CPython peer echoes our datagrams and replies to our path", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const py = python(PY_ECHO, "unix", `${dir}/py.sock`);
-    assert.equal(JSON.parse(await py.lines.next()), `${dir}/py.sock`);
-    using s = udp(socket.AF_UNIX);
-    s.bind(`${dir}/deno.sock`);
-    s.settimeout(10);
-    await s.sendto(enc("ping"), `${dir}/py.sock`);
-    const [data, from] = await s.recvfrom(64);
-    assert.equal(dec(data), "echo:ping");
-    assert.equal(from, `${dir}/py.sock`);
-    assert.equal(JSON.parse(await py.lines.next()), `${dir}/deno.sock`);
-    await s.sendto(enc("quit"), `${dir}/py.sock`);
-    await py.done();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const py = python(PY_ECHO, "unix", `${dir}/py.sock`);
+  assert.equal(JSON.parse(await py.lines.next()), `${dir}/py.sock`);
+  using s = udp(socket.AF_UNIX);
+  s.bind(`${dir}/deno.sock`);
+  s.settimeout(10);
+  await s.sendto(enc("ping"), `${dir}/py.sock`);
+  const [data, from] = await s.recvfrom(64);
+  assert.equal(dec(data), "echo:ping");
+  assert.equal(from, `${dir}/py.sock`);
+  assert.equal(JSON.parse(await py.lines.next()), `${dir}/deno.sock`);
+  await s.sendto(enc("quit"), `${dir}/py.sock`);
+  await py.done();
 });
 
 Deno.test("interop: a CPython client's datagrams reach recvfrom() with its address", async () => {
@@ -648,22 +598,19 @@ print(data.decode(), addr[1])`,
 });
 
 Deno.test("interop (unix): an unbound CPython sender's address is the empty string", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using s = udp(socket.AF_UNIX);
-    s.bind(`${dir}/deno.sock`);
-    const py = python(
-      `import socket, sys
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  using s = udp(socket.AF_UNIX);
+  s.bind(`${dir}/deno.sock`);
+  const py = python(
+    `import socket, sys
 socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"anon", sys.argv[1])`,
-      `${dir}/deno.sock`,
-    );
-    await py.done();
-    const [data, from] = await s.recvfrom(16);
-    assert.equal(dec(data), "anon");
-    assert.equal(from, "");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    `${dir}/deno.sock`,
+  );
+  await py.done();
+  const [data, from] = await s.recvfrom(16);
+  assert.equal(dec(data), "anon");
+  assert.equal(from, "");
 });
 
 Deno.test("without --unstable-net, bind() and sendto() raise OSError naming the flag; import works", async () => {
