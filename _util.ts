@@ -86,15 +86,16 @@ export function received(buf: Uint8Array, n: number): Uint8Array {
 export class Scratch {
   #buf: Uint8Array | null = null;
   #lent: Uint8Array | null = null;
-  readonly max: number;
+  readonly #max: number;
 
+  /** @param max The largest `size` served from the reused buffer. */
   constructor(max: number) {
-    this.max = max;
+    this.#max = max;
   }
 
   /** `size` bytes to receive into; give them back to `release()` or `drop()`. */
   take(size: number): Uint8Array {
-    if (this.#lent !== null || size > this.max || size === 0) return new Uint8Array(size);
+    if (this.#lent !== null || size > this.#max || size === 0) return new Uint8Array(size);
     let b = this.#buf;
     if (b === null || b.length < size) b = this.#buf = new Uint8Array(size);
     return this.#lent = b.length === size ? b : b.subarray(0, size);
