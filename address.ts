@@ -19,7 +19,7 @@
 
 import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
 import { EAI, errno, gaierror, OSError } from "./errors.ts";
-import { type BytesLike, toBytes, typeName } from "./_util.ts";
+import { type BytesLike, toBytes, typeName } from "./_common/bytes.ts";
 
 /** An AF_INET address: `[host, port]`. */
 export type IPv4Address = [host: string, port: number];
@@ -150,6 +150,12 @@ export function toTarget(family: number, address: unknown, op: string): Target {
   return { transport: "tcp", hostname: host, port };
 }
 
+/** The address family of an address as Deno reports it. */
+export function familyOf(addr: Deno.Addr): number {
+  if (addr.transport === "unix" || addr.transport === "unixpacket") return AF_UNIX;
+  return (addr as Deno.NetAddr).hostname.includes(":") ? AF_INET6 : AF_INET;
+}
+
 /**
  * Converts an address Deno reports into the tuple Python returns for a
  * socket of `family`.
@@ -164,6 +170,12 @@ export function fromDenoAddr(family: number, addr: Deno.Addr): Address {
   if (pct < 0) return [hostname, port, 0, 0];
   const scope = Number(hostname.slice(pct + 1));
   return [hostname.slice(0, pct), port, 0, Number.isInteger(scope) ? scope : 0];
+}
+
+/** Python's repr of an address: `('127.0.0.1', 8080)` or `'/tmp/s'`. */
+export function reprAddress(addr: string | readonly (string | number)[]): string {
+  if (typeof addr === "string") return `'${addr}'`;
+  return `(${addr.map((v) => typeof v === "string" ? `'${v}'` : String(v)).join(", ")})`;
 }
 
 // ---------------------------------------------------------------------------

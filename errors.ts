@@ -219,13 +219,22 @@ export function strerror(code: number): string {
   return STRERROR[code] ?? `Unknown error ${code}`;
 }
 
+/** Options of the `OSError` constructors: the underlying error, and what was being done. */
+export interface OSErrorOptions {
+  /** The underlying error (Deno's or Node's), kept as `cause`. */
+  cause?: unknown;
+  /** Appended to the message after a colon: what was being done. */
+  detail?: string;
+}
+
 /**
  * Python's `OSError`: a failure the operating system (or Deno, speaking for
  * it) reported. `errno` is the Linux errno number, `strerror` its message,
  * and `cause` the original Deno error where there was one.
  *
  * The message reads as Python prints it: `[Errno 111] Connection refused`,
- * followed by what was being done where that helps.
+ * followed by what was being done where that helps. As in Python, a single
+ * string argument is just a message (`errno` and `strerror` are `null`).
  *
  * @example
  * ```ts
@@ -233,26 +242,37 @@ export function strerror(code: number): string {
  *
  * const e = new OSError(errno.EBADF, undefined, { detail: "Cannot recv: socket is closed" });
  * console.log(e.message); // "[Errno 9] Bad file descriptor: Cannot recv: socket is closed"
+ * console.log(new OSError("server closed").errno); // null
  * ```
  */
 export class OSError extends Error {
-  /** The errno number, or `null` where Python has `None` (a socket timeout). */
+  /** The errno number, or `null` where Python has `None` (a socket timeout, a message-only error). */
   readonly errno: number | null;
-  /** The operating system's message for `errno`. */
-  readonly strerror: string;
+  /** The operating system's message for `errno` (`null` for a message-only error). */
+  readonly strerror: string | null;
 
   /**
-   * Makes an `OSError`.
+   * Makes an `OSError` with only a message, as Python's `OSError("message")`.
+   *
+   * @param message The error text.
+   */
+  constructor(message?: string);
+  /**
+   * Makes an `OSError` from an errno number, as Python's `OSError(errno, strerror)`.
    *
    * @param code The errno number (`null` for none).
    * @param message The error text; defaults to `strerror(code)`.
    * @param options `cause`: the underlying error; `detail`: appended after a colon.
    */
-  constructor(
-    code: number | null,
-    message?: string,
-    options?: { cause?: unknown; detail?: string },
-  ) {
+  constructor(code: number | null, message?: string, options?: OSErrorOptions);
+  constructor(code?: number | string | null, message?: string, options?: OSErrorOptions) {
+    if (typeof code === "string" || code === undefined) {
+      super(code ?? "", { cause: options?.cause });
+      this.name = new.target.name;
+      this.errno = null;
+      this.strerror = null;
+      return;
+    }
     const text = message ?? (code === null ? "Unknown error" : strerror(code));
     const head = code === null ? text : `[Errno ${code}] ${text}`;
     super(options?.detail ? `${head}: ${options.detail}` : head, { cause: options?.cause });
@@ -358,7 +378,7 @@ export class herror extends OSError {}
 type OSErrorClass = new (
   code: number | null,
   message?: string,
-  options?: { cause?: unknown; detail?: string },
+  options?: OSErrorOptions,
 ) => OSError;
 
 const CLASS_BY_ERRNO: Record<number, OSErrorClass> = {
@@ -420,10 +440,14 @@ export function oserror(code: number, detail?: string, cause?: unknown): OSError
 }
 
 /**
- * Turns an error thrown by a Deno API into the `OSError` subclass Python
- * would raise, with the Deno error as `cause`. Deno's permission errors
- * (`Deno.errors.NotCapable`), `OSError`s and programming errors
- * (`TypeError`, `RangeError`) are returned unchanged.
+ * Turns an error thrown by a Deno API (or a Node one: `code` such as
+ * `"ECONNRESET"`) into the `OSError` subclass Python would raise, with the
+ * original error as `cause`. Deno reports an OS error as "... (os error N)"
+ * in any class, `TypeError` included; where it gives no number, its class
+ * name decides. Deno's permission errors (`Deno.errors.NotCapable`),
+ * `OSError`s and programming errors (`TypeError`, `RangeError` without an
+ * OS error number) are returned unchanged. This is the package's one error
+ * mapping: every engine and transport calls it.
  *
  * @param err What Deno threw.
  * @param detail Appended to the message: what was being done.
@@ -442,7 +466,7 @@ export function oserror(code: number, detail?: string, cause?: unknown): OSError
  * ```
  */
 export function fromDenoError(err: unknown, detail?: string): Error {
-  if (err instanceof OSError || err instanceof Deno.errors.NotCapable) return err;
+  if (err instanceof OSError || isNotCapable(err)) return err;
   if (!(err instanceof Error)) return new OSError(errno.EIO, String(err), { detail });
   if (
     (err instanceof TypeError || err instanceof RangeError) && !/\(os error \d+\)/.test(err.message)
@@ -456,4 +480,82 @@ export function fromDenoError(err: unknown, detail?: string): Error {
       : errno.EIO;
   }
   return oserror(code, detail, err);
+}
+
+/** Whether `err` is Deno's permission error, which passes through every mapping untouched. */
+export function isNotCapable(err: unknown): err is Error {
+  const errors = (globalThis as { Deno?: { errors?: { NotCapable?: unknown } } }).Deno?.errors;
+  const NotCapable = errors?.NotCapable as (new () => Error) | undefined;
+  return NotCapable !== undefined && err instanceof NotCapable;
+}
+
+/**
+ * Python's `ValueError`, for arguments of the right type and a wrong value:
+ * a negative `select()` timeout, an event mask that is neither
+ * `EVENT_READ` nor `EVENT_WRITE` nor both, a closed file. It extends
+ * `RangeError`, so `instanceof RangeError` holds too.
+ *
+ * @example
+ * ```ts
+ * import { ValueError } from "@pysocket/socket";
+ * const e = new ValueError("Invalid events: 4");
+ * console.log(e.name, e instanceof RangeError); // "ValueError" true
+ * ```
+ */
+export class ValueError extends RangeError {
+  /**
+   * Makes the error.
+   *
+   * @param message What was wrong.
+   * @param options The cause, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ValueError";
+  }
+}
+
+/**
+ * Python's `KeyError`: raised by a selector for a socket registered twice,
+ * or one that is not registered.
+ *
+ * @example
+ * ```ts
+ * import { KeyError } from "@pysocket/socket";
+ * console.log(new KeyError("not registered").name); // "KeyError"
+ * ```
+ */
+export class KeyError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message What was wrong.
+   * @param options The cause, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "KeyError";
+  }
+}
+
+/**
+ * Python's `RuntimeError`: raised by a selector used after `close()`.
+ *
+ * @example
+ * ```ts
+ * import { RuntimeError } from "@pysocket/socket";
+ * console.log(new RuntimeError("Selector is closed").name); // "RuntimeError"
+ * ```
+ */
+export class RuntimeError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message What was wrong.
+   * @param options The cause, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RuntimeError";
+  }
 }

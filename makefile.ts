@@ -1,9 +1,10 @@
 // Copyright 2026 the pysocket authors. MIT license.
 /**
  * {@linkcode SocketFile}: the file object `StreamSocket.makefile()` returns.
- * It reads through the socket's own read buffer — there is no second buffer
- * — so `recv()`, `makefile()` and `readable` can be mixed without losing or
- * reordering a byte.
+ * It reads through the socket's own reader — there is no second buffer — so
+ * `recv()`, `makefile()` and `readable` can be mixed without losing or
+ * reordering a byte. It is built on what the socket hands it and never
+ * reaches back into the socket.
  *
  * @example A line protocol
  * ```ts
@@ -23,10 +24,10 @@
  * @module
  */
 
-import { type StreamInternals, streamInternals, streamReadLock, type StreamSocket } from "./tcp.ts";
 import { errno, OSError } from "./errors.ts";
-import { toBytes, typeName } from "./_util.ts";
-import { deadlineFor, expired, msLeft } from "./_wait.ts";
+import { received, toBytes, typeName } from "./_common/bytes.ts";
+import type { Reader, Scan, Skip } from "./_stream/reader.ts";
+import type { StreamPort } from "./_stream/port.ts";
 
 /** The default write buffer size (Python's `io.DEFAULT_BUFFER_SIZE`). */
 const DEFAULT_BUFFER_SIZE = 8192;
@@ -78,7 +79,7 @@ function normEncoding(enc: string | null | undefined): "utf-8" | "latin1" | "asc
 export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   /** The mode given to `makefile()`. */
   readonly mode: string;
-  #sock: StreamSocket;
+  #port: StreamPort;
   #binary: boolean;
   #reading: boolean;
   #writing: boolean;
@@ -90,24 +91,34 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   #decoder: TextDecoder | null = null;
   #encoder = new TextEncoder();
   #newline: string | null;
+  /** Text mode, newline=None: the last line ended at a `\r` with nothing after it yet. */
   #skipLF = false;
-  /** The socket's buffer and read lock, once a locked read has fetched them (readline's fast path). */
-  #io: StreamInternals | null = null;
+  /** Drops the `\n` that completes such a `\r` (asked by the reader once a byte is there). */
+  readonly #skip: Skip | null;
+  /** The socket's reader, once a read has fetched it (readline's fast path). */
+  #reader: Reader | null = null;
+  /** `readline()`'s scan when there is no limit: one for all calls. */
+  readonly #scanLine: Scan = (view, from, ended) => {
+    const end = this.#lineEnd(view, Math.max(0, from - 1), ended);
+    if (end >= 0) this.#noteCR(view, end);
+    return end;
+  };
 
   /**
    * Use `sock.makefile(mode)` rather than this constructor.
    *
-   * @param sock The socket.
+   * @ignore
+   * @param port What the socket hands its files.
    * @param mode Any of `r`, `w`, `b`.
    * @param buffering Write buffer size: omitted or negative for 8192, 0 for none.
    * @param options Text-mode encoding, errors and newline.
    * @throws {RangeError} for an invalid mode, encoding or newline.
    */
   constructor(
-    sock: StreamSocket,
+    port: StreamPort,
     mode: string,
     buffering?: number | null,
-    options: MakefileOptions = {},
+    options?: MakefileOptions | null,
   ) {
     if (
       typeof mode !== "string" || ![...mode].every((c) => "rwb".includes(c)) || mode.length === 0 ||
@@ -117,15 +128,28 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
         `Cannot makefile: invalid mode ${JSON.stringify(mode)} (only r, w, b allowed)`,
       );
     }
+    if (buffering !== undefined && buffering !== null && !Number.isInteger(buffering)) {
+      throw new TypeError(
+        `Cannot makefile: buffering must be an integer, not '${typeName(buffering)}'`,
+      );
+    }
+    options ??= {};
+    if (typeof options !== "object") {
+      throw new TypeError(`Cannot makefile: options must be an object, not '${typeName(options)}'`);
+    }
     this.mode = mode;
-    this.#sock = sock;
+    this.#port = port;
     this.#binary = mode.includes("b");
     this.#reading = mode.includes("r") || !mode.includes("w");
     this.#writing = mode.includes("w");
     this.#bufsize = buffering === undefined || buffering === null || buffering < 0
       ? DEFAULT_BUFFER_SIZE
       : buffering;
-    if (this.#binary && (options.encoding || options.errors || options.newline !== undefined)) {
+    if (
+      this.#binary &&
+      ((options.encoding ?? null) !== null || (options.errors ?? null) !== null ||
+        (options.newline ?? null) !== null)
+    ) {
       throw new RangeError(
         "Cannot makefile: binary mode doesn't take an encoding, errors or newline argument",
       );
@@ -140,11 +164,18 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       const fatal = (options.errors ?? "strict") === "strict";
       this.#decoder = new TextDecoder(this.#encoding === "utf-8" ? "utf-8" : "latin1", { fatal });
     }
+    this.#skip = !this.#binary && nl === null
+      ? () => {
+        if (!this.#skipLF) return -1;
+        this.#skipLF = false;
+        return LF;
+      }
+      : null;
   }
 
   /** Whether `close()` has been called (or the socket closed). */
   get closed(): boolean {
-    return this.#closed || this.#sock.closed;
+    return this.#closed || this.#port.closed();
   }
 
   #check(op: string, reading: boolean): void {
@@ -156,61 +187,42 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     }
   }
 
-  #out(bytes: Uint8Array): T {
+  #out(bytes: Uint8Array<ArrayBuffer>): T {
     if (this.#binary) return bytes as T;
-    let text = this.#encoding === "ascii" && bytes.some((b) => b > 0x7f)
-      ? (() => {
-        throw new RangeError("Cannot read: 'ascii' codec can't decode a byte above 0x7f");
-      })()
-      : this.#decoder!.decode(bytes);
+    if (this.#encoding === "ascii" && bytes.some((b) => b > 0x7f)) {
+      throw new RangeError("Cannot read: 'ascii' codec can't decode a byte above 0x7f");
+    }
+    let text = this.#decoder!.decode(bytes);
     if (this.#newline === null) text = text.replace(/\r\n?/g, "\n");
     return text as T;
   }
 
-  /** Runs `body` with the read lock held, mapping errors. */
-  async #locked<R>(op: string, body: (io: StreamInternals) => Promise<R>): Promise<R> {
-    this.#check(op, true);
-    // Queue for the lock before any await, so reads are served in call order;
-    // waiting behind another reader counts against the socket's timeout.
-    const lock = streamReadLock(this.#sock);
-    const deadline = deadlineFor(this.#sock.timeout);
-    const turn = deadline === null
-      ? lock.acquire().then(() => true)
-      : lock.acquireWithin(msLeft(deadline));
-    let io: StreamInternals;
-    try {
-      io = await streamInternals(this.#sock, op);
-    } catch (e) {
-      if (await turn) lock.release();
-      throw e;
-    }
-    if (!await turn) throw expired(deadline!, op);
-    this.#io = io;
-    try {
-      return await body(io);
-    } catch (e) {
-      throw e instanceof RangeError ? e : io.fail(e, op);
-    } finally {
-      io.readLock.release();
-    }
+  /** Text mode, newline=None: a read that ends at a `\r` with nothing after it yet skips a `\n` next. */
+  #noteCR(view: Uint8Array, end: number): void {
+    if (this.#skip !== null && end === view.length && view[end - 1] === CR) this.#skipLF = true;
   }
 
-  /** Skips a `\n` that completes a `\r` already returned as a line end. */
-  async #dropLF(io: StreamInternals, op: string): Promise<void> {
-    if (!this.#skipLF) return;
-    const b = io.buffer;
-    while (!b.size && !b.done) await b.more(io.deadline, op);
-    this.#skipLF = false;
-    if (b.size && b.view()[0] === LF) b.consume(1);
+  /**
+   * Runs `body` on the socket's reader — at once when the socket is
+   * connected, so that the read joins the reader's queue in call order;
+   * after the connect under way otherwise.
+   */
+  #withReader<R>(op: string, body: (reader: Reader) => Promise<R>): Promise<R> {
+    const r = this.#reader ?? this.#port.reader(op);
+    if (r instanceof Promise) {
+      return r.then((reader) => body(this.#reader = reader));
+    }
+    return body(this.#reader = r);
   }
 
   /**
    * Reads up to `size` bytes (binary) or characters (text), waiting until
    * that many have arrived or the stream ends; all of it when `size` is
-   * omitted or negative.
+   * omitted, `null` or negative.
    *
    * @param size How much to read; omitted: up to end of stream.
    * @returns The data; empty at end of stream.
+   * @throws {TypeError} for a size that is not an integer.
    * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
    *
    * @example
@@ -218,34 +230,42 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
    * const header = await conn.makefile("rb").read(16);
    * ```
    */
-  read(size = -1): Promise<T> {
-    return this.#locked("read", async (io) => {
-      await this.#dropLF(io, "read");
-      const b = io.buffer;
-      const utf8 = !this.#binary && this.#encoding === "utf-8";
-      for (;;) {
-        if (size >= 0) {
-          if (!utf8 && b.size >= size) return this.#out(b.takeBytes(size));
-          if (utf8) {
-            const n = utf8Bytes(b.view(), size);
-            if (countChars(b.view(), n) >= size) return this.#out(b.takeBytes(n));
-          }
-        }
-        if (b.ended) {
-          b.throwError();
-          return this.#out(b.takeBytes(b.size));
-        }
-        await b.more(io.deadline, "read", size - b.size);
-      }
-    });
+  read(size: number | null = -1): Promise<T> {
+    try {
+      this.#check("read", true);
+      const n = sizeOf(size, "read");
+      return this.#withReader("read", (reader) => this.#read(reader, n));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #read(reader: Reader, size: number): Promise<T> {
+    if (size === 0) return (this.#binary ? new Uint8Array(0) : "") as T;
+    const deadline = this.#port.deadline();
+    if (this.#binary && size >= 0) {
+      // Blocking, this reads straight into the result once the buffer is empty.
+      const out = new Uint8Array(size);
+      return received(out, await reader.readExactly(out, deadline, "read")) as T;
+    }
+    if (size < 0) return this.#out(await reader.readUntil(toEnd, deadline, "read", 0, this.#skip));
+    const utf8 = this.#encoding === "utf-8";
+    const scan: Scan = (view) => {
+      const n = utf8 ? utf8Bytes(view, size) : Math.min(size, view.length);
+      if ((utf8 ? countChars(view, n) : n) < size) return -1;
+      this.#noteCR(view, n);
+      return n;
+    };
+    return this.#out(await reader.readUntil(scan, deadline, "read", size, this.#skip));
   }
 
   /**
    * Reads one line, up to and including its end (`\n`; in text mode as
    * `newline` says), or at most `limit` bytes (characters in text mode).
    *
-   * @param limit The most bytes (in text mode: characters) to return; omitted or negative: no limit.
+   * @param limit The most bytes (in text mode: characters) to return; omitted, `null` or negative: no limit.
    * @returns The line; empty at end of stream.
+   * @throws {TypeError} for a limit that is not an integer.
    * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
    *
    * @example
@@ -253,57 +273,33 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
    * const line = await conn.makefile("r").readline();
    * ```
    */
-  readline(limit = -1): Promise<T> {
-    const fast = this.#bufferedLine(limit);
-    if (fast !== null) return fast;
-    return this.#locked("readline", async (io) => {
-      await this.#dropLF(io, "readline");
-      const b = io.buffer;
-      let from = 0;
-      for (;;) {
-        const view = b.view();
-        const end = this.#lineEnd(view, from, b.ended);
-        const cap = limit < 0 ? -1 : this.#limitEnd(view, limit);
-        if (end >= 0 && (cap < 0 || end <= cap)) {
-          if (this.#newline === null && view[end - 1] === CR && end === view.length) {
-            this.#skipLF = true;
-          }
-          return this.#out(b.takeBytes(end));
-        }
-        if (cap >= 0) return this.#out(b.takeBytes(cap));
-        if (b.ended) {
-          b.throwError();
-          return this.#out(b.takeBytes(b.size));
-        }
-        from = Math.max(0, view.length - 1);
-        await b.more(io.deadline, "readline");
+  readline(limit: number | null = -1): Promise<T> {
+    try {
+      this.#check("readline", true);
+      const max = sizeOf(limit, "readline");
+      if (max < 0 && this.#reader !== null) {
+        // The fast path: a line already buffered, taken at once when nobody else is reading.
+        const line = this.#reader.tryTake(this.#scanLine, "readline", this.#skip);
+        if (line !== null) return Promise.resolve(this.#out(line));
       }
-    });
+      return this.#withReader("readline", (reader) => this.#readline(reader, max));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  /**
-   * A line that is already buffered, taken at once when nobody else is
-   * reading (so call order holds); `null` when the slow path must run.
-   */
-  #bufferedLine(limit: number): Promise<T> | null {
-    const io = this.#io;
-    if (io === null || this.#skipLF || this.#closed || this.#sock.closed) return null;
-    if (!io.readLock.tryAcquire()) return null;
-    try {
-      const view = io.buffer.view();
-      const end = this.#lineEnd(view, 0, io.buffer.ended);
-      if (end < 0) return null;
-      if (limit >= 0) {
-        const cap = this.#limitEnd(view, limit);
-        if (cap >= 0 && end > cap) return null;
+  async #readline(reader: Reader, limit: number): Promise<T> {
+    const scan: Scan = limit < 0 ? this.#scanLine : (view, from, ended) => {
+      const end = this.#lineEnd(view, Math.max(0, from - 1), ended);
+      const cap = this.#limitEnd(view, limit);
+      if (end >= 0 && (cap < 0 || end <= cap)) {
+        this.#noteCR(view, end);
+        return end;
       }
-      if (this.#newline === null && view[end - 1] === CR && end === view.length) return null;
-      return Promise.resolve(this.#out(io.buffer.takeBytes(end)));
-    } catch (e) {
-      return Promise.reject(e instanceof RangeError ? e : io.fail(e, "readline"));
-    } finally {
-      io.readLock.release();
-    }
+      return cap;
+    };
+    const line = await reader.readUntil(scan, this.#port.deadline(), "readline", 0, this.#skip);
+    return this.#out(line);
   }
 
   /**
@@ -393,7 +389,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     const size = this.#binary ? bytes.length : (data as string).length;
     if (this.#bufsize === 0 || bytes.length >= this.#bufsize) {
       await this.flush();
-      await this.#sock.sendall(bytes);
+      await this.#port.sendall(bytes);
       return size;
     }
     this.#pending.push(this.#binary ? bytes.slice() : bytes);
@@ -432,14 +428,14 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     const total = this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
-    if (chunks.length === 1) return await this.#sock.sendall(chunks[0]);
+    if (chunks.length === 1) return await this.#port.sendall(chunks[0]);
     const all = new Uint8Array(total);
     let off = 0;
     for (const c of chunks) {
       all.set(c, off);
       off += c.length;
     }
-    await this.#sock.sendall(all);
+    await this.#port.sendall(all);
   }
 
   /**
@@ -454,7 +450,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   async close(): Promise<void> {
     if (this.#closed) return;
     try {
-      if (!this.#sock.closed) await this.flush();
+      if (!this.#port.closed()) await this.flush();
     } finally {
       this.#closed = true;
     }
@@ -478,6 +474,20 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   [Symbol.for("Deno.customInspect")](): string {
     return `<socket.SocketFile mode='${this.mode}'${this.closed ? " closed" : ""}>`;
   }
+}
+
+/** Reads to the end of the stream. */
+const toEnd: Scan = (view, _from, ended) => ended ? view.length : -1;
+
+/** A `read()`/`readline()` size: an integer, or `null`/negative for "all". */
+function sizeOf(size: unknown, op: string): number {
+  if (size === null || size === undefined) return -1;
+  if (typeof size !== "number" || !Number.isInteger(size)) {
+    throw new TypeError(
+      `Cannot ${op}: size must be an integer or null, not '${typeName(size)}' (${String(size)})`,
+    );
+  }
+  return size;
 }
 
 /** The number of UTF-8 characters that start in `view[0..n)`. */

@@ -52,12 +52,16 @@ export {
   gaierror,
   herror,
   InterruptedError,
+  KeyError,
   OSError,
   oserror,
+  type OSErrorOptions,
   PermissionError,
+  RuntimeError,
   strerror,
   timeout,
   TimeoutError,
+  ValueError,
 } from "./errors.ts";
 export type { Address, IPv4Address, IPv6Address, UnixAddress } from "./address.ts";
 export {
@@ -101,8 +105,8 @@ export {
 export { DatagramSocket } from "./udp.ts";
 export type { OptionValue } from "./options.ts";
 export { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
-export type { SendfileSource } from "./_stream_io.ts";
-export type { BytesLike } from "./_util.ts";
+export type { SendfileSource } from "./_stream/sendfile.ts";
+export type { BytesLike } from "./_common/bytes.ts";
 export * as socketserver from "./socketserver.ts";
 export * as select from "./select.ts";
 export * as selectors from "./selectors.ts";

@@ -20,11 +20,12 @@
  */
 
 import * as C from "./constants.ts";
-import { EAI, gaierror, herror, OSError } from "./errors.ts";
+import { EAI, gaierror, herror, isNotCapable, OSError } from "./errors.ts";
 import { type IPv4Address, type IPv6Address, isIPv4, isIPv6 } from "./address.ts";
-import { nodeDns, resolveHost, toGaierror } from "./_resolve.ts";
-import { readHosts, readServices } from "./_netdb_files.ts";
-import { typeName } from "./_util.ts";
+import { nodeDns, resolveHost, toGaierror } from "./_common/resolve.ts";
+import { readHosts, readServices } from "./_common/etc_files.ts";
+import { typeName } from "./_common/bytes.ts";
+import { pick } from "./_transport/pick.ts";
 
 /** One result of {@linkcode getaddrinfo}: `[family, type, proto, canonname, sockaddr]`. */
 export type AddrInfo = [
@@ -440,9 +441,10 @@ export function getservbyport(port: number, protocolname?: string): string {
  */
 export function has_dualstack_ipv6(): boolean {
   try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
+    pick().listen({ transport: "tcp", hostname: "::1", port: 0 }, { backlog: 1, reusePort: false })
+      .close();
   } catch (e) {
-    if (e instanceof Deno.errors.NotCapable) throw e;
+    if (isNotCapable(e)) throw e;
     return false;
   }
   if (Deno.build.os === "windows") return false;

@@ -20,25 +20,73 @@
 
 import * as C from "./constants.ts";
 import { errno, OSError } from "./errors.ts";
-import { toBytes, typeName } from "./_util.ts";
-import { Multicast, parseMembership } from "./_multicast.ts";
-import { levelName, refusedName } from "./_refused_options.ts";
+import { inet_ntop } from "./address.ts";
+import { toBytes, typeName } from "./_common/bytes.ts";
+import { levelName, refusedName } from "./_common/option_names.ts";
+import type { StreamTransport } from "./_transport/types.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
 export type OptionValue = number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer;
 
-/** The Deno handles a socket has now, for options that act on them. */
+/** What a datagram socket's multicast options act on (its membership state). */
+export interface MulticastControl {
+  /** Joins `group` on `iface` (IPv4: interface address; IPv6: interface index). */
+  add(group: string, iface: string | number): void;
+  /** Leaves `group` on `iface`. */
+  drop(group: string, iface: string | number): void;
+  /** Sets the multicast TTL. */
+  setTTL(ttl: number): void;
+  /** Sets multicast loopback. */
+  setLoopback(on: boolean): void;
+}
+
+/** What a socket has now, for options that act on it. */
 export interface OptionHandles {
-  /** The connected stream, if any. */
-  conn: Deno.Conn | null;
+  /** The connection, if any (stream sockets). */
+  conn: StreamTransport | null;
   /** Whether the socket is listening. */
   listening: boolean;
-  /** Whether a Deno listener exists (a stream socket bound but maybe not yet listening). */
-  bound?: boolean;
-  /** The datagram handle, if any (datagram sockets). */
-  datagram?: Deno.DatagramConn | null;
-  /** Runs an async Deno option call in the background (see `Socket._defer`). */
-  defer?: (p: Promise<unknown>) => void;
+  /** Whether its handle exists (a stream socket bound but maybe not yet listening; a bound datagram socket). */
+  bound: boolean;
+  /** The multicast state (datagram sockets; made when first asked for). */
+  multicast?: () => MulticastControl;
+}
+
+function invalid(detail: string): OSError {
+  return new OSError(errno.EINVAL, undefined, { detail: `Cannot setsockopt: ${detail}` });
+}
+
+/**
+ * Reads Python's packed membership request: `ip_mreq` (group + interface
+ * address, 8 bytes: `inet_aton(group) + inet_aton(iface)` or
+ * `struct.pack("=4sl", ...)`), `ip_mreqn` (12 bytes or more, as
+ * `struct.pack("4sl", group, INADDR_ANY)` makes on 64-bit Linux), or
+ * `ipv6_mreq` (16-byte group + interface index).
+ */
+function parseMembership(
+  family: number,
+  b: Uint8Array,
+  name: string,
+): { group: string; iface: string | number } {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (family === C.AF_INET6) {
+    if (b.length < 20) throw invalid(`${name} needs a 20-byte ipv6_mreq (group, ifindex)`);
+    const group = inet_ntop(C.AF_INET6, b.subarray(0, 16));
+    if (b[0] !== 0xff) throw invalid(`${group} is not a multicast group`);
+    return { group, iface: view.getUint32(16, true) };
+  }
+  if (b.length < 8) throw invalid(`${name} needs an 8-byte ip_mreq (group, interface)`);
+  const group = Array.from(b.subarray(0, 4)).join(".");
+  if (b[0] < 224 || b[0] > 239) throw invalid(`${group} is not a multicast group`);
+  if (b.length >= 12 && view.getInt32(8, true) !== 0) {
+    throw new OSError(errno.ENOPROTOOPT, undefined, {
+      detail:
+        `Cannot setsockopt: Deno joins a group by interface address, not by interface index (${
+          view.getInt32(8, true)
+        }); give the address instead`,
+    });
+  }
+  return { group, iface: Array.from(b.subarray(4, 8)).join(".") };
 }
 
 type Kind = "stream" | "dgram" | "any";
@@ -47,7 +95,6 @@ type Kind = "stream" | "dgram" | "any";
 interface Ctx {
   h: OptionHandles;
   s: SocketOptions;
-  mc: Multicast;
 }
 
 interface Spec {
@@ -76,14 +123,9 @@ interface Spec {
 
 const key = (level: number, optname: number) => level * 65536 + optname;
 
-function tcpConn(h: OptionHandles): Deno.TcpConn | null {
-  const c = h.conn as Deno.TcpConn | null;
-  return c && typeof c.setNoDelay === "function" ? c : null;
-}
-
 const isInet = (s: SocketOptions) => s.family === C.AF_INET || s.family === C.AF_INET6;
-/** Whether the Deno handle that bind-time options act on exists already. */
-const created = (h: OptionHandles) => h.listening || !!h.bound || !!h.datagram;
+/** Whether the handle that bind-time options act on exists already. */
+const created = (h: OptionHandles) => h.listening || h.bound;
 
 /** SO_REUSEADDR / SO_REUSEPORT act only when Deno creates the socket. */
 function beforeBind(name: string): (c: Ctx, v: number) => void {
@@ -119,9 +161,9 @@ function range(name: string, lo: number, hi: number): (c: Ctx, v: number) => voi
 }
 
 function membership(add: boolean, name: string): (c: Ctx, value: Uint8Array) => void {
-  return ({ h, s, mc }, value) => {
+  return ({ h, s }, value) => {
     const { group, iface } = parseMembership(s.family, value, name);
-    add ? mc.add(h, group, iface) : mc.drop(h, group, iface);
+    add ? h.multicast?.().add(group, iface) : h.multicast?.().drop(group, iface);
   };
 }
 
@@ -148,19 +190,19 @@ const TABLE = new Map<number, Spec>([
     kind: "dgram",
     mode: "flag",
     check: alwaysOn("SO_BROADCAST", "UDP sockets"),
-    read: ({ h, s }, v) => (isInet(s) && h.datagram ? 1 : v),
+    read: ({ h, s }, v) => (isInet(s) && h.bound ? 1 : v),
   }],
   [key(C.SOL_SOCKET, C.SO_KEEPALIVE), {
     name: "SO_KEEPALIVE",
     kind: "stream",
     mode: "flag",
-    apply: ({ h }, v) => tcpConn(h)?.setKeepAlive(v !== 0),
+    apply: ({ h }, v) => h.conn?.setKeepAlive?.(v !== 0),
   }],
   [key(C.IPPROTO_TCP, C.TCP_NODELAY), {
     name: "TCP_NODELAY",
     kind: "stream",
     mode: "flag",
-    apply: ({ h }, v) => tcpConn(h)?.setNoDelay(v !== 0),
+    apply: ({ h }, v) => h.conn?.setNoDelay?.(v !== 0),
   }],
   [key(C.IPPROTO_IP, C.IP_MULTICAST_TTL), {
     name: "IP_MULTICAST_TTL",
@@ -170,7 +212,7 @@ const TABLE = new Map<number, Spec>([
     initial: 1,
     byte: true,
     check: range("IP_MULTICAST_TTL", 0, 255),
-    apply: ({ h, mc }, v) => mc.setTTL(h, v),
+    apply: ({ h }, v) => h.multicast?.().setTTL(v),
   }],
   [key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP), {
     name: "IP_MULTICAST_LOOP",
@@ -179,7 +221,7 @@ const TABLE = new Map<number, Spec>([
     mode: "flag",
     initial: 1,
     byte: true,
-    apply: ({ h, mc }, v) => mc.setLoopback(h, v !== 0),
+    apply: ({ h }, v) => h.multicast?.().setLoopback(v !== 0),
   }],
   [key(C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP), {
     name: "IPV6_MULTICAST_LOOP",
@@ -188,7 +230,7 @@ const TABLE = new Map<number, Spec>([
     mode: "flag",
     initial: 1,
     check: range("IPV6_MULTICAST_LOOP", 0, 1),
-    apply: ({ h, mc }, v) => mc.setLoopback(h, v !== 0),
+    apply: ({ h }, v) => h.multicast?.().setLoopback(v !== 0),
   }],
   [key(C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP), {
     name: "IP_ADD_MEMBERSHIP",
@@ -302,7 +344,6 @@ export class SocketOptions {
   // Made on first use: most sockets set no option and join no group.
   #values: Map<number, number> | null = null;
   #error = 0;
-  #mc: Multicast | null = null;
 
   constructor(family: number, type: number) {
     this.family = family;
@@ -350,22 +391,7 @@ export class SocketOptions {
   }
 
   #ctx(h: OptionHandles): Ctx {
-    const multicast = () => this.#multicast(h);
-    return {
-      h,
-      s: this,
-      get mc() {
-        return multicast();
-      },
-    };
-  }
-
-  #multicast(h: OptionHandles): Multicast {
-    if (this.#mc === null) {
-      this.#mc = new Multicast(this.family, (code) => this.setError(code));
-      this.#mc.attach(h);
-    }
-    return this.#mc;
+    return { h, s: this };
   }
 
   /** `setsockopt()`: validates, stores and applies one option. */
@@ -422,11 +448,10 @@ export class SocketOptions {
   }
 
   /**
-   * Applies the stored options to a Deno handle just created (a new
+   * Applies the stored options to a handle just created (a new
    * connection, or a datagram handle made by `bind()`/`sendto()`).
    */
   applyTo(handles: OptionHandles): void {
-    this.#mc?.attach(handles);
     if (this.#values === null) return;
     const ctx = this.#ctx(handles);
     for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(ctx, v);

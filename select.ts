@@ -28,9 +28,10 @@
  * @module
  */
 
-import { type Interest, readinessOf, timeoutOf, ValueError, waitFor, watchOf } from "./_select.ts";
+import { ValueError } from "./errors.ts";
+import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
 
-export { ValueError } from "./_select.ts";
+export { ValueError } from "./errors.ts";
 
 /** Python's `select.error`: an alias of `OSError`. */
 export { OSError as error } from "./errors.ts";

@@ -45,18 +45,11 @@
  * @module
  */
 
-import {
-  type Interest,
-  KeyError,
-  readinessOf,
-  timeoutOf,
-  ValueError,
-  waitFor,
-  watchOf,
-} from "./_select.ts";
+import { KeyError, RuntimeError, ValueError } from "./errors.ts";
+import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
 import type { StreamSocket } from "./tcp.ts";
 
-export { KeyError, ValueError } from "./_select.ts";
+export { KeyError, RuntimeError, ValueError } from "./errors.ts";
 /** The default type of registered sockets (re-exported for the type parameters). */
 export type { StreamSocket } from "./tcp.ts";
 
@@ -206,6 +199,8 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
   #interests = new Map<number, Interest>();
   #map = new SelectorMapping(this.#keys);
   #closed = false;
+  /** Aborted by `close()`, to wake the calls of `select()` under way (made by the first wait). */
+  #closing: AbortController | null = null;
 
   #checkOpen(op: string): void {
     if (this.#closed) throw new RuntimeError(`Cannot ${op}: Selector is closed`);
@@ -376,7 +371,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
         if (events) ready.push([this.#keys.get(fd)!, events]);
       }
       return ready.length ? ready : null;
-    });
+    }, (this.#closing ??= new AbortController()).signal);
     return found ?? [];
   }
 
@@ -424,7 +419,8 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
   }
 
   /**
-   * Forgets every registration (the sockets stay open: close them yourself).
+   * Forgets every registration (the sockets stay open: close them yourself)
+   * and wakes any `select()` under way, which resolves an empty list.
    * Idempotent; later calls but `get_map`/`close` raise `RuntimeError`.
    *
    * @example
@@ -439,6 +435,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     this.#closed = true;
     this.#keys.clear();
     this.#interests.clear();
+    this.#closing?.abort();
   }
 
   /** Calls `close()`, for `using`. */
@@ -460,31 +457,3 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
  */
 export class SelectSelector<F extends FileObject = StreamSocket, D = unknown>
   extends DefaultSelector<F, D> {}
-
-/**
- * Python's `RuntimeError`: raised by a selector used after `close()`.
- *
- * @example
- * ```ts
- * import { DefaultSelector, RuntimeError } from "@pysocket/socket/selectors";
- * const sel = new DefaultSelector();
- * sel.close();
- * try {
- *   await sel.select(0);
- * } catch (e) {
- *   console.log(e instanceof RuntimeError); // true
- * }
- * ```
- */
-export class RuntimeError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was wrong.
-   * @param options The cause, if any.
-   */
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "RuntimeError";
-  }
-}

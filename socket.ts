@@ -18,14 +18,15 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, fromDenoError, OSError } from "./errors.ts";
+import { errno, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
-import { checkTimeout, getdefaulttimeout } from "./_base.ts";
+import { checkTimeout, getdefaulttimeout } from "./_common/socket_base.ts";
+import { resolveHost } from "./_common/resolve.ts";
+import { typeName } from "./_common/bytes.ts";
 import { StreamSocket } from "./tcp.ts";
 import { DatagramSocket } from "./udp.ts";
-import { resolveHost } from "./_resolve.ts";
 
-export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_base.ts";
+export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_common/socket_base.ts";
 
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
 const UNSUPPORTED_TYPES: Record<number, string> = {
@@ -95,6 +96,13 @@ export function socket(
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): StreamSocket | DatagramSocket {
+  for (const [name, value] of [["family", family], ["type", type], ["proto", proto]] as const) {
+    if (typeof value !== "number" || !Number.isInteger(value)) {
+      throw new TypeError(
+        `Cannot create socket: ${name} must be an integer, not '${typeName(value)}'`,
+      );
+    }
+  }
   if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) {
     throw new OSError(errno.EAFNOSUPPORT, undefined, {
       detail: `Cannot create socket: Deno cannot open address family ${family}`,
@@ -327,43 +335,36 @@ export async function socketpair(
       detail: `Cannot socketpair: protocol ${proto} does not go with this family and type`,
     });
   }
+  // Deno has no socketpair(): listen on a fresh Unix path (or the loopback
+  // address) and connect, as CPython's own fallback socketpair() does.
   let dir: string | null = null;
-  let listener: Deno.Listener;
+  const listener = new StreamSocket(family);
   try {
     if (family === C.AF_UNIX) {
       dir = Deno.makeTempDirSync({ prefix: "pysocket-pair-" });
-      listener = Deno.listen({ transport: "unix", path: `${dir}/s` });
+      listener.bind(`${dir}/s`);
     } else {
-      listener = Deno.listen({ hostname: family === C.AF_INET ? "127.0.0.1" : "::1", port: 0 });
+      listener.bind([family === C.AF_INET ? "127.0.0.1" : "::1", 0]);
     }
-  } catch (e) {
-    if (dir) Deno.removeSync(dir, { recursive: true });
-    throw fromDenoError(e, "Cannot socketpair");
-  }
-  let client: Deno.Conn | null = null;
-  try {
-    const accepted = listener.accept();
+    listener.listen(1);
+    const client = new StreamSocket(family);
     try {
-      client = await Deno.connect(listener.addr as Deno.NetAddr & Deno.UnixAddr);
-    } finally {
-      // Settled either way; a failed connect leaves accept() pending until close().
-      if (!client) accepted.catch(() => {});
+      await client.connect(listener.getsockname());
+      const [server] = await listener.accept();
+      if (family !== C.AF_UNIX && server.getpeername()[1] !== client.getsockname()[1]) {
+        // Another local process connected first: do not hand it out as our peer.
+        server.close();
+        throw new OSError(errno.ECONNABORTED, undefined, {
+          detail: "Cannot socketpair: an unexpected connection arrived first",
+        });
+      }
+      const pair: [StreamSocket, StreamSocket] = [server, client];
+      if (type & C.SOCK_NONBLOCK) pair.forEach((s) => s.setblocking(false));
+      return pair;
+    } catch (e) {
+      client.close();
+      throw e;
     }
-    const server = await accepted;
-    const peer = server.remoteAddr as Deno.NetAddr;
-    if (peer.transport === "tcp" && peer.port !== (client.localAddr as Deno.NetAddr).port) {
-      // Another local process connected first: do not hand it out as our peer.
-      server.close();
-      throw new OSError(errno.ECONNABORTED, undefined, {
-        detail: "Cannot socketpair: an unexpected connection arrived first",
-      });
-    }
-    const pair: [StreamSocket, StreamSocket] = [fromConn(server), fromConn(client)];
-    if (type & C.SOCK_NONBLOCK) pair.forEach((s) => s.setblocking(false));
-    return pair;
-  } catch (e) {
-    client?.close();
-    throw fromDenoError(e, "Cannot socketpair");
   } finally {
     listener.close();
     if (dir) Deno.removeSync(dir, { recursive: true });

@@ -42,18 +42,14 @@
  * @module
  */
 
-export {
-  BaseServer,
-  type RequestHandlerClass,
-  type RequestHandlerLike,
-} from "./_socketserver_base.ts";
+export { BaseServer, type RequestHandlerClass, type RequestHandlerLike } from "./_server/base.ts";
 export {
   type DatagramRequest,
   TCPServer,
   UDPServer,
   UnixDatagramServer,
   UnixStreamServer,
-} from "./_socketserver_servers.ts";
+} from "./_server/servers.ts";
 export {
   ForkingMixIn,
   ForkingTCPServer,
@@ -68,10 +64,10 @@ export {
   ThreadingUDPServer,
   ThreadingUnixDatagramServer,
   ThreadingUnixStreamServer,
-} from "./_socketserver_threading.ts";
+} from "./_server/threading.ts";
 export {
   BaseRequestHandler,
   BytesIO,
   DatagramRequestHandler,
   StreamRequestHandler,
-} from "./_socketserver_handlers.ts";
+} from "./_server/handlers.ts";

@@ -1,7 +1,10 @@
 // Copyright 2026 the pysocket authors. MIT license.
 /**
  * {@linkcode StreamSocket}: TCP over IPv4 and IPv6, and AF_UNIX stream
- * sockets, with Python's methods over `Deno.listen` and `Deno.connect`.
+ * sockets, with Python's methods. It holds Python's state and nothing of
+ * the engines: reads go through its reader (`_stream/reader.ts`), writes
+ * through its writer, accepts through its acceptor, and the network through
+ * the backend of the transport seam (`_transport/`).
  *
  * @example An echo server and its client
  * ```ts
@@ -23,61 +26,52 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, fromDenoError, OSError, TimeoutError } from "./errors.ts";
-import { type Address, fromDenoAddr, type Target, toTarget } from "./address.ts";
-import { Socket } from "./_base.ts";
+import { errno, fromDenoError, OSError, TimeoutError, ValueError } from "./errors.ts";
+import {
+  type Address,
+  familyOf,
+  fromDenoAddr,
+  reprAddress,
+  type Target,
+  toTarget,
+} from "./address.ts";
+import { Socket } from "./_common/socket_base.ts";
 import type { OptionHandles } from "./options.ts";
-import { ReadBuffer } from "./_buffer.ts";
-import { Writer } from "./_writer.ts";
-import { Lock } from "./_lock.ts";
-import { type Deadline, expired, msLeft, settledBy } from "./_wait.ts";
-import { Acceptor, DEFAULT_BACKLOG, openListener } from "./_acceptor.ts";
-import { dial, familyOf, RECV_FLAGS, recvFlagged, SEND_FLAGS } from "./_stream_util.ts";
-import { definePoll } from "./_poll.ts";
-import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
-import { sendfileImpl, type SendfileSource, socketReadable, socketWritable } from "./_stream_io.ts";
 import {
   type BytesLike,
   checkCount,
   checkFlags,
-  reprAddress,
   Scratch,
   sizedView,
   toBytes,
-} from "./_util.ts";
+  typeName,
+} from "./_common/bytes.ts";
+import { type Deadline, NONBLOCK, waitUntil } from "./_common/deadline.ts";
+import { POLL, type Poll } from "./_common/readiness.ts";
+import { pick } from "./_transport/pick.ts";
+import { wrapListener } from "./_transport/deno.ts";
+import type { Addr, Backend, ListenerTransport, StreamTransport } from "./_transport/types.ts";
+import { type Fail, Reader } from "./_stream/reader.ts";
+import { Writer } from "./_stream/writer.ts";
+import { Acceptor, DEFAULT_BACKLOG } from "./_stream/acceptor.ts";
+import { dial } from "./_stream/dial.ts";
+import type { StreamPort } from "./_stream/port.ts";
+import { socketReadable, socketWritable } from "./_stream/web_streams.ts";
+import { checkSendfile, sendfile, type SendfileSource } from "./_stream/sendfile.ts";
+import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 
+/** The flags `recv`, `recv_into` take. */
+const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
+/** The flags `send`, `sendall` take. */
+const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
 /**
- * The largest `recv(bufsize)` served from the socket's reused buffer (the
- * tutorial sizes, 1024 to 16384); larger ones get a buffer of their own, so an
- * idle connection never holds more than this.
+ * `recv(bufsize)`'s reused buffer starts at this size and doubles (up to
+ * `SCRATCH_MAX`) while reads fill it, so a blocking `recv(65536)` on an idle
+ * connection holds a few KiB and a busy one reads in large pieces.
  */
-const SCRATCH_MAX = 16 * 1024;
-
-/** What makefile(), readable and sendfile need of a connected socket. */
-export interface StreamInternals {
-  buffer: ReadBuffer;
-  readLock: Lock;
-  writer: Writer;
-  deadline: Deadline;
-  fail(e: unknown, op: string): Error;
-}
-
-let internalsOf: (s: StreamSocket, op: string) => Promise<StreamInternals>;
-
-/**
- * The shared read buffer, lock and writer of a connected stream socket (for
- * the modules that build on them); waits for a connect still under way.
- */
-export function streamInternals(s: StreamSocket, op: string): Promise<StreamInternals> {
-  return internalsOf(s, op);
-}
-
-let readLockOf: (s: StreamSocket) => Lock;
-
-/** The read lock of a stream socket, so a read can queue for it in call order before any await. */
-export function streamReadLock(s: StreamSocket): Lock {
-  return readLockOf(s);
-}
+const SCRATCH_MIN = 2 * 1024;
+const SCRATCH_MAX = 256 * 1024;
+const noop = () => {};
 
 /**
  * A stream socket: TCP (AF_INET, AF_INET6) or AF_UNIX `SOCK_STREAM`. Made
@@ -99,63 +93,20 @@ export function streamReadLock(s: StreamSocket): Lock {
  * ```
  */
 export class StreamSocket extends Socket {
-  #listener: Deno.Listener | null = null;
+  #backend: Backend | null = null; // picked when the handle is made
+  #listener: ListenerTransport | null = null; // made by bind()
   #acceptor: Acceptor | null = null; // made by listen()
   #backlog = DEFAULT_BACKLOG;
-  #conn: Deno.Conn | null = null;
+  #conn: StreamTransport | null = null;
   #connecting: Promise<void> | null = null;
-  #buffer: ReadBuffer | null = null;
+  #reader: Reader | null = null;
   #writer: Writer | null = null;
-  #readLock = new Lock();
+  #fail: Fail | null = null;
   #scratch: Scratch | null = null; // recv(bufsize)'s buffer, made on first use
-  #readable: ReadableStream<Uint8Array> | null = null;
+  #poll: Poll | null = null;
+  #port: StreamPort | null = null;
+  #readable: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
   #writable: WritableStream<BytesLike> | null = null;
-
-  static {
-    readLockOf = (s) => s.#readLock;
-    internalsOf = async (s, op) => {
-      s._checkOpen(op);
-      const conn = s.#conn ?? await s.#waitConnected(op);
-      void conn;
-      return {
-        buffer: s.#buffer!,
-        readLock: s.#readLock,
-        writer: s.#writer!,
-        deadline: s._deadline(),
-        fail: (e, o) => s.#fail(e, o),
-      };
-    };
-    definePoll(StreamSocket, (s) => ({
-      get readable() {
-        if (s.#acceptor) return s.#acceptor.ready || s.closed;
-        return s.#buffer?.ready ?? (s.closed || s.#connecting === null);
-      },
-      get writable() {
-        if (s.#acceptor || s.#connecting) return s.closed;
-        return s.#writer?.ready ?? true;
-      },
-      changed(read: boolean, write: boolean): Promise<void> {
-        const waits: Promise<unknown>[] = [];
-        if (s.closed) return Promise.resolve();
-        if (s.#connecting) waits.push(s.#connecting);
-        else if (read && s.#acceptor) {
-          waits.push(s.#acceptor.background());
-        } else if (read && s.#buffer) waits.push(s.#buffer.startFill());
-        const w = s.#writer;
-        if (write && w && !w.ready) {
-          // A send is finishing in the background, or another task's send
-          // holds the writer: wait for the one, then queue behind the other
-          // (writing nothing), so that a select loop never spins.
-          const empty = new Uint8Array(0);
-          waits.push(
-            w.drained().then(() => w.ready ? undefined : w.writeAll(empty, null, "select")),
-          );
-        }
-        const noop = () => {};
-        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
-      },
-    }));
-  }
 
   /**
    * Use `socket(family, SOCK_STREAM)` rather than this constructor.
@@ -188,6 +139,9 @@ export class StreamSocket extends Socket {
    * ```
    */
   static fromConn(conn: Deno.Conn): StreamSocket {
+    if (!conn || typeof conn !== "object" || typeof conn.read !== "function") {
+      throw new TypeError(`Cannot fromConn: conn must be a Deno.Conn, not '${typeName(conn)}'`);
+    }
     return new StreamSocket(familyOf(conn.localAddr), 0, conn);
   }
 
@@ -206,16 +160,25 @@ export class StreamSocket extends Socket {
    * ```
    */
   static fromListener(listener: Deno.Listener): StreamSocket {
+    if (!listener || typeof listener !== "object" || typeof listener.accept !== "function") {
+      throw new TypeError(
+        `Cannot fromListener: listener must be a Deno.Listener, not '${typeName(listener)}'`,
+      );
+    }
     const s = new StreamSocket(familyOf(listener.addr));
-    s.#listener = listener;
-    s.#acceptor = new Acceptor(listener);
+    s.#listener = wrapListener(listener);
+    s.#acceptor = new Acceptor(s.#listener, s.#failer());
     return s;
   }
 
-  #attach(conn: Deno.Conn): void {
+  #failer(): Fail {
+    return this.#fail ??= (e, op) => this._fail(e, op);
+  }
+
+  #attach(conn: StreamTransport): void {
     this.#conn = conn;
-    this.#buffer = new ReadBuffer(conn);
-    this.#writer = new Writer(conn);
+    this.#reader = new Reader(conn, this.#failer());
+    this.#writer = new Writer(conn, this.#failer());
     this._options.applyTo(this._handles());
   }
 
@@ -224,14 +187,14 @@ export class StreamSocket extends Socket {
     return { conn: this.#conn, listening: this.#acceptor !== null, bound: this.#listener !== null };
   }
 
-  #fail(e: unknown, op: string): Error {
-    if (this.closed) {
-      return new OSError(errno.EBADF, undefined, {
-        cause: e,
-        detail: `Cannot ${op}: socket is closed`,
-      });
-    }
-    return fromDenoError(e, `Cannot ${op}`);
+  /** @ignore */
+  protected _localAddr(): Addr | null {
+    return this.#conn?.localAddr ?? this.#listener?.addr ?? null;
+  }
+
+  /** @ignore */
+  protected _peerAddr(): Addr | null {
+    return this.#conn?.remoteAddr ?? null;
   }
 
   /**
@@ -253,20 +216,22 @@ export class StreamSocket extends Socket {
    */
   bind(address: Address): void {
     this._checkOpen("bind");
-    const target = toTarget(this.family, address, "bind");
+    const target = this._bindTarget(address, "bind");
     if (this.#listener || this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, {
         detail: "Cannot bind: socket is already bound",
       });
     }
-    if (target.transport === "tcp" && target.hostname === "localhost") {
-      target.hostname = this.family === C.AF_INET6 ? "::1" : "127.0.0.1";
-    }
     this.#listener = this.#listen(target, this.#backlog, `Cannot bind to ${reprAddress(address)}`);
   }
 
-  #listen(target: Target, backlog: number, detail: string): Deno.Listener {
-    return openListener(target, backlog, this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT), detail);
+  #listen(target: Target, backlog: number, detail: string): ListenerTransport {
+    const reusePort = this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
+    try {
+      return (this.#backend ??= pick()).listen(target, { backlog, reusePort });
+    } catch (e) {
+      throw fromDenoError(e, detail);
+    }
   }
 
   /**
@@ -286,11 +251,14 @@ export class StreamSocket extends Socket {
    * ```
    */
   listen(backlog: number = DEFAULT_BACKLOG): void {
+    if (typeof backlog !== "number" || !Number.isInteger(backlog)) {
+      throw new TypeError(`Cannot listen: backlog must be an integer, not '${typeName(backlog)}'`);
+    }
     this._checkOpen("listen");
     if (this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
     }
-    backlog = Math.max(0, Math.min(Math.trunc(backlog), C.SOMAXCONN));
+    backlog = Math.max(0, Math.min(backlog, C.SOMAXCONN));
     if (!this.#listener) {
       if (this.family === C.AF_UNIX) {
         throw new OSError(errno.EINVAL, undefined, {
@@ -302,7 +270,7 @@ export class StreamSocket extends Socket {
     } else if (
       backlog !== this.#backlog && this.#listener.addr.transport === "tcp" && !this.#acceptor
     ) {
-      // Deno takes the backlog when it creates the listener: make it again on the same port.
+      // The backend takes the backlog when it creates the listener: make it again on the same port.
       const addr = this.#listener.addr as Deno.NetAddr;
       this.#listener.close();
       this.#listener = null;
@@ -313,7 +281,7 @@ export class StreamSocket extends Socket {
       );
     }
     this.#backlog = backlog;
-    this.#acceptor ??= new Acceptor(this.#listener!);
+    this.#acceptor ??= new Acceptor(this.#listener!, this.#failer());
   }
 
   /**
@@ -342,24 +310,12 @@ export class StreamSocket extends Socket {
         detail: "Cannot accept: socket is not listening",
       });
     }
-    const deadline = this._deadline();
-    if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, "accept");
-    try {
-      const conn = await acceptor.accept(deadline, "accept");
-      const sock = new StreamSocket(this.family, this.proto);
-      this._options.copyTo(sock._options);
-      sock.#attach(conn);
-      return [sock, fromDenoAddr(this.family, conn.remoteAddr)];
-    } catch (e) {
-      throw this.#fail(e, "accept");
-    } finally {
-      this.#readLock.release();
-    }
-  }
-
-  async #lockWithin(deadline: Deadline, op: string): Promise<void> {
-    if (deadline === null) return await this.#readLock.acquire();
-    if (!await this.#readLock.acquireWithin(msLeft(deadline))) throw expired(deadline, op);
+    const conn = await acceptor.accept(this._deadline(), "accept");
+    const sock = new StreamSocket(this.family, this.proto);
+    this._options.copyTo(sock._options);
+    sock.#backend = this.#backend;
+    sock.#attach(conn);
+    return [sock, fromDenoAddr(this.family, conn.remoteAddr)];
   }
 
   /**
@@ -438,7 +394,7 @@ export class StreamSocket extends Socket {
         if (e instanceof OSError && e.errno !== null) this._options.setError(e.errno);
       },
     );
-    if (deadline !== -1) return await attempt;
+    if (deadline !== NONBLOCK) return await attempt;
     throw new OSError(errno.EINPROGRESS, undefined, {
       detail: "Cannot connect: connecting in the background",
     });
@@ -446,54 +402,27 @@ export class StreamSocket extends Socket {
 
   async #open(target: Target, deadline: Deadline): Promise<void> {
     try {
-      const conn = await dial(target, this.family, deadline);
+      const conn = await dial(this.#backend ??= pick(), target, this.family, deadline);
       if (this.closed) {
         conn.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
       }
       this.#attach(conn);
     } catch (e) {
-      throw e instanceof TimeoutError ? e : this.#fail(e, "connect");
+      throw e instanceof TimeoutError ? e : this._fail(e, "connect");
     }
   }
 
-  async #waitConnected(op: string): Promise<Deno.Conn> {
+  /** Waits for a connect under way (until the timeout); throws ENOTCONN when not connected. */
+  async #waitConnected(op: string): Promise<void> {
     if (this.#connecting) {
-      const deadline = this._deadline();
-      if (deadline === null) await this.#connecting;
-      else if (!await settledBy(this.#connecting, deadline)) throw expired(deadline, op);
-      if (this.#conn) return this.#conn;
+      await waitUntil(this.#connecting, this._deadline(), op);
+      if (this.#conn) return;
     }
     this._checkOpen(op);
     throw new OSError(errno.ENOTCONN, undefined, {
       detail: `Cannot ${op}: socket is not connected`,
     });
-  }
-
-  /**
-   * Like `connect()`, but resolves an errno number instead of throwing for
-   * network failures: 0 on success, e.g. `errno.ECONNREFUSED` (111) when
-   * refused, `errno.EAGAIN` on timeout, `errno.EINPROGRESS` when non-blocking.
-   *
-   * @param address The remote address.
-   * @returns 0 or an errno number.
-   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when a name does not resolve.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * using s = socket.socket();
-   * console.log(await s.connect_ex(["127.0.0.1", 1])); // 111
-   * ```
-   */
-  async connect_ex(address: Address): Promise<number> {
-    try {
-      await this.connect(address);
-      return 0;
-    } catch (e) {
-      if (!(e instanceof OSError) || e.name === "gaierror") throw e;
-      return e.errno ?? errno.EAGAIN;
-    }
   }
 
   /**
@@ -510,16 +439,18 @@ export class StreamSocket extends Socket {
    * const n = await sock.send(new TextEncoder().encode("hi"));
    * ```
    */
-  async send(data: BytesLike, flags = 0): Promise<number> {
-    const view = toBytes(data);
-    if (flags) checkFlags(flags, SEND_FLAGS, "send");
-    this._checkOpen("send");
-    const writer = this.#writer ?? (await this.#waitConnected("send"), this.#writer!);
+  send(data: BytesLike, flags = 0): Promise<number> {
+    let view: Uint8Array;
     try {
-      return await writer.writeSome(view, this._deadline((flags & C.MSG_DONTWAIT) !== 0), "send");
+      view = toBytes(data);
+      if (flags) checkFlags(flags, SEND_FLAGS, "send");
+      this._checkOpen("send");
     } catch (e) {
-      throw this.#fail(e, "send");
+      return Promise.reject(e);
     }
+    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    if (this.#writer !== null) return this.#writer.writeSome(view, deadline, "send");
+    return this.#waitConnected("send").then(() => this.#writer!.writeSome(view, deadline, "send"));
   }
 
   /**
@@ -540,33 +471,16 @@ export class StreamSocket extends Socket {
     try {
       view = toBytes(data);
       if (flags) checkFlags(flags, SEND_FLAGS, "sendall");
+      this._checkOpen("sendall");
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#sendall(view, flags);
-  }
-
-  async #sendall(view: Uint8Array, flags: number): Promise<void> {
-    this._checkOpen("sendall");
-    const conn = this.#conn;
-    const writer = this.#writer ?? (await this.#waitConnected("sendall"), this.#writer!);
+    const writer = this.#writer;
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    try {
-      if (deadline === null && conn !== null && writer.tryDirect()) {
-        // The hot path: blocking and nothing queued: the caller's bytes go straight to Deno.
-        try {
-          for (let off = 0; off < view.length;) {
-            off += await conn.write(off === 0 ? view : view.subarray(off));
-          }
-        } finally {
-          writer.release();
-        }
-      } else {
-        await writer.writeAll(view, deadline, "sendall");
-      }
-    } catch (e) {
-      throw this.#fail(e, "sendall");
-    }
+    if (writer !== null) return writer.writeAll(view, deadline, "sendall");
+    return this.#waitConnected("sendall").then(() =>
+      this.#writer!.writeAll(view, deadline, "sendall")
+    );
   }
 
   /**
@@ -584,18 +498,16 @@ export class StreamSocket extends Socket {
    * if (data.length === 0) console.log("peer closed");
    * ```
    */
-  async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
-    checkCount(bufsize, "bufsize", "recv");
-    const scratch = this.#scratch ??= new Scratch(SCRATCH_MAX);
-    const buf = scratch.take(bufsize);
-    let n: number;
+  recv(bufsize: number, flags = 0): Promise<Uint8Array<ArrayBuffer>> {
     try {
-      n = await this.#recvInto(buf, flags, "recv");
+      checkCount(bufsize, "bufsize", "recv");
+      if (flags) checkFlags(flags, RECV_FLAGS, "recv");
+      this._checkOpen("recv");
     } catch (e) {
-      scratch.drop(buf);
-      throw e;
+      return Promise.reject(e);
     }
-    return scratch.release(buf, n);
+    const scratch = this.#scratch ??= new Scratch(SCRATCH_MIN, SCRATCH_MAX);
+    return this._recvScratch(scratch, bufsize, flags, (buf) => this.#recvInto(buf, flags, "recv"));
   }
 
   /**
@@ -618,54 +530,30 @@ export class StreamSocket extends Socket {
     let p: Uint8Array;
     try {
       p = sizedView(buffer, nbytes, "recv_into");
+      if (flags) checkFlags(flags, RECV_FLAGS, "recv_into");
+      this._checkOpen("recv_into");
     } catch (e) {
       return Promise.reject(e);
     }
     return this.#recvInto(p, flags, "recv_into");
   }
 
-  async #recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
-    if (flags) checkFlags(flags, RECV_FLAGS, op);
-    this._checkOpen(op);
-    const conn = this.#conn;
-    if (
-      flags === 0 && conn !== null && p.length !== 0 && this.timeout === null &&
-      this.#buffer!.direct && this.#readLock.tryAcquire()
-    ) {
-      // The hot path: blocking, nothing buffered, no fill under way, no other
-      // reader: read straight into the caller's buffer (no timer, no copy).
-      try {
-        const n = await conn.read(p);
-        if (n !== null) return n;
-        this.#buffer!.endReading();
-        return 0;
-      } catch (e) {
-        throw this.#fail(e, op);
-      } finally {
-        this.#readLock.release();
-      }
-    }
-    const buffer = this.#buffer ?? (await this.#waitConnected(op), this.#buffer!);
+  /** A read into `p`, arguments and state checked: straight to the reader when there are no flags. */
+  #recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
+    const reader = this.#reader;
+    if (reader !== null && flags === 0) return reader.read(p, this._deadline(), op);
+    return this.#recvFlagged(p, flags, op);
+  }
+
+  async #recvFlagged(p: Uint8Array, flags: number, op: string): Promise<number> {
+    if (this.#reader === null) await this.#waitConnected(op);
+    const reader = this.#reader!;
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    if (!this.#readLock.tryAcquire()) await this.#lockWithin(deadline, op);
-    try {
-      if (p.length === 0) return 0;
-      if (flags & (C.MSG_PEEK | C.MSG_WAITALL)) {
-        return await recvFlagged(buffer, p, flags, deadline, op);
-      }
-      if (buffer.size) return buffer.take(p);
-      if (deadline === null && buffer.direct) return await buffer.readDirect(p);
-      while (!buffer.size) {
-        buffer.throwError();
-        if (buffer.done) return 0;
-        await buffer.more(deadline, op, p.length);
-      }
-      return buffer.take(p);
-    } catch (e) {
-      throw this.#fail(e, op);
-    } finally {
-      this.#readLock.release();
+    if (flags & C.MSG_PEEK) {
+      return await reader.peek(p, (flags & C.MSG_WAITALL) !== 0, deadline, op);
     }
+    if (flags & C.MSG_WAITALL) return await reader.readExactly(p, deadline, op);
+    return await reader.read(p, deadline, op);
   }
 
   /**
@@ -691,16 +579,31 @@ export class StreamSocket extends Socket {
           `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
       });
     }
-    const conn = this.#conn ?? await this.#waitConnected("shutdown");
-    if (how !== C.SHUT_WR) this.#buffer!.endReading();
+    if (this.#conn === null) await this.#waitConnected("shutdown");
+    if (how !== C.SHUT_WR) this.#reader!.shutdownRead();
     if (how === C.SHUT_RD) return;
     try {
       await this.#writer!.drained();
-      await conn.closeWrite();
+      await this.#conn!.closeWrite();
     } catch (e) {
-      if (e instanceof Deno.errors.NotConnected) return;
-      throw this.#fail(e, "shutdown");
+      const err = this._fail(e, "shutdown");
+      if (err instanceof OSError && err.errno === errno.ENOTCONN) return;
+      throw err;
     }
+  }
+
+  /** What the objects built on this socket (its files and streams) are handed. */
+  #portOf(): StreamPort {
+    return this.#port ??= {
+      reader: (op) => {
+        this._checkOpen(op);
+        return this.#reader ?? this.#waitConnected(op).then(() => this.#reader!);
+      },
+      deadline: () => this._deadline(),
+      sendall: (data) => this.sendall(data),
+      shutdownWrite: () => this.shutdown(C.SHUT_WR),
+      closed: () => this.closed,
+    };
   }
 
   /**
@@ -745,7 +648,7 @@ export class StreamSocket extends Socket {
     options?: MakefileOptions,
   ): SocketFile<Uint8Array> | SocketFile<string> {
     this._checkOpen("makefile");
-    return new SocketFile<Uint8Array>(this, mode, buffering, options);
+    return new SocketFile<Uint8Array>(this.#portOf(), mode, buffering, options);
   }
 
   /**
@@ -758,8 +661,8 @@ export class StreamSocket extends Socket {
    * for await (const chunk of conn.readable) console.log(chunk.length);
    * ```
    */
-  get readable(): ReadableStream<Uint8Array> {
-    return this.#readable ??= socketReadable(this);
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return this.#readable ??= socketReadable(this.#portOf());
   }
 
   /**
@@ -773,7 +676,7 @@ export class StreamSocket extends Socket {
    * ```
    */
   get writable(): WritableStream<BytesLike> {
-    return this.#writable ??= socketWritable(this);
+    return this.#writable ??= socketWritable(this.#portOf());
   }
 
   /**
@@ -793,57 +696,41 @@ export class StreamSocket extends Socket {
    * ```
    */
   sendfile(file: SendfileSource, offset = 0, count?: number | null): Promise<number> {
-    this._checkOpen("sendfile");
-    return sendfileImpl(this, file, offset, count);
-  }
-
-  /**
-   * The socket's own address. An unbound socket reports the wildcard
-   * address with port 0 (`""` for AF_UNIX).
-   *
-   * @returns The local address.
-   * @throws {OSError} `EBADF` when closed.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * using s = socket.socket();
-   * console.log(s.getsockname()); // ["0.0.0.0", 0]
-   * ```
-   */
-  getsockname(): Address {
-    this._checkOpen("getsockname");
-    const addr = this.#conn?.localAddr ?? this.#listener?.addr;
-    if (addr) return fromDenoAddr(this.family, addr);
-    if (this.family === C.AF_UNIX) return "";
-    return this.family === C.AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
-  }
-
-  /**
-   * The connected peer's address.
-   *
-   * @returns The remote address.
-   * @throws {OSError} `ENOTCONN` when not connected; `EBADF` when closed.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * using s = socket.socket();
-   * try {
-   *   s.getpeername();
-   * } catch (e) {
-   *   console.log((e as socket.OSError).errno === socket.errno.ENOTCONN); // true
-   * }
-   * ```
-   */
-  getpeername(): Address {
-    this._checkOpen("getpeername");
-    if (!this.#conn) {
-      throw new OSError(errno.ENOTCONN, undefined, {
-        detail: "Cannot getpeername: socket is not connected",
-      });
+    try {
+      this._checkOpen("sendfile");
+      checkSendfile(file, offset, count);
+      if (this.gettimeout() === 0) {
+        throw new ValueError("Cannot sendfile: non-blocking sockets are not supported");
+      }
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return fromDenoAddr(this.family, this.#conn.remoteAddr);
+    return sendfile(file, offset, count, (p) => this.sendall(p));
+  }
+
+  /** @ignore The socket's readiness, for select, selectors and socketserver. */
+  [POLL](): Poll {
+    return this.#poll ??= {
+      readable: () => {
+        if (this.#acceptor) return this.#acceptor.ready || this.closed;
+        return this.#reader?.ready ?? (this.closed || this.#connecting === null);
+      },
+      writable: () => {
+        if (this.#acceptor || this.#connecting) return this.closed;
+        return this.#writer?.ready ?? true;
+      },
+      changed: (read, write) => {
+        if (this.closed) return Promise.resolve();
+        const waits: Promise<unknown>[] = [];
+        if (this.#connecting) waits.push(this.#connecting);
+        else if (read && this.#acceptor) waits.push(this.#acceptor.prefetch());
+        else if (read && this.#reader) waits.push(this.#reader.prefetch());
+        // A send finishing in the background, or another task's send holding
+        // the writer: wait until a send would not (so a select loop never spins).
+        if (write && this.#writer && !this.#writer.ready) waits.push(this.#writer.idle());
+        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+      },
+    };
   }
 
   /**
@@ -889,14 +776,23 @@ export class StreamSocket extends Socket {
         detail: "Cannot detach: a connection accepted in the background is pending or kept",
       });
     }
-    if (this.#buffer && (this.#buffer.size || this.#buffer.filling)) {
+    if (this.#reader?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
-        detail: "Cannot detach: bytes read from the connection are still buffered",
+        detail: "Cannot detach: a read is pending or bytes read from the connection are buffered",
       });
     }
-    const handle = this.#conn ?? this.#listener;
+    if (this.#writer && !this.#writer.ready) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: "Cannot detach: a send is still being written",
+      });
+    }
+    const handle = (this.#conn ?? this.#listener?.handle ?? null) as
+      | Deno.Conn
+      | Deno.Listener
+      | null;
     this.#conn = null;
     this.#listener = null;
+    this.#acceptor = null;
     super.close();
     return handle;
   }

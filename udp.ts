@@ -1,7 +1,9 @@
 // Copyright 2026 the pysocket authors. MIT license.
 /**
  * {@linkcode DatagramSocket}: UDP (AF_INET, AF_INET6) and AF_UNIX datagram
- * sockets over `Deno.listenDatagram`, with Python's `sendto`/`recvfrom`.
+ * sockets, with Python's `sendto`/`recvfrom`. It holds Python's state; its
+ * datagrams go through its channel (`_datagram/channel.ts`) and the backend
+ * of the transport seam (`_transport/`).
  *
  * @example
  * ```ts
@@ -20,41 +22,34 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
-import { type Address, fromDenoAddr, toTarget } from "./address.ts";
-import { Socket } from "./_base.ts";
+import { errno, fromDenoError, OSError } from "./errors.ts";
+import { type Address, familyOf, fromDenoAddr, reprAddress } from "./address.ts";
+import { Socket } from "./_common/socket_base.ts";
 import type { OptionHandles } from "./options.ts";
-import { definePoll } from "./_poll.ts";
 import {
   type BytesLike,
   checkCount,
   checkFlags,
-  reprAddress,
   Scratch,
   sizedView,
   toBytes,
-} from "./_util.ts";
-import {
-  type DatagramAddr,
-  datagramError,
-  openDatagram,
-  samePeer,
-  Targets,
-  wildcard,
-} from "./_udp_addr.ts";
-import { DatagramIO } from "./_udp_io.ts";
+  typeName,
+} from "./_common/bytes.ts";
+import { POLL, type Poll } from "./_common/readiness.ts";
+import { pick } from "./_transport/pick.ts";
+import { wrapDatagram } from "./_transport/deno.ts";
+import type { Addr, Backend, DatagramAddr, DatagramTransport } from "./_transport/types.ts";
+import { Channel, type Shape } from "./_datagram/channel.ts";
+import { Targets, wildcard } from "./_datagram/targets.ts";
+import { Multicast } from "./_datagram/multicast.ts";
 
 const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
 const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
 const noop = () => {};
 /** The largest `recv(bufsize)`/`recvfrom(bufsize)` served from the socket's reused buffer. */
 const SCRATCH_MAX = 64 * 1024;
-/** What a receive resolves: the count (`recv`, `recv_into`), or `[count, address]`. */
-const countOnly = (n: number): number => n;
-const withSender = (n: number, from: Deno.Addr, family: number): [number, Address] => [
-  n,
-  fromDenoAddr(family, from),
-];
+/** What `recv`, `recv_into` resolve: the count. */
+const countOnly: Shape<number> = (n) => n;
 
 /**
  * A datagram socket: UDP over IPv4 or IPv6, or an AF_UNIX `SOCK_DGRAM`
@@ -82,26 +77,16 @@ const withSender = (n: number, from: Deno.Addr, family: number): [number, Addres
  * ```
  */
 export class DatagramSocket extends Socket {
-  #io: DatagramIO | null = null;
+  #backend: Backend | null = null; // picked when the handle is made
+  #channel: Channel | null = null;
   #targets: Targets;
+  #multicast: Multicast | null = null; // made when a multicast option is first set
   /** The last send waiting for a name lookup (or behind one), if any. */
   #sendTail: Promise<void> | null = null;
   #scratch: Scratch | null = null; // recv(bufsize)/recvfrom(bufsize)'s buffer, made on first use
-
-  static {
-    definePoll(DatagramSocket, (s) => ({
-      get readable() {
-        return s.closed || (s.#io?.readable ?? false);
-      },
-      get writable() {
-        return s.closed || (s.#io?.writable ?? true);
-      },
-      changed(read: boolean, write: boolean): Promise<void> {
-        if (s.closed) return Promise.resolve();
-        return s.#io ? s.#io.changed(read, write) : new Promise(noop);
-      },
-    }));
-  }
+  /** What `recvfrom`, `recvfrom_into` resolve: the count and the sender (made on first use). */
+  #withSender: Shape<[number, Address]> | null = null;
+  #poll: Poll | null = null;
 
   /**
    * Use `socket(family, SOCK_DGRAM)` rather than this constructor.
@@ -130,15 +115,13 @@ export class DatagramSocket extends Socket {
    * ```
    */
   static fromDatagramConn(conn: Deno.DatagramConn): DatagramSocket {
-    const addr = conn.addr;
-    const family = addr.transport === "unixpacket" || addr.transport === "unix"
-      ? C.AF_UNIX
-      : (addr as Deno.NetAddr).hostname.includes(":")
-      ? C.AF_INET6
-      : C.AF_INET;
-    const s = new DatagramSocket(family);
-    s.#io = new DatagramIO(conn);
-    s._options.applyTo(s._handles());
+    if (!conn || typeof conn !== "object" || typeof conn.receive !== "function") {
+      throw new TypeError(
+        `Cannot fromDatagramConn: conn must be a Deno.DatagramConn, not '${typeName(conn)}'`,
+      );
+    }
+    const s = new DatagramSocket(familyOf(conn.addr));
+    s.#attach(wrapDatagram(conn));
     return s;
   }
 
@@ -147,39 +130,67 @@ export class DatagramSocket extends Socket {
     return {
       conn: null,
       listening: false,
-      datagram: this.#io?.conn ?? null,
-      defer: (p) => this._defer(p),
+      bound: this.#channel !== null,
+      multicast: () => this.#multicastOf(),
     };
   }
 
-  #open(address: Address | null, op: string): DatagramIO {
-    const target = address === null ? wildcard(this.family) : toTarget(this.family, address, op);
-    if (target.transport === "tcp" && target.hostname === "localhost") {
-      target.hostname = this.family === C.AF_INET6 ? "::1" : "127.0.0.1";
+  /** @ignore */
+  protected _localAddr(): Addr | null {
+    return this.#channel?.transport.addr ?? null;
+  }
+
+  /** @ignore */
+  protected _peerAddr(): Addr | null {
+    return this.#channel?.peer ?? null;
+  }
+
+  #multicastOf(): Multicast {
+    if (this.#multicast === null) {
+      this.#multicast = new Multicast((p) => this._defer(p));
+      if (this.#channel) this.#multicast.attach(this.#channel.transport);
     }
+    return this.#multicast;
+  }
+
+  #attach(t: DatagramTransport): Channel {
+    this.#channel = new Channel(t, (e, op) => this._fail(e, op));
+    this.#multicast?.attach(t);
+    this._options.applyTo(this._handles());
+    return this.#channel;
+  }
+
+  #open(address: Address | null, op: string): Channel {
+    const target = address === null ? wildcard(this.family) : this._bindTarget(address, op);
     const reuseAddress = this._options.flag(C.SOL_SOCKET, C.SO_REUSEADDR) ||
       this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
-    const detail = address === null ? op : `${op} to ${reprAddress(address)}`;
-    this.#io = new DatagramIO(openDatagram(target, { reuseAddress }, detail));
-    this._options.applyTo(this._handles());
-    return this.#io;
-  }
-
-  #fail(e: unknown, op: string): Error {
-    if (this.closed) {
-      return new OSError(errno.EBADF, undefined, {
-        cause: e,
-        detail: `Cannot ${op}: socket is closed`,
-      });
+    let t: DatagramTransport;
+    try {
+      t = (this.#backend ??= pick()).listenDatagram(target, { reuseAddress });
+    } catch (e) {
+      throw fromDenoError(
+        e,
+        address === null ? `Cannot ${op}` : `Cannot ${op} to ${reprAddress(address)}`,
+      );
     }
-    return datagramError(e, `Cannot ${op}`);
+    return this.#attach(t);
   }
 
-  /** The handle, made at once (bound to the wildcard address) if there is none yet. */
-  async #ready(op: string): Promise<DatagramIO> {
-    this._checkOpen(op);
-    if (this._hasDeferred) await this._flushDeferred(op);
-    return this.#io ?? this.#open(null, op);
+  /**
+   * Runs `body` on the channel, made at once (bound to the wildcard address)
+   * if there is none yet — synchronously unless an option call must finish
+   * first, so that calls keep their order.
+   */
+  #withChannel<R>(op: string, body: (ch: Channel) => Promise<R>): Promise<R> {
+    try {
+      this._checkOpen(op);
+      if (this._hasDeferred) {
+        return this._flushDeferred(op).then(() => body(this.#channel ?? this.#open(null, op)));
+      }
+      return body(this.#channel ?? this.#open(null, op));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -201,8 +212,8 @@ export class DatagramSocket extends Socket {
    */
   bind(address: Address): void {
     this._checkOpen("bind");
-    toTarget(this.family, address, "bind");
-    if (this.#io) {
+    this._bindTarget(address, "bind");
+    if (this.#channel) {
       throw new OSError(errno.EINVAL, undefined, {
         detail: "Cannot bind: socket is already bound",
       });
@@ -274,31 +285,10 @@ export class DatagramSocket extends Socket {
   async connect(address: Address): Promise<void> {
     this._checkOpen("connect");
     const peer = await this.#targets.resolve(address, "connect");
-    (await this.#ready("connect")).peer = peer;
-  }
-
-  /**
-   * Like `connect()`, but resolves an errno number instead of throwing an `OSError`.
-   *
-   * @param address The peer.
-   * @returns 0, or the errno number of the failure.
-   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when the name does not resolve.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-   * console.log(await s.connect_ex(["127.0.0.1", 9])); // 0
-   * ```
-   */
-  async connect_ex(address: Address): Promise<number> {
-    try {
-      await this.connect(address);
-      return 0;
-    } catch (e) {
-      if (!(e instanceof OSError) || e.name === "gaierror") throw e;
-      return e.errno ?? errno.EAGAIN;
-    }
+    await this.#withChannel("connect", (ch) => {
+      ch.peer = peer;
+      return Promise.resolve();
+    });
   }
 
   /**
@@ -335,31 +325,28 @@ export class DatagramSocket extends Socket {
    * ```
    */
   sendto(data: BytesLike, flags: number, address: Address): Promise<number>;
-  async sendto(
+  sendto(
     data: BytesLike,
     flagsOrAddress: number | Address,
     address?: Address,
   ): Promise<number> {
-    const view = toBytes(data);
-    let flags = 0;
-    if (address === undefined) address = flagsOrAddress as Address;
-    else {
-      flags = flagsOrAddress as number;
-      checkFlags(flags, SEND_FLAGS, "sendto");
+    let view: Uint8Array, to: DatagramAddr | null, flags = 0;
+    try {
+      view = toBytes(data);
+      if (address === undefined) address = flagsOrAddress as Address;
+      else flags = checkFlags(flagsOrAddress, SEND_FLAGS, "sendto");
+      this._checkOpen("sendto");
+      to = this.#targets.cached(address) ?? this.#targets.convert(address, "sendto");
+    } catch (e) {
+      return Promise.reject(e);
     }
-    this._checkOpen("sendto");
-    const to = this.#targets.cached(address) ?? this.#targets.convert(address, "sendto");
-    const io = this.#io;
-    if (to !== null && this.#sendTail === null && io?.sendsDirect && !this._hasDeferred) {
-      // The hot path: a UDP send never waits, so the datagram goes straight to Deno.
-      try {
-        return await io.conn.send(view, to);
-      } catch (e) {
-        throw this.#fail(e, "sendto");
-      }
+    const ch = this.#channel;
+    if (to !== null && this.#sendTail === null && ch !== null && !this._hasDeferred) {
+      // The hot path: the datagram goes straight to the channel (one async call).
+      return ch.send(view, to, this._deadline((flags & C.MSG_DONTWAIT) !== 0), "sendto");
     }
-    if (to !== null && this.#sendTail === null) return await this.#send(view, to, flags, "sendto");
-    return await this.#sendInTurn(view, address, to, flags, "sendto");
+    if (to !== null && this.#sendTail === null) return this.#send(view, to, flags, "sendto");
+    return this.#sendInTurn(view, address, to, flags, "sendto");
   }
 
   /** A send that must wait (a name to resolve, or such a send before it): keeps call order. */
@@ -404,7 +391,7 @@ export class DatagramSocket extends Socket {
     const view = toBytes(data);
     if (flags) checkFlags(flags, SEND_FLAGS, "send");
     this._checkOpen("send");
-    const peer = this.#io?.peer;
+    const peer = this.#channel?.peer;
     if (!peer) {
       throw new OSError(errno.EDESTADDRREQ, undefined, {
         detail: "Cannot send: socket is not connected; use sendto()",
@@ -414,14 +401,9 @@ export class DatagramSocket extends Socket {
     return await this.#sendInTurn(view, null, peer, flags, "send");
   }
 
-  async #send(view: Uint8Array, to: DatagramAddr, flags: number, op: string): Promise<number> {
-    if (this._hasDeferred) await this._flushDeferred(op);
-    const io = this.#io ?? this.#open(null, op);
-    try {
-      return await io.send(view, to, this._deadline((flags & C.MSG_DONTWAIT) !== 0), op);
-    } catch (e) {
-      throw this.#fail(e, op);
-    }
+  #send(view: Uint8Array, to: DatagramAddr, flags: number, op: string): Promise<number> {
+    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    return this.#withChannel(op, (ch) => ch.send(view, to, deadline, op));
   }
 
   /**
@@ -443,18 +425,25 @@ export class DatagramSocket extends Socket {
    * console.log(data.length, addr[0]); // 4 "127.0.0.1"
    * ```
    */
-  async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array, Address]> {
+  async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array<ArrayBuffer>, Address]> {
     checkCount(bufsize, "bufsize", "recvfrom");
-    const scratch = this.#scratch ??= new Scratch(SCRATCH_MAX);
-    const buf = scratch.take(bufsize);
-    let got: [number, Address];
-    try {
-      got = await this.#recv(buf, flags, "recvfrom", withSender);
-    } catch (e) {
-      scratch.drop(buf);
-      throw e;
-    }
-    return [scratch.release(buf, got[0]), got[1]];
+    if (flags) checkFlags(flags, RECV_FLAGS, "recvfrom");
+    this._checkOpen("recvfrom");
+    let from: Address = "";
+    const data = await this._recvScratch(this.#scratchOf(), bufsize, flags, async (buf) => {
+      const [n, sender] = await this.#recv(buf, flags, "recvfrom", this.#senderShape());
+      from = sender;
+      return n;
+    });
+    return [data, from];
+  }
+
+  #scratchOf(): Scratch {
+    return this.#scratch ??= new Scratch(SCRATCH_MAX, SCRATCH_MAX);
+  }
+
+  #senderShape(): Shape<[number, Address]> {
+    return this.#withSender ??= (n, from) => [n, fromDenoAddr(this.family, from)];
   }
 
   /**
@@ -478,16 +467,15 @@ export class DatagramSocket extends Socket {
    * ```
    */
   recvfrom_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<[number, Address]> {
+    let p: Uint8Array;
     try {
-      return this.#recv(
-        sizedView(buffer, nbytes, "recvfrom_into"),
-        flags,
-        "recvfrom_into",
-        withSender,
-      );
+      p = sizedView(buffer, nbytes, "recvfrom_into");
+      if (flags) checkFlags(flags, RECV_FLAGS, "recvfrom_into");
+      this._checkOpen("recvfrom_into");
     } catch (e) {
       return Promise.reject(e);
     }
+    return this.#recv(p, flags, "recvfrom_into", this.#senderShape());
   }
 
   /**
@@ -509,18 +497,20 @@ export class DatagramSocket extends Socket {
    * console.log(await s.recv(16)); // Uint8Array(1) [ 7 ]
    * ```
    */
-  async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
-    checkCount(bufsize, "bufsize", "recv");
-    const scratch = this.#scratch ??= new Scratch(SCRATCH_MAX);
-    const buf = scratch.take(bufsize);
-    let n: number;
+  recv(bufsize: number, flags = 0): Promise<Uint8Array<ArrayBuffer>> {
     try {
-      n = await this.#recv(buf, flags, "recv", countOnly);
+      checkCount(bufsize, "bufsize", "recv");
+      if (flags) checkFlags(flags, RECV_FLAGS, "recv");
+      this._checkOpen("recv");
     } catch (e) {
-      scratch.drop(buf);
-      throw e;
+      return Promise.reject(e);
     }
-    return scratch.release(buf, n);
+    return this._recvScratch(
+      this.#scratchOf(),
+      bufsize,
+      flags,
+      (buf) => this.#recv(buf, flags, "recv", countOnly),
+    );
   }
 
   /**
@@ -539,92 +529,36 @@ export class DatagramSocket extends Socket {
    * ```
    */
   recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
+    let p: Uint8Array;
     try {
-      return this.#recv(sizedView(buffer, nbytes, "recv_into"), flags, "recv_into", countOnly);
+      p = sizedView(buffer, nbytes, "recv_into");
+      if (flags) checkFlags(flags, RECV_FLAGS, "recv_into");
+      this._checkOpen("recv_into");
     } catch (e) {
       return Promise.reject(e);
     }
+    return this.#recv(p, flags, "recv_into", countOnly);
   }
 
-  /** Receives into `p`; resolves `shape(count, sender, family)` (`countOnly` or `withSender`). */
-  async #recv<R>(
-    p: Uint8Array,
-    flags: number,
-    op: string,
-    shape: (n: number, from: Deno.Addr, family: number) => R,
-  ): Promise<R> {
-    if (flags) checkFlags(flags, RECV_FLAGS, op);
-    const io = this.#io ?? await this.#ready(op);
-    if (this._hasDeferred) await this._flushDeferred(op);
-    this._checkOpen(op);
-    const rx = flags === 0 && this.timeout === null ? io.startDirect(p) : null;
-    if (rx !== null) {
-      // The hot path: blocking, nothing kept or pending: straight into p.
-      let got: [Uint8Array, Deno.Addr];
-      try {
-        got = await rx;
-      } catch (e) {
-        throw this.#fail(e, op);
-      } finally {
-        io.endDirect();
-      }
-      if (io.peer === null || samePeer(io.peer, got[1])) {
-        return shape(got[0].length, got[1], this.family);
-      } // else: from another sender, dropped as a connected socket does; receive again
-    }
+  /** Receives into `p`, arguments checked; resolves `shape(count, sender)`. */
+  #recv<R>(p: Uint8Array, flags: number, op: string, shape: Shape<R>): Promise<R> {
+    const ch = this.#channel;
     const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    try {
-      const [n, from] = await io.receive(p, (flags & C.MSG_PEEK) !== 0, deadline, op);
-      return shape(n, from, this.family);
-    } catch (e) {
-      throw this.#fail(e, op);
-    }
+    const peek = (flags & C.MSG_PEEK) !== 0;
+    if (ch !== null && !this._hasDeferred) return ch.receive(p, peek, deadline, op, shape);
+    return this.#withChannel(op, (c) => c.receive(p, peek, deadline, op, shape));
   }
 
-  /**
-   * The socket's own address. An unbound socket reports the wildcard
-   * address with port 0 (`""` for AF_UNIX).
-   *
-   * @returns The local address.
-   * @throws {OSError} `EBADF` when closed.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-   * console.log(s.getsockname()); // ["0.0.0.0", 0]
-   * ```
-   */
-  getsockname(): Address {
-    this._checkOpen("getsockname");
-    if (this.#io) return fromDenoAddr(this.family, this.#io.conn.addr);
-    if (this.family === C.AF_UNIX) return "";
-    return this.family === C.AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
-  }
-
-  /**
-   * The peer fixed by `connect()`.
-   *
-   * @returns The peer's address.
-   * @throws {OSError} `ENOTCONN` when not connected; `EBADF` when closed.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-   * await s.connect(["127.0.0.1", 9]);
-   * console.log(s.getpeername()); // ["127.0.0.1", 9]
-   * ```
-   */
-  getpeername(): Address {
-    this._checkOpen("getpeername");
-    const peer = this.#io?.peer;
-    if (!peer) {
-      throw new OSError(errno.ENOTCONN, undefined, {
-        detail: "Cannot getpeername: socket is not connected",
-      });
-    }
-    return fromDenoAddr(this.family, peer);
+  /** @ignore The socket's readiness, for select, selectors and socketserver. */
+  [POLL](): Poll {
+    return this.#poll ??= {
+      readable: () => this.closed || (this.#channel?.ready ?? false),
+      writable: () => this.closed || (this.#channel?.writable ?? true),
+      changed: (read, write) => {
+        if (this.closed) return Promise.resolve();
+        return this.#channel ? this.#channel.changed(read, write) : new Promise(noop);
+      },
+    };
   }
 
   /**
@@ -635,8 +569,8 @@ export class DatagramSocket extends Socket {
   override close(): void {
     if (this.closed) return;
     super.close();
-    this.#io?.conn.close();
-    this.#io?.drop();
+    this.#channel?.transport.close();
+    this.#channel?.drop();
   }
 
   /**
@@ -658,13 +592,13 @@ export class DatagramSocket extends Socket {
    */
   detach(): Deno.DatagramConn | null {
     this._checkOpen("detach");
-    if (this.#io?.busy) {
+    if (this.#channel?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
         detail: "Cannot detach: a receive is pending or a received datagram is kept",
       });
     }
-    const conn = this.#io?.conn ?? null;
-    this.#io = null;
+    const conn = (this.#channel?.transport.handle ?? null) as Deno.DatagramConn | null;
+    this.#channel = null;
     super.close();
     return conn;
   }

@@ -50,7 +50,7 @@ async function writeAll(bytes: Uint8Array): Promise<void> {
 }
 
 /** Python's `bytes.upper()`: a copy with `a`–`z` made `A`–`Z`; every other byte unchanged. */
-export function upper(data: Uint8Array): Uint8Array {
+export function upper(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return data.map((b) => (b >= 0x61 && b <= 0x7a ? b - 0x20 : b));
 }
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { select, ValueError } from "../select.ts";
-import { stats } from "../_select.ts";
+import { stats } from "../_common/readiness.ts";
 import {
   concat,
   dec,

@@ -14,7 +14,7 @@ import {
   SelectSelector,
   ValueError,
 } from "../selectors.ts";
-import { stats } from "../_select.ts";
+import { stats } from "../_common/readiness.ts";
 import { dec, enc, isOSError, pair, recvExactly } from "./_helpers.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

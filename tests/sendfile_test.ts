@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { tcpTriple as pair } from "./_helpers.ts";
+import { closeAll, tcpTriple as pair } from "./_helpers.ts";
 
 async function recvExactly(s: socket.StreamSocket, n: number): Promise<Uint8Array> {
   return n === 0 ? new Uint8Array(0) : await s.recv(n, socket.MSG_WAITALL);
@@ -74,14 +74,34 @@ Deno.test("sendfile() with an offset and no count sends to end of file; a count 
   }
 });
 
-Deno.test("sendfile() rejects a bad file, offset or count", async () => {
+Deno.test("sendfile() rejects a bad file, offset or count as Python does", async () => {
   await using tmp = await tempFile(10);
   using s = socket.socket();
   using file = await Deno.open(tmp.path);
   await assert.rejects(s.sendfile(file, -1), RangeError);
-  await assert.rejects(s.sendfile(file, 1.5), RangeError);
-  await assert.rejects(s.sendfile(file, 0, -3), RangeError);
+  // Python: TypeError for a non-integer offset or count, ValueError for a count that is not positive.
+  await assert.rejects(s.sendfile(file, 1.5), TypeError);
+  await assert.rejects(s.sendfile(file, 0, "2" as unknown as number), TypeError);
+  await assert.rejects(s.sendfile(file, 0, 0.1), TypeError);
+  await assert.rejects(s.sendfile(file, 0, -3), socket.ValueError);
+  await assert.rejects(s.sendfile(file, 0, 0), socket.ValueError);
   await assert.rejects(s.sendfile("path" as unknown as Deno.FsFile), TypeError);
+});
+
+Deno.test("sendfile() on a non-blocking socket raises ValueError before a byte is sent", async () => {
+  await using tmp = await tempFile(1000);
+  const [srv, cli, conn] = await pair();
+  try {
+    using file = await Deno.open(tmp.path);
+    cli.setblocking(false);
+    await assert.rejects(cli.sendfile(file), socket.ValueError);
+    assert.equal(await file.seek(0, Deno.SeekMode.Current), 0);
+    cli.setblocking(true);
+    await cli.shutdown(socket.SHUT_WR);
+    assert.equal((await conn.recv(10)).length, 0);
+  } finally {
+    closeAll(srv, cli, conn);
+  }
 });
 
 Deno.test("a CPython peer receives what sendfile() sends, byte for byte", async () => {

@@ -1,7 +1,7 @@
 // Copyright 2026 the pysocket authors. MIT license.
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { pollOf } from "../_poll.ts";
+import { pollOf } from "../_common/readiness.ts";
 import { Lines, tempDir } from "./_helpers.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -259,7 +259,7 @@ Deno.test("non-blocking recvfrom() raises BlockingIOError when nothing is queued
   );
   await b.sendto(enc("late"), a.getsockname());
   await pollOf(a)!.changed(true, false);
-  assert.equal(pollOf(a)!.readable, true);
+  assert.equal(pollOf(a)!.readable(), true);
   const [data] = await a.recvfrom(64);
   assert.equal(dec(data), "late");
   await assert.rejects(a.recvfrom(64), socket.BlockingIOError);
@@ -431,7 +431,7 @@ Deno.test("close() after a timed-out recvfrom() leaves nothing running", async (
   a.settimeout(0.01);
   await assert.rejects(a.recvfrom(8), socket.timeout);
   a.close();
-  assert.equal(pollOf(a)!.readable, true);
+  assert.equal(pollOf(a)!.readable(), true);
 });
 
 Deno.test("using closes the socket and its handle", async () => {
@@ -463,15 +463,15 @@ Deno.test("select readiness: readable only once a datagram is queued, which recv
   using a = bound();
   using b = bound();
   const poll = pollOf(a)!;
-  assert.equal(poll.readable, false);
-  assert.equal(poll.writable, true);
+  assert.equal(poll.readable(), false);
+  assert.equal(poll.writable(), true);
   const changed = poll.changed(true, false);
   await b.sendto(enc("ready"), a.getsockname());
   await changed;
-  assert.equal(poll.readable, true);
-  assert.equal(poll.readable, true, "polling consumes nothing");
+  assert.equal(poll.readable(), true);
+  assert.equal(poll.readable(), true, "polling consumes nothing");
   assert.equal(dec((await a.recvfrom(16))[0]), "ready");
-  assert.equal(poll.readable, false);
+  assert.equal(poll.readable(), false);
 });
 
 Deno.test("AF_UNIX: sendto() while a timed-out receive is pending raises a clear OSError", async () => {
@@ -481,7 +481,7 @@ Deno.test("AF_UNIX: sendto() while a timed-out receive is pending raises a clear
   using b = unixBound(`${dir}/b.sock`);
   a.settimeout(0.02);
   await assert.rejects(a.recvfrom(8), socket.timeout);
-  assert.equal(pollOf(a)!.writable, false);
+  assert.equal(pollOf(a)!.writable(), false);
   await assert.rejects(
     a.sendto(enc("x"), `${dir}/b.sock`),
     (e: socket.OSError) => e.errno === socket.errno.EBUSY && /AF_UNIX/.test(e.message),
@@ -491,7 +491,7 @@ Deno.test("AF_UNIX: sendto() while a timed-out receive is pending raises a clear
   await b.sendto(enc("wake"), `${dir}/a.sock`);
   a.setblocking(true);
   assert.equal(dec((await a.recvfrom(8))[0]), "wake");
-  assert.equal(pollOf(a)!.writable, true);
+  assert.equal(pollOf(a)!.writable(), true);
   assert.equal(await a.sendto(enc("now"), `${dir}/b.sock`), 3);
   assert.equal(dec(await b.recv(8)), "now");
 });

@@ -1,59 +1,13 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Addresses of datagram sockets: Python address → Deno datagram address
-// (with a one-entry cache so a sendto() loop to one peer allocates nothing),
-// the peer filter of a connected socket, and opening the Deno handle, which
-// needs --unstable-net.
+// Addresses of datagram sockets: Python address → transport datagram
+// address (with a one-entry cache so a sendto() loop to one peer allocates
+// nothing), the wildcard address of a family, and the peer filter of a
+// connected socket.
 
-import { AF_INET6, AF_UNIX } from "./constants.ts";
-import { errno, fromDenoError, OSError, oserror } from "./errors.ts";
-import { isIPv4, isIPv6, type Target, toTarget } from "./address.ts";
-import { resolveHost } from "./_resolve.ts";
-
-/** Where a datagram goes, in the form `DatagramConn.send()` takes. */
-export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
-
-/** The error of a datagram call made without `--unstable-net`. */
-export function unstableError(op: string): OSError {
-  return new OSError(errno.EOPNOTSUPP, undefined, {
-    detail: `Cannot ${op}: Deno's datagram sockets need the --unstable-net flag ` +
-      `(or "unstable": ["net"] in deno.json)`,
-  });
-}
-
-/** Turns what a Deno datagram call threw into Python's error (Deno throws TypeError for EINVAL). */
-export function datagramError(e: unknown, detail: string): Error {
-  if (e instanceof TypeError) {
-    const m = /\(os error (\d+)\)/.exec(e.message);
-    if (m) return oserror(Number(m[1]), detail, e);
-  }
-  return fromDenoError(e, detail);
-}
-
-/** Options for creating the Deno handle. */
-export interface OpenOptions {
-  reuseAddress: boolean;
-}
-
-/**
- * Creates the Deno datagram handle for a bind target (`path: ""` for AF_UNIX
- * is Linux's autobind to an abstract address).
- */
-export function openDatagram(target: Target, opts: OpenOptions, op: string): Deno.DatagramConn {
-  if (typeof Deno.listenDatagram !== "function") throw unstableError(op);
-  try {
-    if (target.transport === "unix") {
-      return Deno.listenDatagram({ transport: "unixpacket", path: target.path });
-    }
-    return Deno.listenDatagram({
-      transport: "udp",
-      hostname: target.hostname,
-      port: target.port,
-      ...(opts.reuseAddress ? { reuseAddress: true } : {}),
-    });
-  } catch (e) {
-    throw datagramError(e, `Cannot ${op}`);
-  }
-}
+import { AF_INET6, AF_UNIX } from "../constants.ts";
+import { isIPv4, isIPv6, type Target, toTarget } from "../address.ts";
+import { resolveHost } from "../_common/resolve.ts";
+import type { Addr, DatagramAddr } from "../_transport/types.ts";
 
 /** The wildcard bind target of a family (AF_UNIX: autobind). */
 export function wildcard(family: number): Target {
@@ -72,7 +26,7 @@ function canonical(host: string): string {
 }
 
 /** Whether `addr` (as Deno reports a sender) is `peer`. */
-export function samePeer(peer: DatagramAddr, addr: Deno.Addr): boolean {
+export function samePeer(peer: DatagramAddr, addr: Addr): boolean {
   if (peer.transport === "udp") {
     const a = addr as Deno.NetAddr;
     return a.port === peer.port && a.hostname === peer.hostname;

@@ -3,8 +3,8 @@
 // the OS resolver reached through node:dns cannot give (canonical names and
 // aliases, service names). A file that is missing reads as empty.
 
-import { AF_INET, AF_INET6 } from "./constants.ts";
-import { inet_pton, isIPv4, isIPv6 } from "./address.ts";
+import { AF_INET, AF_INET6 } from "../constants.ts";
+import { inet_pton, isIPv4, isIPv6 } from "../address.ts";
 
 function readLines(path: string): string[][] {
   let text: string;

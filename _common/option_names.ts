@@ -2,7 +2,7 @@
 // The socket options Python knows that Deno does not expose: setsockopt /
 // getsockopt refuse each by name with OSError ENOPROTOOPT.
 
-import * as C from "./constants.ts";
+import * as C from "../constants.ts";
 
 /** The names of the options Deno does not expose, for the error message. */
 const REFUSED: Record<number, string> = {};

@@ -2,9 +2,9 @@
 // Host name resolution through the operating system's getaddrinfo (node:dns
 // lookup), so /etc/hosts and nsswitch apply as they do for Python.
 
-import { AF_INET, AF_INET6 } from "./constants.ts";
-import { EAI, gaierror } from "./errors.ts";
-import { isIPv4, isIPv6 } from "./address.ts";
+import { AF_INET, AF_INET6 } from "../constants.ts";
+import { EAI, gaierror, isNotCapable } from "../errors.ts";
+import { isIPv4, isIPv6 } from "../address.ts";
 
 const EAI_BY_CODE: Record<string, number> = {
   ENOTFOUND: EAI.EAI_NONAME,
@@ -33,7 +33,7 @@ export function nodeDns(): Promise<Dns> {
 
 /** Turns a node:dns lookup failure into Python's `gaierror`. */
 export function toGaierror(err: unknown, host: string): Error {
-  if (err instanceof Deno.errors.NotCapable) return err;
+  if (isNotCapable(err)) return err;
   const code = (err as { code?: string })?.code ?? "";
   return new gaierror(EAI_BY_CODE[code] ?? EAI.EAI_NONAME, undefined, {
     cause: err,

@@ -1,17 +1,25 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// The Socket base class shared by StreamSocket and DatagramSocket, and the
-// module-wide default timeout. (socket.ts re-exports it with the factory;
-// it lives here so that tcp.ts and udp.ts can extend it without a cycle.)
+// The Socket base class: what StreamSocket and DatagramSocket share —
+// family, type, timeout and blocking mode, options, closing, the inspect
+// string, connect_ex, getsockname/getpeername, bind targets, how a call's
+// error reaches its caller, the reused receive buffer — and the module-wide
+// default timeout. (socket.ts re-exports it with the factory; it lives here
+// so that tcp.ts and udp.ts can extend it without a cycle.)
 
-import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "./constants.ts";
-import { errno, fromDenoError, OSError } from "./errors.ts";
-import { type Address } from "./address.ts";
-import { type OptionHandles, type OptionValue, SocketOptions } from "./options.ts";
-import { type Deadline, deadlineFor, NONBLOCK } from "./_wait.ts";
-import { reprAddress, typeName } from "./_util.ts";
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "../constants.ts";
+import { errno, fromDenoError, OSError } from "../errors.ts";
+import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
+import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
+import type { Addr } from "../_transport/types.ts";
+import { type Deadline, deadlineFor, NONBLOCK } from "./deadline.ts";
+import { Scratch, typeName } from "./bytes.ts";
+import { POLL, type Poll } from "./readiness.ts";
 
 let defaultTimeout: number | null = null;
 let nextFd = 3;
+
+/** The longest timeout Python accepts (its clock counts nanoseconds in 64 bits). */
+const MAX_TIMEOUT = 9.2e9;
 
 /** Checks a timeout the way `settimeout()` does; returns it in seconds or null. */
 export function checkTimeout(value: unknown, op: string): number | null {
@@ -21,6 +29,9 @@ export function checkTimeout(value: unknown, op: string): number | null {
   }
   if (value < 0) {
     throw new RangeError(`Cannot ${op}: timeout must be non-negative: current value is ${value}`);
+  }
+  if (value > MAX_TIMEOUT) {
+    throw new RangeError(`Cannot ${op}: timeout is too large: current value is ${value}`);
   }
   return value;
 }
@@ -46,7 +57,7 @@ export function getdefaulttimeout(): number | null {
  * block; `0`: non-blocking). Python's `socket.setdefaulttimeout()`.
  *
  * @param timeout Seconds, or `null`.
- * @throws {RangeError} for a negative timeout.
+ * @throws {TypeError} for a timeout that is not a number; {RangeError} for a negative or infinite one.
  *
  * @example
  * ```ts
@@ -127,7 +138,8 @@ export abstract class Socket {
    * `t` seconds.
    *
    * @param value Seconds, or `null`.
-   * @throws {RangeError} for a negative value; {OSError} `EBADF` when closed.
+   * @throws {TypeError} for a value that is not a number; {RangeError} for a
+   *   negative or infinite one; {OSError} `EBADF` when closed.
    *
    * @example
    * ```ts
@@ -162,7 +174,7 @@ export abstract class Socket {
    * `setblocking(false)` is `settimeout(0)`; `setblocking(true)` is `settimeout(null)`.
    *
    * @param flag Whether operations wait.
-   * @throws {OSError} `EBADF` when closed.
+   * @throws {TypeError} for a flag that is not a boolean; {OSError} `EBADF` when closed.
    *
    * @example
    * ```ts
@@ -173,6 +185,9 @@ export abstract class Socket {
    * ```
    */
   setblocking(flag: boolean): void {
+    if (typeof flag !== "boolean" && (typeof flag !== "number" || !Number.isInteger(flag))) {
+      throw new TypeError(`Cannot setblocking: flag must be a boolean, not '${typeName(flag)}'`);
+    }
     this._checkOpen("setblocking");
     this.#timeout = flag ? null : 0;
   }
@@ -274,19 +289,86 @@ export abstract class Socket {
   }
 
   /**
-   * The socket's own address (see `address.ts` for the forms).
+   * The socket's own address. An unbound socket reports the wildcard
+   * address with port 0 (`""` for AF_UNIX).
    *
-   * @returns The address.
+   * @returns The local address.
+   * @throws {OSError} `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * console.log(s.getsockname()); // ["0.0.0.0", 0]
+   * ```
    */
-  abstract getsockname(): Address;
+  getsockname(): Address {
+    this._checkOpen("getsockname");
+    const addr = this._localAddr();
+    if (addr) return fromDenoAddr(this.family, addr);
+    if (this.family === AF_UNIX) return "";
+    return this.family === AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
+  }
 
   /**
    * The connected peer's address.
    *
-   * @returns The address.
-   * @throws {OSError} `ENOTCONN` when not connected.
+   * @returns The remote address.
+   * @throws {OSError} `ENOTCONN` when not connected; `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * try {
+   *   s.getpeername();
+   * } catch (e) {
+   *   console.log((e as socket.OSError).errno === socket.errno.ENOTCONN); // true
+   * }
+   * ```
    */
-  abstract getpeername(): Address;
+  getpeername(): Address {
+    this._checkOpen("getpeername");
+    const addr = this._peerAddr();
+    if (addr) return fromDenoAddr(this.family, addr);
+    throw new OSError(errno.ENOTCONN, undefined, {
+      detail: "Cannot getpeername: socket is not connected",
+    });
+  }
+
+  /**
+   * Connects to a remote address (see the subclasses).
+   *
+   * @param address The remote address.
+   * @returns A promise that resolves once connected.
+   */
+  abstract connect(address: Address): Promise<void>;
+
+  /**
+   * Like `connect()`, but resolves an errno number instead of throwing for
+   * network failures: 0 on success, e.g. `errno.ECONNREFUSED` (111) when
+   * refused, `errno.EAGAIN` on timeout, `errno.EINPROGRESS` when non-blocking.
+   *
+   * @param address The remote address.
+   * @returns 0 or an errno number.
+   * @throws {TypeError|RangeError} for a malformed address; {gaierror} when a name does not resolve.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * console.log(await s.connect_ex(["127.0.0.1", 1])); // 111
+   * ```
+   */
+  async connect_ex(address: Address): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof OSError) || e.name === "gaierror") throw e;
+      return e.errno ?? errno.EAGAIN;
+    }
+  }
 
   /**
    * Closes the socket and its Deno handles. Calling it again does nothing.
@@ -334,9 +416,66 @@ export abstract class Socket {
     return parts.join(", ") + ">";
   }
 
+  /** @ignore The readiness of the socket, for select, selectors and socketserver. */
+  abstract [POLL](): Poll;
+
   /** @ignore The option state, for subclasses. */
   protected get _options(): SocketOptions {
     return this.#options;
+  }
+
+  /** @ignore The local address of the socket's handle, or null when it has none. */
+  protected abstract _localAddr(): Addr | null;
+
+  /** @ignore The connected peer's address, or null when not connected. */
+  protected abstract _peerAddr(): Addr | null;
+
+  /**
+   * @ignore Checks a bind address and turns it into a transport target
+   * (`"localhost"` is the loopback address of the socket's family).
+   */
+  protected _bindTarget(address: unknown, op: string): Target {
+    const target = toTarget(this.family, address, op);
+    if (target.transport === "tcp" && target.hostname === "localhost") {
+      target.hostname = this.family === AF_INET6 ? "::1" : "127.0.0.1";
+    }
+    return target;
+  }
+
+  /**
+   * @ignore What a failed call throws: `EBADF` once the socket is closed
+   * (with the failure as `cause`), else the failure as Python's `OSError`.
+   */
+  protected _fail(e: unknown, op: string): Error {
+    if (this.closed) {
+      return new OSError(errno.EBADF, undefined, {
+        cause: e,
+        detail: `Cannot ${op}: socket is closed`,
+      });
+    }
+    return fromDenoError(e, `Cannot ${op}`);
+  }
+
+  /**
+   * @ignore `recv(bufsize)` and its kin: receives into the socket's reused
+   * buffer through `receive` and returns only the bytes received, as an
+   * array of their own. With `flags` the buffer is all of `bufsize`.
+   */
+  protected async _recvScratch(
+    scratch: Scratch,
+    bufsize: number,
+    flags: number,
+    receive: (buf: Uint8Array) => Promise<number>,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const buf = scratch.take(bufsize, flags !== 0);
+    let n: number;
+    try {
+      n = await receive(buf);
+    } catch (e) {
+      scratch.drop(buf);
+      throw e;
+    }
+    return scratch.release(buf, n);
   }
 
   /**
@@ -369,7 +508,7 @@ export abstract class Socket {
     throw fromDenoError(e, `Cannot ${op}: an earlier setsockopt failed`);
   }
 
-  /** @ignore The Deno handles options act on; subclasses say which they have. */
+  /** @ignore What options act on; subclasses say what they have. */
   protected abstract _handles(): OptionHandles;
 
   /** @ignore The deadline of an operation starting now, by timeout and `MSG_DONTWAIT`. */

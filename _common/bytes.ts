@@ -1,5 +1,7 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Small private helpers shared by the socket classes.
+// Bytes and the other arguments of the calls that move bytes: bytes-like
+// checks, counts, flags, `*_into` views, and the receive buffer that
+// `recv(bufsize)` reuses.
 
 import {
   MSG_CONFIRM,
@@ -9,8 +11,8 @@ import {
   MSG_MORE,
   MSG_OOB,
   MSG_TRUNC,
-} from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
+} from "../constants.ts";
+import { errno, OSError } from "../errors.ts";
 
 /** Bytes-like data, as Python's "bytes-like object": any typed array, `DataView` or `ArrayBuffer`. */
 export type BytesLike = ArrayBufferView | ArrayBufferLike;
@@ -47,12 +49,6 @@ export function checkCount(value: unknown, what: string, op: string): number {
   return value;
 }
 
-/** Python's repr of an address: `('127.0.0.1', 8080)` or `'/tmp/s'`. */
-export function reprAddress(addr: string | readonly (string | number)[]): string {
-  if (typeof addr === "string") return `'${addr}'`;
-  return `(${addr.map((v) => typeof v === "string" ? `'${v}'` : String(v)).join(", ")})`;
-}
-
 /**
  * Views `buffer` for a `*_into` call, cut to `nbytes` when given (0: all of it).
  *
@@ -71,30 +67,48 @@ export function sizedView(buffer: unknown, nbytes: number, op: string): Uint8Arr
 }
 
 /** The `n` bytes received into `buf`: a copy when that frees most of `buf`, else a view. */
-export function received(buf: Uint8Array, n: number): Uint8Array {
-  if (n === buf.length) return buf;
-  return n < buf.length >>> 1 ? buf.slice(0, n) : buf.subarray(0, n);
+export function received(buf: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
+  const b = buf as Uint8Array<ArrayBuffer>;
+  if (n === b.length) return b;
+  return n < b.length >>> 1 ? b.slice(0, n) : b.subarray(0, n);
 }
 
 /**
  * The receive buffer behind `recv(bufsize)`/`recvfrom(bufsize)`: one per
  * socket, made on first use, reused by one call at a time, so such a call
- * allocates only the bytes it returns (a concurrent call, or a `bufsize`
- * over `max`, gets a buffer of its own). Nothing writes into the buffer
- * once the receive that was given it has settled.
+ * allocates only the bytes it returns (a concurrent call gets a buffer of
+ * its own). Nothing writes into the buffer once the receive that was given
+ * it has settled.
+ *
+ * A datagram socket's buffer is `bufsize` long (a datagram longer than the
+ * buffer is cut). A stream socket's is *adaptive*: it starts small and
+ * doubles (up to `max`) each time a read fills it, halving again after
+ * reads that use an eighth of it — so a blocking `recv(65536)` waiting on
+ * an idle connection holds a few KiB, and a busy one reads in big pieces.
  */
 export class Scratch {
   #buf: Uint8Array | null = null;
   #lent: Uint8Array | null = null;
+  #size: number;
+  readonly #min: number;
   readonly #max: number;
 
-  /** @param max The largest `size` served from the reused buffer. */
-  constructor(max: number) {
+  /**
+   * @param min The size a stream buffer starts at and never shrinks below;
+   *   for a datagram buffer, pass `min === max`.
+   * @param max The largest size served from the reused buffer.
+   */
+  constructor(min: number, max: number) {
+    this.#size = this.#min = min;
     this.#max = max;
   }
 
-  /** `size` bytes to receive into; give them back to `release()` or `drop()`. */
-  take(size: number): Uint8Array {
+  /**
+   * Up to `bufsize` bytes to receive into (all of them when `exact`: a
+   * `MSG_WAITALL` or `MSG_PEEK` read); give them back to `release()` or `drop()`.
+   */
+  take(bufsize: number, exact = false): Uint8Array {
+    const size = exact || this.#min === this.#max ? bufsize : Math.min(bufsize, this.#size);
     if (this.#lent !== null || size > this.#max || size === 0) return new Uint8Array(size);
     let b = this.#buf;
     if (b === null || b.length < size) b = this.#buf = new Uint8Array(size);
@@ -102,15 +116,26 @@ export class Scratch {
   }
 
   /** The `n` bytes received into `p` (from `take()`), as their own array; frees `p`. */
-  release(p: Uint8Array, n: number): Uint8Array {
+  release(p: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
     if (p !== this.#lent) return received(p, n);
     this.#lent = null;
-    return p.slice(0, n);
+    const out = p.slice(0, n) as Uint8Array<ArrayBuffer>;
+    if (this.#min !== this.#max && p.length <= this.#size) this.#adapt(p.length, n);
+    return out;
   }
 
   /** Frees `p` (from `take()`) after a receive that failed. */
   drop(p: Uint8Array): void {
     if (p === this.#lent) this.#lent = null;
+  }
+
+  #adapt(asked: number, got: number): void {
+    if (got === asked && asked === this.#size && this.#size < this.#max) {
+      this.#size = Math.min(this.#max, this.#size * 2);
+    } else if (got <= this.#size >>> 3 && this.#size > this.#min) {
+      this.#size = Math.max(this.#min, this.#size >>> 1);
+      if (this.#buf !== null && this.#buf.length > this.#size * 2) this.#buf = null;
+    }
   }
 }
 
@@ -127,16 +152,22 @@ const FLAG_NAMES: [number, string][] = [
 /**
  * Checks a call's `flags`: an integer with no bit outside `allowed`.
  *
- * @throws {TypeError} for a non-integer; {OSError} `EOPNOTSUPP` naming the flags Deno cannot do.
+ * @throws {TypeError} for a non-integer; {RangeError} outside a C int;
+ * {OSError} `EOPNOTSUPP` naming the flags Deno cannot do.
  */
-export function checkFlags(flags: unknown, allowed: number, op: string): void {
+export function checkFlags(flags: unknown, allowed: number, op: string): number {
   if (typeof flags !== "number" || !Number.isInteger(flags)) {
     throw new TypeError(`Cannot ${op}: flags must be an integer, not '${typeName(flags)}'`);
   }
+  if (flags < -0x80000000 || flags > 0x7fffffff) {
+    throw new RangeError(
+      `Cannot ${op}: flags must fit in a C int: current value is ${flags}`,
+    );
+  }
   const extra = flags & ~allowed;
-  if (extra === 0) return;
+  if (extra === 0) return flags;
   const names = FLAG_NAMES.filter(([bit]) => extra & bit).map(([, n]) => n);
   throw new OSError(errno.EOPNOTSUPP, undefined, {
-    detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${extra}`}`,
+    detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${flags}`}`,
   });
 }

@@ -1,18 +1,58 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// The waiting behind select() and selectors: check the readiness of many
-// sockets (through _poll.ts), and wait until one may have changed or a
-// deadline passes.
+// Readiness: the one mechanism behind select(), selectors and socketserver's
+// loop (as CPython's socketserver waits through selectors).
 //
-// Each socket has one *watch*: the promise of its last `changed()` call and
-// the set of select calls waiting on it. A select call that finds nothing
-// ready joins the watch of every socket it waits on (starting `changed()`
-// only when no call of the right kind is under way) and leaves them when it
-// returns. So repeated select calls start no new work on a socket whose wait
-// is still pending and leave no listener behind on its promise, and the work
-// of one call grows with the number of sockets given, no faster.
+// An object says how ready it is through one named slot, `[POLL]()`: whether
+// a read or a write would return at once, and a way to wait until that may
+// have changed, without consuming anything. Sockets, the standard-input
+// object and anything else select accepts implement it; nothing is
+// registered anywhere.
+//
+// Each watched object has one *watch*: the promise of its last `changed()`
+// call and the set of waits on it. A wait that finds nothing ready joins the
+// watch of every object it waits on (starting `changed()` only when no call
+// of the right kind is under way) and leaves them when it returns. So
+// repeated select calls start no new work on an object whose wait is still
+// pending and leave no listener behind on its promise, and the work of one
+// call grows with the number of objects given, no faster.
 
-import { errno, OSError } from "./errors.ts";
-import { type Poll, pollOf } from "./_poll.ts";
+import { errno, OSError } from "../errors.ts";
+import { typeName } from "./bytes.ts";
+import { timerMs } from "./deadline.ts";
+
+/** An object's readiness now, and a way to wait for a change. */
+export interface Poll {
+  /** Whether a read (`recv`, `accept`, `recvfrom`) would return at once: data, EOF, a connection, an error. */
+  readable(): boolean;
+  /** Whether a send would not wait (and a connect under way has finished). */
+  writable(): boolean;
+  /**
+   * Starts whatever brings readiness (a fill of the read buffer, a
+   * background accept or receive) and resolves when `readable` (if `read`)
+   * or `writable` (if `write`) may have changed. Never rejects; consumes
+   * nothing: what made the object ready is returned by its next read.
+   */
+  changed(read: boolean, write: boolean): Promise<void>;
+}
+
+/**
+ * The named slot through which select, selectors and socketserver reach an
+ * object's readiness: `obj[POLL]()` returns its {@linkcode Poll}.
+ */
+export const POLL: unique symbol = Symbol.for("pysocket.poll");
+
+/** Something that can be watched: it has the `[POLL]` slot. */
+export interface Pollable {
+  /** The object's readiness. */
+  [POLL](): Poll;
+}
+
+/** The readiness of `obj`, or `null` if it has no `[POLL]` slot. */
+export function pollOf(obj: unknown): Poll | null {
+  if (obj === null || (typeof obj !== "object" && typeof obj !== "function")) return null;
+  const slot = (obj as Partial<Pollable>)[POLL];
+  return typeof slot === "function" ? slot.call(obj) : null;
+}
 
 /** Work counters, for tests that check the cost of a call without timing it. */
 export const stats = {
@@ -58,18 +98,10 @@ export interface Readiness {
   closed: boolean;
 }
 
-function describe(obj: unknown): string {
-  if (obj === null) return "null";
-  if (typeof obj === "object" || typeof obj === "function") {
-    return (obj as object).constructor?.name ?? typeof obj;
-  }
-  return typeof obj;
-}
-
 /**
- * The watch of `obj` after checking that it is an open pysocket socket.
+ * The watch of `obj` after checking that it is open and has the `[POLL]` slot.
  *
- * @throws {TypeError} for an object without `fileno()`, or one this module did not make.
+ * @throws {TypeError} for an object without `fileno()`, or one without the slot.
  * @throws {OSError} `EBADF` for a closed socket.
  */
 export function watchOf(obj: unknown, op: string): Watch {
@@ -82,14 +114,14 @@ export function watchOf(obj: unknown, op: string): Watch {
     typeof (obj as { fileno?: unknown }).fileno !== "function"
   ) {
     throw new TypeError(
-      `Cannot ${op}: argument must have a fileno() method, not '${describe(obj)}'` +
+      `Cannot ${op}: argument must have a fileno() method, not '${typeName(obj)}'` +
         (typeof obj === "number" ? " (Deno has no file descriptors: pass the socket itself)" : ""),
     );
   }
   const poll = pollOf(obj);
   if (poll === null) {
     throw new TypeError(
-      `Cannot ${op}: '${describe(obj)}' is not a pysocket socket; ` +
+      `Cannot ${op}: '${typeName(obj)}' is not a pysocket socket; ` +
         "only sockets made by this module can be watched (Deno has no file descriptors)",
     );
   }
@@ -120,11 +152,11 @@ export function readinessOf(interest: Interest): Readiness {
   let readable = false, writable = false;
   if (interest.read) {
     stats.checks++;
-    readable = watch.poll.readable;
+    readable = watch.poll.readable();
   }
   if (interest.write) {
     stats.checks++;
-    writable = watch.poll.writable;
+    writable = watch.poll.writable();
   }
   return { readable, writable, closed: false };
 }
@@ -165,8 +197,8 @@ function armUnready(interests: readonly Interest[]): boolean {
     if (isClosed(interest.sock)) continue;
     const watch = watches.get(interest.sock)!;
     stats.checks += (interest.read ? 1 : 0) + (interest.write ? 1 : 0);
-    const read = interest.read && !watch.poll.readable;
-    const write = interest.write && !watch.poll.writable;
+    const read = interest.read && !watch.poll.readable();
+    const write = interest.write && !watch.poll.writable();
     if (!read && !write) continue;
     arm(watch, read, write);
     any = true;
@@ -205,7 +237,8 @@ const SPURIOUS_LIMIT = 32;
  * Waits until `check()` finds something ready (and returns it), or until
  * `timeout` seconds pass (`null`: no limit; `0`: a timer turn of the event
  * loop, which includes Deno's I/O polling, so that data already arrived is
- * seen; the wait ends as soon as something is ready). Resolves `check()`'s last
+ * seen; the wait ends as soon as something is ready), or until `signal`
+ * aborts (a selector closed, a server shut down). Resolves `check()`'s last
  * answer, or `null` when nothing was ready. Never rejects but for what
  * `check()` throws; leaves no timer and no listener behind.
  */
@@ -213,6 +246,7 @@ export async function waitFor<T>(
   interests: readonly Interest[],
   timeout: number | null,
   check: () => T | null,
+  signal?: AbortSignal,
 ): Promise<T | null> {
   let found = check();
   if (found !== null) {
@@ -227,12 +261,16 @@ export async function waitFor<T>(
     }
     return found;
   }
+  if (signal?.aborted) return null;
   let wake = () => {};
   let timedOut = false;
-  const id = timeout === null ? undefined : setTimeout(() => {
+  const stop = () => {
     timedOut = true;
     wake();
-  }, timeout * 1000);
+  };
+  const ms = timeout === null ? null : timerMs(timeout);
+  const id = ms === null ? undefined : setTimeout(stop, ms);
+  signal?.addEventListener("abort", stop);
   const joined: Watch[] = [];
   try {
     for (let spurious = 0; !timedOut; spurious++) {
@@ -255,68 +293,16 @@ export async function waitFor<T>(
     return null;
   } finally {
     clearTimeout(id);
+    signal?.removeEventListener("abort", stop);
     leave(joined, wake);
   }
 }
 
-/**
- * Python's `ValueError`, for arguments of the right type and a wrong value:
- * a negative `select()` timeout, an event mask that is neither
- * `EVENT_READ` nor `EVENT_WRITE` nor both, a closed socket given to a
- * selector.
- *
- * @example
- * ```ts
- * import { ValueError } from "@pysocket/socket/selectors";
- * console.log(new ValueError("Invalid events: 4").name); // "ValueError"
- * ```
- */
-export class ValueError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was wrong.
-   * @param options The cause, if any.
-   */
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ValueError";
-  }
-}
-
-/**
- * Python's `KeyError`, raised by a selector for a socket registered twice,
- * or one it does not know (`unregister`, `modify`, `get_key`).
- *
- * @example
- * ```ts
- * import { KeyError } from "@pysocket/socket/selectors";
- * console.log(new KeyError("not registered").name); // "KeyError"
- * ```
- */
-export class KeyError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was wrong.
-   * @param options The cause, if any.
-   */
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "KeyError";
-  }
-}
-
-/**
- * Checks a select timeout in seconds; returns it, or `null` (no limit) for
- * `null`/`undefined`.
- *
- * @throws {TypeError} for a timeout that is not a number.
- */
+/** Checks a timeout in seconds (`null`/`undefined`: none); range checks are the caller's. */
 export function timeoutOf(value: unknown, op: string): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${describe(value)}'`);
+    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${typeName(value)}'`);
   }
   return value;
 }

@@ -2,7 +2,9 @@
 // BaseServer: the request loop every server shares — serve_forever(),
 // handle_request(), shutdown() and the overridable hooks, in Python's order:
 // get_request → verify_request → process_request → finish_request →
-// shutdown_request. The socket servers (socketserver.ts) fill in the hooks.
+// shutdown_request. It waits for requests through the readiness mechanism
+// of select and selectors, as CPython's socketserver does through
+// selectors. The socket servers (servers.ts) fill in the hooks.
 
 import {
   BrokenPipeError,
@@ -10,11 +12,10 @@ import {
   ConnectionResetError,
   errno,
   OSError,
-} from "./errors.ts";
-import type { Address } from "./address.ts";
-import type { Socket } from "./_base.ts";
-import { pollOf } from "./_poll.ts";
-import { reprAddress } from "./_util.ts";
+} from "../errors.ts";
+import { type Address, reprAddress } from "../address.ts";
+import type { Socket } from "../_common/socket_base.ts";
+import { type Interest, readinessOf, waitFor, watchOf } from "../_common/readiness.ts";
 
 /** What a request handler class looks like to a server: Python's `RequestHandlerClass`. */
 export type RequestHandlerClass<R> = new (
@@ -87,7 +88,8 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
   #serving = false;
   #shutdownRequest = false;
   #stopped: Promise<void> = Promise.resolve();
-  #wake: ((ready: boolean) => void) | null = null;
+  /** Aborted by `shutdown()` to wake the loop's wait for a request. */
+  #waking: AbortController | null = null;
 
   /**
    * Records the address and the handler class; binds nothing.
@@ -160,7 +162,7 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
   shutdown(): Promise<void> {
     if (!this.#serving) return Promise.resolve();
     this.#shutdownRequest = true;
-    this.#wake?.(false);
+    this.#waking?.abort();
     return this.#stopped;
   }
 
@@ -203,20 +205,14 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
         detail: "Cannot wait for a request: the server socket is closed",
       });
     }
-    const poll = pollOf(sock);
-    if (!poll || poll.readable) return true;
-    const { promise: woken, resolve: wake } = Promise.withResolvers<boolean>();
-    const id = seconds === null ? undefined : setTimeout(() => wake(false), seconds * 1000);
-    if (wakeable) this.#wake = wake;
+    watchOf(sock, "serve_forever");
+    const interest: Interest = { sock, read: true, write: false };
+    const waking = wakeable ? this.#waking = new AbortController() : null;
     try {
-      while (!poll.readable) {
-        const changed = poll.changed(true, false).then(() => true);
-        if (!await Promise.race([changed, woken])) return false;
-      }
-      return true;
+      const ready = () => readinessOf(interest).readable || null;
+      return await waitFor([interest], seconds, ready, waking?.signal) === true;
     } finally {
-      clearTimeout(id);
-      if (this.#wake === wake) this.#wake = null;
+      if (this.#waking === waking) this.#waking = null;
     }
   }
 

@@ -2,14 +2,14 @@
 // The socket servers of socketserver: TCPServer and UDPServer, and their
 // AF_UNIX twins, each a BaseServer whose hooks use a pysocket socket.
 
-import * as C from "./constants.ts";
-import { OSError } from "./errors.ts";
-import type { Address } from "./address.ts";
-import type { Socket } from "./_base.ts";
-import { socket } from "./socket.ts";
-import type { StreamSocket } from "./tcp.ts";
-import type { DatagramSocket } from "./udp.ts";
-import { BaseServer, type RequestHandlerClass, staticOf } from "./_socketserver_base.ts";
+import * as C from "../constants.ts";
+import { OSError } from "../errors.ts";
+import type { Address } from "../address.ts";
+import type { Socket } from "../_common/socket_base.ts";
+import { socket } from "../socket.ts";
+import type { StreamSocket } from "../tcp.ts";
+import type { DatagramSocket } from "../udp.ts";
+import { BaseServer, type RequestHandlerClass, staticOf } from "./base.ts";
 
 /** A datagram server's request: the datagram's bytes and the server socket to reply on. */
 export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];

@@ -2,14 +2,14 @@
 // The request handlers of socketserver: BaseRequestHandler, and the stream
 // and datagram handlers that give a request `rfile`/`wfile` file objects.
 
-import * as C from "./constants.ts";
-import { OSError } from "./errors.ts";
-import type { Address } from "./address.ts";
-import type { StreamSocket } from "./tcp.ts";
-import type { DatagramSocket } from "./udp.ts";
-import type { SocketFile } from "./makefile.ts";
-import type { BaseServer } from "./_socketserver_base.ts";
-import { type BytesLike, toBytes } from "./_util.ts";
+import * as C from "../constants.ts";
+import { OSError } from "../errors.ts";
+import type { Address } from "../address.ts";
+import type { StreamSocket } from "../tcp.ts";
+import type { DatagramSocket } from "../udp.ts";
+import type { SocketFile } from "../makefile.ts";
+import type { BaseServer } from "./base.ts";
+import { type BytesLike, toBytes } from "../_common/bytes.ts";
 
 /**
  * Python's `socketserver.BaseRequestHandler`: made once per request with
@@ -101,9 +101,9 @@ export class BaseRequestHandler<R = StreamSocket, S = BaseServer<R>> {
 export class StreamRequestHandler<S = BaseServer<StreamSocket>>
   extends BaseRequestHandler<StreamSocket, S> {
   /** The read file's buffering (-1: default). */
-  rbufsize = -1;
+  rbufsize: number = -1;
   /** The write file's buffer size: 0 sends each write at once. */
-  wbufsize = 0;
+  wbufsize: number = 0;
   /** A timeout in seconds for the connection, or `null` to leave it as it is. */
   timeout: number | null = null;
   /** Set `TCP_NODELAY` on the connection. */

@@ -3,19 +3,19 @@
 // (Deno has no threads; the names are Python's). ForkingMixIn and the
 // Forking* servers: Deno cannot fork, so they refuse to be constructed.
 
-import * as C from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
-import type { Address } from "./address.ts";
-import type { StreamSocket } from "./tcp.ts";
-import { DatagramSocket } from "./udp.ts";
-import { BaseServer, isClientGone, type RequestHandlerClass } from "./_socketserver_base.ts";
+import * as C from "../constants.ts";
+import { errno, OSError } from "../errors.ts";
+import type { Address } from "../address.ts";
+import type { StreamSocket } from "../tcp.ts";
+import { DatagramSocket } from "../udp.ts";
+import { BaseServer, isClientGone, type RequestHandlerClass } from "./base.ts";
 import {
   type DatagramRequest,
   TCPServer,
   UDPServer,
   UnixDatagramServer,
   UnixStreamServer,
-} from "./_socketserver_servers.ts";
+} from "./servers.ts";
 
 /** Any server class, as {@linkcode ThreadingMixIn} and {@linkcode ForkingMixIn} take it. */
 // deno-lint-ignore no-explicit-any

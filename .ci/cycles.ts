@@ -1,0 +1,69 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// Fails when the package's own modules import each other in a cycle (type
+// imports included), reading the module graph `deno info --json` gives for
+// each entry point. Also checks that the files above `_transport/` name no
+// Deno network call: the transport seam is the only door to the network.
+//
+//   deno run --allow-run --allow-read .ci/cycles.ts mod.ts socketserver.ts ...
+
+const root = new URL("..", import.meta.url);
+const entries = Deno.args.length ? Deno.args : ["mod.ts"];
+const edges = new Map<string, Set<string>>();
+
+for (const entry of entries) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL(entry, root).pathname],
+    stdout: "piped",
+  }).output();
+  if (!out.success) throw new Error(`deno info ${entry} failed`);
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: {
+      specifier: string;
+      dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+    }[];
+  };
+  for (const m of graph.modules) {
+    if (!m.specifier.startsWith(root.href)) continue;
+    const to = edges.get(m.specifier) ?? new Set<string>();
+    edges.set(m.specifier, to);
+    for (const d of m.dependencies ?? []) {
+      for (const s of [d.code?.specifier, d.type?.specifier]) {
+        if (s?.startsWith(root.href)) to.add(s);
+      }
+    }
+  }
+}
+
+const name = (s: string) => s.slice(root.href.length);
+const cycles: string[][] = [];
+const state = new Map<string, "open" | "done">();
+const stack: string[] = [];
+function visit(node: string): void {
+  state.set(node, "open");
+  stack.push(node);
+  for (const next of edges.get(node) ?? []) {
+    if (state.get(next) === "open") cycles.push([...stack.slice(stack.indexOf(next)), next]);
+    else if (!state.has(next)) visit(next);
+  }
+  stack.pop();
+  state.set(node, "done");
+}
+for (const node of edges.keys()) if (!state.has(node)) visit(node);
+
+// The transport seam: only _transport/ names Deno's network calls.
+const NETWORK = /\bDeno\.(connect|listen|listenDatagram|startTls|listenTls|connectTls)\s*\(/;
+const leaks: string[] = [];
+for (const file of edges.keys()) {
+  const path = name(file);
+  if (path.startsWith("_transport/")) continue;
+  const code = (await Deno.readTextFile(new URL(path, root)))
+    .split("\n")
+    .filter((line) => !/^\s*(\*|\/\/)/.test(line)); // documentation examples aside
+  const at = code.findIndex((line) => NETWORK.test(line));
+  if (at >= 0) leaks.push(`${path}: ${code[at].trim()}`);
+}
+
+for (const c of cycles) console.error(`import cycle: ${c.map(name).join(" -> ")}`);
+for (const l of leaks) console.error(`network call outside _transport/: ${l}`);
+if (cycles.length || leaks.length) Deno.exit(1);
+console.log(`no import cycle and no network call above _transport/ in ${edges.size} modules`);

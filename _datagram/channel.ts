@@ -1,0 +1,251 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The send and receive machinery of one datagram transport.
+//
+// A transport's receive cannot be cancelled. So a receive that may give up
+// (a timeout, a non-blocking call, a peek, select) never receives into the
+// caller's memory: it starts one *background* receive into an internal
+// buffer and waits for it until its deadline. A background receive that
+// outlives its caller keeps its datagram (the "kept" one) for the next
+// reader. Only a blocking receive with nothing pending receives straight
+// into the caller's buffer. Readers are served in call order (Deno itself
+// completes concurrent receives in any order).
+//
+// Exclusive transports (Deno's AF_UNIX datagram handles) refuse a send or
+// receive while another is pending: sends go one at a time, a receive waits
+// for a send in flight, and a send waits for a pending receive only as far
+// as its deadline allows, then fails with a clear error.
+
+import { errno, OSError } from "../errors.ts";
+import { type Deadline, expired, NONBLOCK, waitUntil } from "../_common/deadline.ts";
+import { Lock } from "../_common/lock.ts";
+import type { Addr, DatagramAddr, DatagramTransport } from "../_transport/types.ts";
+import type { Fail } from "../_stream/reader.ts";
+import { samePeer } from "./targets.ts";
+
+/** The buffer of background receives: the largest UDP payload; Linux's default AF_UNIX limit. */
+const UDP_BUFFER = 65536;
+const UNIX_BUFFER = 212992;
+const noop = () => {};
+
+/** What a receive resolves, shaped by its caller: the count, or the count and the sender. */
+export type Shape<R> = (n: number, from: Addr) => R;
+
+export class Channel {
+  readonly transport: DatagramTransport;
+  /** The connected peer: datagrams from anyone else are dropped. */
+  peer: DatagramAddr | null = null;
+  readonly #fail: Fail;
+  readonly #readLock = new Lock();
+  /** Exclusive transports only: sends go one at a time. */
+  readonly #sendLock: Lock | null;
+  /** The receive in flight, direct or background. */
+  #rx: Promise<[Uint8Array, Addr]> | null = null;
+  /** Exclusive transports only: the send in flight. */
+  #tx: Promise<number> | null = null;
+  #bg: Promise<void> | null = null;
+  #rbuf: Uint8Array | null = null;
+  #kept: Uint8Array | null = null;
+  #keptFrom: Addr | null = null;
+  #failed = false;
+  #error: unknown = null;
+
+  /**
+   * @param transport The bound datagram transport.
+   * @param fail How errors reach callers (the socket's mapping).
+   */
+  constructor(transport: DatagramTransport, fail: Fail) {
+    this.transport = transport;
+    this.#fail = fail;
+    this.#sendLock = transport.exclusive ? new Lock() : null;
+  }
+
+  // ---- the vocabulary shared with the stream reader and the acceptor
+
+  /** A receive would return at once: a datagram is kept, or a receive failed. */
+  get ready(): boolean {
+    return this.#kept !== null || this.#failed;
+  }
+
+  /** Whether a call is pending or a datagram is kept (the transport cannot be handed over). */
+  get busy(): boolean {
+    return this.#rx !== null || this.#tx !== null || this.#kept !== null;
+  }
+
+  /** Starts (or joins) the background receive; resolves when it settles, never rejects. */
+  prefetch(): Promise<void> {
+    return this.#bg ??= this.#receiveBackground();
+  }
+
+  /** A send would not wait (always, but on an exclusive transport with a receive or send pending). */
+  get writable(): boolean {
+    return this.#sendLock === null || (this.#rx === null && this.#tx === null);
+  }
+
+  /** Whether a send goes straight to the transport, never waiting (no send lock). */
+  get sendsDirect(): boolean {
+    return this.#sendLock === null;
+  }
+
+  /** For select: resolves when readiness may have changed, starting a background receive for `read`. */
+  changed(read: boolean, write: boolean): Promise<void> {
+    const waits: Promise<unknown>[] = [];
+    if (read && !this.ready) waits.push(this.#rx && !this.#bg ? this.#rx : this.prefetch());
+    if (write && this.#sendLock) {
+      if (this.#rx) waits.push(this.#rx);
+      if (this.#tx) waits.push(this.#tx);
+    }
+    return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+  }
+
+  /** Drops the kept datagram (on close). */
+  drop(): void {
+    this.#kept = this.#keptFrom = null;
+  }
+
+  // ---- verbs
+
+  /**
+   * Receives one datagram into `p` (cutting it to `p`'s length), in call
+   * order, until `deadline`; resolves `shape(count, sender)`. Blocking with
+   * nothing kept or pending, it receives straight into `p`.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (no datagram is lost).
+   */
+  async receive<R>(
+    p: Uint8Array,
+    peek: boolean,
+    deadline: Deadline,
+    op: string,
+    shape: Shape<R>,
+  ): Promise<R> {
+    if (
+      deadline === null && !peek && this.#kept === null && !this.#failed && this.#bg === null &&
+      this.#tx === null && this.#readLock.tryAcquire()
+    ) {
+      // The hot path: blocking, nothing kept or pending: straight into p.
+      try {
+        for (;;) {
+          const got = await (this.#rx = this.transport.receive(p));
+          this.#rx = null;
+          // From other than the connected peer: dropped, as a connected socket does.
+          if (this.peer === null || samePeer(this.peer, got[1])) {
+            return shape(got[0].length, got[1]);
+          }
+        }
+      } catch (e) {
+        this.#rx = null;
+        throw this.#fail(e, op);
+      } finally {
+        this.#readLock.release();
+      }
+    }
+    if (!this.#readLock.tryAcquire()) await this.#readLock.acquire(deadline, op);
+    try {
+      for (;;) {
+        const data = this.#kept;
+        if (data !== null) {
+          const n = Math.min(p.length, data.length);
+          p.set(n === data.length ? data : data.subarray(0, n));
+          const from = this.#keptFrom!;
+          if (!peek) this.#kept = this.#keptFrom = null;
+          return shape(n, from);
+        }
+        if (this.#failed) {
+          this.#failed = false;
+          throw this.#error;
+        }
+        if (deadline === null && !peek && this.#bg === null && this.#tx === null) {
+          // Blocking, nothing pending: receive straight into the caller's buffer.
+          let got: [Uint8Array, Addr];
+          try {
+            got = await (this.#rx = this.transport.receive(p));
+          } finally {
+            this.#rx = null;
+          }
+          if (this.peer === null || samePeer(this.peer, got[1])) {
+            return shape(got[0].length, got[1]);
+          }
+          continue;
+        }
+        await waitUntil(this.prefetch(), deadline, op);
+      }
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#readLock.release();
+    }
+  }
+
+  /**
+   * Sends one datagram; resolves the bytes sent. On an exclusive transport
+   * it waits for a pending receive as far as `deadline` allows.
+   *
+   * @throws {OSError} `EBUSY` when a receive is pending on an exclusive transport past the deadline.
+   */
+  async send(view: Uint8Array, to: DatagramAddr, deadline: Deadline, op: string): Promise<number> {
+    const lock = this.#sendLock;
+    if (lock === null) {
+      try {
+        return await this.transport.send(view, to);
+      } catch (e) {
+        throw this.#fail(e, op);
+      }
+    }
+    if (!lock.tryAcquire()) await lock.acquire(deadline, op);
+    try {
+      while (this.#rx) await this.#receiveDone(deadline, op);
+      try {
+        return await (this.#tx = this.transport.send(view, to));
+      } finally {
+        this.#tx = null;
+      }
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      lock.release();
+    }
+  }
+
+  async #receiveBackground(): Promise<void> {
+    try {
+      const buf = this.#rbuf ??= new Uint8Array(this.#sendLock ? UNIX_BUFFER : UDP_BUFFER);
+      for (;;) {
+        while (this.#tx) await this.#tx.then(noop, noop);
+        let got: [Uint8Array, Addr];
+        try {
+          got = await (this.#rx = this.transport.receive(buf));
+        } finally {
+          this.#rx = null;
+        }
+        if (this.peer === null || samePeer(this.peer, got[1])) {
+          this.#kept = got[0];
+          this.#keptFrom = got[1];
+          return;
+        }
+      }
+    } catch (e) {
+      this.#failed = true;
+      this.#error = e;
+    } finally {
+      this.#bg = null;
+    }
+  }
+
+  /** Exclusive transports: waits for the pending receive before a send, as far as the deadline allows. */
+  async #receiveDone(deadline: Deadline, op: string): Promise<void> {
+    if (deadline === NONBLOCK) throw expired(deadline, op);
+    if (deadline !== null) {
+      try {
+        await waitUntil(this.#rx!.then(noop, noop), deadline, op);
+        return;
+      } catch {
+        // still pending at the deadline: say why below
+      }
+    }
+    throw new OSError(errno.EBUSY, undefined, {
+      detail: `Cannot ${op}: Deno cannot send on an AF_UNIX datagram socket while a receive ` +
+        "is pending on it (a blocked recv in another task, or one left by a timed-out or " +
+        "non-blocking recvfrom or by select); receive the pending datagram first",
+    });
+  }
+}

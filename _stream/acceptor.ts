@@ -1,0 +1,101 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The accept side of a listening stream socket. A transport's accept cannot
+// be cancelled, so an accept that gives up (a timeout, a non-blocking call)
+// or a select leaves one *background* accept running; the connection it
+// brings is kept here for the next accept, never lost. Only listening
+// sockets have an Acceptor: a connected socket carries no accept state.
+
+import * as C from "../constants.ts";
+import { type Deadline, waitUntil } from "../_common/deadline.ts";
+import { Lock } from "../_common/lock.ts";
+import type { ListenerTransport, StreamTransport } from "../_transport/types.ts";
+import type { Fail } from "./reader.ts";
+
+/** Python's default `listen()` backlog: `min(SOMAXCONN, 128)`. */
+export const DEFAULT_BACKLOG: number = Math.min(C.SOMAXCONN, 128);
+
+export class Acceptor {
+  readonly listener: ListenerTransport;
+  readonly #fail: Fail;
+  readonly #lock = new Lock();
+  #kept: StreamTransport[] | null = null;
+  #pending: Promise<void> | null = null;
+  #error: unknown = null;
+  #closed = false;
+
+  /**
+   * @param listener The listening transport; the acceptor closes it.
+   * @param fail How errors reach callers (the socket's mapping).
+   */
+  constructor(listener: ListenerTransport, fail: Fail) {
+    this.listener = listener;
+    this.#fail = fail;
+  }
+
+  // ---- the vocabulary shared with the reader and the datagram channel
+
+  /** Whether `accept()` would return at once: a connection is kept, or an accept failed. */
+  get ready(): boolean {
+    return !!this.#kept?.length || this.#error !== null;
+  }
+
+  /** Whether an accept is under way or a connection is kept (the listener cannot be handed over). */
+  get busy(): boolean {
+    return this.#lock.held || this.#pending !== null || !!this.#kept?.length;
+  }
+
+  /**
+   * Starts an accept that may outlive its caller, unless one is under way;
+   * its connection is kept. Resolves when it settles; never rejects.
+   */
+  prefetch(): Promise<void> {
+    return this.#pending ??= this.listener.accept().then((c) => {
+      this.#pending = null;
+      if (this.#closed) c.close();
+      else (this.#kept ??= []).push(c);
+    }, (e) => {
+      this.#pending = null;
+      this.#error = e;
+    });
+  }
+
+  // ---- verbs
+
+  /**
+   * Resolves the next connection, waiting until `deadline`; accepts are
+   * served in call order.
+   *
+   * @throws {TimeoutError|BlockingIOError} when the deadline passes first;
+   * the background accept goes on and its connection is kept.
+   */
+  async accept(deadline: Deadline, op: string): Promise<StreamTransport> {
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      let conn = this.#kept?.shift();
+      if (!conn && deadline === null && !this.#pending && this.#error === null) {
+        return await this.listener.accept();
+      }
+      while (!conn) {
+        if (this.#error !== null) {
+          const e = this.#error;
+          this.#error = null;
+          throw e;
+        }
+        await waitUntil(this.prefetch(), deadline, op);
+        conn = this.#kept?.shift();
+      }
+      return conn;
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /** Closes the listener and every kept connection. */
+  close(): void {
+    this.#closed = true;
+    this.listener.close();
+    for (const c of this.#kept?.splice(0) ?? []) c.close();
+  }
+}

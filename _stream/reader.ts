@@ -1,0 +1,415 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The read side of a stream socket: one reader owns the transport's reads,
+// the one read buffer, the read lock and the direct fast path. recv,
+// recv_into, MSG_PEEK, MSG_WAITALL, makefile, readable and select all read
+// through it, so none of them can lose or reorder a byte.
+//
+// Deno cannot cancel a pending read. So a read that may give up (a timeout,
+// a non-blocking call, a peek, select) never reads into the caller's
+// memory: it starts a *fill* into this buffer and waits for it until its
+// deadline. A fill that outlives its caller keeps running and its bytes stay
+// here for the next read. Only a blocking read with nothing buffered reads
+// straight into the caller's buffer, because it cannot give up.
+//
+// The buffer grows geometrically (to the size a caller asks for at once) and
+// compacts in place only when what was consumed pays for the copy, so
+// reading N bytes copies O(N) bytes whatever size the transport's reads
+// come back in. An empty buffer that grew large is let go.
+
+import { type Deadline, waitUntil } from "../_common/deadline.ts";
+import { Lock } from "../_common/lock.ts";
+
+/** What the reader reads from: the read side of a stream transport. */
+export interface Source {
+  /** Reads into `p`: resolves the count, or `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+/** Turns what a read threw into what its caller sees (the socket's mapping: EBADF once closed). */
+export type Fail = (e: unknown, op: string) => Error;
+
+/**
+ * Finds where a read ends in the buffered bytes `view`: the index just past
+ * the last byte to take, or -1 when more bytes are needed. `from` is how far
+ * an earlier call on the same read already looked; `ended` says no more
+ * bytes will come (then -1 takes everything left).
+ */
+export type Scan = (view: Uint8Array, from: number, ended: boolean) => number;
+
+/**
+ * Says which byte to drop if it comes first (-1: none), asked once the first
+ * byte is there: text files use it for the `\n` that completes a `\r` they
+ * already returned as a line end.
+ */
+export type Skip = () => number;
+
+/** Byte accounting, for tests that check what reads cost without timing them. */
+export const stats = {
+  /** Bytes copied by the buffer: growing, compacting, and handing bytes out. */
+  copied: 0,
+};
+
+/** The first size of the buffer (Python's `io.DEFAULT_BUFFER_SIZE`). */
+const FIRST_SIZE = 8 * 1024;
+/** An emptied buffer larger than this is let go (an idle connection keeps no big buffer). */
+const KEEP_MAX = 1024 * 1024;
+const EMPTY = new Uint8Array(0);
+const RESOLVED = Promise.resolve();
+
+export class Reader {
+  readonly #src: Source;
+  readonly #fail: Fail;
+  readonly #lock = new Lock();
+  #buf: Uint8Array = EMPTY; // made by the first fill: a reader that only reads directly needs none
+  #start = 0;
+  #end = 0;
+  #fill: Promise<void> | null = null;
+  /** End of stream seen, or reading shut down. */
+  #eof = false;
+  /** A read failure, reported once the bytes before it have been read. */
+  #error: unknown = null;
+  #onData: ((n: number | null) => void) | null = null; // made by the first fill, as #buf
+  #onError: ((e: unknown) => void) | null = null;
+
+  /**
+   * @param src The transport to read from.
+   * @param fail How errors reach callers (the socket's mapping).
+   */
+  constructor(src: Source, fail: Fail) {
+    this.#src = src;
+    this.#fail = fail;
+  }
+
+  // ---- the vocabulary shared with the acceptor and the datagram channel
+
+  /** Whether a read would return at once: bytes buffered, end of stream, or an error. */
+  get ready(): boolean {
+    return this.#end > this.#start || this.#eof || this.#error !== null;
+  }
+
+  /** Whether a read is under way or bytes are buffered (the transport cannot be handed over). */
+  get busy(): boolean {
+    return this.#lock.held || this.#fill !== null || this.#end > this.#start;
+  }
+
+  /**
+   * Starts a fill of the buffer unless one is under way; resolves when it
+   * settles (never rejects). `hint` asks for room for that many bytes, so a
+   * timed read of 64 KiB takes one fill rather than eight.
+   */
+  prefetch(hint = 0): Promise<void> {
+    if (this.#fill !== null) return this.#fill;
+    if (this.#eof || this.#error !== null) return RESOLVED;
+    this.#makeRoom(Math.max(1, hint));
+    this.#onData ??= (n) => {
+      this.#fill = null;
+      if (n === null) this.#eof = true;
+      else this.#end += n;
+    };
+    this.#onError ??= (e) => {
+      this.#fill = null;
+      this.#error = e;
+    };
+    return this.#fill = this.#src.read(this.#buf.subarray(this.#end)).then(
+      this.#onData,
+      this.#onError,
+    );
+  }
+
+  /** How many bytes are buffered. */
+  get size(): number {
+    return this.#end - this.#start;
+  }
+
+  // ---- verbs
+
+  /**
+   * Reads 1..`p.length` bytes into `p` (0 at end of stream): Python's
+   * `recv_into`. Blocking with nothing buffered, it reads straight into `p`.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
+   */
+  async read(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
+    if (deadline === null && this.#direct() && this.#lock.tryAcquire()) {
+      // The hot path: blocking, nothing buffered, no fill under way, no other
+      // reader: straight into the caller's buffer (no timer, no copy).
+      try {
+        return await this.#readDirect(p);
+      } catch (e) {
+        throw this.#fail(e, op);
+      } finally {
+        this.#lock.release();
+      }
+    }
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      if (p.length === 0) return 0;
+      while (this.#end === this.#start) {
+        this.#throwError();
+        if (this.#eof) return 0;
+        if (deadline === null && this.#fill === null) return await this.#readDirect(p);
+        await waitUntil(this.prefetch(p.length), deadline, op);
+      }
+      return this.#take(p);
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /**
+   * Copies buffered bytes into `p` without consuming them (`MSG_PEEK`):
+   * waits for one byte, or for all of `p` when `all` (`MSG_WAITALL`), or
+   * for the end of the stream.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes.
+   */
+  async peek(p: Uint8Array, all: boolean, deadline: Deadline, op: string): Promise<number> {
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      const want = all ? p.length : Math.min(1, p.length);
+      while (this.size < want && !this.#eof && this.#error === null) {
+        await waitUntil(this.prefetch(want - this.size), deadline, op);
+      }
+      this.#throwError();
+      const n = Math.min(p.length, this.size);
+      p.set(this.#buf.subarray(this.#start, this.#start + n));
+      stats.copied += n;
+      return n;
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /**
+   * Fills all of `p` unless the stream ends first (`MSG_WAITALL`); resolves
+   * the count. If the stream fails after some bytes, those bytes are
+   * returned and the next read raises the failure, so no byte is lost.
+   * Blocking, it reads straight into `p` once the buffer is empty; with a
+   * deadline it takes nothing unless all of `p` (or the end) arrives in time.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
+   */
+  async readExactly(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      if (deadline !== null) {
+        while (this.size < p.length && !this.#eof && this.#error === null) {
+          await waitUntil(this.prefetch(p.length - this.size), deadline, op);
+        }
+        if (this.size === 0) this.#throwError();
+        return this.#take(p);
+      }
+      let got = this.#take(p);
+      try {
+        while (got < p.length) {
+          if (this.#end === this.#start) {
+            this.#throwError();
+            if (this.#eof) break;
+          }
+          const n = this.#fill === null && this.#end === this.#start
+            ? await this.#readDirect(p.subarray(got))
+            : (await this.prefetch(), this.#take(p.subarray(got)));
+          if (n === 0 && this.#eof && this.#end === this.#start) break;
+          got += n;
+        }
+      } catch (e) {
+        if (got === 0) throw e;
+        this.#error = e; // the bytes first; the failure at the next read
+      }
+      return got;
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /**
+   * Reads until `scan` finds the end of what to take (a line, a count of
+   * characters), or the stream ends; resolves those bytes (empty at end of
+   * stream). `want` is how many bytes the caller expects at least, so the
+   * buffer grows to it at once; `skip` as for {@linkcode Skip}.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
+   */
+  async readUntil(
+    scan: Scan,
+    deadline: Deadline,
+    op: string,
+    want = 0,
+    skip: Skip | null = null,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      if (skip !== null) {
+        while (this.#end === this.#start && !this.#eof && this.#error === null) {
+          await waitUntil(this.prefetch(want), deadline, op);
+        }
+        this.#skipFirst(skip());
+      }
+      for (let from = 0;;) {
+        const ended = this.#eof || this.#error !== null;
+        const view = this.#buf.subarray(this.#start, this.#end);
+        const end = scan(view, from, ended);
+        if (end >= 0) return this.#takeBytes(end);
+        if (ended) {
+          if (view.length === 0) this.#throwError();
+          return this.#takeBytes(view.length);
+        }
+        from = view.length;
+        await waitUntil(this.prefetch(want - view.length), deadline, op);
+      }
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /**
+   * Takes what `scan` finds in the bytes already buffered, at once, when no
+   * other read is in progress (so call order holds); `null` when the caller
+   * must wait (`readUntil`). `skip` as for {@linkcode Skip}.
+   */
+  tryTake(scan: Scan, op: string, skip: Skip | null = null): Uint8Array<ArrayBuffer> | null {
+    if (!this.#lock.tryAcquire()) return null;
+    try {
+      const ended = this.#eof || this.#error !== null;
+      if (skip !== null) {
+        if (this.#end === this.#start && !ended) return null;
+        this.#skipFirst(skip());
+      }
+      const view = this.#buf.subarray(this.#start, this.#end);
+      let end = scan(view, 0, ended);
+      if (end < 0) {
+        if (!ended) return null;
+        if (view.length === 0) this.#throwError();
+        end = view.length;
+      }
+      return this.#takeBytes(end);
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /**
+   * Copies buffered bytes into `p` at once, when no other read is in
+   * progress: the count, 0 at end of stream, or -1 when nothing is buffered
+   * yet (or another read holds the lock).
+   */
+  tryRead(p: Uint8Array, op: string): number {
+    if (!this.#lock.tryAcquire()) return -1;
+    try {
+      if (this.#end === this.#start) {
+        this.#throwError();
+        return this.#eof ? 0 : -1;
+      }
+      return this.#take(p);
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /** Resolves once no read holds the lock (reads queued now have had their turn). */
+  idle(): Promise<void> {
+    return this.#lock.idle();
+  }
+
+  /** `SHUT_RD`: later reads return end of stream once what is buffered has been read. */
+  shutdownRead(): void {
+    this.#eof = true;
+  }
+
+  // ---- the buffer
+
+  /** Whether a read may go straight to the transport: nothing buffered, pending or ended. */
+  #direct(): boolean {
+    return this.#end === this.#start && this.#fill === null && !this.#eof &&
+      this.#error === null;
+  }
+
+  /** Reads straight into `p`; 0 at end of stream. A failure ends the stream after it is thrown. */
+  async #readDirect(p: Uint8Array): Promise<number> {
+    let n: number | null;
+    try {
+      n = await this.#src.read(p);
+    } catch (e) {
+      this.#eof = true;
+      throw e;
+    }
+    if (n !== null) return n;
+    this.#eof = true;
+    return 0;
+  }
+
+  /**
+   * Throws the failure that ended the stream, once, when nothing is left in
+   * the buffer before it; after that the stream reads as ended (as Linux
+   * reports a reset once, then end of stream).
+   */
+  #throwError(): void {
+    if (this.#error === null || this.#end > this.#start) return;
+    const e = this.#error;
+    this.#error = null;
+    this.#eof = true;
+    throw e;
+  }
+
+  /** Makes room for `need` more bytes after the buffered ones (no fill is under way). */
+  #makeRoom(need: number): void {
+    const cap = this.#buf.length;
+    if (cap - this.#end >= need) return;
+    const used = this.#end - this.#start;
+    if (this.#start >= used && cap - used >= need) {
+      // Compact in place: at most as many bytes as were consumed since the last move.
+      this.#buf.copyWithin(0, this.#start, this.#end);
+    } else {
+      const bigger = new Uint8Array(Math.max(FIRST_SIZE, cap * 2, used + need));
+      if (used) bigger.set(this.#buf.subarray(this.#start, this.#end));
+      this.#buf = bigger;
+    }
+    stats.copied += used;
+    this.#start = 0;
+    this.#end = used;
+  }
+
+  /** Drops the first buffered byte if it is `b`. */
+  #skipFirst(b: number): void {
+    if (b >= 0 && this.#end > this.#start && this.#buf[this.#start] === b) this.#consume(1);
+  }
+
+  /** Drops `n` buffered bytes from the front. */
+  #consume(n: number): void {
+    this.#start += n;
+    if (this.#start === this.#end && this.#fill === null) {
+      this.#start = this.#end = 0;
+      if (this.#buf.length > KEEP_MAX) this.#buf = EMPTY;
+    }
+  }
+
+  /** Copies up to `p.length` buffered bytes into `p`, consuming them; returns the count. */
+  #take(p: Uint8Array): number {
+    const n = Math.min(p.length, this.#end - this.#start);
+    if (n === 0) return 0;
+    p.set(this.#buf.subarray(this.#start, this.#start + n));
+    stats.copied += n;
+    this.#consume(n);
+    return n;
+  }
+
+  /** Removes and returns `n` buffered bytes as a new array. */
+  #takeBytes(n: number): Uint8Array<ArrayBuffer> {
+    const out = this.#buf.slice(this.#start, this.#start + n) as Uint8Array<ArrayBuffer>;
+    stats.copied += n;
+    this.#consume(n);
+    return out;
+  }
+}

@@ -1,0 +1,71 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// sendfile(): a file's bytes, read in large pieces and sent with the
+// socket's sendall, from an offset, a count of them or up to the end.
+
+import { typeName } from "../_common/bytes.ts";
+import { ValueError } from "../errors.ts";
+
+/** What `sendfile()` reads from: a `Deno.FsFile`, or anything with its `read`/`seek`. */
+export interface SendfileSource {
+  /** Reads into `p`; resolves the count, or null at end of file. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Moves the file position (`whence` 0: from the start). */
+  seek(offset: number | bigint, whence: Deno.SeekMode): Promise<number>;
+}
+
+const PIECE = 256 * 1024;
+
+/**
+ * Checks `sendfile()`'s arguments as Python does, before a byte is sent.
+ *
+ * @throws {TypeError} for a file that is not one, or a count or offset that is not an integer.
+ * @throws {ValueError} for a negative offset or a count that is not positive.
+ */
+export function checkSendfile(file: unknown, offset: unknown, count: unknown): void {
+  const f = file as Partial<SendfileSource> | null;
+  if (!f || typeof f.read !== "function" || typeof f.seek !== "function") {
+    throw new TypeError(
+      `Cannot sendfile: file must be a Deno.FsFile opened for reading, not '${typeName(file)}'`,
+    );
+  }
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset)) {
+    throw new TypeError(
+      `Cannot sendfile: offset must be an integer, not '${typeName(offset)}' (${String(offset)})`,
+    );
+  }
+  if (offset < 0) {
+    throw new ValueError(
+      `Cannot sendfile: offset must be non-negative: current value is ${offset}`,
+    );
+  }
+  if (count === null || count === undefined) return;
+  if (typeof count !== "number" || !Number.isSafeInteger(count)) {
+    throw new TypeError(`Cannot sendfile: count must be an integer, not '${typeName(count)}'`);
+  }
+  if (count <= 0) {
+    throw new ValueError(
+      `Cannot sendfile: count must be a positive integer: current value is ${count}`,
+    );
+  }
+}
+
+/** Sends `count` bytes (all: null, undefined) of `file` from `offset`; resolves the bytes sent. */
+export async function sendfile(
+  file: SendfileSource,
+  offset: number,
+  count: number | null | undefined,
+  sendall: (p: Uint8Array) => Promise<void>,
+): Promise<number> {
+  await file.seek(offset, 0 as Deno.SeekMode);
+  const limit = count ? count : Infinity;
+  const buf = new Uint8Array(Math.min(PIECE, limit));
+  let sent = 0;
+  while (sent < limit) {
+    const want = Math.min(buf.length, limit - sent);
+    const n = await file.read(want === buf.length ? buf : buf.subarray(0, want));
+    if (n === null || n === 0) break;
+    await sendall(buf.subarray(0, n));
+    sent += n;
+  }
+  return sent;
+}

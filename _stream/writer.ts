@@ -1,0 +1,155 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The write side of a stream socket. Concurrent sendall()s never interleave
+// (a lock serves them in call order). A blocking write hands the caller's
+// bytes straight to the transport. A write with a deadline cannot be taken
+// back once the transport has it, so it writes a copy: if the transport has
+// not finished by the deadline, the copy counts as accepted (as the
+// kernel's send buffer would) and is finished in the background; the next
+// write waits for it. So a timed-out send never sends bytes the caller was
+// told were not sent.
+
+import { type Deadline, waitUntil } from "../_common/deadline.ts";
+import { Lock } from "../_common/lock.ts";
+import { BlockingIOError, TimeoutError } from "../errors.ts";
+import type { Fail } from "./reader.ts";
+
+/** What the writer writes to: the write side of a stream transport. */
+export interface Sink {
+  /** Writes some of `p`; resolves the count. */
+  write(p: Uint8Array): Promise<number>;
+}
+
+/** The most bytes one timed write copies (and may leave to finish in the background). */
+const MAX_COPY = 256 * 1024;
+
+export class Writer {
+  readonly #sink: Sink;
+  readonly #fail: Fail;
+  readonly #lock = new Lock();
+  #background: Promise<void> | null = null;
+  #error: unknown = null;
+
+  /**
+   * @param sink The transport to write to.
+   * @param fail How errors reach callers (the socket's mapping).
+   */
+  constructor(sink: Sink, fail: Fail) {
+    this.#sink = sink;
+    this.#fail = fail;
+  }
+
+  /** Whether a write would be accepted without waiting. */
+  get ready(): boolean {
+    return this.#background === null && !this.#lock.held;
+  }
+
+  /** Resolves when background writing is over (at once if there is none); never rejects. */
+  drained(): Promise<void> {
+    return this.#background ?? Promise.resolve();
+  }
+
+  /**
+   * Resolves when a write would be accepted without waiting: the background
+   * write is over and the writes queued now have had their turn. Writes nothing.
+   */
+  async idle(): Promise<void> {
+    if (this.#background !== null) await this.#background;
+    await this.#lock.idle();
+  }
+
+  /**
+   * Writes all of `view`, or throws. Blocking with nothing queued, the
+   * caller's bytes go straight to the transport.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (the bytes
+   *   accepted so far are sent, none twice).
+   */
+  async writeAll(view: Uint8Array, deadline: Deadline, op: string): Promise<void> {
+    if (
+      deadline === null && this.#background === null && this.#error === null &&
+      this.#lock.tryAcquire()
+    ) {
+      // The hot path: blocking and nothing queued: no copy, no timer.
+      try {
+        for (let off = 0; off < view.length;) {
+          off += await this.#sink.write(off === 0 ? view : view.subarray(off));
+        }
+        return;
+      } catch (e) {
+        throw this.#fail(e, op);
+      } finally {
+        this.#lock.release();
+      }
+    }
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      let off = 0;
+      if (deadline !== null) {
+        while (off < view.length) off += await this.#offer(view.subarray(off), deadline, op);
+        return;
+      }
+      if (this.#background) await this.#background;
+      this.#throwError();
+      while (off < view.length) off += await this.#sink.write(view.subarray(off));
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /** Writes some of `view` (at least one byte); resolves the count. */
+  async writeSome(view: Uint8Array, deadline: Deadline, op: string): Promise<number> {
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    try {
+      if (deadline !== null) return await this.#offer(view, deadline, op);
+      if (this.#background) await this.#background;
+      this.#throwError();
+      return await this.#sink.write(view);
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  #throwError(): void {
+    if (this.#error === null) return;
+    const e = this.#error;
+    this.#error = null;
+    throw e;
+  }
+
+  /**
+   * Writes a copy of up to `MAX_COPY` bytes of `view` until `deadline`;
+   * resolves how many were written or accepted for the background.
+   */
+  async #offer(view: Uint8Array, deadline: number, op: string): Promise<number> {
+    if (this.#background) await waitUntil(this.#background, deadline, op);
+    this.#throwError();
+    const chunk = view.slice(0, MAX_COPY);
+    const first = this.#sink.write(chunk);
+    try {
+      return await waitUntil(first, deadline, op);
+    } catch (e) {
+      if (!(e instanceof TimeoutError || e instanceof BlockingIOError)) throw e;
+      // Not done by the deadline: the copy is accepted and finished in the background.
+      this.#background = first.then(
+        (n) => this.#finish(chunk, n, null),
+        (failure) => this.#finish(chunk, 0, failure ?? new Error("write failed")),
+      );
+      return chunk.length;
+    }
+  }
+
+  async #finish(chunk: Uint8Array, off: number, failure: unknown): Promise<void> {
+    try {
+      if (failure !== null) throw failure;
+      while (off < chunk.length) off += await this.#sink.write(chunk.subarray(off));
+    } catch (e) {
+      this.#error = e;
+    } finally {
+      this.#background = null;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The Deno backend of the transport seam: `Deno.connect`, `Deno.listen` and
+// `Deno.listenDatagram` — the fast default. A `Deno.Conn` is a stream
+// transport as it is (no wrapper between a socket's blocking read and
+// Deno's op); listeners and datagram handles get a thin wrapper that adds
+// what the seam asks for.
+
+import { errno, OSError } from "../errors.ts";
+import type { Target } from "../address.ts";
+import type {
+  Addr,
+  Backend,
+  DatagramAddr,
+  DatagramOptions,
+  DatagramTransport,
+  ListenerTransport,
+  ListenOptions,
+  StreamTransport,
+} from "./types.ts";
+
+/**
+ * Whether Deno's `accept()` failed only because the connection it took was
+ * reset before Deno could read its address: that connection is gone, the
+ * listener is fine, and the next connection is the one to wait for.
+ */
+function peerGone(e: unknown): boolean {
+  return e instanceof Deno.errors.NotConnected || e instanceof Deno.errors.ConnectionReset ||
+    e instanceof Deno.errors.ConnectionAborted;
+}
+
+/** A `Deno.Listener` as the seam's listener. */
+class DenoListener implements ListenerTransport {
+  readonly handle: Deno.Listener;
+
+  constructor(listener: Deno.Listener) {
+    this.handle = listener;
+  }
+
+  get addr(): Addr {
+    return this.handle.addr;
+  }
+
+  async accept(): Promise<StreamTransport> {
+    for (let dropped = 0;; dropped++) {
+      try {
+        return await this.handle.accept();
+      } catch (e) {
+        if (!peerGone(e) || dropped >= 1000) throw e;
+      }
+    }
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+type Membership = Deno.MulticastV4Membership | Deno.MulticastV6Membership;
+
+// Groups joined for a moment on the loopback interface when TTL or loopback
+// is set with no membership: Deno reaches those socket options only through
+// a membership object. Administratively scoped, never routed.
+const SCRATCH_V4 = "239.255.83.77";
+const SCRATCH_V6 = "ff15::5953:4f43";
+
+/** A `Deno.DatagramConn` as the seam's datagram transport, with multicast through Deno's memberships. */
+class DenoDatagram implements DatagramTransport {
+  readonly handle: Deno.DatagramConn;
+  readonly exclusive: boolean;
+  #members: Map<string, Membership> | null = null;
+
+  constructor(dc: Deno.DatagramConn) {
+    this.handle = dc;
+    this.exclusive = dc.addr.transport === "unixpacket";
+  }
+
+  get addr(): Addr {
+    return this.handle.addr;
+  }
+
+  send(p: Uint8Array, to: DatagramAddr): Promise<number> {
+    return this.handle.send(p, to);
+  }
+
+  receive(p: Uint8Array): Promise<[Uint8Array, Addr]> {
+    return this.handle.receive(p);
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+
+  async joinGroup(group: string, iface: string | number): Promise<void> {
+    const m = typeof iface === "number"
+      ? await this.handle.joinMulticastV6(group, iface)
+      : await this.handle.joinMulticastV4(group, iface);
+    (this.#members ??= new Map()).set(`${group}|${iface}`, m);
+  }
+
+  async leaveGroup(group: string, iface: string | number): Promise<void> {
+    const key = `${group}|${iface}`;
+    const m = this.#members?.get(key);
+    this.#members?.delete(key);
+    await m?.leave();
+  }
+
+  setMulticastTTL(ttl: number): Promise<void> {
+    return this.#withMember((m) => (m as Deno.MulticastV4Membership).setTTL(ttl));
+  }
+
+  setMulticastLoopback(on: boolean): Promise<void> {
+    return this.#withMember((m) => m.setLoopback(on));
+  }
+
+  /** Runs `fn` on some membership; joins a scratch group on loopback for the moment if none. */
+  async #withMember(fn: (m: Membership) => Promise<void>): Promise<void> {
+    for (const m of this.#members?.values() ?? []) return await fn(m);
+    const v6 = (this.handle.addr as Deno.NetAddr).hostname.includes(":");
+    const m = v6
+      ? await this.handle.joinMulticastV6(SCRATCH_V6, 1)
+      : await this.handle.joinMulticastV4(SCRATCH_V4, "127.0.0.1");
+    try {
+      await fn(m);
+    } finally {
+      await m.leave();
+    }
+  }
+}
+
+/** The error of a datagram call made without `--unstable-net`. */
+function unstableError(): OSError {
+  return new OSError(errno.EOPNOTSUPP, undefined, {
+    detail: "Deno's datagram sockets need the --unstable-net flag " +
+      `(or "unstable": ["net"] in deno.json)`,
+  });
+}
+
+/** Wraps a `Deno.Listener` the user hands over (`fromListener`). */
+export function wrapListener(listener: Deno.Listener): ListenerTransport {
+  return new DenoListener(listener);
+}
+
+/** Wraps a `Deno.DatagramConn` the user hands over (`fromDatagramConn`). */
+export function wrapDatagram(dc: Deno.DatagramConn): DatagramTransport {
+  return new DenoDatagram(dc);
+}
+
+/** The Deno backend. */
+export const deno: Backend = {
+  name: "deno",
+
+  connect(target: Target, signal?: AbortSignal): Promise<StreamTransport> {
+    if (target.transport === "unix") return Deno.connect(target);
+    return Deno.connect({ hostname: target.hostname, port: target.port, signal });
+  },
+
+  listen(target: Target, { backlog, reusePort }: ListenOptions): ListenerTransport {
+    if (target.transport === "unix") return new DenoListener(Deno.listen(target));
+    return new DenoListener(Deno.listen({
+      hostname: target.hostname,
+      port: target.port,
+      tcpBacklog: backlog,
+      ...(reusePort ? { reusePort } : {}),
+    }));
+  },
+
+  listenDatagram(target: Target, { reuseAddress }: DatagramOptions): DatagramTransport {
+    if (typeof Deno.listenDatagram !== "function") throw unstableError();
+    if (target.transport === "unix") {
+      return new DenoDatagram(Deno.listenDatagram({ transport: "unixpacket", path: target.path }));
+    }
+    return new DenoDatagram(Deno.listenDatagram({
+      transport: "udp",
+      hostname: target.hostname,
+      port: target.port,
+      ...(reuseAddress ? { reuseAddress: true } : {}),
+    }));
+  },
+};

@@ -1,0 +1,106 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The transport seam: the small interface through which a socket talks to
+// the network. Everything above it — the read buffer, deadlines, Python's
+// semantics — is written once; each backend (deno.ts now; node:net,
+// node:dgram and node:tls next) implements it. Transports throw their
+// runtime's own errors; the engines above map them with `fromDenoError`,
+// the one mapping, adding what was being done.
+
+import type { Target } from "../address.ts";
+
+/** An address as a transport reports it: Deno's `Deno.Addr` shape (`tcp`/`udp` host and port, or a path). */
+export type Addr = Deno.Addr;
+
+/** Where a datagram goes, in the form a datagram transport's `send()` takes. */
+export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
+
+/**
+ * A connected byte stream. `Deno.Conn` is one as it is: the Deno backend
+ * hands it over unwrapped, so a blocking read or write is Deno's own op.
+ */
+export interface StreamTransport {
+  /** Reads into `p`: resolves the count, or `null` at end of stream. Cannot be cancelled. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p` (at least one byte); resolves the count. */
+  write(p: Uint8Array): Promise<number>;
+  /** Half-closes: the peer reads end of stream (`SHUT_WR`). */
+  closeWrite(): Promise<void>;
+  /** Closes the connection; pending reads and writes fail. */
+  close(): void;
+  /** The local address. */
+  readonly localAddr: Addr;
+  /** The peer's address. */
+  readonly remoteAddr: Addr;
+  /** `TCP_NODELAY` (TCP only). */
+  setNoDelay?(on?: boolean): void;
+  /** `SO_KEEPALIVE` (TCP only). */
+  setKeepAlive?(on?: boolean): void;
+}
+
+/** A listening socket. */
+export interface ListenerTransport {
+  /**
+   * The next connection. Connections reset before they could be accepted
+   * are passed over (they are gone; the listener is fine). Cannot be cancelled.
+   */
+  accept(): Promise<StreamTransport>;
+  /** Closes the listener; a pending accept fails. */
+  close(): void;
+  /** The bound address. */
+  readonly addr: Addr;
+  /** The runtime's own handle (what `detach()` returns). */
+  readonly handle: unknown;
+}
+
+/** A bound datagram socket (UDP, or AF_UNIX `SOCK_DGRAM`). */
+export interface DatagramTransport {
+  /** Sends one datagram; resolves the bytes sent. */
+  send(p: Uint8Array, to: DatagramAddr): Promise<number>;
+  /** Receives one datagram into `p` (cut to its length): the bytes and the sender. Cannot be cancelled. */
+  receive(p: Uint8Array): Promise<[Uint8Array, Addr]>;
+  /** Closes the socket; a pending receive fails. */
+  close(): void;
+  /** The bound address. */
+  readonly addr: Addr;
+  /** Whether a send fails while a receive is pending on the handle (Deno's AF_UNIX datagram handles). */
+  readonly exclusive: boolean;
+  /** Joins a multicast group on an interface (IPv4: its address; IPv6: its index). */
+  joinGroup(group: string, iface: string | number): Promise<void>;
+  /** Leaves a group joined with `joinGroup()`. */
+  leaveGroup(group: string, iface: string | number): Promise<void>;
+  /** `IP_MULTICAST_TTL`. */
+  setMulticastTTL(ttl: number): Promise<void>;
+  /** `IP_MULTICAST_LOOP` / `IPV6_MULTICAST_LOOP`. */
+  setMulticastLoopback(on: boolean): Promise<void>;
+  /** The runtime's own handle (what `detach()` returns). */
+  readonly handle: unknown;
+}
+
+/** What `listen()` is given besides the address. */
+export interface ListenOptions {
+  /** The queue length of connections not yet accepted. */
+  backlog: number;
+  /** `SO_REUSEPORT`. */
+  reusePort: boolean;
+}
+
+/** What a datagram socket is created with besides the address. */
+export interface DatagramOptions {
+  /** `SO_REUSEADDR` (or `SO_REUSEPORT`). */
+  reuseAddress: boolean;
+}
+
+/** One way of reaching the network: makes the transports above. */
+export interface Backend {
+  /** Its name, as the socket's inspect string shows it. */
+  readonly name: string;
+  /**
+   * Connects to `target` (an IP literal and port, or a path); `signal`
+   * abandons the attempt.
+   */
+  connect(target: Target, signal?: AbortSignal): Promise<StreamTransport>;
+  /** Binds and listens on `target` at once. */
+  listen(target: Target, options: ListenOptions): ListenerTransport;
+  /** Binds a datagram socket to `target` (`path: ""`: an abstract address of the system's choosing). */
+  listenDatagram(target: Target, options: DatagramOptions): DatagramTransport;
+}
