@@ -25,8 +25,15 @@
  */
 
 import { errno, OSError } from "./errors.ts";
-import { received, toBytes, typeName } from "./_common/bytes.ts";
-import type { Reader, Scan, Skip } from "./_stream/reader.ts";
+import { ownCopy, received, toBytes, typeName } from "./_common/bytes.ts";
+import {
+  type Reader,
+  type Scan,
+  type Skip,
+  type Take,
+  type Until,
+  view,
+} from "./_stream/reader.ts";
 import type { StreamPort } from "./_stream/port.ts";
 
 /** The default write buffer size (Python's `io.DEFAULT_BUFFER_SIZE`). */
@@ -97,12 +104,12 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   readonly #skip: Skip | null;
   /** The socket's reader, once a read has fetched it (readline's fast path). */
   #reader: Reader | null = null;
+  /** Turns the bytes of a line into the result (binary: a view, as stream chunks are; text: decoded). */
+  readonly #line: Take<T>;
+  /** Turns the bytes of a `read()` into the result (binary: an array of its own; text: decoded). */
+  readonly #chunk: Take<T>;
   /** `readline()`'s scan when there is no limit: one for all calls. */
-  readonly #scanLine: Scan = (view, from, ended) => {
-    const end = this.#lineEnd(view, Math.max(0, from - 1), ended);
-    if (end >= 0) this.#noteCR(view, end);
-    return end;
-  };
+  readonly #scanLine: Until;
 
   /**
    * Use `sock.makefile(mode)` rather than this constructor.
@@ -164,6 +171,16 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       const fatal = (options.errors ?? "strict") === "strict";
       this.#decoder = new TextDecoder(this.#encoding === "utf-8" ? "utf-8" : "latin1", { fatal });
     }
+    const decode: Take<T> = (buf, start, end) => this.#decode(buf.subarray(start, end)) as T;
+    this.#line = this.#binary ? view as Take<T> : decode;
+    this.#chunk = this.#binary ? ownCopy as Take<T> : decode;
+    // Lines that end at "\n" need no scan of ours: the reader finds the byte.
+    this.#scanLine = this.#binary || nl === "\n" ? LF : (buf, start, end, from, ended) => {
+      const view = buf.subarray(start, end);
+      const n = this.#lineEnd(view, Math.max(0, from - 1), ended);
+      if (n >= 0) this.#noteCR(view, n);
+      return n;
+    };
     this.#skip = !this.#binary && nl === null
       ? () => {
         if (!this.#skipLF) return -1;
@@ -187,14 +204,12 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     }
   }
 
-  #out(bytes: Uint8Array<ArrayBuffer>): T {
-    if (this.#binary) return bytes as T;
+  #decode(bytes: Uint8Array): string {
     if (this.#encoding === "ascii" && bytes.some((b) => b > 0x7f)) {
       throw new RangeError("Cannot read: 'ascii' codec can't decode a byte above 0x7f");
     }
-    let text = this.#decoder!.decode(bytes);
-    if (this.#newline === null) text = text.replace(/\r\n?/g, "\n");
-    return text as T;
+    const text = this.#decoder!.decode(bytes);
+    return this.#newline === null ? text.replace(/\r\n?/g, "\n") : text;
   }
 
   /** Text mode, newline=None: a read that ends at a `\r` with nothing after it yet skips a `\n` next. */
@@ -248,15 +263,18 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       const out = new Uint8Array(size);
       return received(out, await reader.readExactly(out, deadline, "read")) as T;
     }
-    if (size < 0) return this.#out(await reader.readUntil(toEnd, deadline, "read", 0, this.#skip));
+    if (size < 0) {
+      return await reader.readUntil(toEnd, this.#chunk, deadline, "read", 0, this.#skip);
+    }
     const utf8 = this.#encoding === "utf-8";
-    const scan: Scan = (view) => {
+    const scan: Scan = (buf, start, end) => {
+      const view = buf.subarray(start, end);
       const n = utf8 ? utf8Bytes(view, size) : Math.min(size, view.length);
       if ((utf8 ? countChars(view, n) : n) < size) return -1;
       this.#noteCR(view, n);
       return n;
     };
-    return this.#out(await reader.readUntil(scan, deadline, "read", size, this.#skip));
+    return await reader.readUntil(scan, this.#chunk, deadline, "read", size, this.#skip);
   }
 
   /**
@@ -279,8 +297,8 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       const max = sizeOf(limit, "readline");
       if (max < 0 && this.#reader !== null) {
         // The fast path: a line already buffered, taken at once when nobody else is reading.
-        const line = this.#reader.tryTake(this.#scanLine, "readline", this.#skip);
-        if (line !== null) return Promise.resolve(this.#out(line));
+        const line = this.#reader.tryTake(this.#scanLine, this.#line, "readline", this.#skip);
+        if (line !== undefined) return Promise.resolve(line);
       }
       return this.#withReader("readline", (reader) => this.#readline(reader, max));
     } catch (e) {
@@ -289,7 +307,8 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   }
 
   async #readline(reader: Reader, limit: number): Promise<T> {
-    const scan: Scan = limit < 0 ? this.#scanLine : (view, from, ended) => {
+    const scan: Until = limit < 0 ? this.#scanLine : (buf, start, stop, from, ended) => {
+      const view = buf.subarray(start, stop);
       const end = this.#lineEnd(view, Math.max(0, from - 1), ended);
       const cap = this.#limitEnd(view, limit);
       if (end >= 0 && (cap < 0 || end <= cap)) {
@@ -298,8 +317,14 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       }
       return cap;
     };
-    const line = await reader.readUntil(scan, this.#port.deadline(), "readline", 0, this.#skip);
-    return this.#out(line);
+    return await reader.readUntil(
+      scan,
+      this.#line,
+      this.#port.deadline(),
+      "readline",
+      0,
+      this.#skip,
+    );
   }
 
   /**
@@ -477,7 +502,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
 }
 
 /** Reads to the end of the stream. */
-const toEnd: Scan = (view, _from, ended) => ended ? view.length : -1;
+const toEnd: Scan = (_buf, start, end, _from, ended) => ended ? end - start : -1;
 
 /** A `read()`/`readline()` size: an integer, or `null`/negative for "all". */
 function sizeOf(size: unknown, op: string): number {

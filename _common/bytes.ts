@@ -73,6 +73,11 @@ export function received(buf: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
   return n < b.length >>> 1 ? b.slice(0, n) : b.subarray(0, n);
 }
 
+/** A copy of `src[start..end)` in an `ArrayBuffer` of its own. */
+export function ownCopy(src: Uint8Array, start: number, end: number): Uint8Array<ArrayBuffer> {
+  return src.slice(start, end) as Uint8Array<ArrayBuffer>;
+}
+
 /**
  * The receive buffer behind `recv(bufsize)`/`recvfrom(bufsize)`: one per
  * socket, made on first use, reused by one call at a time, so such a call

@@ -29,12 +29,38 @@ export interface Source {
 export type Fail = (e: unknown, op: string) => Error;
 
 /**
- * Finds where a read ends in the buffered bytes `view`: the index just past
- * the last byte to take, or -1 when more bytes are needed. `from` is how far
- * an earlier call on the same read already looked; `ended` says no more
- * bytes will come (then -1 takes everything left).
+ * Finds where a read ends in the buffered bytes `buf[start..end)`: how many
+ * of them to take, or -1 when more bytes are needed. `from` is how many an
+ * earlier call on the same read already looked at; `ended` says no more
+ * bytes will come (then -1 takes everything left). Indexes rather than a
+ * view, so that a line found costs no allocation.
  */
-export type Scan = (view: Uint8Array, from: number, ended: boolean) => number;
+export type Scan = (
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  from: number,
+  ended: boolean,
+) => number;
+
+/** Where a read ends: a `Scan`, or a byte value that ends it (taken with it), as `"\n"` ends a line. */
+export type Until = Scan | number;
+
+/**
+ * Turns the bytes a read takes, `buf[start..end)`, into its result: a copy,
+ * a decoded string. `buf` may be written over once the call returns.
+ */
+export type Take<R> = (buf: Uint8Array, start: number, end: number) => R;
+
+/**
+ * A `Take` that hands out the bytes themselves, as a view into the buffer —
+ * no copy, one small object — as `conn.readable`'s chunks are views into
+ * the buffer each read filled. The reader never writes those bytes again:
+ * once a view is out, the next fill goes to a fresh buffer (of at most 64
+ * KiB and what is still unread, so a view kept keeps no more than that alive).
+ */
+export const view: Take<Uint8Array<ArrayBuffer>> = (buf, start, end) =>
+  new Uint8Array(buf.buffer as ArrayBuffer, buf.byteOffset + start, end - start);
 
 /**
  * Says which byte to drop if it comes first (-1: none), asked once the first
@@ -45,14 +71,18 @@ export type Skip = () => number;
 
 /** Byte accounting, for tests that check what reads cost without timing them. */
 export const stats = {
-  /** Bytes copied by the buffer: growing, compacting, and handing bytes out. */
+  /** Bytes copied by the buffer: growing, compacting, and handing copies out. */
   copied: 0,
+  /** Reads of the transport into the buffer. */
+  fills: 0,
 };
 
 /** The first size of the buffer (Python's `io.DEFAULT_BUFFER_SIZE`). */
 const FIRST_SIZE = 8 * 1024;
 /** An emptied buffer larger than this is let go (an idle connection keeps no big buffer). */
 const KEEP_MAX = 1024 * 1024;
+/** While fills come back full, each asks for twice the room of the last, up to this. */
+const FILL_MAX = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 const RESOLVED = Promise.resolve();
 
@@ -70,6 +100,11 @@ export class Reader {
   #error: unknown = null;
   #onData: ((n: number | null) => void) | null = null; // made by the first fill, as #buf
   #onError: ((e: unknown) => void) | null = null;
+  /** Bytes before `#start` may be seen through views handed out (`view`): never write them again. */
+  #shared = false;
+  /** The room the last fill was given, and whether it came back full (then the next gets more). */
+  #asked = 0;
+  #full = false;
 
   /**
    * @param src The transport to read from.
@@ -100,16 +135,22 @@ export class Reader {
   prefetch(hint = 0): Promise<void> {
     if (this.#fill !== null) return this.#fill;
     if (this.#eof || this.#error !== null) return RESOLVED;
-    this.#makeRoom(Math.max(1, hint));
+    const grow = this.#full ? Math.min(this.#asked * 2, FILL_MAX) : 0;
+    this.#makeRoom(Math.max(1, hint, grow));
     this.#onData ??= (n) => {
       this.#fill = null;
       if (n === null) this.#eof = true;
-      else this.#end += n;
+      else {
+        this.#end += n;
+        this.#full = n === this.#asked;
+      }
     };
     this.#onError ??= (e) => {
       this.#fill = null;
       this.#error = e;
     };
+    this.#asked = this.#buf.length - this.#end;
+    stats.fills++;
     return this.#fill = this.#src.read(this.#buf.subarray(this.#end)).then(
       this.#onData,
       this.#onError,
@@ -229,20 +270,21 @@ export class Reader {
   }
 
   /**
-   * Reads until `scan` finds the end of what to take (a line, a count of
-   * characters), or the stream ends; resolves those bytes (empty at end of
-   * stream). `want` is how many bytes the caller expects at least, so the
-   * buffer grows to it at once; `skip` as for {@linkcode Skip}.
+   * Reads until `until` finds the end of what to take (a line, a count of
+   * characters), or the stream ends; resolves `take` of those bytes (of no
+   * bytes at end of stream). `want` is how many bytes the caller expects at
+   * least, so the buffer grows to it at once; `skip` as for {@linkcode Skip}.
    *
    * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
    */
-  async readUntil(
-    scan: Scan,
+  async readUntil<R>(
+    until: Until,
+    take: Take<R>,
     deadline: Deadline,
     op: string,
     want = 0,
     skip: Skip | null = null,
-  ): Promise<Uint8Array<ArrayBuffer>> {
+  ): Promise<R> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
     try {
       if (skip !== null) {
@@ -253,15 +295,15 @@ export class Reader {
       }
       for (let from = 0;;) {
         const ended = this.#eof || this.#error !== null;
-        const view = this.#buf.subarray(this.#start, this.#end);
-        const end = scan(view, from, ended);
-        if (end >= 0) return this.#takeBytes(end);
+        const size = this.#end - this.#start;
+        const n = this.#scan(until, from, ended);
+        if (n >= 0) return this.#takeWith(take, n);
         if (ended) {
-          if (view.length === 0) this.#throwError();
-          return this.#takeBytes(view.length);
+          if (size === 0) this.#throwError();
+          return this.#takeWith(take, size);
         }
-        from = view.length;
-        await waitUntil(this.prefetch(want - view.length), deadline, op);
+        from = size;
+        await waitUntil(this.prefetch(want - size), deadline, op);
       }
     } catch (e) {
       throw this.#fail(e, op);
@@ -271,31 +313,32 @@ export class Reader {
   }
 
   /**
-   * Takes what `scan` finds in the bytes already buffered, at once, when no
-   * other read is in progress (so call order holds); `null` when the caller
-   * must wait (`readUntil`). `skip` as for {@linkcode Skip}.
+   * Takes what `until` finds in the bytes already buffered, at once, when no
+   * other read is in progress (so call order holds), and returns `take` of
+   * it; `undefined` when the caller must wait (`readUntil`). `skip` as for
+   * {@linkcode Skip}.
    */
-  tryTake(scan: Scan, op: string, skip: Skip | null = null): Uint8Array<ArrayBuffer> | null {
-    if (!this.#lock.tryAcquire()) return null;
-    try {
-      const ended = this.#eof || this.#error !== null;
-      if (skip !== null) {
-        if (this.#end === this.#start && !ended) return null;
-        this.#skipFirst(skip());
-      }
-      const view = this.#buf.subarray(this.#start, this.#end);
-      let end = scan(view, 0, ended);
-      if (end < 0) {
-        if (!ended) return null;
-        if (view.length === 0) this.#throwError();
-        end = view.length;
-      }
-      return this.#takeBytes(end);
-    } catch (e) {
-      throw this.#fail(e, op);
-    } finally {
-      this.#lock.release();
+  tryTake<R>(until: Until, take: Take<R>, op: string, skip: Skip | null = null): R | undefined {
+    // Synchronous: when nobody holds the lock, nobody can take it before this returns.
+    if (this.#lock.held) return undefined;
+    const ended = this.#eof || this.#error !== null;
+    if (skip !== null) {
+      if (this.#end === this.#start && !ended) return undefined;
+      this.#skipFirst(skip());
     }
+    let n = this.#scan(until, 0, ended);
+    if (n < 0) {
+      if (!ended) return undefined;
+      n = this.#end - this.#start;
+      if (n === 0) {
+        try {
+          this.#throwError();
+        } catch (e) {
+          throw this.#fail(e, op);
+        }
+      }
+    }
+    return this.#takeWith(take, n);
   }
 
   /**
@@ -368,17 +411,29 @@ export class Reader {
     const cap = this.#buf.length;
     if (cap - this.#end >= need) return;
     const used = this.#end - this.#start;
-    if (this.#start >= used && cap - used >= need) {
+    if (!this.#shared && this.#start >= used && cap - used >= need) {
       // Compact in place: at most as many bytes as were consumed since the last move.
       this.#buf.copyWithin(0, this.#start, this.#end);
     } else {
-      const bigger = new Uint8Array(Math.max(FIRST_SIZE, cap * 2, used + need));
+      // A fresh buffer: twice the size (geometric growth), or, when views of
+      // this one are out, just what the unread bytes and this fill need.
+      const size = Math.max(FIRST_SIZE, this.#shared ? 0 : cap * 2, used + need);
+      const bigger = new Uint8Array(size);
       if (used) bigger.set(this.#buf.subarray(this.#start, this.#end));
       this.#buf = bigger;
+      this.#shared = false;
     }
     stats.copied += used;
     this.#start = 0;
     this.#end = used;
+  }
+
+  /** How many buffered bytes the read `until` ends after, looking from the `from`th; -1: more needed. */
+  #scan(until: Until, from: number, ended: boolean): number {
+    const start = this.#start;
+    if (typeof until !== "number") return until(this.#buf, start, this.#end, from, ended);
+    const i = this.#buf.indexOf(until, start + from);
+    return i >= 0 && i < this.#end ? i + 1 - start : -1;
   }
 
   /** Drops the first buffered byte if it is `b`. */
@@ -391,7 +446,11 @@ export class Reader {
     this.#start += n;
     if (this.#start === this.#end && this.#fill === null) {
       this.#start = this.#end = 0;
-      if (this.#buf.length > KEEP_MAX) this.#buf = EMPTY;
+      if (this.#shared || this.#buf.length > KEEP_MAX) {
+        // Views of it are out (or it grew large): the next fill takes a fresh buffer.
+        this.#buf = EMPTY;
+        this.#shared = false;
+      }
     }
   }
 
@@ -405,10 +464,11 @@ export class Reader {
     return n;
   }
 
-  /** Removes and returns `n` buffered bytes as a new array. */
-  #takeBytes(n: number): Uint8Array<ArrayBuffer> {
-    const out = this.#buf.slice(this.#start, this.#start + n) as Uint8Array<ArrayBuffer>;
-    stats.copied += n;
+  /** Hands the first `n` buffered bytes to `take`, then consumes them. */
+  #takeWith<R>(take: Take<R>, n: number): R {
+    const out = take(this.#buf, this.#start, this.#start + n);
+    if (take === view) this.#shared = true;
+    else stats.copied += n;
     this.#consume(n);
     return out;
   }

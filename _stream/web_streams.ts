@@ -4,7 +4,7 @@
 // released or cancelled leaves every unread byte to the socket's next recv().
 
 import type { BytesLike } from "../_common/bytes.ts";
-import { toBytes } from "../_common/bytes.ts";
+import { ownCopy, toBytes } from "../_common/bytes.ts";
 import type { StreamPort } from "./port.ts";
 
 /** The largest chunk a default (non-BYOB) read is given. */
@@ -13,7 +13,7 @@ const CHUNK = 64 * 1024;
 /** A byte stream (BYOB readers supported) over the socket's reader. */
 export function socketReadable(port: StreamPort): ReadableStream<Uint8Array<ArrayBuffer>> {
   let cancelled = false;
-  const chunk = (view: Uint8Array) => Math.min(view.length, CHUNK);
+  const chunk = (_buf: Uint8Array, start: number, end: number) => Math.min(end - start, CHUNK);
   const stream: ReadableStream<Uint8Array<ArrayBuffer>> = new ReadableStream({
     type: "bytes",
     autoAllocateChunkSize: CHUNK,
@@ -34,9 +34,9 @@ export function socketReadable(port: StreamPort): ReadableStream<Uint8Array<Arra
             return req.respond(0);
           }
         } else {
-          const bytes = reader.tryTake(chunk, "read");
-          if (bytes !== null && bytes.length > 0) return controller.enqueue(bytes);
-          if (bytes !== null) return controller.close();
+          const bytes = reader.tryTake(chunk, ownCopy, "read");
+          if (bytes !== undefined && bytes.length > 0) return controller.enqueue(bytes);
+          if (bytes !== undefined) return controller.close();
         }
         // Another read holds the lock or took the bytes: wait for it, then look again.
         await reader.idle();

@@ -11,7 +11,7 @@
 // Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
 // pp-client <port> <round trips>, echo-server, load <port> <conns> <echoes>
 // (the shared load generator; raw Deno whatever the first argument),
-// udp-server <count>, udp-client <port> <count>.
+// lines-server <rounds> (pysocket only), udp-server <count>, udp-client <port> <count>.
 
 import * as socket from "../../mod.ts";
 
@@ -243,6 +243,39 @@ async function load(port: number, conns: number, echoes: number): Promise<void> 
 }
 
 /**
+ * Per connection: `makefile("rb").readline()` until end of stream; reports
+ * the seconds from the first readline() to the last, and the lines and bytes
+ * read (pysocket only: the pair to CPython's makefile is in python.py).
+ */
+async function linesServer(rounds: number): Promise<void> {
+  if (!py) throw new Error("lines-server is pysocket's makefile(); raw Deno has none");
+  const srv = pyListen();
+  const secs: number[] = [], lines: number[] = [], bytes: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const [c] = await srv.accept();
+    const f = c.makefile("rb");
+    let n = 0, total = 0;
+    const t0 = performance.now();
+    for (;;) {
+      const line = await f.readline();
+      if (line.length === 0) break;
+      n++;
+      total += line.length;
+    }
+    secs.push((performance.now() - t0) / 1000);
+    lines.push(n);
+    bytes.push(total);
+    await f.close();
+    const ack = new Uint8Array(8);
+    new DataView(ack.buffer).setBigUint64(0, BigInt(n));
+    await c.sendall(ack);
+    c.close();
+  }
+  srv.close();
+  result({ secs, lines, bytes });
+}
+
+/**
  * Receives `count` 64 B datagrams, or until 1 s passes with none; reports the
  * count and the rate from the first to the last.
  */
@@ -333,6 +366,9 @@ switch (role) {
     break;
   case "load":
     await load(num(0), num(1), num(2));
+    break;
+  case "lines-server":
+    await linesServer(num(0));
     break;
   case "udp-server":
     await udpServer(num(0));

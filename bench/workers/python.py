@@ -134,6 +134,31 @@ async def echo_server():
         await srv.serve_forever()
 
 
+def lines_server(rounds):
+    """Per connection: readline() until end of stream; reports the seconds from
+    the first readline() to the last, and the lines and bytes read."""
+    srv = listen()
+    secs, lines, nbytes = [], [], []
+    for _ in range(rounds):
+        c, _ = srv.accept()
+        f = c.makefile("rb")
+        n = total = 0
+        t0 = time.perf_counter()
+        while True:
+            line = f.readline()
+            if not line:
+                break
+            n += 1
+            total += len(line)
+        secs.append(time.perf_counter() - t0)
+        lines.append(n)
+        nbytes.append(total)
+        f.close()
+        c.sendall(struct.pack("!Q", n))
+        c.close()
+    result({"secs": secs, "lines": lines, "bytes": nbytes})
+
+
 def udp_server(count):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
@@ -182,6 +207,8 @@ def main():
         pp_client(*args)
     elif role == "echo-server":
         asyncio.run(echo_server())
+    elif role == "lines-server":
+        lines_server(int(args[0]))
     elif role == "udp-server":
         udp_server(*args)
     elif role == "udp-client":
