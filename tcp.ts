@@ -69,7 +69,7 @@ const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
  * `SCRATCH_MAX`) while reads fill it, so a blocking `recv(65536)` on an idle
  * connection holds a few KiB and a busy one reads in large pieces.
  */
-const SCRATCH_MIN = 2 * 1024;
+const SCRATCH_MIN = 1024;
 const SCRATCH_MAX = 256 * 1024;
 const noop = () => {};
 
@@ -507,7 +507,7 @@ export class StreamSocket extends Socket {
       return Promise.reject(e);
     }
     const scratch = this.#scratch ??= new Scratch(SCRATCH_MIN, SCRATCH_MAX);
-    return this._recvScratch(scratch, bufsize, flags, (buf) => this.#recvInto(buf, flags, "recv"));
+    return this._recvScratch(scratch, bufsize, flags, "recv");
   }
 
   /**
@@ -535,11 +535,11 @@ export class StreamSocket extends Socket {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#recvInto(p, flags, "recv_into");
+    return this._recvInto(p, flags, "recv_into");
   }
 
-  /** A read into `p`, arguments and state checked: straight to the reader when there are no flags. */
-  #recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
+  /** @ignore A read into `p`, arguments and state checked: straight to the reader when there are no flags. */
+  protected _recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
     const reader = this.#reader;
     if (reader !== null && flags === 0) return reader.read(p, this._deadline(), op);
     return this.#recvFlagged(p, flags, op);

@@ -429,13 +429,16 @@ export class DatagramSocket extends Socket {
     checkCount(bufsize, "bufsize", "recvfrom");
     if (flags) checkFlags(flags, RECV_FLAGS, "recvfrom");
     this._checkOpen("recvfrom");
-    let from: Address = "";
-    const data = await this._recvScratch(this.#scratchOf(), bufsize, flags, async (buf) => {
-      const [n, sender] = await this.#recv(buf, flags, "recvfrom", this.#senderShape());
-      from = sender;
-      return n;
-    });
-    return [data, from];
+    const scratch = this.#scratchOf();
+    const buf = scratch.take(bufsize);
+    let got: [number, Address];
+    try {
+      got = await this.#recv(buf, flags, "recvfrom", this.#senderShape());
+    } catch (e) {
+      scratch.drop(buf);
+      throw e;
+    }
+    return [scratch.release(buf, got[0]), got[1]];
   }
 
   #scratchOf(): Scratch {
@@ -505,12 +508,7 @@ export class DatagramSocket extends Socket {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this._recvScratch(
-      this.#scratchOf(),
-      bufsize,
-      flags,
-      (buf) => this.#recv(buf, flags, "recv", countOnly),
-    );
+    return this._recvScratch(this.#scratchOf(), bufsize, flags, "recv");
   }
 
   /**
@@ -538,6 +536,11 @@ export class DatagramSocket extends Socket {
       return Promise.reject(e);
     }
     return this.#recv(p, flags, "recv_into", countOnly);
+  }
+
+  /** @ignore Receives into `p`, arguments checked; resolves the count. */
+  protected _recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
+    return this.#recv(p, flags, op, countOnly);
   }
 
   /** Receives into `p`, arguments checked; resolves `shape(count, sender)`. */

@@ -456,26 +456,22 @@ export abstract class Socket {
     return fromDenoError(e, `Cannot ${op}`);
   }
 
+  /** @ignore `recv_into` after its arguments are checked: receives into `p`, resolves the count. */
+  protected abstract _recvInto(p: Uint8Array, flags: number, op: string): Promise<number>;
+
   /**
-   * @ignore `recv(bufsize)` and its kin: receives into the socket's reused
-   * buffer through `receive` and returns only the bytes received, as an
-   * array of their own. With `flags` the buffer is all of `bufsize`.
+   * @ignore `recv(bufsize)`: receives into the socket's reused buffer through
+   * `_recvInto` and returns only the bytes received, as an array of their
+   * own. With `flags` the buffer is all of `bufsize`.
    */
-  protected async _recvScratch(
+  protected _recvScratch(
     scratch: Scratch,
     bufsize: number,
     flags: number,
-    receive: (buf: Uint8Array) => Promise<number>,
+    op: string,
   ): Promise<Uint8Array<ArrayBuffer>> {
     const buf = scratch.take(bufsize, flags !== 0);
-    let n: number;
-    try {
-      n = await receive(buf);
-    } catch (e) {
-      scratch.drop(buf);
-      throw e;
-    }
-    return scratch.release(buf, n);
+    return scratch.settle(buf, this._recvInto(buf, flags, op));
   }
 
   /**

@@ -100,6 +100,10 @@ export class Reader {
   #error: unknown = null;
   #onData: ((n: number | null) => void) | null = null; // made by the first fill, as #buf
   #onError: ((e: unknown) => void) | null = null;
+  #onDirect: ((n: number | null) => number) | null = null; // made by the first direct read
+  #onDirectError: ((e: unknown) => never) | null = null;
+  /** What the direct read under way is for, for its error message (one at a time: it holds the lock). */
+  #directOp = "";
   /** Bytes before `#start` may be seen through views handed out (`view`): never write them again. */
   #shared = false;
   /** The room the last fill was given, and whether it came back full (then the next gets more). */
@@ -170,18 +174,39 @@ export class Reader {
    *
    * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
    */
-  async read(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
+  read(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (deadline === null && this.#direct() && this.#lock.tryAcquire()) {
       // The hot path: blocking, nothing buffered, no fill under way, no other
-      // reader: straight into the caller's buffer (no timer, no copy).
+      // reader: straight into the caller's buffer (no timer, no copy), with
+      // one promise reaction on the transport's read and nothing else — a
+      // read waiting on an idle connection holds no frame of ours.
+      this.#directOp = op;
       try {
-        return await this.#readDirect(p);
+        return this.#src.read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
       } catch (e) {
-        throw this.#fail(e, op);
-      } finally {
         this.#lock.release();
+        return Promise.reject(this.#fail(e, op));
       }
     }
+    return this.#readBuffered(p, deadline, op);
+  }
+
+  /** The handlers of a direct read (made once per reader, on its first direct read). */
+  #directDone(): (n: number | null) => number {
+    this.#onDirectError = (e) => {
+      this.#lock.release();
+      this.#eof = true; // a stream that failed reads as ended after the failure
+      throw this.#fail(e, this.#directOp);
+    };
+    return (n) => {
+      this.#lock.release();
+      if (n !== null) return n;
+      this.#eof = true;
+      return 0;
+    };
+  }
+
+  async #readBuffered(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
     try {
       if (p.length === 0) return 0;

@@ -9,7 +9,8 @@
 // per datagram) and an address object literal per `send()`.
 //
 // Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
-// pp-client <port> <round trips>, echo-server, load <port> <conns> <echoes>
+// pp-client <port> <round trips>, echo-server [raw buffer size], echo-threading (pysocket's
+// ThreadingTCPServer), load <port> <conns> <echoes>
 // (the shared load generator; raw Deno whatever the first argument),
 // lines-server <rounds> (pysocket only), udp-server <count>, udp-client <port> <count>.
 
@@ -189,8 +190,8 @@ async function pyEcho(c: socket.StreamSocket): Promise<void> {
   }
 }
 
-async function rawEcho(c: Deno.Conn): Promise<void> {
-  const buf = new Uint8Array(CHUNK);
+async function rawEcho(c: Deno.Conn, size = CHUNK): Promise<void> {
+  const buf = new Uint8Array(size);
   try {
     for (let n; (n = await c.read(buf)) !== null;) await rawWriteAll(c, buf.subarray(0, n));
   } catch {
@@ -200,8 +201,11 @@ async function rawEcho(c: Deno.Conn): Promise<void> {
   }
 }
 
-/** The echo server of the "many" workload: one task per connection, runs until killed. */
-async function echoServer(): Promise<void> {
+/**
+ * The echo server of the "many" workload: one task per connection, runs until
+ * killed. Raw Deno reads into a buffer of `size` bytes per connection.
+ */
+async function echoServer(size = CHUNK): Promise<void> {
   if (py) {
     const srv = pyListen();
     for await (const [c] of srv) {
@@ -212,9 +216,34 @@ async function echoServer(): Promise<void> {
     const l = rawListen();
     for await (const c of l) {
       c.setNoDelay(true);
-      rawEcho(c);
+      rawEcho(c, size);
     }
   }
+}
+
+/**
+ * The echo server of bench/memory as Python's socketserver writes it: a
+ * ThreadingTCPServer whose handler echoes with recv(65536)/sendall, as the
+ * echo example does. Runs until killed.
+ */
+async function echoThreading(): Promise<void> {
+  if (!py) throw new Error("echo-threading is pysocket's socketserver");
+  class Echo extends socket.socketserver.BaseRequestHandler {
+    override async handle() {
+      for (;;) {
+        const data = await this.request.recv(65536);
+        if (data.length === 0) return;
+        await this.request.sendall(data);
+      }
+    }
+  }
+  class Server extends socket.socketserver.ThreadingTCPServer {
+    static override allow_reuse_address = true;
+    static override request_queue_size = 1024;
+  }
+  const server = new Server(["127.0.0.1", 0], Echo);
+  say(`READY ${(server.server_address as [string, number])[1]}`);
+  await server.serve_forever();
 }
 
 /** The shared load generator: `conns` connections at once, each `echoes` sequential 64 B echoes. */
@@ -362,7 +391,10 @@ switch (role) {
     await ppClient(num(0), num(1));
     break;
   case "echo-server":
-    await echoServer();
+    await echoServer(args.length ? num(0) : CHUNK);
+    break;
+  case "echo-threading":
+    await echoThreading();
     break;
   case "load":
     await load(num(0), num(1), num(2));
