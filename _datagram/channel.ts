@@ -48,6 +48,14 @@ export class Channel {
   #keptFrom: Addr | null = null;
   #failed = false;
   #error: unknown = null;
+  /** The direct receive under way (one at a time: it holds the read lock): its buffer, op and shape. */
+  #directP: Uint8Array | null = null;
+  #directOp = "";
+  #directShape: Shape<unknown> | null = null;
+  #onReceived: ((got: [Uint8Array, Addr]) => unknown) | null = null; // made by the first
+  #onReceiveError: ((e: unknown) => never) | null = null;
+  /** A send's error handler by op (made on first use), so a send allocates no closure. */
+  #sendFailed: Record<string, (e: unknown) => never> = {};
 
   /**
    * @param transport The bound datagram transport.
@@ -182,15 +190,30 @@ export class Channel {
    *
    * @throws {OSError} `EBUSY` when a receive is pending on an exclusive transport past the deadline.
    */
-  async send(view: Uint8Array, to: DatagramAddr, deadline: Deadline, op: string): Promise<number> {
-    const lock = this.#sendLock;
-    if (lock === null) {
-      try {
-        return await this.transport.send(view, to);
-      } catch (e) {
+  send(view: Uint8Array, to: DatagramAddr, deadline: Deadline, op: string): Promise<number> {
+    if (this.#sendLock !== null) return this.#sendInTurn(view, to, deadline, op);
+    // The hot path: a send never waits on a transport that allows one beside a
+    // receive: straight to it, with one promise reaction (for its error).
+    let failed = this.#sendFailed[op];
+    if (failed === undefined) {
+      failed = this.#sendFailed[op] = (e: unknown): never => {
         throw this.#fail(e, op);
-      }
+      };
     }
+    try {
+      return this.transport.send(view, to).catch(failed);
+    } catch (e) {
+      return Promise.reject(this.#fail(e, op));
+    }
+  }
+
+  async #sendInTurn(
+    view: Uint8Array,
+    to: DatagramAddr,
+    deadline: Deadline,
+    op: string,
+  ): Promise<number> {
+    const lock = this.#sendLock!;
     if (!lock.tryAcquire()) await lock.acquire(deadline, op);
     try {
       while (this.#rx) await this.#receiveDone(deadline, op);

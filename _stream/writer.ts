@@ -28,6 +28,11 @@ export class Writer {
   readonly #lock = new Lock();
   #background: Promise<void> | null = null;
   #error: unknown = null;
+  /** The caller's bytes of the direct write under way (one at a time: it holds the lock), and its op. */
+  #direct: Uint8Array | null = null;
+  #directOp = "";
+  #onWritten: ((n: number) => Promise<void> | undefined) | null = null; // made by the first direct write
+  #onWriteError: ((e: unknown) => never) | null = null;
 
   /**
    * @param sink The transport to write to.
@@ -64,23 +69,57 @@ export class Writer {
    * @throws {TimeoutError|BlockingIOError} when `deadline` passes (the bytes
    *   accepted so far are sent, none twice).
    */
-  async writeAll(view: Uint8Array, deadline: Deadline, op: string): Promise<void> {
+  writeAll(view: Uint8Array, deadline: Deadline, op: string): Promise<void> {
     if (
       deadline === null && this.#background === null && this.#error === null &&
-      this.#lock.tryAcquire()
+      view.length !== 0 && this.#lock.tryAcquire()
     ) {
-      // The hot path: blocking and nothing queued: no copy, no timer.
+      // The hot path: blocking and nothing queued: no copy, no timer, and one
+      // promise reaction on the transport's write (a write that is not
+      // complete at once goes on in #writeRest, still holding the lock).
+      this.#direct = view;
+      this.#directOp = op;
       try {
-        for (let off = 0; off < view.length;) {
-          off += await this.#sink.write(off === 0 ? view : view.subarray(off));
-        }
-        return;
+        return this.#sink.write(view).then(this.#onWritten ??= this.#written(), this.#onWriteError);
       } catch (e) {
-        throw this.#fail(e, op);
-      } finally {
+        this.#direct = null;
         this.#lock.release();
+        return Promise.reject(this.#fail(e, op));
       }
     }
+    return this.#writeAll(view, deadline, op);
+  }
+
+  /** The handlers of a direct write (made once per writer, on its first). */
+  #written(): (n: number) => Promise<void> | undefined {
+    this.#onWriteError = (e) => {
+      this.#direct = null;
+      this.#lock.release();
+      throw this.#fail(e, this.#directOp);
+    };
+    return (n) => {
+      const view = this.#direct!;
+      this.#direct = null;
+      if (n >= view.length) {
+        this.#lock.release();
+        return;
+      }
+      return this.#writeRest(view.subarray(n), this.#directOp);
+    };
+  }
+
+  /** Writes what a direct write left, holding the lock, then releases it. */
+  async #writeRest(view: Uint8Array, op: string): Promise<void> {
+    try {
+      for (let off = 0; off < view.length;) off += await this.#sink.write(view.subarray(off));
+    } catch (e) {
+      throw this.#fail(e, op);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  async #writeAll(view: Uint8Array, deadline: Deadline, op: string): Promise<void> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
     try {
       let off = 0;
