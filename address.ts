@@ -127,11 +127,15 @@ export function toTarget(family: number, address: unknown, op: string): Target {
   }
   const port = checkPort(address[1], op);
   if (v6 && address.length > 2) {
-    const flowinfo = address[2];
-    if (typeof flowinfo !== "number" || flowinfo < 0 || flowinfo > 0xfffff) {
-      throw new RangeError(
-        `Cannot ${op}: flowinfo must be 0-1048575: current value is ${flowinfo}`,
-      );
+    for (const [i, name, max] of [[2, "flowinfo", 0xfffff], [3, "scope_id", 0xffffffff]] as const) {
+      const value = address[i];
+      if (value === undefined) continue;
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw new TypeError(`Cannot ${op}: ${name} must be an integer, not '${typeName(value)}'`);
+      }
+      if (value < 0 || value > max) {
+        throw new RangeError(`Cannot ${op}: ${name} must be 0-${max}: current value is ${value}`);
+      }
     }
   }
   let host: string = address[0];
@@ -139,10 +143,13 @@ export function toTarget(family: number, address: unknown, op: string): Target {
   else if (host === "<broadcast>") {
     if (v6) throw new gaierror(EAI.EAI_ADDRFAMILY, undefined, { detail: `Cannot ${op}: ${host}` });
     host = "255.255.255.255";
-  } else if (v6 ? isIPv4(host) : isIPv6(host)) {
+  } else if (v6 ? isIPv4(host) || ipv4Form(host) !== null : isIPv6(host)) {
     throw new gaierror(EAI.EAI_ADDRFAMILY, undefined, {
       detail: `Cannot ${op}: ${host} is not an ${familyName(family)} address`,
     });
+  } else if (!v6 && !isIPv4(host)) {
+    // The C resolver reads "127.1", "0x7f.1" and "2130706433" as 127.0.0.1, as inet_aton does.
+    host = ipv4Form(host) ?? host;
   }
   if (v6 && address.length === 4 && address[3] && !host.includes("%")) {
     host = `${host}%${address[3]}`;
@@ -170,6 +177,16 @@ export function fromDenoAddr(family: number, addr: Deno.Addr): Address {
   if (pct < 0) return [hostname, port, 0, 0];
   const scope = Number(hostname.slice(pct + 1));
   return [hostname.slice(0, pct), port, 0, Number.isInteger(scope) ? scope : 0];
+}
+
+/** An IPv4 address written in a form the C library's `inet_aton()` reads, as a dotted quad; else null. */
+function ipv4Form(host: string): string | null {
+  if (!/^[0-9a-fA-FxX.]+$/.test(host) || !/^\d/.test(host)) return null;
+  try {
+    return inet_aton(host).join(".");
+  } catch {
+    return null;
+  }
 }
 
 /** Python's repr of an address: `('127.0.0.1', 8080)` or `'/tmp/s'`. */

@@ -35,6 +35,7 @@ export const errno: {
   readonly EEXIST: 17;
   readonly ENOTDIR: 20;
   readonly EINVAL: 22;
+  readonly ENFILE: 23;
   readonly EMFILE: 24;
   readonly EPIPE: 32;
   readonly ENOTSOCK: 88;
@@ -81,6 +82,7 @@ export const errno: {
     EEXIST: 17,
     ENOTDIR: 20,
     EINVAL: 22,
+    ENFILE: 23,
     EMFILE: 24,
     EPIPE: 32,
     ENOTSOCK: 88,
@@ -160,6 +162,7 @@ const STRERROR: Record<number, string> = {
   19: "No such device",
   20: "Not a directory",
   22: "Invalid argument",
+  23: "Too many open files in system",
   24: "Too many open files",
   32: "Broken pipe",
   88: "Socket operation on non-socket",

@@ -36,6 +36,10 @@ import {
 } from "./_stream/reader.ts";
 import type { StreamPort } from "./_stream/port.ts";
 
+/** A binary `read(size)` up to this size reads into an array of that size; a larger one grows as bytes come. */
+const DIRECT_MAX = 1024 * 1024;
+/** The largest size a read takes (what one array may hold). */
+const MAX_SIZE = 2 ** 31 - 1;
 /** The default write buffer size (Python's `io.DEFAULT_BUFFER_SIZE`). */
 const DEFAULT_BUFFER_SIZE = 8192;
 const LF = 0x0a;
@@ -258,7 +262,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   async #read(reader: Reader, size: number): Promise<T> {
     if (size === 0) return (this.#binary ? new Uint8Array(0) : "") as T;
     const deadline = this.#port.deadline();
-    if (this.#binary && size >= 0) {
+    if (this.#binary && size >= 0 && size <= DIRECT_MAX) {
       // Blocking, this reads straight into the result once the buffer is empty.
       const out = new Uint8Array(size);
       return received(out, await reader.readExactly(out, deadline, "read")) as T;
@@ -266,7 +270,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
     if (size < 0) {
       return await reader.readUntil(toEnd, this.#chunk, deadline, "read", 0, this.#skip);
     }
-    const utf8 = this.#encoding === "utf-8";
+    const utf8 = !this.#binary && this.#encoding === "utf-8";
     const scan: Scan = (buf, start, end) => {
       const view = buf.subarray(start, end);
       const n = utf8 ? utf8Bytes(view, size) : Math.min(size, view.length);
@@ -274,7 +278,9 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       this.#noteCR(view, n);
       return n;
     };
-    return await reader.readUntil(scan, this.#chunk, deadline, "read", size, this.#skip);
+    // The buffer grows (geometrically) as bytes come: a large size allocates only what arrives.
+    const want = Math.min(size, DIRECT_MAX);
+    return await reader.readUntil(scan, this.#chunk, deadline, "read", want, this.#skip);
   }
 
   /**
@@ -509,7 +515,12 @@ function sizeOf(size: unknown, op: string): number {
   if (size === null || size === undefined) return -1;
   if (typeof size !== "number" || !Number.isInteger(size)) {
     throw new TypeError(
-      `Cannot ${op}: size must be an integer or null, not '${typeName(size)}' (${String(size)})`,
+      `Cannot ${op}: size must be an integer or null, not '${typeName(size)}'`,
+    );
+  }
+  if (size > MAX_SIZE) {
+    throw new RangeError(
+      `Cannot ${op}: size must be at most ${MAX_SIZE}: current value is ${size}`,
     );
   }
   return size;

@@ -24,7 +24,7 @@ import { EAI, gaierror, herror, isNotCapable, OSError } from "./errors.ts";
 import { type IPv4Address, type IPv6Address, isIPv4, isIPv6 } from "./address.ts";
 import { nodeDns, resolveHost, toGaierror } from "./_common/resolve.ts";
 import { readHosts, readServices } from "./_common/etc_files.ts";
-import { typeName } from "./_common/bytes.ts";
+import { checkInt, typeName } from "./_common/bytes.ts";
 import { pick } from "./_transport/pick.ts";
 
 /** One result of {@linkcode getaddrinfo}: `[family, type, proto, canonname, sockaddr]`. */
@@ -114,6 +114,10 @@ export async function getaddrinfo(
   if (host !== null && typeof host !== "string") {
     throw new TypeError(`Cannot getaddrinfo: host must be str or null, not '${typeName(host)}'`);
   }
+  checkInt(family, "family", "getaddrinfo");
+  checkInt(type, "type", "getaddrinfo");
+  checkInt(proto, "proto", "getaddrinfo");
+  checkInt(flags, "flags", "getaddrinfo");
   if (family !== C.AF_UNSPEC && family !== C.AF_INET && family !== C.AF_INET6) {
     throw gai(EAI.EAI_FAMILY);
   }
@@ -205,9 +209,16 @@ async function resolve(host: string, family: number, flags: number): Promise<str
  * ```
  */
 export async function gethostbyname(hostname: string): Promise<string> {
+  if (typeof hostname !== "string") {
+    throw new TypeError(
+      `Cannot gethostbyname: hostname must be str, not '${typeName(hostname)}'`,
+    );
+  }
   if (hostname === "") return "0.0.0.0";
   if (hostname === "<broadcast>") return "255.255.255.255";
-  return (await gethostbyname_ex(hostname))[2][0];
+  if (isIPv6(hostname)) throw gai(EAI.EAI_ADDRFAMILY, hostname);
+  // Only the address: the names and aliases of /etc/hosts are gethostbyname_ex's.
+  return (await resolve(hostname, C.AF_INET, 0))[0];
 }
 
 /**

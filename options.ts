@@ -21,7 +21,7 @@
 import * as C from "./constants.ts";
 import { errno, OSError } from "./errors.ts";
 import { inet_ntop } from "./address.ts";
-import { toBytes, typeName } from "./_common/bytes.ts";
+import { checkInt, toBytes, typeName } from "./_common/bytes.ts";
 import { levelName, refusedName } from "./_common/option_names.ts";
 import type { StreamTransport } from "./_transport/types.ts";
 
@@ -343,22 +343,27 @@ export class SocketOptions {
   readonly type: number;
   // Made on first use: most sockets set no option and join no group.
   #values: Map<number, number> | null = null;
-  #error = 0;
+  #error: unknown = 0;
 
   constructor(family: number, type: number) {
     this.family = family;
     this.type = type;
   }
 
-  /** Records an error for `SO_ERROR` (e.g. a failed non-blocking connect). */
-  setError(code: number): void {
-    this.#error = code;
+  /**
+   * Records the failure for `SO_ERROR` (a failed non-blocking connect): an
+   * `OSError` as its errno; anything else (Deno's permission error) is
+   * thrown, untouched, by whoever takes it.
+   */
+  setError(failure: unknown): void {
+    this.#error = failure instanceof OSError ? failure.errno ?? errno.EIO : failure;
   }
 
-  /** Returns and clears the pending `SO_ERROR`. */
+  /** Returns and clears the pending `SO_ERROR` (0: none). */
   takeError(): number {
     const e = this.#error;
     this.#error = 0;
+    if (typeof e !== "number") throw e;
     return e;
   }
 
@@ -368,6 +373,8 @@ export class SocketOptions {
   }
 
   #spec(level: number, optname: number, op: string): Spec {
+    checkInt(level, "level", op);
+    checkInt(optname, "optname", op);
     const spec = TABLE.get(key(level, optname));
     const kind = this.type === C.SOCK_STREAM ? "stream" : "dgram";
     let detail: string;

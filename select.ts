@@ -29,12 +29,22 @@
  */
 
 import { ValueError } from "./errors.ts";
+import { typeName } from "./_common/bytes.ts";
 import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
 
 export { ValueError } from "./errors.ts";
 
 /** Python's `select.error`: an alias of `OSError`. */
 export { OSError as error } from "./errors.ts";
+
+/** The members of an argument that must be iterable (Python: a sequence). */
+function sequence<T>(value: Iterable<T>, name: string): T[] {
+  const it = (value as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator];
+  if (typeof value === "string" || typeof it !== "function") {
+    throw new TypeError(`Cannot select: ${name} must be a sequence, not '${typeName(value)}'`);
+  }
+  return [...value];
+}
 
 /** An object `select()` accepts: a pysocket socket (anything else raises `TypeError`). */
 export interface FileDescriptorLike {
@@ -109,7 +119,7 @@ export async function select<
   xlist: Iterable<X>,
   timeout?: number | null,
 ): Promise<[R[], W[], X[]]> {
-  const rs = [...rlist], ws = [...wlist], xs = [...xlist];
+  const rs = sequence(rlist, "rlist"), ws = sequence(wlist, "wlist"), xs = sequence(xlist, "xlist");
   const seconds = timeoutOf(timeout, "select");
   if (seconds !== null && seconds < 0) throw new ValueError("timeout must be non-negative");
   const interests = new Map<object, Interest>();

@@ -46,6 +46,7 @@
  */
 
 import { KeyError, RuntimeError, ValueError } from "./errors.ts";
+import { typeName } from "./_common/bytes.ts";
 import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
 import type { StreamSocket } from "./tcp.ts";
 
@@ -116,7 +117,9 @@ function checkEvents(events: unknown): number {
     typeof events !== "number" || !Number.isInteger(events) || events === 0 ||
     (events & ~(EVENT_READ | EVENT_WRITE)) !== 0
   ) {
-    throw new ValueError(`Invalid events: ${String(events)}`);
+    throw new ValueError(
+      `Invalid events: ${typeof events === "number" ? events : `'${typeName(events)}'`}`,
+    );
   }
   return events;
 }
@@ -124,7 +127,7 @@ function checkEvents(events: unknown): number {
 function nameOf(obj: unknown): string {
   const fd = (obj as FileObject | null)?.fileno;
   const shown = typeof fd === "function" ? `socket (FD ${(obj as FileObject).fileno()})` : "";
-  return shown || String(obj);
+  return shown || (typeof obj === "number" ? `FD ${obj}` : `'${typeName(obj)}'`);
 }
 
 /** A read-only, live view of a selector's registrations: socket number → key. */
@@ -251,7 +254,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     this.#checkOpen("register");
     checkEvents(events);
     if (typeof fileobj?.fileno !== "function") {
-      throw new ValueError(`Invalid file object: ${String(fileobj)}`);
+      throw new ValueError(`Invalid file object: '${typeName(fileobj)}'`);
     }
     const fd = fileobj.fileno();
     if (fd < 0) throw new ValueError(`Invalid file descriptor: ${fd}`);

@@ -22,7 +22,7 @@ import { errno, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
 import { checkTimeout, getdefaulttimeout } from "./_common/socket_base.ts";
 import { resolveHost } from "./_common/resolve.ts";
-import { typeName } from "./_common/bytes.ts";
+import { checkInt, typeName } from "./_common/bytes.ts";
 import { StreamSocket } from "./tcp.ts";
 import { DatagramSocket } from "./udp.ts";
 
@@ -96,13 +96,9 @@ export function socket(
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): StreamSocket | DatagramSocket {
-  for (const [name, value] of [["family", family], ["type", type], ["proto", proto]] as const) {
-    if (typeof value !== "number" || !Number.isInteger(value)) {
-      throw new TypeError(
-        `Cannot create socket: ${name} must be an integer, not '${typeName(value)}'`,
-      );
-    }
-  }
+  checkInt(family, "family", "create socket");
+  checkInt(type, "type", "create socket");
+  checkInt(proto, "proto", "create socket");
   if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) {
     throw new OSError(errno.EAFNOSUPPORT, undefined, {
       detail: `Cannot create socket: Deno cannot open address family ${family}`,
@@ -272,8 +268,14 @@ export interface CreateServerOptions {
  */
 export function create_server(
   address: IPv4Address | IPv6Address,
-  options: CreateServerOptions = {},
+  options: CreateServerOptions | null = {},
 ): StreamSocket {
+  options ??= {};
+  if (typeof options !== "object") {
+    throw new TypeError(
+      `Cannot create_server: options must be an object, not '${typeName(options)}'`,
+    );
+  }
   const family = options.family ?? C.AF_INET;
   if (options.dualstack_ipv6 && family !== C.AF_INET6) {
     throw new RangeError("Cannot create_server: dualstack_ipv6 requires the AF_INET6 family");
@@ -320,6 +322,9 @@ export async function socketpair(
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): Promise<[StreamSocket, StreamSocket]> {
+  checkInt(family, "family", "socketpair");
+  checkInt(type, "type", "socketpair");
+  checkInt(proto, "proto", "socketpair");
   if (family !== C.AF_UNIX && family !== C.AF_INET && family !== C.AF_INET6) {
     throw new OSError(errno.EAFNOSUPPORT, undefined, {
       detail: `Cannot socketpair: Deno cannot open address family ${family}`,

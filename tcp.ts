@@ -26,7 +26,7 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, fromDenoError, OSError, TimeoutError, ValueError } from "./errors.ts";
+import { errno, fromDenoError, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
 import {
   type Address,
   familyOf,
@@ -41,6 +41,7 @@ import {
   type BytesLike,
   checkCount,
   checkFlags,
+  checkInt,
   Scratch,
   sizedView,
   toBytes,
@@ -99,6 +100,8 @@ export class StreamSocket extends Socket {
   #backlog = DEFAULT_BACKLOG;
   #conn: StreamTransport | null = null;
   #connecting: Promise<void> | null = null;
+  /** Aborts the connect under way (close() does). */
+  #dialing: AbortController | null = null;
   #reader: Reader | null = null;
   #writer: Writer | null = null;
   #fail: Fail | null = null;
@@ -251,9 +254,7 @@ export class StreamSocket extends Socket {
    * ```
    */
   listen(backlog: number = DEFAULT_BACKLOG): void {
-    if (typeof backlog !== "number" || !Number.isInteger(backlog)) {
-      throw new TypeError(`Cannot listen: backlog must be an integer, not '${typeName(backlog)}'`);
-    }
+    checkInt(backlog, "backlog", "listen");
     this._checkOpen("listen");
     if (this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
@@ -383,26 +384,26 @@ export class StreamSocket extends Socket {
       throw new OSError(err, undefined, { detail: "Cannot connect: earlier connect failed" });
     }
     const deadline = this._deadline();
-    const attempt = this.#open(target, deadline);
-    if (deadline === null) return await attempt;
+    const abort = this.#dialing = new AbortController();
+    const attempt = this.#open(target, deadline, abort);
     this.#connecting = attempt.then(
       () => {
-        this.#connecting = null;
+        this.#connecting = this.#dialing = null;
       },
       (e) => {
-        this.#connecting = null;
-        if (e instanceof OSError && e.errno !== null) this._options.setError(e.errno);
+        this.#connecting = this.#dialing = null;
+        // Nobody awaits a non-blocking connect: its failure is SO_ERROR's (a
+        // Deno permission error is thrown by getsockopt(SO_ERROR), untouched).
+        if (deadline === NONBLOCK) this._options.setError(e);
       },
     );
     if (deadline !== NONBLOCK) return await attempt;
-    throw new OSError(errno.EINPROGRESS, undefined, {
-      detail: "Cannot connect: connecting in the background",
-    });
+    throw oserror(errno.EINPROGRESS, "Cannot connect: connecting in the background");
   }
 
-  async #open(target: Target, deadline: Deadline): Promise<void> {
+  async #open(target: Target, deadline: Deadline, abort: AbortController): Promise<void> {
     try {
-      const conn = await dial(this.#backend ??= pick(), target, this.family, deadline);
+      const conn = await dial(this.#backend ??= pick(), target, this.family, deadline, abort);
       if (this.closed) {
         conn.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
@@ -443,7 +444,7 @@ export class StreamSocket extends Socket {
     let view: Uint8Array;
     try {
       view = toBytes(data);
-      if (flags) checkFlags(flags, SEND_FLAGS, "send");
+      if (flags !== 0) checkFlags(flags, SEND_FLAGS, "send");
       this._checkOpen("send");
     } catch (e) {
       return Promise.reject(e);
@@ -470,7 +471,7 @@ export class StreamSocket extends Socket {
     let view: Uint8Array;
     try {
       view = toBytes(data);
-      if (flags) checkFlags(flags, SEND_FLAGS, "sendall");
+      if (flags !== 0) checkFlags(flags, SEND_FLAGS, "sendall");
       this._checkOpen("sendall");
     } catch (e) {
       return Promise.reject(e);
@@ -501,7 +502,7 @@ export class StreamSocket extends Socket {
   recv(bufsize: number, flags = 0): Promise<Uint8Array<ArrayBuffer>> {
     try {
       checkCount(bufsize, "bufsize", "recv");
-      if (flags) checkFlags(flags, RECV_FLAGS, "recv");
+      if (flags !== 0) checkFlags(flags, RECV_FLAGS, "recv");
       this._checkOpen("recv");
     } catch (e) {
       return Promise.reject(e);
@@ -530,12 +531,95 @@ export class StreamSocket extends Socket {
     let p: Uint8Array;
     try {
       p = sizedView(buffer, nbytes, "recv_into");
-      if (flags) checkFlags(flags, RECV_FLAGS, "recv_into");
+      if (flags !== 0) checkFlags(flags, RECV_FLAGS, "recv_into");
       this._checkOpen("recv_into");
     } catch (e) {
       return Promise.reject(e);
     }
     return this._recvInto(p, flags, "recv_into");
+  }
+
+  /**
+   * Python's `recvfrom()` on a stream socket: `recv()`'s bytes, with no
+   * address (`null`, as Linux gives for TCP).
+   *
+   * @param bufsize The most bytes to return.
+   * @param flags `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
+   * @returns `[data, null]`.
+   * @throws {OSError} `ENOTCONN` when not connected.
+   *
+   * @example
+   * ```ts ignore
+   * const [data, address] = await conn.recvfrom(1024); // address is null
+   * ```
+   */
+  async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array<ArrayBuffer>, null]> {
+    return [await this.recv(bufsize, flags), null];
+  }
+
+  /**
+   * Python's `recvfrom_into()` on a stream socket: `recv_into()`'s count,
+   * with no address (`null`).
+   *
+   * @param buffer Where to put the bytes.
+   * @param nbytes The most bytes to read (0 or omitted: the buffer's size).
+   * @param flags `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
+   * @returns `[count, null]`.
+   * @throws {OSError} `ENOTCONN` when not connected.
+   *
+   * @example
+   * ```ts ignore
+   * const [n] = await conn.recvfrom_into(new Uint8Array(1024));
+   * ```
+   */
+  async recvfrom_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<[number, null]> {
+    return [await this.recv_into(buffer, nbytes, flags), null];
+  }
+
+  /**
+   * Python's `sendto()` on a stream socket: the address is checked and then
+   * ignored, as Linux does for a connected TCP socket; `send()` follows.
+   *
+   * @param data Bytes.
+   * @param address Checked, not used.
+   * @returns The number of bytes sent.
+   * @throws {BrokenPipeError} when not connected (`EPIPE`, as Linux).
+   *
+   * @example
+   * ```ts ignore
+   * await conn.sendto(new TextEncoder().encode("hi"), ["127.0.0.1", 80]);
+   * ```
+   */
+  sendto(data: BytesLike, address: Address): Promise<number>;
+  /**
+   * Python's `sendto(data, flags, address)` on a stream socket.
+   *
+   * @param data Bytes.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @param address Checked, not used.
+   * @returns The number of bytes sent.
+   *
+   * @example
+   * ```ts ignore
+   * await conn.sendto(new Uint8Array([1]), socket.MSG_DONTWAIT, ["127.0.0.1", 80]);
+   * ```
+   */
+  sendto(data: BytesLike, flags: number, address: Address): Promise<number>;
+  sendto(data: BytesLike, flagsOrAddress: number | Address, address?: Address): Promise<number> {
+    let flags = 0;
+    try {
+      toBytes(data);
+      if (address === undefined) address = flagsOrAddress as Address;
+      else flags = checkFlags(flagsOrAddress, SEND_FLAGS, "sendto");
+      toTarget(this.family, address, "sendto");
+      this._checkOpen("sendto");
+      if (this.#conn === null && this.#connecting === null) {
+        throw oserror(errno.EPIPE, "Cannot sendto: socket is not connected");
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.send(data, flags);
   }
 
   /** @ignore A read into `p`, arguments and state checked: straight to the reader when there are no flags. */
@@ -572,6 +656,7 @@ export class StreamSocket extends Socket {
    * ```
    */
   async shutdown(how: number): Promise<void> {
+    checkInt(how, "how", "shutdown");
     this._checkOpen("shutdown");
     if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
       throw new OSError(errno.EINVAL, undefined, {
@@ -580,10 +665,12 @@ export class StreamSocket extends Socket {
       });
     }
     if (this.#conn === null) await this.#waitConnected("shutdown");
-    if (how !== C.SHUT_WR) this.#reader!.shutdownRead();
+    if (how !== C.SHUT_WR) await this.#reader!.shutdownRead();
     if (how === C.SHUT_RD) return;
     try {
-      await this.#writer!.drained();
+      // The end of the stream goes after the bytes a timed-out send left to
+      // finish in the background: wait for them as long as the timeout allows.
+      await waitUntil(this.#writer!.drained(), this._deadline(), "shutdown");
       await this.#conn!.closeWrite();
     } catch (e) {
       const err = this._fail(e, "shutdown");
@@ -640,12 +727,12 @@ export class StreamSocket extends Socket {
   makefile(
     mode?: TextMode,
     buffering?: number | null,
-    options?: MakefileOptions,
+    options?: MakefileOptions | null,
   ): SocketFile<string>;
   makefile(
     mode: string = "r",
     buffering?: number | null,
-    options?: MakefileOptions,
+    options?: MakefileOptions | null,
   ): SocketFile<Uint8Array> | SocketFile<string> {
     this._checkOpen("makefile");
     return new SocketFile<Uint8Array>(this.#portOf(), mode, buffering, options);
@@ -742,16 +829,15 @@ export class StreamSocket extends Socket {
   override close(): void {
     if (this.closed) return;
     super.close();
+    this.#dialing?.abort();
     if (this.#acceptor) this.#acceptor.close();
     else this.#listener?.close();
     this.#listener = null;
     this.#acceptor = null;
-    const conn = this.#conn;
-    if (conn) {
-      const writer = this.#writer!;
-      if (writer.ready) conn.close();
-      else writer.drained().then(() => conn.close());
-    }
+    // Bytes a timed-out send left to finish are still written, for as long as
+    // the socket's timeout (as a kernel lingers on its send buffer), then the
+    // connection is closed whether the peer read them or not.
+    if (this.#conn) this.#writer!.closeAfter(this.#conn, this.gettimeout());
   }
 
   /**

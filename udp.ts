@@ -22,7 +22,7 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, fromDenoError, OSError } from "./errors.ts";
+import { errno, fromDenoError, OSError, oserror, ValueError } from "./errors.ts";
 import { type Address, familyOf, fromDenoAddr, reprAddress } from "./address.ts";
 import { Socket } from "./_common/socket_base.ts";
 import type { OptionHandles } from "./options.ts";
@@ -30,6 +30,7 @@ import {
   type BytesLike,
   checkCount,
   checkFlags,
+  checkInt,
   Scratch,
   sizedView,
   toBytes,
@@ -48,6 +49,8 @@ const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
 const noop = () => {};
 /** The largest `recv(bufsize)`/`recvfrom(bufsize)` served from the socket's reused buffer. */
 const SCRATCH_MAX = 64 * 1024;
+/** No datagram is longer (UDP's 65,507; Linux's AF_UNIX default 212,992): a larger bufsize reads the same. */
+const DATAGRAM_MAX = 256 * 1024;
 /** What `recv`, `recv_into` resolve: the count. */
 const countOnly: Shape<number> = (n) => n;
 
@@ -81,6 +84,8 @@ export class DatagramSocket extends Socket {
   #channel: Channel | null = null;
   #targets: Targets;
   #multicast: Multicast | null = null; // made when a multicast option is first set
+  /** `shutdown(SHUT_WR)` was called: sends fail with `EPIPE`. */
+  #writeShut = false;
   /** The last send waiting for a name lookup (or behind one), if any. */
   #sendTail: Promise<void> | null = null;
   #scratch: Scratch | null = null; // recv(bufsize)/recvfrom(bufsize)'s buffer, made on first use
@@ -337,6 +342,9 @@ export class DatagramSocket extends Socket {
       else flags = checkFlags(flagsOrAddress, SEND_FLAGS, "sendto");
       this._checkOpen("sendto");
       to = this.#targets.cached(address) ?? this.#targets.convert(address, "sendto");
+      if (this.#writeShut) {
+        throw oserror(errno.EPIPE, "Cannot sendto: socket is shut down for writing");
+      }
     } catch (e) {
       return Promise.reject(e);
     }
@@ -389,8 +397,9 @@ export class DatagramSocket extends Socket {
    */
   async send(data: BytesLike, flags = 0): Promise<number> {
     const view = toBytes(data);
-    if (flags) checkFlags(flags, SEND_FLAGS, "send");
+    if (flags !== 0) checkFlags(flags, SEND_FLAGS, "send");
     this._checkOpen("send");
+    if (this.#writeShut) throw oserror(errno.EPIPE, "Cannot send: socket is shut down for writing");
     const peer = this.#channel?.peer;
     if (!peer) {
       throw new OSError(errno.EDESTADDRREQ, undefined, {
@@ -399,6 +408,26 @@ export class DatagramSocket extends Socket {
     }
     if (this.#sendTail === null) return await this.#send(view, peer, flags, "send");
     return await this.#sendInTurn(view, null, peer, flags, "send");
+  }
+
+  /**
+   * Python's `sendall()` on a datagram socket: sends one datagram to the
+   * connected peer (a datagram goes whole or not at all).
+   *
+   * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @throws {OSError} `EDESTADDRREQ` when not connected; {TypeError} for a string.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.connect(["127.0.0.1", 9]);
+   * await s.sendall(new Uint8Array(4));
+   * ```
+   */
+  async sendall(data: BytesLike, flags = 0): Promise<void> {
+    await this.send(data, flags);
   }
 
   #send(view: Uint8Array, to: DatagramAddr, flags: number, op: string): Promise<number> {
@@ -427,10 +456,10 @@ export class DatagramSocket extends Socket {
    */
   async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array<ArrayBuffer>, Address]> {
     checkCount(bufsize, "bufsize", "recvfrom");
-    if (flags) checkFlags(flags, RECV_FLAGS, "recvfrom");
+    if (flags !== 0) checkFlags(flags, RECV_FLAGS, "recvfrom");
     this._checkOpen("recvfrom");
     const scratch = this.#scratchOf();
-    const buf = scratch.take(bufsize);
+    const buf = scratch.take(Math.min(bufsize, DATAGRAM_MAX));
     let got: [number, Address];
     try {
       got = await this.#recv(buf, flags, "recvfrom", this.#senderShape());
@@ -473,7 +502,7 @@ export class DatagramSocket extends Socket {
     let p: Uint8Array;
     try {
       p = sizedView(buffer, nbytes, "recvfrom_into");
-      if (flags) checkFlags(flags, RECV_FLAGS, "recvfrom_into");
+      if (flags !== 0) checkFlags(flags, RECV_FLAGS, "recvfrom_into");
       this._checkOpen("recvfrom_into");
     } catch (e) {
       return Promise.reject(e);
@@ -503,12 +532,12 @@ export class DatagramSocket extends Socket {
   recv(bufsize: number, flags = 0): Promise<Uint8Array<ArrayBuffer>> {
     try {
       checkCount(bufsize, "bufsize", "recv");
-      if (flags) checkFlags(flags, RECV_FLAGS, "recv");
+      if (flags !== 0) checkFlags(flags, RECV_FLAGS, "recv");
       this._checkOpen("recv");
     } catch (e) {
       return Promise.reject(e);
     }
-    return this._recvScratch(this.#scratchOf(), bufsize, flags, "recv");
+    return this._recvScratch(this.#scratchOf(), Math.min(bufsize, DATAGRAM_MAX), flags, "recv");
   }
 
   /**
@@ -530,7 +559,7 @@ export class DatagramSocket extends Socket {
     let p: Uint8Array;
     try {
       p = sizedView(buffer, nbytes, "recv_into");
-      if (flags) checkFlags(flags, RECV_FLAGS, "recv_into");
+      if (flags !== 0) checkFlags(flags, RECV_FLAGS, "recv_into");
       this._checkOpen("recv_into");
     } catch (e) {
       return Promise.reject(e);
@@ -562,6 +591,65 @@ export class DatagramSocket extends Socket {
         return this.#channel ? this.#channel.changed(read, write) : new Promise(noop);
       },
     };
+  }
+
+  /**
+   * Python's `shutdown()` on a datagram socket, as Linux does it: only a
+   * connected socket can be shut down (`ENOTCONN` otherwise); after
+   * `SHUT_WR` (or `SHUT_RDWR`) sends fail with `BrokenPipeError`; `SHUT_RD`
+   * changes nothing.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   * @throws {OSError} `ENOTCONN` when not connected; `EINVAL` for a bad `how`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.connect(["127.0.0.1", 9]);
+   * await s.shutdown(socket.SHUT_WR);
+   * await s.send(new Uint8Array(1)).catch((e) => console.log(e.name)); // "BrokenPipeError"
+   * ```
+   */
+  // deno-lint-ignore require-await
+  async shutdown(how: number): Promise<void> {
+    checkInt(how, "how", "shutdown");
+    this._checkOpen("shutdown");
+    if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail:
+          `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
+      });
+    }
+    if (!this.#channel?.peer) {
+      throw new OSError(errno.ENOTCONN, undefined, {
+        detail: "Cannot shutdown: socket is not connected",
+      });
+    }
+    if (how !== C.SHUT_RD) this.#writeShut = true;
+  }
+
+  /**
+   * Python's `sendfile()` on a datagram socket: refused, as Python refuses it.
+   *
+   * @param _file Not used.
+   * @param _offset Not used.
+   * @param _count Not used.
+   * @returns Never: it rejects.
+   * @throws {ValueError} always: only stream sockets send files.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * using file = await Deno.open("/dev/null");
+   * await s.sendfile(file).catch((e) => console.log(e.name)); // "ValueError"
+   * ```
+   */
+  sendfile(_file: unknown, _offset = 0, _count?: number | null): Promise<never> {
+    return Promise.reject(
+      new ValueError("Cannot sendfile: only SOCK_STREAM type sockets are supported"),
+    );
   }
 
   /**

@@ -38,13 +38,34 @@ export function toBytes(data: unknown): Uint8Array {
   throw new TypeError(`a bytes-like object is required, not '${typeName(data)}'`);
 }
 
-/** Checks a byte count argument (`bufsize`, `nbytes`): a non-negative integer. */
+/**
+ * Checks an integer argument Python passes to C as an `int` (`flags`, `how`,
+ * a level, an option, a family…): an integer that fits in 32 bits.
+ *
+ * @throws {TypeError} for anything but an integer; {RangeError} outside a C int.
+ */
+export function checkInt(value: unknown, what: string, op: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`Cannot ${op}: ${what} must be an integer, not '${typeName(value)}'`);
+  }
+  if (value < -0x80000000 || value > 0x7fffffff) {
+    throw new RangeError(`Cannot ${op}: ${what} must fit in a C int: current value is ${value}`);
+  }
+  return value;
+}
+
+/** The largest byte count one call takes (what a typed array may hold, and then some). */
+const MAX_COUNT = 2 ** 31 - 1;
+
+/** Checks a byte count argument (`bufsize`, `nbytes`): a non-negative integer a buffer can hold. */
 export function checkCount(value: unknown, what: string, op: string): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(`Cannot ${op}: ${what} must be an integer, not '${typeName(value)}'`);
   }
-  if (value < 0) {
-    throw new RangeError(`Cannot ${op}: ${what} must be non-negative: current value is ${value}`);
+  if (value < 0 || value > MAX_COUNT) {
+    throw new RangeError(
+      `Cannot ${op}: ${what} must be 0-${MAX_COUNT}: current value is ${value}`,
+    );
   }
   return value;
 }
@@ -180,16 +201,9 @@ const FLAG_NAMES: [number, string][] = [
  * {OSError} `EOPNOTSUPP` naming the flags Deno cannot do.
  */
 export function checkFlags(flags: unknown, allowed: number, op: string): number {
-  if (typeof flags !== "number" || !Number.isInteger(flags)) {
-    throw new TypeError(`Cannot ${op}: flags must be an integer, not '${typeName(flags)}'`);
-  }
-  if (flags < -0x80000000 || flags > 0x7fffffff) {
-    throw new RangeError(
-      `Cannot ${op}: flags must fit in a C int: current value is ${flags}`,
-    );
-  }
-  const extra = flags & ~allowed;
-  if (extra === 0) return flags;
+  checkInt(flags, "flags", op);
+  const extra = (flags as number) & ~allowed;
+  if (extra === 0) return flags as number;
   const names = FLAG_NAMES.filter(([bit]) => extra & bit).map(([, n]) => n);
   throw new OSError(errno.EOPNOTSUPP, undefined, {
     detail: `Cannot ${op}: Deno does not support ${names.join(" | ") || `flags ${flags}`}`,

@@ -298,11 +298,20 @@ export async function waitFor<T>(
   }
 }
 
-/** Checks a timeout in seconds (`null`/`undefined`: none); range checks are the caller's. */
+/**
+ * Checks a timeout in seconds (`null`/`undefined`: none); whether a negative
+ * one is an error is the caller's to say.
+ *
+ * @throws {TypeError} for anything but a number; {RangeError} for one too
+ *   large to wait (Python's OverflowError: infinity, 1e300).
+ */
 export function timeoutOf(value: unknown, op: string): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${typeName(value)}'`);
+  }
+  if (value > 9.2e9) {
+    throw new RangeError(`Cannot ${op}: timeout is too large: current value is ${value}`);
   }
   return value;
 }

@@ -31,9 +31,22 @@ export function nodeDns(): Promise<Dns> {
   return dns ??= import("node:dns/promises");
 }
 
-/** Turns a node:dns lookup failure into Python's `gaierror`. */
+/**
+ * Turns a node:dns lookup failure into Python's `gaierror`, but for Deno's
+ * permission check: node:dns reports a denied lookup as a getaddrinfo
+ * `EPERM`, which becomes the `Deno.errors.NotCapable` Deno raises for it
+ * elsewhere (the node:dns error as its `cause`).
+ */
 export function toGaierror(err: unknown, host: string): Error {
   if (isNotCapable(err)) return err;
+  const denied = err as { code?: unknown; syscall?: unknown } | null;
+  const NotCapable = (globalThis as { Deno?: typeof Deno }).Deno?.errors.NotCapable;
+  if (NotCapable && denied?.code === "EPERM" && denied.syscall === "getaddrinfo") {
+    return new NotCapable(
+      `Requires net access to "${host}", run again with the --allow-net flag`,
+      { cause: err },
+    );
+  }
   const code = (err as { code?: string })?.code ?? "";
   return new gaierror(EAI_BY_CODE[code] ?? EAI.EAI_NONAME, undefined, {
     cause: err,

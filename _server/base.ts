@@ -17,6 +17,11 @@ import { type Address, reprAddress } from "../address.ts";
 import type { Socket } from "../_common/socket_base.ts";
 import { type Interest, readinessOf, waitFor, watchOf } from "../_common/readiness.ts";
 
+/** What `get_request()` failing for want of resources means to the loop. */
+const STARVED = "starved";
+/** The errnos of a request that could not be taken for want of descriptors or memory. */
+const SCARCE = new Set<number>([errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM]);
+
 /** What a request handler class looks like to a server: Python's `RequestHandlerClass`. */
 export type RequestHandlerClass<R> = new (
   request: R,
@@ -141,7 +146,11 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
       while (!this.#shutdownRequest) {
         const ready = await this.#select(poll_interval, true);
         if (this.#shutdownRequest) break;
-        if (ready) await this.#handleRequestNoblock();
+        if (ready && await this.#handleRequestNoblock() === STARVED) {
+          // Out of descriptors or memory: the listening socket stays readable,
+          // and accepting again at once would only spin. Wait a little.
+          await this.#wait(Math.min(poll_interval, 0.1));
+        }
         await this.service_actions();
       }
     } finally {
@@ -188,7 +197,10 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
     const deadline = timeout === null ? null : performance.now() + timeout * 1000;
     for (;;) {
       const left = deadline === null ? null : Math.max(0, deadline - performance.now()) / 1000;
-      if (await this.#select(left, false)) return await this.#handleRequestNoblock();
+      if (await this.#select(left, false)) {
+        await this.#handleRequestNoblock();
+        return;
+      }
       if (deadline !== null && performance.now() >= deadline) return await this.handle_timeout();
     }
   }
@@ -216,14 +228,28 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
     }
   }
 
-  /** One request, the socket being readable: Python's `_handle_request_noblock`. */
-  async #handleRequestNoblock(): Promise<void> {
+  /** Waits `seconds`, or until `shutdown()` is called. */
+  async #wait(seconds: number): Promise<void> {
+    const waking = this.#waking = new AbortController();
+    try {
+      await waitFor([], seconds, () => null, waking.signal);
+    } finally {
+      if (this.#waking === waking) this.#waking = null;
+    }
+  }
+
+  /**
+   * One request, the socket being readable: Python's `_handle_request_noblock`.
+   * Resolves `STARVED` when the request could not be taken for want of
+   * descriptors or memory.
+   */
+  async #handleRequestNoblock(): Promise<typeof STARVED | void> {
     let request: R, client_address: Address;
     try {
       [request, client_address] = await this.get_request();
     } catch (e) {
-      if (e instanceof OSError) return;
-      throw e;
+      if (!(e instanceof OSError)) throw e;
+      return e.errno !== null && SCARCE.has(e.errno) ? STARVED : undefined;
     }
     if (!await this.verify_request(request, client_address)) {
       return await this.shutdown_request(request);

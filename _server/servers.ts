@@ -261,8 +261,10 @@ export class UDPServer extends TCPServer<DatagramRequest, DatagramSocket> {
 
 /**
  * Python's `socketserver.UnixStreamServer`: a {@linkcode TCPServer} on an
- * AF_UNIX stream socket bound to a path. The path is not removed on close
- * (as in Python); an existing path makes binding fail with `EADDRINUSE`.
+ * AF_UNIX stream socket bound to a path. An existing path makes binding
+ * fail with `EADDRINUSE`, as in Python; unlike Python, closing the server
+ * removes the socket file: Deno's listener unlinks its path when it closes
+ * (whatever socket the path names by then).
  *
  * @example
  * ```ts ignore

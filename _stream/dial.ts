@@ -9,29 +9,34 @@ import { resolveHost } from "../_common/resolve.ts";
 import type { Backend, StreamTransport } from "../_transport/types.ts";
 
 /**
- * Connects to `target`, resolving a host name for `family`; with a
- * deadline, the attempt is abandoned through the backend's `signal`.
+ * Connects to `target`, resolving a host name for `family`. `abort` (the
+ * socket's: `close()` aborts it) abandons the attempt, and so does the
+ * deadline when it passes.
  *
- * @throws {TimeoutError} when the deadline passes; the backend's errors otherwise.
+ * @throws {TimeoutError} when the deadline passes; the backend's errors otherwise
+ *   (an `AbortError` when `abort` was aborted).
  */
 export async function dial(
   backend: Backend,
   target: Target,
   family: number,
   deadline: Deadline,
+  abort: AbortController,
 ): Promise<StreamTransport> {
-  if (target.transport === "unix") return await backend.connect(target);
-  const timed = deadline !== null && deadline !== NONBLOCK;
-  const controller = timed ? new AbortController() : null;
-  const timer = controller ? setTimeout(() => controller.abort(), msLeft(deadline!)) : 0;
+  let timedOut = false;
+  const timer = deadline !== null && deadline !== NONBLOCK
+    ? setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, msLeft(deadline))
+    : undefined;
   try {
+    if (target.transport === "unix") return await backend.connect(target, abort.signal);
     const [hostname] = await resolveHost(target.hostname, family);
-    return await backend.connect(
-      { transport: "tcp", hostname, port: target.port },
-      controller?.signal,
-    );
+    abort.signal.throwIfAborted();
+    return await backend.connect({ transport: "tcp", hostname, port: target.port }, abort.signal);
   } catch (e) {
-    if (controller?.signal.aborted) throw expired(deadline!, "connect");
+    if (timedOut) throw expired(deadline!, "connect");
     throw e;
   } finally {
     clearTimeout(timer);

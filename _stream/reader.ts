@@ -16,7 +16,7 @@
 // reading N bytes copies O(N) bytes whatever size the transport's reads
 // come back in. An empty buffer that grew large is let go.
 
-import { type Deadline, waitUntil } from "../_common/deadline.ts";
+import { type Deadline, NONBLOCK, waitUntil } from "../_common/deadline.ts";
 import { Lock } from "../_common/lock.ts";
 
 /** What the reader reads from: the read side of a stream transport. */
@@ -391,8 +391,15 @@ export class Reader {
     return this.#lock.idle();
   }
 
-  /** `SHUT_RD`: later reads return end of stream once what is buffered has been read. */
-  shutdownRead(): void {
+  /**
+   * `SHUT_RD`: later reads return what the peer had sent by now (what the
+   * kernel holds, which one turn of the event loop brings in), then end of
+   * stream.
+   */
+  async shutdownRead(): Promise<void> {
+    if (this.#eof || this.#error !== null) return;
+    const arrived = this.#fill ?? this.prefetch();
+    await waitUntil(arrived, NONBLOCK, "shutdown").catch(() => {});
     this.#eof = true;
   }
 

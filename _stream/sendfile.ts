@@ -28,10 +28,13 @@ export function checkSendfile(file: unknown, offset: unknown, count: unknown): v
       `Cannot sendfile: file must be a Deno.FsFile opened for reading, not '${typeName(file)}'`,
     );
   }
-  if (typeof offset !== "number" || !Number.isSafeInteger(offset)) {
+  if (typeof offset !== "number" || !Number.isInteger(offset)) {
     throw new TypeError(
-      `Cannot sendfile: offset must be an integer, not '${typeName(offset)}' (${String(offset)})`,
+      `Cannot sendfile: offset must be an integer, not '${typeName(offset)}'`,
     );
+  }
+  if (offset > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`Cannot sendfile: offset is too large: current value is ${offset}`);
   }
   if (offset < 0) {
     throw new ValueError(
@@ -39,8 +42,11 @@ export function checkSendfile(file: unknown, offset: unknown, count: unknown): v
     );
   }
   if (count === null || count === undefined) return;
-  if (typeof count !== "number" || !Number.isSafeInteger(count)) {
+  if (typeof count !== "number" || !Number.isInteger(count)) {
     throw new TypeError(`Cannot sendfile: count must be an integer, not '${typeName(count)}'`);
+  }
+  if (count > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`Cannot sendfile: count is too large: current value is ${count}`);
   }
   if (count <= 0) {
     throw new ValueError(

@@ -8,7 +8,7 @@
 // write waits for it. So a timed-out send never sends bytes the caller was
 // told were not sent.
 
-import { type Deadline, waitUntil } from "../_common/deadline.ts";
+import { type Deadline, deadlineFor, waitUntil } from "../_common/deadline.ts";
 import { Lock } from "../_common/lock.ts";
 import { BlockingIOError, TimeoutError } from "../errors.ts";
 import type { Fail } from "./reader.ts";
@@ -135,6 +135,16 @@ export class Writer {
     } finally {
       this.#lock.release();
     }
+  }
+
+  /**
+   * Closes `conn` once the background write is over, waiting at most
+   * `linger` seconds for it (`null`/0: not at all); at once when there is none.
+   */
+  closeAfter(conn: { close(): void }, linger: number | null): void {
+    if (this.#background === null || !linger) return conn.close();
+    const close = () => conn.close();
+    waitUntil(this.#background, deadlineFor(linger), "close").then(close, close);
   }
 
   /** Writes some of `view` (at least one byte); resolves the count. */

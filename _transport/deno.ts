@@ -150,7 +150,7 @@ export const deno: Backend = {
   name: "deno",
 
   connect(target: Target, signal?: AbortSignal): Promise<StreamTransport> {
-    if (target.transport === "unix") return Deno.connect(target);
+    if (target.transport === "unix") return Deno.connect(target); // immediate: nothing to abort
     return Deno.connect({ hostname: target.hostname, port: target.port, signal });
   },
 

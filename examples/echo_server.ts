@@ -18,7 +18,7 @@ const FAMILY = HOST.includes(":") ? socket.AF_INET6 : socket.AF_INET;
 const srv = socket.socket(FAMILY, socket.SOCK_STREAM); // srv = socket.socket(AF_INET, SOCK_STREAM)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 srv.bind([HOST, PORT]);
-srv.listen(128);
+srv.listen(socket.SOMAXCONN); // the system's longest queue: a burst of clients is queued, not reset
 const [host, port] = srv.getsockname() as socket.IPv4Address;
 console.log(`listening on ${FAMILY === socket.AF_INET6 ? `[${host}]` : host}:${port}`);
 

@@ -32,7 +32,7 @@ const sel = new selectors.DefaultSelector<socket.StreamSocket, Client | null>();
 const lsock = socket.socket(FAMILY, socket.SOCK_STREAM);
 lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 lsock.bind([HOST, PORT]);
-lsock.listen(128);
+lsock.listen(socket.SOMAXCONN); // a burst of clients is queued, not reset
 lsock.setblocking(false);
 sel.register(lsock, selectors.EVENT_READ, null); // data=None marks the listening socket
 const [host, port] = lsock.getsockname() as socket.IPv4Address;
