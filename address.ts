@@ -28,8 +28,13 @@ export type IPv6Address =
   | [host: string, port: number]
   | [host: string, port: number, flowinfo: number]
   | [host: string, port: number, flowinfo: number, scope_id: number];
-/** An AF_UNIX address: a filesystem path (`""` for an unbound socket). */
-export type UnixAddress = string;
+/**
+ * An AF_UNIX address: a filesystem path (`""` for an unbound socket), or
+ * Linux's abstract namespace: a name starting with a NUL byte, which Python
+ * gives as `bytes` — here a `Uint8Array` (a string with a leading `"\0"` is
+ * taken too).
+ */
+export type UnixAddress = string | Uint8Array;
 /** Any socket address. */
 export type Address = IPv4Address | IPv6Address | UnixAddress;
 
@@ -104,15 +109,7 @@ export function checkPort(port: unknown, op: string): number {
  * @throws {gaierror} when the host is a literal of the other family.
  */
 export function toTarget(family: number, address: unknown, op: string): Target {
-  if (family === AF_UNIX) {
-    if (address instanceof Uint8Array) address = new TextDecoder().decode(address);
-    if (typeof address !== "string") {
-      throw new TypeError(
-        `Cannot ${op}: AF_UNIX address must be a path string, not '${typeName(address)}'`,
-      );
-    }
-    return { transport: "unix", path: address };
-  }
+  if (family === AF_UNIX) return { transport: "unix", path: unixPath(address, op) };
   const v6 = family === AF_INET6;
   const shape = v6 ? "(host, port[, flowinfo, scope_id])" : "(host, port)";
   if (
@@ -163,13 +160,50 @@ export function familyOf(addr: Deno.Addr): number {
   return (addr as Deno.NetAddr).hostname.includes(":") ? AF_INET6 : AF_INET;
 }
 
+/** The longest AF_UNIX name, in bytes (Linux's `sun_path`). */
+const UNIX_PATH_MAX = 108;
+
+/**
+ * An AF_UNIX address as the string Deno takes: a path, or an abstract name
+ * (leading NUL) given as bytes or as a string. Deno's paths are strings, so
+ * bytes that are not UTF-8 cannot be given to it: that is refused, never
+ * changed into another name.
+ *
+ * @throws {TypeError} for anything but a string or bytes; {OSError} for a
+ *   name too long, or bytes Deno cannot represent.
+ */
+function unixPath(address: unknown, op: string): string {
+  let bytes: Uint8Array;
+  let path: string;
+  if (typeof address === "string") {
+    path = address;
+    bytes = new TextEncoder().encode(address);
+  } else if (address instanceof Uint8Array || address instanceof ArrayBuffer) {
+    bytes = toBytes(address);
+    try {
+      path = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail: `Cannot ${op}: Deno takes AF_UNIX names as text; these bytes are not UTF-8`,
+      });
+    }
+  } else {
+    throw new TypeError(
+      `Cannot ${op}: AF_UNIX address must be a path string or bytes, not '${typeName(address)}'`,
+    );
+  }
+  if (bytes.length > UNIX_PATH_MAX) throw new OSError(null, "AF_UNIX path too long");
+  return path;
+}
+
 /**
  * Converts an address Deno reports into the tuple Python returns for a
- * socket of `family`.
+ * socket of `family` (an abstract AF_UNIX name as bytes, as Python).
  */
 export function fromDenoAddr(family: number, addr: Deno.Addr): Address {
   if (addr.transport === "unix" || addr.transport === "unixpacket") {
-    return (addr as Deno.UnixAddr).path ?? "";
+    const path = (addr as Deno.UnixAddr).path ?? "";
+    return path.startsWith("\0") ? new TextEncoder().encode(path) : path;
   }
   const { hostname, port } = addr as Deno.NetAddr;
   if (family !== AF_INET6) return [hostname, port];
@@ -177,6 +211,17 @@ export function fromDenoAddr(family: number, addr: Deno.Addr): Address {
   if (pct < 0) return [hostname, port, 0, 0];
   const scope = Number(hostname.slice(pct + 1));
   return [hostname.slice(0, pct), port, 0, Number.isInteger(scope) ? scope : 0];
+}
+
+/**
+ * An IPv6 literal as the C library writes it back (RFC 5952: lower case,
+ * zeros compressed, `::ffff:1.2.3.4`), its `%scope` kept; other hosts unchanged.
+ */
+export function normalizeIPv6(host: string): string {
+  const pct = host.indexOf("%");
+  const ip = pct < 0 ? host : host.slice(0, pct);
+  if (!isIPv6(ip)) return host;
+  return inet_ntop(AF_INET6, inet_pton(AF_INET6, ip)) + (pct < 0 ? "" : host.slice(pct));
 }
 
 /** An IPv4 address written in a form the C library's `inet_aton()` reads, as a dotted quad; else null. */
@@ -189,9 +234,19 @@ function ipv4Form(host: string): string | null {
   }
 }
 
-/** Python's repr of an address: `('127.0.0.1', 8080)` or `'/tmp/s'`. */
-export function reprAddress(addr: string | readonly (string | number)[]): string {
+/** Python's repr of an address: `('127.0.0.1', 8080)`, `'/tmp/s'` or `b'\x00name'`. */
+export function reprAddress(addr: string | Uint8Array | readonly (string | number)[]): string {
   if (typeof addr === "string") return `'${addr}'`;
+  if (addr instanceof Uint8Array) {
+    const text = Array.from(
+      addr,
+      (b) =>
+        b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c
+          ? String.fromCharCode(b)
+          : `\\x${b.toString(16).padStart(2, "0")}`,
+    ).join("");
+    return `b'${text}'`;
+  }
   return `(${addr.map((v) => typeof v === "string" ? `'${v}'` : String(v)).join(", ")})`;
 }
 

@@ -33,7 +33,9 @@ export const errno: {
   readonly EFAULT: 14;
   readonly EBUSY: 16;
   readonly EEXIST: 17;
+  readonly ENXIO: 6;
   readonly ENOTDIR: 20;
+  readonly ENODEV: 19;
   readonly EINVAL: 22;
   readonly ENFILE: 23;
   readonly EMFILE: 24;
@@ -80,7 +82,9 @@ export const errno: {
     EFAULT: 14,
     EBUSY: 16,
     EEXIST: 17,
+    ENXIO: 6,
     ENOTDIR: 20,
+    ENODEV: 19,
     EINVAL: 22,
     ENFILE: 23,
     EMFILE: 24,
@@ -152,6 +156,7 @@ const STRERROR: Record<number, string> = {
   2: "No such file or directory",
   4: "Interrupted system call",
   5: "Input/output error",
+  6: "No such device or address",
   9: "Bad file descriptor",
   11: "Resource temporarily unavailable",
   12: "Cannot allocate memory",
@@ -560,5 +565,35 @@ export class RuntimeError extends Error {
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "RuntimeError";
+  }
+}
+
+/**
+ * Python's `ExceptionGroup`: several errors raised together, as
+ * `create_connection(address, …, { all_errors: true })` raises the error of
+ * every address it tried. It is an `AggregateError`; `exceptions` (Python's
+ * name) is its `errors`.
+ *
+ * @example
+ * ```ts
+ * import { ExceptionGroup, OSError } from "@pysocket/socket";
+ * const g = new ExceptionGroup("create_connection failed", [new OSError(111), new OSError(101)]);
+ * console.log(g.exceptions.length, g instanceof AggregateError); // 2 true
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  /** The errors (Python's `exceptions`). */
+  readonly exceptions: readonly Error[];
+
+  /**
+   * Makes the group.
+   *
+   * @param message What failed.
+   * @param exceptions The errors, in order.
+   */
+  constructor(message: string, exceptions: readonly Error[]) {
+    super(exceptions, message);
+    this.name = "ExceptionGroup";
+    this.exceptions = exceptions;
   }
 }

@@ -24,8 +24,8 @@
  * @module
  */
 
-import { errno, OSError } from "./errors.ts";
-import { ownCopy, received, toBytes, typeName } from "./_common/bytes.ts";
+import { BlockingIOError, errno, OSError, ValueError } from "./errors.ts";
+import { type BytesLike, ownCopy, received, toBytes, typeName } from "./_common/bytes.ts";
 import {
   type Reader,
   type Scan,
@@ -35,6 +35,7 @@ import {
   view,
 } from "./_stream/reader.ts";
 import type { StreamPort } from "./_stream/port.ts";
+import { POLL, type Poll } from "./_common/readiness.ts";
 
 /** A binary `read(size)` up to this size reads into an array of that size; a larger one grows as bytes come. */
 const DIRECT_MAX = 1024 * 1024;
@@ -77,9 +78,17 @@ function normEncoding(enc: string | null | undefined): "utf-8" | "latin1" | "asc
  * modes reads give `Uint8Array`s; in text modes, strings. Reads wait as the
  * socket's timeout says; end of stream gives an empty result. Writes are
  * buffered (unless `buffering` is 0) until `flush()` or `close()`.
- * Closing the file does not close the socket.
+ * Closing the file does not close the socket; closing the socket leaves the
+ * connection open for the file until the file is closed too, as in Python.
+ *
+ * A binary file made with `buffering` 0 is Python's raw `SocketIO`: `read(n)`
+ * and `readinto()` make one read (what has arrived, up to `n`), and on a
+ * non-blocking socket they resolve `null` when nothing has, as `write()`
+ * does when nothing can be sent (else it resolves the bytes sent).
  *
  * @typeParam T `Uint8Array` in binary modes, `string` in text modes.
+ * @typeParam N `null` for an unbuffered binary file (what its reads and
+ *   writes resolve on a non-blocking socket when they would wait), else `never`.
  *
  * @example
  * ```ts ignore
@@ -87,10 +96,17 @@ function normEncoding(enc: string | null | undefined): "utf-8" | "latin1" | "asc
  * for await (const line of f) console.log(line.length);
  * ```
  */
-export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
+export class SocketFile<
+  T extends Uint8Array | string = Uint8Array | string,
+  N extends null = never,
+> {
   /** The mode given to `makefile()`. */
   readonly mode: string;
+  /** Python's `name`: the socket's `fileno()` when the file was made. */
+  readonly name: number;
   #port: StreamPort;
+  /** Binary and unbuffered (`buffering` 0): Python's raw `SocketIO`. */
+  #raw: boolean;
   #binary: boolean;
   #reading: boolean;
   #writing: boolean;
@@ -108,6 +124,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
   readonly #skip: Skip | null;
   /** The socket's reader, once a read has fetched it (readline's fast path). */
   #reader: Reader | null = null;
+  #poll: Poll | null = null;
   /** Turns the bytes of a line into the result (binary: a view, as stream chunks are; text: decoded). */
   readonly #line: Take<T>;
   /** Turns the bytes of a `read()` into the result (binary: an array of its own; text: decoded). */
@@ -149,8 +166,10 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       throw new TypeError(`Cannot makefile: options must be an object, not '${typeName(options)}'`);
     }
     this.mode = mode;
+    this.name = port.fileno;
     this.#port = port;
     this.#binary = mode.includes("b");
+    this.#raw = this.#binary && buffering === 0;
     this.#reading = mode.includes("r") || !mode.includes("w");
     this.#writing = mode.includes("w");
     this.#bufsize = buffering === undefined || buffering === null || buffering < 0
@@ -192,15 +211,16 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
         return LF;
       }
       : null;
+    port.retain();
   }
 
-  /** Whether `close()` has been called (or the socket closed). */
+  /** Whether `close()` has been called (or the connection is gone). */
   get closed(): boolean {
     return this.#closed || this.#port.closed();
   }
 
   #check(op: string, reading: boolean): void {
-    if (this.#closed) throw new RangeError(`Cannot ${op}: I/O operation on closed file`);
+    if (this.#closed) throw new ValueError(`Cannot ${op}: I/O operation on closed file`);
     if (reading ? !this.#reading : !this.#writing) {
       throw new OSError(errno.EBADF, undefined, {
         detail: `Cannot ${op}: file not open for ${reading ? "reading" : "writing"}`,
@@ -249,17 +269,199 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
    * const header = await conn.makefile("rb").read(16);
    * ```
    */
-  read(size: number | null = -1): Promise<T> {
+  read(size: number | null = -1): Promise<T | N> {
     try {
       this.#check("read", true);
       const n = sizeOf(size, "read");
+      if (this.#raw && n >= 0) {
+        return this.#withReader("read", (reader) => this.#readOnce(reader, n, "read"));
+      }
       return this.#withReader("read", (reader) => this.#read(reader, n));
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  async #read(reader: Reader, size: number): Promise<T> {
+  /**
+   * One read of up to `size` bytes (what has arrived, or the first to
+   * come): an unbuffered file's `read()`, any file's `read1()`. On a
+   * non-blocking socket an unbuffered file resolves `null` when nothing has
+   * arrived.
+   */
+  async #readOnce(reader: Reader, size: number, op: string): Promise<T | N> {
+    if (size === 0) return new Uint8Array(0) as T;
+    const out = new Uint8Array(size);
+    try {
+      return received(out, await reader.read(out, this.#port.deadline(), op)) as T;
+    } catch (e) {
+      if (this.#wouldBlock(e)) return null as N;
+      throw e;
+    }
+  }
+
+  /** Whether `e` is an unbuffered file's "would block" on a non-blocking socket (resolved as `null`). */
+  #wouldBlock(e: unknown): boolean {
+    return this.#raw && e instanceof BlockingIOError && this.#port.timeout() === 0;
+  }
+
+  /**
+   * Reads into `buffer` (binary files): Python's `readinto()`. A buffered
+   * file fills it unless the stream ends first; an unbuffered one makes one
+   * read (and resolves `null` on a non-blocking socket when nothing has
+   * arrived).
+   *
+   * @param buffer Where to put the bytes (any `ArrayBufferView` or `ArrayBuffer`).
+   * @returns The number of bytes read; 0 at end of stream.
+   * @throws {TypeError} for a text file or a buffer that is not bytes-like.
+   *
+   * @example
+   * ```ts ignore
+   * const header = new Uint8Array(16);
+   * const n = await conn.makefile("rb").readinto(header);
+   * ```
+   */
+  readinto(buffer: BytesLike): Promise<number | N> {
+    try {
+      this.#check("readinto", true);
+      if (!this.#binary) throw new TypeError("Cannot readinto: the file is not binary");
+      const p = toBytes(buffer);
+      return this.#withReader("readinto", async (reader) => {
+        const deadline = this.#port.deadline();
+        try {
+          return this.#raw
+            ? await reader.read(p, deadline, "readinto")
+            : await reader.readExactly(p, deadline, "readinto");
+        } catch (e) {
+          if (this.#wouldBlock(e)) return null as N;
+          throw e;
+        }
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Reads up to `size` bytes with at most one read from the socket: the
+   * bytes already buffered, or what one read brings (binary files; Python's
+   * `read1()`).
+   *
+   * @param size The most bytes to return; omitted or negative: a buffer's worth.
+   * @returns The bytes; empty at end of stream.
+   * @throws {TypeError} for a text file.
+   *
+   * @example
+   * ```ts ignore
+   * const chunk = await conn.makefile("rb").read1(4096);
+   * ```
+   */
+  read1(size: number | null = -1): Promise<T | N> {
+    try {
+      this.#check("read1", true);
+      if (!this.#binary) throw new TypeError("Cannot read1: the file is not binary");
+      const n = sizeOf(size, "read1");
+      return this.#withReader(
+        "read1",
+        (reader) => this.#readOnce(reader, n < 0 ? DEFAULT_BUFFER_SIZE : n, "read1"),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * The bytes that a read would return next, without consuming them: what
+   * is buffered, or what one read brings (binary files; Python's `peek()`).
+   * It may return more or fewer bytes than asked.
+   *
+   * @param size How many bytes are wanted at least (0 or omitted: any).
+   * @returns The bytes; empty at end of stream.
+   * @throws {TypeError} for a text file.
+   *
+   * @example
+   * ```ts ignore
+   * const next = await conn.makefile("rb").peek(1);
+   * ```
+   */
+  peek(size = 0): Promise<T> {
+    try {
+      this.#check("peek", true);
+      if (!this.#binary) throw new TypeError("Cannot peek: the file is not binary");
+      const n = sizeOf(size, "peek");
+      return this.#withReader("peek", async (reader) => {
+        const out = new Uint8Array(Math.max(n, reader.size, DEFAULT_BUFFER_SIZE));
+        return received(out, await reader.peek(out, false, this.#port.deadline(), "peek")) as T;
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * The socket's number: Python's `fileno()` of a socket file.
+   *
+   * @returns The number given as `name`.
+   * @throws {ValueError} once the file is closed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(conn.makefile("rb").fileno() === conn.fileno()); // true
+   * ```
+   */
+  fileno(): number {
+    if (this.#closed) throw new ValueError("Cannot fileno: I/O operation on closed file");
+    return this.name;
+  }
+
+  /**
+   * Whether the file was opened for reading.
+   *
+   * @returns `true` for modes with `r`.
+   * @throws {ValueError} once the file is closed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(conn.makefile("rb").readable()); // true
+   * ```
+   */
+  readable(): boolean {
+    if (this.#closed) throw new ValueError("Cannot readable: I/O operation on closed file");
+    return this.#reading;
+  }
+
+  /**
+   * Whether the file was opened for writing.
+   *
+   * @returns `true` for modes with `w`.
+   * @throws {ValueError} once the file is closed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(conn.makefile("wb").writable()); // true
+   * ```
+   */
+  writable(): boolean {
+    if (this.#closed) throw new ValueError("Cannot writable: I/O operation on closed file");
+    return this.#writing;
+  }
+
+  /**
+   * A socket file cannot seek.
+   *
+   * @returns `false`.
+   * @throws {ValueError} once the file is closed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(conn.makefile("rb").seekable()); // false
+   * ```
+   */
+  seekable(): boolean {
+    if (this.#closed) throw new ValueError("Cannot seekable: I/O operation on closed file");
+    return false;
+  }
+
+  async #read(reader: Reader, size: number): Promise<T | N> {
     if (size === 0) return (this.#binary ? new Uint8Array(0) : "") as T;
     const deadline = this.#port.deadline();
     if (this.#binary && size >= 0 && size <= DIRECT_MAX) {
@@ -406,7 +608,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
    * await w.flush();
    * ```
    */
-  async write(data: T): Promise<number> {
+  async write(data: T): Promise<number | N> {
     this.#check("write", false);
     let bytes: Uint8Array;
     if (this.#binary) bytes = toBytes(data);
@@ -418,6 +620,17 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       bytes = this.#encode(nl === "\r\n" || nl === "\r" ? data.replace(/\n/g, nl) : data);
     }
     const size = this.#binary ? bytes.length : (data as string).length;
+    const timeout = this.#port.timeout();
+    if (this.#raw && timeout !== null) {
+      // Python's SocketIO.write: one send, its count (or null when nothing
+      // could be sent now): so a caller retries with the rest, and no byte goes twice.
+      try {
+        return await this.#port.send(bytes, this.#port.deadline());
+      } catch (e) {
+        if (this.#wouldBlock(e)) return null as N;
+        throw e;
+      }
+    }
     if (this.#bufsize === 0 || bytes.length >= this.#bufsize) {
       await this.flush();
       await this.#port.sendall(bytes);
@@ -484,6 +697,7 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       if (!this.#port.closed()) await this.flush();
     } finally {
       this.#closed = true;
+      this.#port.release();
     }
   }
 
@@ -499,6 +713,28 @@ export class SocketFile<T extends Uint8Array | string = Uint8Array | string> {
       if (line.length === 0) return;
       yield line;
     }
+  }
+
+  /**
+   * @ignore The file's readiness, for select and selectors: its socket's
+   * (readable when a read would return at once; writable while open).
+   */
+  [POLL](): Poll {
+    return this.#poll ??= {
+      readable: () => this.#closed || (this.#reader?.ready ?? false),
+      writable: () => true,
+      changed: (read) => {
+        if (this.#closed || !read) return new Promise(() => {});
+        try {
+          const r = this.#reader ?? this.#port.reader("select");
+          return r instanceof Promise
+            ? r.then((reader) => (this.#reader = reader).prefetch(), () => {})
+            : (this.#reader = r).prefetch();
+        } catch {
+          return Promise.resolve(); // not connected: reading would raise at once
+        }
+      },
+    };
   }
 
   /** Python's repr of a socket file. */

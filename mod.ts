@@ -46,6 +46,7 @@ export {
   ConnectionResetError,
   EAI,
   errno,
+  ExceptionGroup,
   FileExistsError,
   FileNotFoundError,
   fromDenoError,
@@ -77,6 +78,7 @@ export {
 export {
   create_connection,
   create_server,
+  type CreateConnectionOptions,
   type CreateServerOptions,
   fromConn,
   fromDatagramConn,
@@ -97,16 +99,24 @@ export {
   gethostbyname_ex,
   gethostname,
   getnameinfo,
+  getprotobyname,
   getservbyname,
   getservbyport,
   has_dualstack_ipv6,
   has_ipv6,
+  if_indextoname,
+  if_nameindex,
+  if_nametoindex,
 } from "./netdb.ts";
 export { DatagramSocket } from "./udp.ts";
 export type { OptionValue } from "./options.ts";
 export { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 export type { SendfileSource } from "./_stream/sendfile.ts";
 export type { BytesLike } from "./_common/bytes.ts";
+/** Python's `socket.error`: an alias of {@linkcode OSError}. */
+export { OSError as error } from "./errors.ts";
+/** Python's `socket.SocketType`: the class of every socket, {@linkcode Socket}. */
+export { Socket as SocketType } from "./socket.ts";
 export * as socketserver from "./socketserver.ts";
 export * as select from "./select.ts";
 export * as selectors from "./selectors.ts";

@@ -20,10 +20,10 @@
  */
 
 import * as C from "./constants.ts";
-import { EAI, gaierror, herror, isNotCapable, OSError } from "./errors.ts";
-import { type IPv4Address, type IPv6Address, isIPv4, isIPv6 } from "./address.ts";
+import { EAI, errno, gaierror, herror, isNotCapable, OSError } from "./errors.ts";
+import { type IPv4Address, type IPv6Address, isIPv4, isIPv6, normalizeIPv6 } from "./address.ts";
 import { nodeDns, resolveHost, toGaierror } from "./_common/resolve.ts";
-import { readHosts, readServices } from "./_common/etc_files.ts";
+import { interfaces, protocolNumber, readHosts, readServices } from "./_common/etc_files.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";
 import { pick } from "./_transport/pick.ts";
 
@@ -145,12 +145,14 @@ export async function getaddrinfo(
   if (flags & C.AI_CANONNAME && host !== null) {
     canon = isIPv4(host) || isIPv6(host) ? host : (readHosts().canonical(host) ?? host);
   }
+  // The resolver drops the "%scope" of a scoped literal: it is the host's.
+  const scope = host !== null && host.includes("%") ? host.slice(host.indexOf("%") + 1) : "";
   for (const addr of addrs) {
     const v6 = addr.includes(":");
     for (const [t, p, name] of types) {
       const n = portFor(name);
       if (n === null) continue;
-      const sockaddr: IPv4Address | IPv6Address = v6 ? v6Addr(addr, n) : [addr, n];
+      const sockaddr: IPv4Address | IPv6Address = v6 ? v6Addr(addr, n, scope) : [addr, n];
       out.push([v6 ? C.AF_INET6 : C.AF_INET, t, p, canon, sockaddr]);
       canon = "";
     }
@@ -159,16 +161,17 @@ export async function getaddrinfo(
   return out;
 }
 
-function v6Addr(addr: string, port: number): IPv6Address {
+/** An AF_INET6 address as Python returns it: normalized, the `%scope` as a scope id. */
+function v6Addr(addr: string, port: number, scope = ""): IPv6Address {
   const pct = addr.indexOf("%");
-  if (pct < 0) return [addr, port, 0, 0];
-  const scope = addr.slice(pct + 1);
-  let id = Number(scope);
-  if (!Number.isInteger(id)) {
-    id = Deno.networkInterfaces().find((i) => i.name === scope && i.scopeid !== null)?.scopeid ??
-      0;
-  }
-  return [addr.slice(0, pct), port, 0, id];
+  if (pct >= 0) [addr, scope] = [addr.slice(0, pct), addr.slice(pct + 1)];
+  return [normalizeIPv6(addr), port, 0, scope === "" ? 0 : scopeId(scope)];
+}
+
+/** The index of an interface named in an IPv6 `%scope` (or the number itself); 0 if unknown. */
+function scopeId(scope: string): number {
+  if (/^\d+$/.test(scope)) return Number(scope);
+  return interfaces().find(([, name]) => name === scope)?.[0] ?? 0;
 }
 
 async function resolve(host: string, family: number, flags: number): Promise<string[]> {
@@ -322,12 +325,26 @@ export async function getnameinfo(
   if (!Array.isArray(sockaddr) || typeof sockaddr[0] !== "string") {
     throw new TypeError("Cannot getnameinfo: sockaddr must be a tuple (host, port)");
   }
-  const [ip, port] = sockaddr;
+  const [host, port] = sockaddr;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`Cannot getnameinfo: port must be 0-65535: current value is ${port}`);
   }
-  const literal = isIPv4(ip) || isIPv6(ip);
-  const addr = literal ? ip : (await resolve(ip, 0, 0))[0];
+  checkInt(flags, "flags", "getnameinfo");
+  const [, , flowinfo = 0, scope = 0] = sockaddr as IPv6Address & number[];
+  if (sockaddr.length > 2) {
+    checkInt(flowinfo, "flowinfo", "getnameinfo");
+    if (flowinfo < 0 || flowinfo > 0xfffff) {
+      throw new RangeError(
+        `Cannot getnameinfo: flowinfo must be 0-1048575: current value is ${flowinfo}`,
+      );
+    }
+  }
+  // As Python's: the host must be a numeric address (a name is EAI_NONAME);
+  // the tuple's scope id, not a "%scope" in the host, is the one used.
+  const ip = host.includes("%") ? host.slice(0, host.indexOf("%")) : host;
+  if (!isIPv4(ip) && !isIPv6(ip)) throw gai(EAI.EAI_NONAME, host);
+  let addr = isIPv6(ip) ? normalizeIPv6(ip) : ip;
+  if (scope) addr += `%${interfaces().find(([i]) => i === scope)?.[1] ?? scope}`;
   const service = flags & C.NI_NUMERICSERV
     ? String(port)
     : (readServices().byPort(port, flags & C.NI_DGRAM ? "udp" : "tcp") ?? String(port));
@@ -464,4 +481,87 @@ export function has_dualstack_ipv6(): boolean {
   } catch {
     return Deno.build.os === "linux" || Deno.build.os === "darwin";
   }
+}
+
+/**
+ * The network interfaces, as `[index, name]` pairs: Python's
+ * `socket.if_nameindex()` (read from /sys/class/net on Linux).
+ *
+ * @returns The interfaces, by index.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.if_nameindex().some(([, name]) => name === "lo")); // true
+ * ```
+ */
+export function if_nameindex(): [index: number, name: string][] {
+  return interfaces();
+}
+
+/**
+ * The index of a network interface: Python's `socket.if_nametoindex()`.
+ *
+ * @param if_name The interface's name, e.g. `"lo"`.
+ * @returns Its index.
+ * @throws {TypeError} for a name that is not a string; {OSError} when there is no such interface.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.if_nametoindex("lo")); // 1
+ * ```
+ */
+export function if_nametoindex(if_name: string): number {
+  if (typeof if_name !== "string") {
+    throw new TypeError(`Cannot if_nametoindex: name must be str, not '${typeName(if_name)}'`);
+  }
+  const found = interfaces().find(([, name]) => name === if_name);
+  if (!found) throw new OSError(errno.ENODEV, "no interface with this name");
+  return found[0];
+}
+
+/**
+ * The name of a network interface: Python's `socket.if_indextoname()`.
+ *
+ * @param if_index The interface's index.
+ * @returns Its name.
+ * @throws {TypeError} for an index that is not an integer; {OSError} when there is no such interface.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.if_indextoname(1)); // "lo"
+ * ```
+ */
+export function if_indextoname(if_index: number): string {
+  checkInt(if_index, "index", "if_indextoname");
+  const found = interfaces().find(([index]) => index === if_index);
+  if (!found) throw new OSError(errno.ENXIO, "no interface with this index");
+  return found[1];
+}
+
+/**
+ * The number of a protocol by its name: Python's `socket.getprotobyname()`
+ * (from /etc/protocols, or the numbers every system has).
+ *
+ * @param protocolname A name such as `"tcp"`, `"udp"`, `"icmp"`.
+ * @returns The protocol number.
+ * @throws {TypeError} for a name that is not a string; {OSError} "protocol not found".
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * console.log(socket.getprotobyname("tcp"), socket.getprotobyname("udp")); // 6 17
+ * ```
+ */
+export function getprotobyname(protocolname: string): number {
+  if (typeof protocolname !== "string") {
+    throw new TypeError(
+      `Cannot getprotobyname: name must be str, not '${typeName(protocolname)}'`,
+    );
+  }
+  const n = protocolNumber(protocolname);
+  if (n === null) throw new OSError(null, "protocol not found");
+  return n;
 }

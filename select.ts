@@ -30,9 +30,41 @@
 
 import { ValueError } from "./errors.ts";
 import { typeName } from "./_common/bytes.ts";
+import { SocketFile } from "./makefile.ts";
+import { stdinPort } from "./_stream/stdin.ts";
 import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
 
 export { ValueError } from "./errors.ts";
+
+let input: SocketFile<string> | null = null;
+
+/**
+ * The process's standard input as a text file that `select()` and
+ * selectors accept beside sockets — Python's `sys.stdin` in a chat client's
+ * `select([sys.stdin, sock], [], [])`. It is readable when a line's worth
+ * (or end of input) has arrived; `readline()` then returns it. What select
+ * reports, the next read returns: no byte is lost between them. The same
+ * object every call.
+ *
+ * @returns Standard input as a `SocketFile<string>` (mode `"r"`, UTF-8, `fileno()` 0).
+ *
+ * @example A chat client's loop
+ * ```ts ignore
+ * import * as socket from "@pysocket/socket";
+ * import { select, stdin } from "@pysocket/socket/select";
+ *
+ * using sock = await socket.create_connection(["127.0.0.1", 8080]);
+ * const input = stdin();
+ * for (;;) {
+ *   const [ready] = await select([input, sock], [], []);
+ *   if (ready.includes(input)) await sock.sendall(new TextEncoder().encode(await input.readline()));
+ *   if (ready.includes(sock)) console.log(new TextDecoder().decode(await sock.recv(1024)));
+ * }
+ * ```
+ */
+export function stdin(): SocketFile<string> {
+  return input ??= new SocketFile<string>(stdinPort(), "r");
+}
 
 /** Python's `select.error`: an alias of `OSError`. */
 export { OSError as error } from "./errors.ts";

@@ -130,8 +130,26 @@ function nameOf(obj: unknown): string {
   return shown || (typeof obj === "number" ? `FD ${obj}` : `'${typeName(obj)}'`);
 }
 
-/** A read-only, live view of a selector's registrations: socket number → key. */
-class SelectorMapping<F extends FileObject, D> implements ReadonlyMap<number, SelectorKey<F, D>> {
+/**
+ * What `get_map()` returns: a read-only map from socket number to key whose
+ * `get()` and `has()` also take the registered object, as Python's mapping does.
+ *
+ * @typeParam F The type of the registered sockets.
+ * @typeParam D The type of the data kept with them.
+ */
+export interface SelectorMap<F extends FileObject, D>
+  extends ReadonlyMap<number, SelectorKey<F, D>> {
+  /** The key of a socket, by its number or the socket itself. */
+  get(fd: number | F): SelectorKey<F, D> | undefined;
+  /** Whether a socket (by number or itself) is registered. */
+  has(fd: number | F): boolean;
+}
+
+/**
+ * A read-only, live view of a selector's registrations: socket number → key,
+ * looked up by the number or by the registered object itself, as Python's.
+ */
+class SelectorMapping<F extends FileObject, D> implements SelectorMap<F, D> {
   #keys: Map<number, SelectorKey<F, D>>;
   constructor(keys: Map<number, SelectorKey<F, D>>) {
     this.#keys = keys;
@@ -139,11 +157,13 @@ class SelectorMapping<F extends FileObject, D> implements ReadonlyMap<number, Se
   get size(): number {
     return this.#keys.size;
   }
-  get(fd: number): SelectorKey<F, D> | undefined {
-    return this.#keys.get(fd);
+  get(fd: number | F): SelectorKey<F, D> | undefined {
+    if (typeof fd === "number") return this.#keys.get(fd);
+    for (const key of this.#keys.values()) if (key.fileobj === fd) return key;
+    return undefined;
   }
-  has(fd: number): boolean {
-    return this.#keys.has(fd);
+  has(fd: number | F): boolean {
+    return this.get(fd) !== undefined;
   }
   forEach(
     fn: (key: SelectorKey<F, D>, fd: number, map: ReadonlyMap<number, SelectorKey<F, D>>) => void,
@@ -402,7 +422,8 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
   }
 
   /**
-   * The registrations, as a read-only live map from socket number to key.
+   * The registrations, as a read-only live map from socket number to key
+   * (`get()`/`has()` also take the socket itself, as in Python).
    *
    * @returns The map.
    *
@@ -417,7 +438,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
    * console.log(sel.get_map().get(sock.fileno())?.fileobj === sock); // true
    * ```
    */
-  get_map(): ReadonlyMap<number, SelectorKey<F, D>> {
+  get_map(): SelectorMap<F, D> {
     return this.#map;
   }
 

@@ -18,7 +18,7 @@
  */
 
 import * as C from "./constants.ts";
-import { errno, OSError } from "./errors.ts";
+import { errno, ExceptionGroup, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
 import { checkTimeout, getdefaulttimeout } from "./_common/socket_base.ts";
 import { resolveHost } from "./_common/resolve.ts";
@@ -194,8 +194,10 @@ export function fromDatagramConn(conn: Deno.DatagramConn): DatagramSocket {
  *   omitted: the module default (`getdefaulttimeout()`).
  * @param source_address A local address to bind first: Deno cannot, so
  *   anything but `undefined`/`null` raises `OSError`.
+ * @param options `all_errors`: raise every attempt's error together.
  * @returns The connected socket.
  * @throws {OSError} the last attempt's error when none connects; {gaierror} when the name does not resolve.
+ * @throws {ExceptionGroup} of every attempt's error, with `all_errors`.
  *
  * @example
  * ```ts
@@ -209,6 +211,7 @@ export async function create_connection(
   address: IPv4Address | IPv6Address,
   timeout?: number | null,
   source_address?: Address | null,
+  options?: CreateConnectionOptions | null,
 ): Promise<StreamSocket> {
   const t = timeout === undefined
     ? getdefaulttimeout()
@@ -223,7 +226,7 @@ export async function create_connection(
     });
   }
   const hosts = await resolveHost(address[0] === "" ? "localhost" : address[0], 0);
-  let last: unknown = null;
+  const errors: Error[] = [];
   for (const host of hosts) {
     const sock = socket(isIPv6(host) ? C.AF_INET6 : C.AF_INET, C.SOCK_STREAM);
     sock.settimeout(t);
@@ -232,10 +235,17 @@ export async function create_connection(
       return sock;
     } catch (e) {
       sock.close();
-      last = e;
+      errors.push(e as Error);
     }
   }
-  throw last;
+  if (options?.all_errors) throw new ExceptionGroup("create_connection failed", errors);
+  throw errors.at(-1);
+}
+
+/** Options of {@linkcode create_connection} (Python's keyword-only argument). */
+export interface CreateConnectionOptions {
+  /** Raise an {@linkcode ExceptionGroup} of every attempt's error, not the last one alone. */
+  all_errors?: boolean;
 }
 
 /** Options of {@linkcode create_server}. */

@@ -69,5 +69,6 @@ export {
   BaseRequestHandler,
   BytesIO,
   DatagramRequestHandler,
+  SocketWriter,
   StreamRequestHandler,
 } from "./_server/handlers.ts";

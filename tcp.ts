@@ -108,6 +108,8 @@ export class StreamSocket extends Socket {
   #scratch: Scratch | null = null; // recv(bufsize)'s buffer, made on first use
   #poll: Poll | null = null;
   #port: StreamPort | null = null;
+  /** The files of makefile() still open: they keep the connection after close(). */
+  #files = 0;
   #readable: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
   #writable: WritableStream<BytesLike> | null = null;
 
@@ -175,7 +177,9 @@ export class StreamSocket extends Socket {
   }
 
   #failer(): Fail {
-    return this.#fail ??= (e, op) => this._fail(e, op);
+    // While a file keeps the connection after close(), its calls fail as the connection says.
+    return this.#fail ??= (e, op) =>
+      this.#conn !== null ? fromDenoError(e, `Cannot ${op}`) : this._fail(e, op);
   }
 
   #attach(conn: StreamTransport): void {
@@ -683,24 +687,65 @@ export class StreamSocket extends Socket {
   #portOf(): StreamPort {
     return this.#port ??= {
       reader: (op) => {
+        if (this.#reader !== null) return this.#reader;
         this._checkOpen(op);
-        return this.#reader ?? this.#waitConnected(op).then(() => this.#reader!);
+        return this.#waitConnected(op).then(() => this.#reader!);
       },
       deadline: () => this._deadline(),
-      sendall: (data) => this.sendall(data),
+      timeout: () => this.gettimeout(),
+      sendall: (data) => {
+        if (this.#writer === null) return this.sendall(data);
+        return this.#writer.writeAll(data, this._deadline(), "sendall");
+      },
+      send: (data, deadline) => {
+        if (this.#writer === null) return this.send(data);
+        return this.#writer.writeSome(data, deadline, "send");
+      },
       shutdownWrite: () => this.shutdown(C.SHUT_WR),
-      closed: () => this.closed,
+      closed: () => this.closed && this.#conn === null,
+      fileno: this.fileno(),
+      retain: () => {
+        this.#files++;
+      },
+      release: () => {
+        if (--this.#files === 0 && this.closed) this.#release();
+      },
     };
   }
 
   /**
+   * An unbuffered binary file over the socket (`buffering` 0): Python's raw
+   * `SocketIO`. `read(n)` and `readinto()` make one read; on a non-blocking
+   * socket they resolve `null` when nothing has arrived, and `write()`
+   * resolves the bytes sent or `null` when none could be.
+   *
+   * @param mode `"rb"`, `"wb"` or `"rwb"`.
+   * @param buffering 0.
+   * @param options `encoding`, `errors` and `newline` may be given as `null`, as Python allows.
+   * @returns The file; closing it leaves the socket open.
+   * @throws {RangeError} for an invalid mode, or an encoding given for a binary file.
+   *
+   * @example
+   * ```ts ignore
+   * conn.setblocking(false);
+   * const raw = conn.makefile("rb", 0);
+   * const data = await raw.read(1024); // null when nothing has arrived
+   * ```
+   */
+  makefile(
+    mode: BinaryMode,
+    buffering: 0,
+    options?: MakefileOptions | null,
+  ): SocketFile<Uint8Array, null>;
+  /**
    * A file object over the socket (Python's `makefile`), sharing the
    * socket's read buffer: binary modes (`"rb"`, `"wb"`, `"rwb"`) read and
-   * write `Uint8Array`s, text modes (`"r"`, `"w"`, `"rw"`) strings.
+   * write `Uint8Array`s, text modes (`"r"`, `"w"`, `"rw"`) strings. While
+   * the file is open, closing the socket leaves the connection to the file.
    *
    * @param mode Any of `r`, `w`, `b`; default `"r"`.
-   * @param buffering Write buffer size; 0 sends each write at once.
-   * @param options Text mode's `encoding`, `errors`, `newline`.
+   * @param buffering Write buffer size (omitted or negative: 8192).
+   * @param options `encoding`, `errors` and `newline` may be given as `null`, as Python allows.
    * @returns The file; closing it leaves the socket open.
    * @throws {RangeError} for an invalid mode, encoding or newline.
    *
@@ -710,7 +755,11 @@ export class StreamSocket extends Socket {
    * const line = await rfile.readline();
    * ```
    */
-  makefile(mode: BinaryMode, buffering?: number | null): SocketFile<Uint8Array>;
+  makefile(
+    mode: BinaryMode,
+    buffering?: number | null,
+    options?: MakefileOptions | null,
+  ): SocketFile<Uint8Array>;
   /**
    * A text file object over the socket (see the binary overload).
    *
@@ -733,7 +782,7 @@ export class StreamSocket extends Socket {
     mode: string = "r",
     buffering?: number | null,
     options?: MakefileOptions | null,
-  ): SocketFile<Uint8Array> | SocketFile<string> {
+  ): SocketFile<Uint8Array> | SocketFile<Uint8Array, null> | SocketFile<string> {
     this._checkOpen("makefile");
     return new SocketFile<Uint8Array>(this.#portOf(), mode, buffering, options);
   }
@@ -834,10 +883,20 @@ export class StreamSocket extends Socket {
     else this.#listener?.close();
     this.#listener = null;
     this.#acceptor = null;
+    // As Python's: a file from makefile() still open keeps the connection
+    // until it is closed too (the socket itself is closed at once).
+    if (this.#files === 0) this.#release();
+  }
+
+  /** Closes the connection (once neither the socket nor a file holds it). */
+  #release(): void {
+    const conn = this.#conn;
+    if (conn === null) return;
+    this.#conn = null;
     // Bytes a timed-out send left to finish are still written, for as long as
     // the socket's timeout (as a kernel lingers on its send buffer), then the
     // connection is closed whether the peer read them or not.
-    if (this.#conn) this.#writer!.closeAfter(this.#conn, this.gettimeout());
+    this.#writer!.closeAfter(conn, this.gettimeout());
   }
 
   /**

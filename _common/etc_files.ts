@@ -1,7 +1,9 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Reading /etc/hosts and /etc/services, for the netdb calls whose answers
-// the OS resolver reached through node:dns cannot give (canonical names and
-// aliases, service names). A file that is missing reads as empty.
+// Reading /etc/hosts, /etc/services and /etc/protocols, and the network
+// interfaces under /sys/class/net, for the netdb calls whose answers the OS
+// resolver reached through node:dns cannot give (canonical names and
+// aliases, service and protocol names, interface indexes). A file that is
+// missing reads as empty.
 
 import { AF_INET, AF_INET6 } from "../constants.ts";
 import { inet_pton, isIPv4, isIPv6 } from "../address.ts";
@@ -89,4 +91,47 @@ export function readServices(): Services {
       return e ? e.names[0] : null;
     },
   };
+}
+
+/** Protocol numbers every system has, for when /etc/protocols is missing. */
+const KNOWN_PROTOCOLS: Record<string, number> = {
+  ip: 0,
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  ipv6: 41,
+  "ipv6-icmp": 58,
+  icmpv6: 58,
+  raw: 255,
+};
+
+/** The number of a protocol (by name or alias) from /etc/protocols, or null. */
+export function protocolNumber(name: string): number | null {
+  for (const f of readLines("/etc/protocols")) {
+    if (f.length >= 2 && /^\d+$/.test(f[1]) && [f[0], ...f.slice(2)].includes(name)) {
+      return Number(f[1]);
+    }
+  }
+  return KNOWN_PROTOCOLS[name] ?? null;
+}
+
+/** The network interfaces as `[index, name]`, by index (Linux: /sys/class/net). */
+export function interfaces(): [number, string][] {
+  const out: [number, string][] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync("/sys/class/net")];
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return out;
+    throw e;
+  }
+  for (const { name } of entries) {
+    try {
+      out.push([Number(Deno.readTextFileSync(`/sys/class/net/${name}/ifindex`).trim()), name]);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]);
 }

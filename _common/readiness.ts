@@ -140,7 +140,11 @@ function checkOpen(obj: object, watch: Watch, op: string): Watch {
 }
 
 function isClosed(sock: object): boolean {
-  return (sock as { fileno(): number }).fileno() < 0;
+  try {
+    return (sock as { fileno(): number }).fileno() < 0;
+  } catch {
+    return true; // a closed file's fileno() raises
+  }
 }
 
 /** The readiness of `sock` for what `interest` asks (the socket must have a watch). */
@@ -187,24 +191,15 @@ function join(interest: Interest, wake: () => void): Watch {
   return watch;
 }
 
-/**
- * Starts whatever brings readiness on every socket not (fully) ready for
- * what it is asked; returns whether it started or found any such wait.
- */
-function armUnready(interests: readonly Interest[]): boolean {
-  let any = false;
-  for (const interest of interests) {
-    if (isClosed(interest.sock)) continue;
-    const watch = watches.get(interest.sock)!;
-    stats.checks += (interest.read ? 1 : 0) + (interest.write ? 1 : 0);
-    const read = interest.read && !watch.poll.readable();
-    const write = interest.write && !watch.poll.writable();
-    if (!read && !write) continue;
-    arm(watch, read, write);
-    any = true;
-  }
-  return any;
+/** Whether `interest`'s socket is ready for all it is asked (checking counts as work). */
+function ready(interest: Interest): boolean {
+  const poll = watches.get(interest.sock)!.poll;
+  stats.checks += (interest.read ? 1 : 0) + (interest.write ? 1 : 0);
+  return (!interest.read || poll.readable()) && (!interest.write || poll.writable());
 }
+
+/** How many cheap event-loop turns Deno may take before it polls for I/O (about 30 seen). */
+const IO_TURNS = 40;
 
 function leave(joined: Watch[], wake: () => void): void {
   for (const watch of joined) if (watch.waiters.delete(wake)) stats.waiting--;
@@ -250,16 +245,25 @@ export async function waitFor<T>(
 ): Promise<T | null> {
   let found = check();
   if (found !== null) {
-    // Something is ready. Still start the reads of the sockets that are not
-    // and give the event loop a (cheap) turn before answering: Deno polls for
-    // I/O every few dozen such turns at the latest, so a loop that always
-    // finds some socket ready (say, writable) neither spins on microtasks
-    // nor starves the others.
-    if (armUnready(interests)) {
-      await turn();
-      found = check() ?? found;
+    // Something is ready. The others may be ready too with what has arrived
+    // (Python's select reports everything at once), but Deno completes a
+    // read only when it polls for I/O — every few dozen cheap event-loop
+    // turns (a timer turn costs a millisecond or more). So start the waits
+    // of the sockets not ready and give them those turns, ending as soon as
+    // one of them changes; a loop that always finds some socket ready
+    // (say, writable) thus neither spins on microtasks nor starves the others.
+    const joined: Watch[] = [];
+    let changed = false;
+    const wake = () => changed = true;
+    for (const interest of interests) {
+      if (!isClosed(interest.sock) && !ready(interest)) joined.push(join(interest, wake));
     }
-    return found;
+    try {
+      for (let i = 0; i < IO_TURNS && joined.length && !changed; i++) await turn();
+    } finally {
+      leave(joined, wake);
+    }
+    return check() ?? found;
   }
   if (signal?.aborted) return null;
   let wake = () => {};

@@ -5,7 +5,7 @@
 // connected socket.
 
 import { AF_INET6, AF_UNIX } from "../constants.ts";
-import { isIPv4, isIPv6, type Target, toTarget } from "../address.ts";
+import { isIPv4, isIPv6, normalizeIPv6, type Target, toTarget } from "../address.ts";
 import { resolveHost } from "../_common/resolve.ts";
 import type { Addr, DatagramAddr } from "../_transport/types.ts";
 
@@ -13,16 +13,6 @@ import type { Addr, DatagramAddr } from "../_transport/types.ts";
 export function wildcard(family: number): Target {
   if (family === AF_UNIX) return { transport: "unix", path: "" };
   return { transport: "tcp", hostname: family === AF_INET6 ? "::" : "0.0.0.0", port: 0 };
-}
-
-/** An IPv6 literal the way Deno reports addresses (compressed, lower case). */
-function canonical(host: string): string {
-  if (!isIPv6(host) || host.includes("%") || host.includes(".")) return host;
-  try {
-    return new URL(`http://[${host}]/`).hostname.slice(1, -1);
-  } catch {
-    return host;
-  }
 }
 
 /** Whether `addr` (as Deno reports a sender) is `peer`. */
@@ -74,7 +64,7 @@ export class Targets {
     if (!isIPv4(host) && !isIPv6(host)) return null;
     return this.#remember(address, {
       transport: "udp",
-      hostname: canonical(host),
+      hostname: normalizeIPv6(host),
       port: target.port,
     });
   }
@@ -91,7 +81,7 @@ export class Targets {
     const [host] = await resolveHost(target.hostname, this.#family);
     return this.#remember(address, {
       transport: "udp",
-      hostname: canonical(host),
+      hostname: normalizeIPv6(host),
       port: target.port,
     });
   }

@@ -3,7 +3,7 @@
 // and datagram handlers that give a request `rfile`/`wfile` file objects.
 
 import * as C from "../constants.ts";
-import { OSError } from "../errors.ts";
+import { OSError, ValueError } from "../errors.ts";
 import type { Address } from "../address.ts";
 import type { StreamSocket } from "../tcp.ts";
 import type { DatagramSocket } from "../udp.ts";
@@ -112,8 +112,11 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
   connection!: StreamSocket;
   /** A binary file reading from the connection; made by `setup()`. */
   rfile!: SocketFile<Uint8Array>;
-  /** A binary file writing to the connection; made by `setup()`. */
-  wfile!: SocketFile<Uint8Array>;
+  /**
+   * Writes to the connection; made by `setup()`: a buffered binary file, or
+   * with `wbufsize` 0 a {@linkcode SocketWriter} (each write a `sendall`).
+   */
+  wfile!: SocketFile<Uint8Array> | SocketWriter;
 
   /** Applies the settings and makes `rfile` and `wfile`. */
   override setup(): void {
@@ -123,7 +126,9 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
       this.connection.setsockopt(C.IPPROTO_TCP, C.TCP_NODELAY, 1);
     }
     this.rfile = this.connection.makefile("rb", this.rbufsize);
-    this.wfile = this.connection.makefile("wb", this.wbufsize);
+    this.wfile = this.wbufsize === 0
+      ? new SocketWriter(this.connection)
+      : this.connection.makefile("wb", this.wbufsize);
   }
 
   /**
@@ -146,6 +151,87 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
       if (!(e instanceof OSError)) throw e;
     }
     await this.rfile.close();
+  }
+}
+
+/**
+ * The `wfile` of a stream handler with `wbufsize` 0 (Python's
+ * `socketserver._SocketWriter`): each `write()` is a `sendall()` of the
+ * whole buffer, so no byte is left unsent when the write returns.
+ *
+ * @example
+ * ```ts ignore
+ * const w = new socketserver.SocketWriter(conn);
+ * await w.write(new TextEncoder().encode("hello\n")); // 6
+ * ```
+ */
+export class SocketWriter {
+  #sock: StreamSocket;
+  #closed = false;
+
+  /**
+   * Made by `StreamRequestHandler.setup()`.
+   *
+   * @param sock The connection.
+   */
+  constructor(sock: StreamSocket) {
+    this.#sock = sock;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends all of `data`.
+   *
+   * @param data Bytes.
+   * @returns The number of bytes (all of them).
+   * @throws {ValueError} once closed; the `OSError`s of `sendall()`.
+   */
+  async write(data: BytesLike): Promise<number> {
+    if (this.#closed) throw new ValueError("Cannot write: I/O operation on closed file");
+    const bytes = toBytes(data);
+    await this.#sock.sendall(bytes);
+    return bytes.length;
+  }
+
+  /**
+   * Nothing to flush: each write was sent whole.
+   *
+   * @returns A resolved promise.
+   */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Closes the writer (the connection stays open).
+   *
+   * @returns A resolved promise.
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  /**
+   * Whether it writes: it does.
+   *
+   * @returns `true`.
+   */
+  writable(): boolean {
+    return true;
+  }
+
+  /**
+   * The connection's number.
+   *
+   * @returns `fileno()` of the connection.
+   */
+  fileno(): number {
+    return this.#sock.fileno();
   }
 }
 

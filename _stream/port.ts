@@ -8,14 +8,27 @@ import type { Reader } from "./reader.ts";
 
 /** A stream socket, as the objects built on it see it. */
 export interface StreamPort {
-  /** The socket's reader; waits for a connect under way, throws `ENOTCONN`/`EBADF` otherwise. */
+  /**
+   * The socket's reader; waits for a connect under way, throws `ENOTCONN`
+   * (not connected) or `EBADF` (the connection is gone).
+   */
   reader(op: string): Reader | Promise<Reader>;
   /** The deadline of an operation starting now, by the socket's timeout. */
   deadline(): Deadline;
-  /** Sends all of `data` (the socket's `sendall`). */
+  /** The socket's timeout in seconds (`null`: blocking; `0`: non-blocking). */
+  timeout(): number | null;
+  /** Sends all of `data` (the socket's `sendall`), working while a file keeps the connection. */
   sendall(data: Uint8Array): Promise<void>;
+  /** Sends some of `data` until `deadline` (the socket's `send`); resolves the count. */
+  send(data: Uint8Array, deadline: Deadline): Promise<number>;
   /** Half-closes the connection (`shutdown(SHUT_WR)`). */
   shutdownWrite(): Promise<void>;
-  /** Whether the socket is closed. */
+  /** Whether the connection is gone (the socket closed, and no file keeps it). */
   closed(): boolean;
+  /** The socket's `fileno()` when the file was made (Python's file `name`). */
+  readonly fileno: number;
+  /** A file keeps the connection open until `release()`, even after the socket's `close()`. */
+  retain(): void;
+  /** The file is closed: the connection goes when the socket is closed and no file holds it. */
+  release(): void;
 }

@@ -176,4 +176,8 @@ export const deno: Backend = {
       ...(reuseAddress ? { reuseAddress: true } : {}),
     }));
   },
+
+  stdin(): { read(p: Uint8Array): Promise<number | null> } {
+    return Deno.stdin;
+  },
 };

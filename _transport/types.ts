@@ -103,4 +103,6 @@ export interface Backend {
   listen(target: Target, options: ListenOptions): ListenerTransport;
   /** Binds a datagram socket to `target` (`path: ""`: an abstract address of the system's choosing). */
   listenDatagram(target: Target, options: DatagramOptions): DatagramTransport;
+  /** The process's standard input, as bytes to read (what select's `stdin()` reads). */
+  stdin(): { read(p: Uint8Array): Promise<number | null> };
 }

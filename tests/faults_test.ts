@@ -63,16 +63,19 @@ Deno.test("TCPServer serves the next client at once after a handler times out on
   }
   await using server = new Server(["127.0.0.1", 0], Handler);
   const serving = server.serve_forever(0.05);
-  const [, port] = server.server_address as socket.IPv4Address;
-  using stalled = await socket.create_connection(["127.0.0.1", port]);
-  await stalled.sendall(enc.encode("flood\n"));
-  using next = await socket.create_connection(["127.0.0.1", port], 10);
-  await next.sendall(enc.encode("hello\n"));
-  assert.equal(dec(await next.makefile("rb").readline()), "served\n");
-  assert.equal(errors.length, 1);
-  assert.ok(errors[0] instanceof socket.TimeoutError, String(errors[0]));
-  await server.shutdown();
-  await serving;
+  try {
+    const [, port] = server.server_address as socket.IPv4Address;
+    using stalled = await socket.create_connection(["127.0.0.1", port]);
+    await stalled.sendall(enc.encode("flood\n"));
+    using next = await socket.create_connection(["127.0.0.1", port], 10);
+    await next.sendall(enc.encode("hello\n"));
+    assert.equal(dec(await next.makefile("rb").readline()), "served\n");
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof socket.TimeoutError, String(errors[0]));
+  } finally {
+    await server.shutdown();
+    await serving;
+  }
 });
 
 Deno.test("ThreadingTCPServer lets go of every connection whose handler timed out on a client that never reads", async () => {
@@ -81,19 +84,22 @@ Deno.test("ThreadingTCPServer lets go of every connection whose handler timed ou
   }
   await using server = new Server(["127.0.0.1", 0], Flood);
   const serving = server.serve_forever(0.05);
-  const [, port] = server.server_address as socket.IPv4Address;
-  const clients = [];
-  for (let i = 0; i < 20; i++) clients.push(await socket.create_connection(["127.0.0.1", port]));
-  assert.ok(await eventually(async () => await connections(port) === 40), "20 connections open");
-  // Each handler times out (0.3 s), the server half-closes and closes: the
-  // process holds no connection of them afterwards, though no client read.
-  assert.ok(
-    await eventually(async () => await connections(port) === 20, 10_000),
-    "the server side of every connection is closed",
-  );
-  closeAll(...clients);
-  await server.shutdown();
-  await serving;
+  const clients: socket.StreamSocket[] = [];
+  try {
+    const [, port] = server.server_address as socket.IPv4Address;
+    for (let i = 0; i < 20; i++) clients.push(await socket.create_connection(["127.0.0.1", port]));
+    assert.ok(await eventually(async () => await connections(port) === 40), "20 connections open");
+    // Each handler times out (0.3 s), the server half-closes and closes: the
+    // process holds no connection of them afterwards, though no client read.
+    assert.ok(
+      await eventually(async () => await connections(port) === 20, 10_000),
+      "the server side of every connection is closed",
+    );
+  } finally {
+    closeAll(...clients);
+    await server.shutdown();
+    await serving;
+  }
 });
 
 Deno.test("close() releases the connection at once when nothing is left to send, and after the timeout when a timed-out send is", async () => {

@@ -87,7 +87,7 @@ const raised: Record<string, number> = {};
 
 async function call(name: string, f: () => unknown): Promise<void> {
   calls++;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const bound = new Promise<"hang">((r) => timer = setTimeout(() => r("hang"), BOUND_MS));
   try {
     const outcome = await Promise.race([Promise.resolve().then(f), bound]);
