@@ -290,7 +290,7 @@ function atonPart(s: string): number | null {
  * console.log(socket.inet_aton("127.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
  * ```
  */
-export function inet_aton(ip_string: string): Uint8Array {
+export function inet_aton(ip_string: string): Uint8Array<ArrayBuffer> {
   const text = requireString(ip_string, "inet_aton").split(/[\t\n\v\f\r ]/, 1)[0];
   const parts = text.split(".");
   if (text === "" || parts.length > 4) throw illegal("inet_aton");
@@ -335,7 +335,7 @@ export function inet_ntoa(packed_ip: BytesLike): string {
   return b.join(".");
 }
 
-function ptonV6(text: string): Uint8Array | null {
+function ptonV6(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[0-9a-fA-F:.]+$/.test(text) || !isIPv6(text)) return null;
   const lastColon = text.lastIndexOf(":");
   const tail = text.slice(lastColon + 1);
@@ -374,7 +374,7 @@ function ptonV6(text: string): Uint8Array | null {
  * console.log(socket.inet_pton(socket.AF_INET6, "::1").at(-1)); // 1
  * ```
  */
-export function inet_pton(address_family: number, ip_string: string): Uint8Array {
+export function inet_pton(address_family: number, ip_string: string): Uint8Array<ArrayBuffer> {
   requireString(ip_string, "inet_pton", 2);
   if (address_family === AF_INET) {
     if (!isIPv4(ip_string)) throw illegal("inet_pton");

@@ -608,7 +608,7 @@ export class SocketFile<
    * await w.flush();
    * ```
    */
-  async write(data: T): Promise<number | N> {
+  async write(data: T extends string ? string : BytesLike): Promise<number | N> {
     this.#check("write", false);
     let bytes: Uint8Array;
     if (this.#binary) bytes = toBytes(data);

@@ -433,7 +433,7 @@ export class SocketOptions {
     level: number,
     optname: number,
     buflen?: number,
-  ): number | Uint8Array {
+  ): number | Uint8Array<ArrayBuffer> {
     const spec = this.#spec(level, optname, "getsockopt");
     if (spec.mode === "action") {
       throw new OSError(errno.ENOPROTOOPT, undefined, {

@@ -736,7 +736,7 @@ export class StreamSocket extends Socket {
     mode: BinaryMode,
     buffering: 0,
     options?: MakefileOptions | null,
-  ): SocketFile<Uint8Array, null>;
+  ): SocketFile<Uint8Array<ArrayBuffer>, null>;
   /**
    * A file object over the socket (Python's `makefile`), sharing the
    * socket's read buffer: binary modes (`"rb"`, `"wb"`, `"rwb"`) read and
@@ -759,7 +759,7 @@ export class StreamSocket extends Socket {
     mode: BinaryMode,
     buffering?: number | null,
     options?: MakefileOptions | null,
-  ): SocketFile<Uint8Array>;
+  ): SocketFile<Uint8Array<ArrayBuffer>>;
   /**
    * A text file object over the socket (see the binary overload).
    *
@@ -782,9 +782,12 @@ export class StreamSocket extends Socket {
     mode: string = "r",
     buffering?: number | null,
     options?: MakefileOptions | null,
-  ): SocketFile<Uint8Array> | SocketFile<Uint8Array, null> | SocketFile<string> {
+  ):
+    | SocketFile<Uint8Array<ArrayBuffer>>
+    | SocketFile<Uint8Array<ArrayBuffer>, null>
+    | SocketFile<string> {
     this._checkOpen("makefile");
-    return new SocketFile<Uint8Array>(this.#portOf(), mode, buffering, options);
+    return new SocketFile<Uint8Array<ArrayBuffer>>(this.#portOf(), mode, buffering, options);
   }
 
   /**

@@ -282,8 +282,8 @@ export abstract class Socket {
    * console.log(sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 4)); // Uint8Array [1, 0, 0, 0]
    * ```
    */
-  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
-  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array<ArrayBuffer>;
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array<ArrayBuffer> {
     this._checkOpen("getsockopt");
     return this.#options.get(this._handles(), level, optname, buflen);
   }

@@ -111,12 +111,12 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
   /** The connection (the same as `request`). */
   connection!: StreamSocket;
   /** A binary file reading from the connection; made by `setup()`. */
-  rfile!: SocketFile<Uint8Array>;
+  rfile!: SocketFile<Uint8Array<ArrayBuffer>>;
   /**
    * Writes to the connection; made by `setup()`: a buffered binary file, or
    * with `wbufsize` 0 a {@linkcode SocketWriter} (each write a `sendall`).
    */
-  wfile!: SocketFile<Uint8Array> | SocketWriter;
+  wfile!: SocketFile<Uint8Array<ArrayBuffer>> | SocketWriter;
 
   /** Applies the settings and makes `rfile` and `wfile`. */
   override setup(): void {
@@ -327,7 +327,7 @@ export class BytesIO {
    * @param size How many bytes at most.
    * @returns The bytes; empty at the end.
    */
-  read(size = -1): Uint8Array {
+  read(size = -1): Uint8Array<ArrayBuffer> {
     this.#check("read");
     const end = size < 0 ? this.#size : Math.min(this.#size, this.#pos + size);
     const out = this.#buf.slice(this.#pos, Math.max(this.#pos, end));
@@ -341,7 +341,7 @@ export class BytesIO {
    * @param limit The most bytes to return (negative: no limit).
    * @returns The line; empty at the end.
    */
-  readline(limit = -1): Uint8Array {
+  readline(limit = -1): Uint8Array<ArrayBuffer> {
     this.#check("readline");
     let end = this.#buf.subarray(0, this.#size).indexOf(0x0a, this.#pos);
     end = end < 0 ? this.#size : end + 1;
@@ -354,8 +354,8 @@ export class BytesIO {
    *
    * @returns The lines.
    */
-  readlines(): Uint8Array[] {
-    const lines: Uint8Array[] = [];
+  readlines(): Uint8Array<ArrayBuffer>[] {
+    const lines: Uint8Array<ArrayBuffer>[] = [];
     for (let line = this.readline(); line.length; line = this.readline()) lines.push(line);
     return lines;
   }
@@ -387,7 +387,7 @@ export class BytesIO {
    *
    * @returns A copy of the contents.
    */
-  getvalue(): Uint8Array {
+  getvalue(): Uint8Array<ArrayBuffer> {
     this.#check("getvalue");
     return this.#buf.slice(0, this.#size);
   }
