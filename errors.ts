@@ -263,6 +263,13 @@ export class OSError extends Error {
    * Makes an `OSError` with only a message, as Python's `OSError("message")`.
    *
    * @param message The error text.
+   *
+   * @example
+   * ```ts
+   * import { OSError } from "@pysocket/socket";
+   * const e = new OSError("server closed");
+   * console.log(e.message, e.errno, e.strerror); // "server closed" null null
+   * ```
    */
   constructor(message?: string);
   /**
@@ -271,6 +278,14 @@ export class OSError extends Error {
    * @param code The errno number (`null` for none).
    * @param message The error text; defaults to `strerror(code)`.
    * @param options `cause`: the underlying error; `detail`: appended after a colon.
+   *
+   * @example
+   * ```ts
+   * import { errno, OSError } from "@pysocket/socket";
+   * const e = new OSError(errno.ECONNREFUSED, undefined, { detail: "Cannot connect" });
+   * console.log(e.message); // "[Errno 111] Connection refused: Cannot connect"
+   * console.log(e.errno, e.strerror); // 111 "Connection refused"
+   * ```
    */
   constructor(code: number | null, message?: string, options?: OSErrorOptions);
   constructor(code?: number | string | null, message?: string, options?: OSErrorOptions) {
@@ -516,6 +531,13 @@ export class ValueError extends RangeError {
    *
    * @param message What was wrong.
    * @param options The cause, if any.
+   *
+   * @example
+   * ```ts
+   * import { ValueError } from "@pysocket/socket";
+   * const e = new ValueError("timeout must be non-negative");
+   * console.log(e.name, e.message); // "ValueError" "timeout must be non-negative"
+   * ```
    */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
@@ -539,6 +561,13 @@ export class KeyError extends Error {
    *
    * @param message What was wrong.
    * @param options The cause, if any.
+   *
+   * @example
+   * ```ts
+   * import { KeyError } from "@pysocket/socket";
+   * const e = new KeyError("socket (FD 3) is not registered");
+   * console.log(e.name, e instanceof Error); // "KeyError" true
+   * ```
    */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
@@ -561,6 +590,13 @@ export class RuntimeError extends Error {
    *
    * @param message What was wrong.
    * @param options The cause, if any.
+   *
+   * @example
+   * ```ts
+   * import { RuntimeError } from "@pysocket/socket";
+   * const e = new RuntimeError("Cannot select: Selector is closed", { cause: "close()" });
+   * console.log(e.name, e.cause); // "RuntimeError" "close()"
+   * ```
    */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
@@ -590,6 +626,13 @@ export class ExceptionGroup extends AggregateError {
    *
    * @param message What failed.
    * @param exceptions The errors, in order.
+   *
+   * @example
+   * ```ts
+   * import { ExceptionGroup, OSError } from "@pysocket/socket";
+   * const g = new ExceptionGroup("create_connection failed", [new OSError(111), new OSError(101)]);
+   * console.log(g.message, g.exceptions.map((e) => (e as OSError).errno)); // "create_connection failed" [ 111, 101 ]
+   * ```
    */
   constructor(message: string, exceptions: readonly Error[]) {
     super(exceptions, message);

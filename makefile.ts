@@ -91,9 +91,14 @@ function normEncoding(enc: string | null | undefined): "utf-8" | "latin1" | "asc
  *   writes resolve on a non-blocking socket when they would wait), else `never`.
  *
  * @example
- * ```ts ignore
- * const f = conn.makefile("rb");
- * for await (const line of f) console.log(line.length);
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * const [a, b] = await socket.socketpair();
+ * await a.sendall(new TextEncoder().encode("one\ntwo\n"));
+ * a.close();
+ * await using f = b.makefile("rb");
+ * for await (const line of f) console.log(line.length); // 4, then 4
+ * b.close();
  * ```
  */
 export class SocketFile<
@@ -259,17 +264,30 @@ export class SocketFile<
    * that many have arrived or the stream ends; all of it when `size` is
    * omitted, `null` or negative.
    *
-   * @param size How much to read; omitted: up to end of stream.
+   * An unbuffered binary file (`buffering` 0) given a `size` makes one read
+   * instead (what has arrived, up to `size`), and resolves `null` on a
+   * non-blocking socket when nothing has.
+   *
+   * @param size How much to read; omitted, `null` or negative: up to end of stream.
    * @returns The data; empty at end of stream.
    * @throws {TypeError} for a size that is not an integer.
    * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
+   * @throws {ValueError} once the file is closed; {OSError} `EBADF` for a file not open for reading.
    *
    * @example
-   * ```ts ignore
-   * const header = await conn.makefile("rb").read(16);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("0123456789abcdef rest"));
+   * a.close();
+   * const f = b.makefile("rb");
+   * console.log((await f.read(16)).length); // 16
+   * console.log(new TextDecoder().decode(await f.read())); // " rest"
+   * await f.close();
+   * b.close();
    * ```
    */
-  read(size: number | null = -1): Promise<T | N> {
+  read(size?: number | null): Promise<T | N> {
     try {
       this.#check("read", true);
       const n = sizeOf(size, "read");
@@ -313,11 +331,19 @@ export class SocketFile<
    * @param buffer Where to put the bytes (any `ArrayBufferView` or `ArrayBuffer`).
    * @returns The number of bytes read; 0 at end of stream.
    * @throws {TypeError} for a text file or a buffer that is not bytes-like.
+   * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new Uint8Array(20));
+   * const f = b.makefile("rb");
    * const header = new Uint8Array(16);
-   * const n = await conn.makefile("rb").readinto(header);
+   * console.log(await f.readinto(header)); // 16
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
   readinto(buffer: BytesLike): Promise<number | N> {
@@ -346,16 +372,24 @@ export class SocketFile<
    * bytes already buffered, or what one read brings (binary files; Python's
    * `read1()`).
    *
-   * @param size The most bytes to return; omitted or negative: a buffer's worth.
+   * @param size The most bytes to return; omitted, `null` or negative: a buffer's worth (8192).
    * @returns The bytes; empty at end of stream.
    * @throws {TypeError} for a text file.
+   * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * const chunk = await conn.makefile("rb").read1(4096);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("what has arrived"));
+   * const f = b.makefile("rb");
+   * console.log((await f.read1(4096)).length); // 16 (it does not wait for 4096)
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
-  read1(size: number | null = -1): Promise<T | N> {
+  read1(size?: number | null): Promise<T | N> {
     try {
       this.#check("read1", true);
       if (!this.#binary) throw new TypeError("Cannot read1: the file is not binary");
@@ -377,10 +411,19 @@ export class SocketFile<
    * @param size How many bytes are wanted at least (0 or omitted: any).
    * @returns The bytes; empty at end of stream.
    * @throws {TypeError} for a text file.
+   * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * const next = await conn.makefile("rb").peek(1);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("GET /"));
+   * const f = b.makefile("rb");
+   * console.log((await f.peek(1))[0] === 71); // true ("G", still unread)
+   * console.log(new TextDecoder().decode(await f.read(5))); // "GET /"
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
   peek(size = 0): Promise<T> {
@@ -404,8 +447,14 @@ export class SocketFile<
    * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * console.log(conn.makefile("rb").fileno() === conn.fileno()); // true
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const f = b.makefile("rb");
+   * console.log(f.fileno() === b.fileno()); // true
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
   fileno(): number {
@@ -420,8 +469,14 @@ export class SocketFile<
    * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * console.log(conn.makefile("rb").readable()); // true
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const f = b.makefile("wb");
+   * console.log(f.readable(), f.writable()); // false true
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
   readable(): boolean {
@@ -436,8 +491,14 @@ export class SocketFile<
    * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * console.log(conn.makefile("wb").writable()); // true
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const f = b.makefile("rb");
+   * console.log(f.writable(), f.readable()); // false true
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
   writable(): boolean {
@@ -452,8 +513,14 @@ export class SocketFile<
    * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * console.log(conn.makefile("rb").seekable()); // false
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const f = b.makefile("rb");
+   * console.log(f.seekable()); // false
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
   seekable(): boolean {
@@ -493,13 +560,22 @@ export class SocketFile<
    * @returns The line; empty at end of stream.
    * @throws {TypeError} for a limit that is not an integer.
    * @throws {TimeoutError} per the socket's timeout (the bytes stay buffered).
+   * @throws {ValueError} once the file is closed.
    *
    * @example
-   * ```ts ignore
-   * const line = await conn.makefile("r").readline();
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("HTTP/1.0 200 OK\r\nServer: x\r\n"));
+   * const f = b.makefile("r");
+   * console.log(JSON.stringify(await f.readline())); // "HTTP/1.0 200 OK\n" (newline null: \r\n read as \n)
+   * console.log(JSON.stringify(await f.readline(3))); // "Ser"
+   * await f.close();
+   * a.close();
+   * b.close();
    * ```
    */
-  readline(limit: number | null = -1): Promise<T> {
+  readline(limit?: number | null): Promise<T> {
     try {
       this.#check("readline", true);
       const max = sizeOf(limit, "readline");
@@ -573,15 +649,24 @@ export class SocketFile<
   /**
    * Reads lines until end of stream (or until `hint` bytes have been read).
    *
-   * @param hint Stop once this many bytes have been read; omitted: no limit.
+   * @param hint Stop once this many bytes (in text mode: characters) have
+   *   been read; omitted, 0 or negative: no limit.
    * @returns The lines.
+   * @throws {ValueError} once the file is closed; {TimeoutError} per the socket's timeout.
    *
    * @example
-   * ```ts ignore
-   * const lines = await conn.makefile("r").readlines();
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("a\nb\nc"));
+   * a.close();
+   * const f = b.makefile("r");
+   * console.log(await f.readlines()); // [ "a\n", "b\n", "c" ]
+   * await f.close();
+   * b.close();
    * ```
    */
-  async readlines(hint = -1): Promise<T[]> {
+  async readlines(hint?: number): Promise<T[]> {
     const lines: T[] = [];
     let total = 0;
     for (;;) {
@@ -589,23 +674,32 @@ export class SocketFile<
       if (line.length === 0) return lines;
       lines.push(line);
       total += line.length;
-      if (hint > 0 && total >= hint) return lines;
+      if (hint !== undefined && hint > 0 && total >= hint) return lines;
     }
   }
 
   /**
    * Writes bytes (binary) or a string (text); buffered until `flush()` when
-   * the file has a buffer.
+   * the file has a buffer. An unbuffered binary file (`buffering` 0) makes
+   * one send instead and resolves how many bytes it took, or `null` on a
+   * non-blocking socket when it could send none.
    *
    * @param data What to write.
    * @returns How many bytes (binary) or characters (text) were taken.
    * @throws {TypeError} for a string in binary mode or bytes in text mode.
+   * @throws {ValueError} once the file is closed; {OSError} `EBADF` for a file not open for writing.
    *
    * @example
-   * ```ts ignore
-   * const w = conn.makefile("wb");
-   * await w.write(new TextEncoder().encode("hi\n"));
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const w = a.makefile("wb");
+   * console.log(await w.write(new TextEncoder().encode("hi\n"))); // 3
    * await w.flush();
+   * console.log(await b.recv(1024)); // Uint8Array(3) [ 104, 105, 10 ]
+   * await w.close();
+   * a.close();
+   * b.close();
    * ```
    */
   async write(data: T extends string ? string : BytesLike): Promise<number | N> {
@@ -659,11 +753,23 @@ export class SocketFile<
   }
 
   /**
-   * Sends what the write buffer holds.
+   * Sends what the write buffer holds (with `sendall()`). A closed file has
+   * nothing to flush.
+   *
+   * @returns A promise that resolves once the buffered bytes are sent.
+   * @throws {OSError} the errors of `sendall()`, e.g. `BrokenPipeError`.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const w = a.makefile("w");
+   * await w.write("buffered");
    * await w.flush();
+   * console.log(new TextDecoder().decode(await b.recv(1024))); // "buffered"
+   * await w.close();
+   * a.close();
+   * b.close();
    * ```
    */
   async flush(): Promise<void> {
@@ -684,11 +790,23 @@ export class SocketFile<
 
   /**
    * Flushes and closes the file; the socket stays open. Calling it again
-   * does nothing.
+   * does nothing. If the socket was closed while the file was open, this
+   * lets go of the connection.
+   *
+   * @returns A promise that resolves once the file is flushed and closed.
+   * @throws {OSError} the errors of the flush (the file is closed all the same).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const f = a.makefile("w");
+   * await f.write("bye");
    * await f.close();
+   * console.log(f.closed, a.closed); // true false
+   * console.log(new TextDecoder().decode(await b.recv(1024))); // "bye"
+   * a.close();
+   * b.close();
    * ```
    */
   async close(): Promise<void> {
@@ -701,12 +819,47 @@ export class SocketFile<
     }
   }
 
-  /** Closes the file: `await using f = sock.makefile("rb")`. */
+  /**
+   * Closes the file, as `close()`: what `await using f = sock.makefile("rb")`
+   * calls at the end of the block.
+   *
+   * @returns A promise that resolves once the file is flushed and closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * {
+   *   await using w = a.makefile("w");
+   *   await w.write("flushed at the end of the block");
+   * }
+   * console.log(new TextDecoder().decode(await b.recv(1024))); // "flushed at the end of the block"
+   * a.close();
+   * b.close();
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  /** Iterates over lines until end of stream. */
+  /**
+   * Iterates over lines, as `readline()` reads them, until end of stream.
+   *
+   * @returns An async generator of lines.
+   * @throws {TimeoutError} per the socket's timeout; {ValueError} once the file is closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("x\ny\n"));
+   * a.close();
+   * const lines = [];
+   * for await (const line of b.makefile("r")) lines.push(line);
+   * console.log(lines); // [ "x\n", "y\n" ]
+   * b.close();
+   * ```
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     for (;;) {
       const line = await this.readline();
@@ -737,7 +890,24 @@ export class SocketFile<
     };
   }
 
-  /** Python's repr of a socket file. */
+  /**
+   * Python's repr of a socket file, which `Deno.inspect()` and
+   * `console.log()` show.
+   *
+   * @returns `<socket.SocketFile mode='rb'>`, with ` closed` once closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const f = b.makefile("rb");
+   * console.log(Deno.inspect(f)); // <socket.SocketFile mode='rb'>
+   * await f.close();
+   * console.log(Deno.inspect(f)); // <socket.SocketFile mode='rb' closed>
+   * a.close();
+   * b.close();
+   * ```
+   */
   [Symbol.for("Deno.customInspect")](): string {
     return `<socket.SocketFile mode='${this.mode}'${this.closed ? " closed" : ""}>`;
   }

@@ -12,6 +12,18 @@
  * non-blocking call or a peek: every read of a stream socket goes through
  * one buffer.
  *
+ * Three more modules of the package bring the rest of what Python programs
+ * use with sockets; each is also a namespace of this module:
+ *
+ * - {@linkcode [socketserver] | @pysocket/socket/socketserver}, or
+ *   `socket.socketserver`: Python's `socketserver` — `TCPServer`,
+ *   `UDPServer`, `ThreadingTCPServer` and the request handlers;
+ * - {@linkcode [select] | @pysocket/socket/select}, or `socket.select`:
+ *   Python's `select.select()` (`socket.select.select(rlist, wlist, xlist)`);
+ * - {@linkcode [selectors] | @pysocket/socket/selectors}, or
+ *   `socket.selectors`: Python's `selectors` — `DefaultSelector`,
+ *   `EVENT_READ`, `EVENT_WRITE`.
+ *
  * @example The classic echo server, one client at a time
  * ```ts
  * import * as socket from "@pysocket/socket";
@@ -31,6 +43,20 @@
  * conn.close();
  *
  * console.log(addr[0], new TextDecoder().decode(await cli.recv(1024))); // "127.0.0.1" "hello"
+ * ```
+ *
+ * @example The same modules as namespaces
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * import { TCPServer } from "@pysocket/socket/socketserver";
+ * import { select } from "@pysocket/socket/select";
+ * import { DefaultSelector } from "@pysocket/socket/selectors";
+ *
+ * console.log(
+ *   socket.socketserver.TCPServer === TCPServer,
+ *   socket.select.select === select,
+ *   socket.selectors.DefaultSelector === DefaultSelector,
+ * ); // true true true
  * ```
  *
  * @module

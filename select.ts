@@ -49,17 +49,30 @@ let input: SocketFile<string> | null = null;
  * @returns Standard input as a `SocketFile<string>` (mode `"r"`, UTF-8, `fileno()` 0).
  *
  * @example A chat client's loop
- * ```ts ignore
+ * ```ts
  * import * as socket from "@pysocket/socket";
  * import { select, stdin } from "@pysocket/socket/select";
  *
- * using sock = await socket.create_connection(["127.0.0.1", 8080]);
- * const input = stdin();
- * for (;;) {
- *   const [ready] = await select([input, sock], [], []);
- *   if (ready.includes(input)) await sock.sendall(new TextEncoder().encode(await input.readline()));
- *   if (ready.includes(sock)) console.log(new TextDecoder().decode(await sock.recv(1024)));
+ * async function chat(address: socket.IPv4Address): Promise<void> {
+ *   using sock = await socket.create_connection(address);
+ *   const input = stdin();
+ *   for (;;) {
+ *     const [ready] = await select([input, sock], [], []);
+ *     if (ready.includes(input)) {
+ *       const line = await input.readline();
+ *       if (line === "") return; // end of input
+ *       await sock.sendall(new TextEncoder().encode(line));
+ *     }
+ *     if (ready.includes(sock)) {
+ *       const data = await sock.recv(1024);
+ *       if (data.length === 0) return; // the server closed
+ *       console.log(new TextDecoder().decode(data));
+ *     }
+ *   }
  * }
+ *
+ * console.log(stdin().fileno(), stdin() === stdin()); // 0 true
+ * // await chat(["127.0.0.1", 8080]);
  * ```
  */
 export function stdin(): SocketFile<string> {
@@ -78,9 +91,27 @@ function sequence<T>(value: Iterable<T>, name: string): T[] {
   return [...value];
 }
 
-/** An object `select()` accepts: a pysocket socket (anything else raises `TypeError`). */
+/**
+ * An object `select()` accepts: a pysocket socket, a file from `makefile()`
+ * or {@linkcode stdin} (anything else raises `TypeError`).
+ */
 export interface FileDescriptorLike {
-  /** The socket's number; -1 once closed. */
+  /**
+   * The socket's number; -1 once closed.
+   *
+   * @returns The number.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import type { FileDescriptorLike } from "@pysocket/socket/select";
+   *
+   * const sock: FileDescriptorLike = socket.socket();
+   * console.log(sock.fileno() >= 3); // true
+   * (sock as socket.Socket).close();
+   * console.log(sock.fileno()); // -1
+   * ```
+   */
   fileno(): number;
 }
 

@@ -59,9 +59,27 @@ export const EVENT_READ = 1;
 /** Wait until the socket is writable: Python's `selectors.EVENT_WRITE`. */
 export const EVENT_WRITE = 2;
 
-/** What a selector watches: a pysocket socket (anything else raises `TypeError`). */
+/**
+ * What a selector watches: a pysocket socket, a file from `makefile()` or
+ * `stdin()` of `@pysocket/socket/select` (anything else raises `TypeError`).
+ */
 export interface FileObject {
-  /** The socket's number; -1 once closed. */
+  /**
+   * The socket's number; -1 once closed. A selector keys its registrations by it.
+   *
+   * @returns The number.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
+   *
+   * using sel = new DefaultSelector();
+   * using sock = socket.socket();
+   * const key = sel.register(sock, EVENT_READ);
+   * console.log(key.fd === sock.fileno()); // true
+   * ```
+   */
   fileno(): number;
 }
 
@@ -96,12 +114,22 @@ export class SelectorKey<F extends FileObject = StreamSocket, D = unknown> {
   readonly data: D;
 
   /**
-   * Made by `register()` and `modify()`.
+   * Made by `register()` and `modify()`; frozen once made.
    *
    * @param fileobj The socket.
    * @param fd Its number.
    * @param events The events watched.
    * @param data The caller's data.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { EVENT_READ, SelectorKey } from "@pysocket/socket/selectors";
+   *
+   * using sock = socket.socket();
+   * const key = new SelectorKey(sock, sock.fileno(), EVENT_READ, "data");
+   * console.log(Object.isFrozen(key), key.data); // true "data"
+   * ```
    */
   constructor(fileobj: F, fd: number, events: number, data: D) {
     this.fileobj = fileobj;
@@ -139,9 +167,42 @@ function nameOf(obj: unknown): string {
  */
 export interface SelectorMap<F extends FileObject, D>
   extends ReadonlyMap<number, SelectorKey<F, D>> {
-  /** The key of a socket, by its number or the socket itself. */
+  /**
+   * The key of a socket, by its number or the socket itself.
+   *
+   * @param fd The socket's registered number, or the socket.
+   * @returns Its key, or `undefined` if it is not registered.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
+   *
+   * using sel = new DefaultSelector();
+   * using sock = socket.socket();
+   * sel.register(sock, EVENT_READ);
+   * const map = sel.get_map();
+   * console.log(map.get(sock) === map.get(sock.fileno()), map.get(-1)); // true undefined
+   * ```
+   */
   get(fd: number | F): SelectorKey<F, D> | undefined;
-  /** Whether a socket (by number or itself) is registered. */
+  /**
+   * Whether a socket (by number or itself) is registered.
+   *
+   * @param fd The socket's registered number, or the socket.
+   * @returns `true` if it is registered.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
+   *
+   * using sel = new DefaultSelector();
+   * using sock = socket.socket();
+   * sel.register(sock, EVENT_READ);
+   * console.log(sel.get_map().has(sock), sel.get_map().has(-1)); // true false
+   * ```
+   */
   has(fd: number | F): boolean;
 }
 
@@ -191,7 +252,7 @@ class SelectorMapping<F extends FileObject, D> implements SelectorMap<F, D> {
  * platform; pysocket has one implementation, also exported as
  * {@linkcode SelectSelector}.)
  *
- * Readiness is that of {@linkcode "@pysocket/socket/select".select}: it never
+ * Readiness is that of {@linkcode [select].select | select()}: it never
  * consumes anything, so the next `recv`/`accept`/`recvfrom` on a socket
  * returns what made it ready. Register sockets in any blocking mode;
  * tutorials use `setblocking(false)` so that a read never waits.
@@ -462,7 +523,26 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     this.#closing?.abort();
   }
 
-  /** Calls `close()`, for `using`. */
+  /**
+   * Calls `close()`: what `using sel = new DefaultSelector()` calls at the
+   * end of the block (the registered sockets stay open).
+   *
+   * @example
+   * ```ts
+   * import { DefaultSelector, RuntimeError } from "@pysocket/socket/selectors";
+   *
+   * let outer: DefaultSelector;
+   * {
+   *   using sel = new DefaultSelector();
+   *   outer = sel;
+   * }
+   * try {
+   *   await outer.select(0);
+   * } catch (e) {
+   *   console.log(e instanceof RuntimeError); // true
+   * }
+   * ```
+   */
   [Symbol.dispose](): void {
     this.close();
   }

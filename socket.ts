@@ -17,7 +17,23 @@
  * @module
  */
 
-import * as C from "./constants.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  SO_REUSEADDR,
+  SO_REUSEPORT,
+  SOCK_CLOEXEC,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOCK_RDM,
+  SOCK_SEQPACKET,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from "./constants.ts";
 import { errno, ExceptionGroup, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
 import { checkTimeout, getdefaulttimeout } from "./_common/socket_base.ts";
@@ -28,11 +44,11 @@ import { DatagramSocket } from "./udp.ts";
 
 export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_common/socket_base.ts";
 
-const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+const TYPE_FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
 const UNSUPPORTED_TYPES: Record<number, string> = {
-  [C.SOCK_RAW]: "SOCK_RAW",
-  [C.SOCK_RDM]: "SOCK_RDM",
-  [C.SOCK_SEQPACKET]: "SOCK_SEQPACKET",
+  [SOCK_RAW]: "SOCK_RAW",
+  [SOCK_RDM]: "SOCK_RDM",
+  [SOCK_SEQPACKET]: "SOCK_SEQPACKET",
 };
 
 /**
@@ -55,7 +71,7 @@ const UNSUPPORTED_TYPES: Record<number, string> = {
  * console.log(s.type === socket.SOCK_STREAM); // true
  * ```
  */
-export function socket(family?: number, type?: typeof C.SOCK_STREAM, proto?: number): StreamSocket;
+export function socket(family?: number, type?: typeof SOCK_STREAM, proto?: number): StreamSocket;
 /**
  * Creates a datagram socket: `socket(AF_INET, SOCK_DGRAM)` is a {@linkcode DatagramSocket}.
  *
@@ -63,14 +79,16 @@ export function socket(family?: number, type?: typeof C.SOCK_STREAM, proto?: num
  * @param type `SOCK_DGRAM`.
  * @param proto 0 or `IPPROTO_UDP`.
  * @returns The socket, not yet bound.
+ * @throws {OSError} for a family Deno cannot open, or a protocol that is not UDP's.
  *
  * @example
  * ```ts
  * import * as socket from "@pysocket/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * console.log(s instanceof socket.DatagramSocket); // true
  * ```
  */
-export function socket(family: number, type: typeof C.SOCK_DGRAM, proto?: number): DatagramSocket;
+export function socket(family: number, type: typeof SOCK_DGRAM, proto?: number): DatagramSocket;
 /**
  * Creates a socket of a type known only at run time.
  *
@@ -78,6 +96,7 @@ export function socket(family: number, type: typeof C.SOCK_DGRAM, proto?: number
  * @param type `SOCK_STREAM` or `SOCK_DGRAM`, possibly with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`.
  * @param proto Protocol number.
  * @returns A `StreamSocket` or a `DatagramSocket`.
+ * @throws {OSError} for families and types Deno cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, ...).
  *
  * @example
  * ```ts
@@ -92,14 +111,14 @@ export function socket(
   proto?: number,
 ): StreamSocket | DatagramSocket;
 export function socket(
-  family: number = C.AF_INET,
-  type: number = C.SOCK_STREAM,
+  family: number = AF_INET,
+  type: number = SOCK_STREAM,
   proto = 0,
 ): StreamSocket | DatagramSocket {
   checkInt(family, "family", "create socket");
   checkInt(type, "type", "create socket");
   checkInt(proto, "proto", "create socket");
-  if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) {
+  if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
     throw new OSError(errno.EAFNOSUPPORT, undefined, {
       detail: `Cannot create socket: Deno cannot open address family ${family}`,
     });
@@ -110,21 +129,21 @@ export function socket(
       detail: `Cannot create socket: Deno cannot open ${UNSUPPORTED_TYPES[base]} sockets`,
     });
   }
-  const expected = base === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
-  if (base !== C.SOCK_STREAM && base !== C.SOCK_DGRAM) {
+  const expected = base === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+  if (base !== SOCK_STREAM && base !== SOCK_DGRAM) {
     throw new OSError(errno.EINVAL, undefined, {
       detail: `Cannot create socket: unknown socket type ${type}`,
     });
   }
-  if (proto !== 0 && (family === C.AF_UNIX || proto !== expected)) {
+  if (proto !== 0 && (family === AF_UNIX || proto !== expected)) {
     throw new OSError(errno.EPROTONOSUPPORT, undefined, {
       detail: `Cannot create socket: protocol ${proto} does not go with this family and type`,
     });
   }
-  const sock = base === C.SOCK_STREAM
+  const sock = base === SOCK_STREAM
     ? new StreamSocket(family, proto)
     : new DatagramSocket(family, proto);
-  if (type & C.SOCK_NONBLOCK) sock.setblocking(false);
+  if (type & SOCK_NONBLOCK) sock.setblocking(false);
   return sock;
 }
 
@@ -228,7 +247,7 @@ export async function create_connection(
   const hosts = await resolveHost(address[0] === "" ? "localhost" : address[0], 0);
   const errors: Error[] = [];
   for (const host of hosts) {
-    const sock = socket(isIPv6(host) ? C.AF_INET6 : C.AF_INET, C.SOCK_STREAM);
+    const sock = socket(isIPv6(host) ? AF_INET6 : AF_INET, SOCK_STREAM);
     sock.settimeout(t);
     try {
       await sock.connect([host, port]);
@@ -265,9 +284,11 @@ export interface CreateServerOptions {
  * `SO_REUSEADDR` set, bound to `address`, listening.
  *
  * @param address `[host, port]` (`""` for all interfaces).
- * @param options Family, backlog, `reuse_port`, `dualstack_ipv6`.
+ * @param options Family, backlog, `reuse_port`, `dualstack_ipv6` (omitted
+ *   or `null`: an AF_INET socket with Python's default backlog).
  * @returns The listening socket.
  * @throws {RangeError} when `dualstack_ipv6` is asked of a family other than AF_INET6.
+ * @throws {OSError} when binding or listening fails, e.g. `EADDRINUSE` (the socket is closed first).
  *
  * @example
  * ```ts
@@ -278,7 +299,7 @@ export interface CreateServerOptions {
  */
 export function create_server(
   address: IPv4Address | IPv6Address,
-  options: CreateServerOptions | null = {},
+  options?: CreateServerOptions | null,
 ): StreamSocket {
   options ??= {};
   if (typeof options !== "object") {
@@ -286,14 +307,14 @@ export function create_server(
       `Cannot create_server: options must be an object, not '${typeName(options)}'`,
     );
   }
-  const family = options.family ?? C.AF_INET;
-  if (options.dualstack_ipv6 && family !== C.AF_INET6) {
+  const family = options.family ?? AF_INET;
+  if (options.dualstack_ipv6 && family !== AF_INET6) {
     throw new RangeError("Cannot create_server: dualstack_ipv6 requires the AF_INET6 family");
   }
-  const sock = socket(family, C.SOCK_STREAM);
+  const sock = socket(family, SOCK_STREAM);
   try {
-    sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
-    if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+    if (options.reuse_port) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
     sock.bind(address);
     options.backlog === undefined ? sock.listen() : sock.listen(options.backlog);
     return sock;
@@ -328,24 +349,24 @@ export function create_server(
  * ```
  */
 export async function socketpair(
-  family: number = C.AF_UNIX,
-  type: number = C.SOCK_STREAM,
+  family: number = AF_UNIX,
+  type: number = SOCK_STREAM,
   proto = 0,
 ): Promise<[StreamSocket, StreamSocket]> {
   checkInt(family, "family", "socketpair");
   checkInt(type, "type", "socketpair");
   checkInt(proto, "proto", "socketpair");
-  if (family !== C.AF_UNIX && family !== C.AF_INET && family !== C.AF_INET6) {
+  if (family !== AF_UNIX && family !== AF_INET && family !== AF_INET6) {
     throw new OSError(errno.EAFNOSUPPORT, undefined, {
       detail: `Cannot socketpair: Deno cannot open address family ${family}`,
     });
   }
-  if ((type & ~TYPE_FLAGS) !== C.SOCK_STREAM) {
+  if ((type & ~TYPE_FLAGS) !== SOCK_STREAM) {
     throw new OSError(errno.EOPNOTSUPP, undefined, {
       detail: "Cannot socketpair: only SOCK_STREAM pairs can be made in Deno",
     });
   }
-  if (proto !== 0 && (family === C.AF_UNIX || proto !== C.IPPROTO_TCP)) {
+  if (proto !== 0 && (family === AF_UNIX || proto !== IPPROTO_TCP)) {
     throw new OSError(errno.EPROTONOSUPPORT, undefined, {
       detail: `Cannot socketpair: protocol ${proto} does not go with this family and type`,
     });
@@ -355,18 +376,18 @@ export async function socketpair(
   let dir: string | null = null;
   const listener = new StreamSocket(family);
   try {
-    if (family === C.AF_UNIX) {
+    if (family === AF_UNIX) {
       dir = Deno.makeTempDirSync({ prefix: "pysocket-pair-" });
       listener.bind(`${dir}/s`);
     } else {
-      listener.bind([family === C.AF_INET ? "127.0.0.1" : "::1", 0]);
+      listener.bind([family === AF_INET ? "127.0.0.1" : "::1", 0]);
     }
     listener.listen(1);
     const client = new StreamSocket(family);
     try {
       await client.connect(listener.getsockname());
       const [server] = await listener.accept();
-      if (family !== C.AF_UNIX && server.getpeername()[1] !== client.getsockname()[1]) {
+      if (family !== AF_UNIX && server.getpeername()[1] !== client.getsockname()[1]) {
         // Another local process connected first: do not hand it out as our peer.
         server.close();
         throw new OSError(errno.ECONNABORTED, undefined, {
@@ -374,7 +395,7 @@ export async function socketpair(
         });
       }
       const pair: [StreamSocket, StreamSocket] = [server, client];
-      if (type & C.SOCK_NONBLOCK) pair.forEach((s) => s.setblocking(false));
+      if (type & SOCK_NONBLOCK) pair.forEach((s) => s.setblocking(false));
       return pair;
     } catch (e) {
       client.close();

@@ -25,7 +25,22 @@
  * @module
  */
 
-import * as C from "./constants.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  MSG_DONTWAIT,
+  MSG_NOSIGNAL,
+  MSG_PEEK,
+  MSG_WAITALL,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_REUSEPORT,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SOMAXCONN,
+} from "./constants.ts";
 import { errno, fromDenoError, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
 import {
   type Address,
@@ -62,9 +77,9 @@ import { checkSendfile, sendfile, type SendfileSource } from "./_stream/sendfile
 import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 
 /** The flags `recv`, `recv_into` take. */
-const RECV_FLAGS = C.MSG_PEEK | C.MSG_WAITALL | C.MSG_DONTWAIT;
+const RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT;
 /** The flags `send`, `sendall` take. */
-const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
+const SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
 /**
  * `recv(bufsize)`'s reused buffer starts at this size and doubles (up to
  * `SCRATCH_MAX`) while reads fill it, so a blocking `recv(65536)` on an idle
@@ -82,6 +97,29 @@ const noop = () => {};
  * socket). A client: `connect()`. Then `send`/`sendall`/`recv`/`recv_into`,
  * `shutdown()` and `close()`. Every read goes through one buffer, so no
  * byte is lost or reordered by a timeout, a peek or a non-blocking call.
+ *
+ * Inherited from {@linkcode Socket}, and documented there:
+ *
+ * - timeouts: {@linkcode Socket.prototype.settimeout | settimeout()},
+ *   {@linkcode Socket.prototype.gettimeout | gettimeout()},
+ *   {@linkcode Socket.prototype.setblocking | setblocking()},
+ *   {@linkcode Socket.prototype.getblocking | getblocking()},
+ *   {@linkcode Socket.prototype.timeout | timeout};
+ * - options: {@linkcode Socket.prototype.setsockopt | setsockopt()},
+ *   {@linkcode Socket.prototype.getsockopt | getsockopt()};
+ * - addresses: {@linkcode Socket.prototype.getsockname | getsockname()},
+ *   {@linkcode Socket.prototype.getpeername | getpeername()},
+ *   {@linkcode Socket.prototype.connect_ex | connect_ex()};
+ * - state: {@linkcode Socket.prototype.family | family},
+ *   {@linkcode Socket.prototype.type | type},
+ *   {@linkcode Socket.prototype.proto | proto},
+ *   {@linkcode Socket.prototype.closed | closed},
+ *   {@linkcode Socket.prototype.fileno | fileno()};
+ * - `using` and inspection:
+ *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
+ *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
+ *   {@linkcode Socket.prototype.[Symbol.for("Deno.customInspect")] | [Symbol.for("Deno.customInspect")]()}
+ *   (Python's repr).
  *
  * @example
  * ```ts
@@ -114,14 +152,23 @@ export class StreamSocket extends Socket {
   #writable: WritableStream<BytesLike> | null = null;
 
   /**
-   * Use `socket(family, SOCK_STREAM)` rather than this constructor.
+   * Makes a stream socket, not yet bound or connected (or wrapping `conn`).
+   * Use `socket(family, SOCK_STREAM)` rather than this constructor: it
+   * checks the family and protocol.
    *
    * @param family `AF_INET`, `AF_INET6` or `AF_UNIX`.
    * @param proto Protocol number (0).
-   * @param conn An existing Deno connection to wrap.
+   * @param conn An existing Deno connection to wrap (see {@linkcode StreamSocket.fromConn}).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = new socket.StreamSocket(socket.AF_INET6);
+   * console.log(s.getsockname()); // ["::", 0, 0, 0]
+   * ```
    */
-  constructor(family: number = C.AF_INET, proto = 0, conn?: Deno.Conn) {
-    super(family, C.SOCK_STREAM, proto);
+  constructor(family: number = AF_INET, proto = 0, conn?: Deno.Conn) {
+    super(family, SOCK_STREAM, proto);
     if (conn) this.#attach(conn);
   }
 
@@ -131,6 +178,7 @@ export class StreamSocket extends Socket {
    *
    * @param conn The connection; the socket owns it from now on.
    * @returns A connected `StreamSocket`.
+   * @throws {TypeError} when `conn` is not a `Deno.Conn`.
    *
    * @example
    * ```ts
@@ -155,6 +203,7 @@ export class StreamSocket extends Socket {
    *
    * @param listener The listener; the socket owns it from now on.
    * @returns A listening `StreamSocket`.
+   * @throws {TypeError} when `listener` is not a `Deno.Listener`.
    *
    * @example
    * ```ts
@@ -233,7 +282,7 @@ export class StreamSocket extends Socket {
   }
 
   #listen(target: Target, backlog: number, detail: string): ListenerTransport {
-    const reusePort = this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
+    const reusePort = this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     try {
       return (this.#backend ??= pick()).listen(target, { backlog, reusePort });
     } catch (e) {
@@ -246,8 +295,9 @@ export class StreamSocket extends Socket {
    * address and a free port first, as Linux does.
    *
    * @param backlog The queue length for connections not yet accepted
-   *   (Deno's `tcpBacklog`); Python's default is 128.
-   * @throws {OSError} when the socket is connected or closed.
+   *   (Deno's `tcpBacklog`); omitted: Python's default, `min(SOMAXCONN, 128)`.
+   * @throws {OSError} when the socket is connected or closed, or an AF_UNIX
+   *   socket is not bound.
    *
    * @example
    * ```ts
@@ -257,21 +307,22 @@ export class StreamSocket extends Socket {
    * s.listen(5);
    * ```
    */
-  listen(backlog: number = DEFAULT_BACKLOG): void {
+  listen(backlog?: number): void {
+    if (backlog === undefined) backlog = DEFAULT_BACKLOG;
     checkInt(backlog, "backlog", "listen");
     this._checkOpen("listen");
     if (this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
     }
-    backlog = Math.max(0, Math.min(backlog, C.SOMAXCONN));
+    backlog = Math.max(0, Math.min(backlog, SOMAXCONN));
     if (!this.#listener) {
-      if (this.family === C.AF_UNIX) {
+      if (this.family === AF_UNIX) {
         throw new OSError(errno.EINVAL, undefined, {
           detail: "Cannot listen: bind an AF_UNIX socket to a path first",
         });
       }
       this.#backlog = backlog;
-      this.bind([this.family === C.AF_INET6 ? "::" : "0.0.0.0", 0]);
+      this.bind([this.family === AF_INET6 ? "::" : "0.0.0.0", 0]);
     } else if (
       backlog !== this.#backlog && this.#listener.addr.transport === "tcp" && !this.#acceptor
     ) {
@@ -324,14 +375,22 @@ export class StreamSocket extends Socket {
   }
 
   /**
-   * A listening socket is an async iterable of `[conn, address]`; the loop
-   * ends when the socket is closed.
+   * A listening socket is an async iterable of `[conn, address]`, each from
+   * `accept()`; the loop ends when the socket is closed.
+   *
+   * @returns An async generator of accepted connections.
+   * @throws {OSError} as `accept()` does (`EINVAL` when not listening).
    *
    * @example
-   * ```ts ignore
+   * ```ts
    * import * as socket from "@pysocket/socket";
-   * using srv = socket.create_server(["127.0.0.1", 8080]);
-   * for await (const [conn] of srv) conn.close();
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using cli = await socket.create_connection(srv.getsockname() as [string, number]);
+   * for await (const [conn, addr] of srv) {
+   *   console.log(addr[0]); // "127.0.0.1"
+   *   conn.close();
+   *   break;
+   * }
    * ```
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<[StreamSocket, Address]> {
@@ -353,6 +412,7 @@ export class StreamSocket extends Socket {
    * `BlockingIOError` (`EINPROGRESS`).
    *
    * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
+   * @returns A promise that resolves once connected.
    * @throws {ConnectionRefusedError} and the other `OSError`s of a failed connect.
    * @throws {TimeoutError} when the timeout passes.
    *
@@ -440,8 +500,13 @@ export class StreamSocket extends Socket {
    * @throws {TypeError} for a string; {BrokenPipeError} and other `OSError`s.
    *
    * @example
-   * ```ts ignore
-   * const n = await sock.send(new TextEncoder().encode("hi"));
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * console.log(await a.send(new TextEncoder().encode("hi"))); // 2
+   * console.log(await b.recv(1024)); // Uint8Array(2) [ 104, 105 ]
+   * a.close();
+   * b.close();
    * ```
    */
   send(data: BytesLike, flags = 0): Promise<number> {
@@ -453,7 +518,7 @@ export class StreamSocket extends Socket {
     } catch (e) {
       return Promise.reject(e);
     }
-    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    const deadline = this._deadline((flags & MSG_DONTWAIT) !== 0);
     if (this.#writer !== null) return this.#writer.writeSome(view, deadline, "send");
     return this.#waitConnected("send").then(() => this.#writer!.writeSome(view, deadline, "send"));
   }
@@ -464,11 +529,21 @@ export class StreamSocket extends Socket {
    *
    * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
    * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @returns A promise that resolves once every byte is sent.
    * @throws {TypeError} for a string; {BrokenPipeError}, {TimeoutError} and other `OSError`s.
    *
    * @example
-   * ```ts ignore
-   * await sock.sendall(new TextEncoder().encode("hello\n"));
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new Uint8Array(100_000));
+   * a.close();
+   * let total = 0;
+   * for (let data = await b.recv(65536); data.length; data = await b.recv(65536)) {
+   *   total += data.length;
+   * }
+   * console.log(total); // 100000
+   * b.close();
    * ```
    */
   sendall(data: BytesLike, flags = 0): Promise<void> {
@@ -481,7 +556,7 @@ export class StreamSocket extends Socket {
       return Promise.reject(e);
     }
     const writer = this.#writer;
-    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    const deadline = this._deadline((flags & MSG_DONTWAIT) !== 0);
     if (writer !== null) return writer.writeAll(view, deadline, "sendall");
     return this.#waitConnected("sendall").then(() =>
       this.#writer!.writeAll(view, deadline, "sendall")
@@ -498,9 +573,14 @@ export class StreamSocket extends Socket {
    * @throws {TimeoutError|BlockingIOError} per the timeout (nothing is consumed).
    *
    * @example
-   * ```ts ignore
-   * const data = await conn.recv(1024);
-   * if (data.length === 0) console.log("peer closed");
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("hello"));
+   * a.close();
+   * console.log(new TextDecoder().decode(await b.recv(1024))); // "hello"
+   * console.log((await b.recv(1024)).length); // 0 (the peer closed)
+   * b.close();
    * ```
    */
   recv(bufsize: number, flags = 0): Promise<Uint8Array<ArrayBuffer>> {
@@ -526,9 +606,15 @@ export class StreamSocket extends Socket {
    * @throws {RangeError} if `nbytes` is larger than the buffer.
    *
    * @example
-   * ```ts ignore
-   * const buf = new Uint8Array(65536);
-   * const n = await conn.recv_into(buf);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("hello"));
+   * const buf = new Uint8Array(1024);
+   * const n = await b.recv_into(buf);
+   * console.log(new TextDecoder().decode(buf.subarray(0, n))); // "hello"
+   * a.close();
+   * b.close();
    * ```
    */
   recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
@@ -553,8 +639,14 @@ export class StreamSocket extends Socket {
    * @throws {OSError} `ENOTCONN` when not connected.
    *
    * @example
-   * ```ts ignore
-   * const [data, address] = await conn.recvfrom(1024); // address is null
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new Uint8Array([1, 2, 3]));
+   * const [data, address] = await b.recvfrom(1024);
+   * console.log(data.length, address); // 3 null
+   * a.close();
+   * b.close();
    * ```
    */
   async recvfrom(bufsize: number, flags = 0): Promise<[Uint8Array<ArrayBuffer>, null]> {
@@ -572,8 +664,13 @@ export class StreamSocket extends Socket {
    * @throws {OSError} `ENOTCONN` when not connected.
    *
    * @example
-   * ```ts ignore
-   * const [n] = await conn.recvfrom_into(new Uint8Array(1024));
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new Uint8Array([1, 2, 3]));
+   * console.log(await b.recvfrom_into(new Uint8Array(1024))); // [ 3, null ]
+   * a.close();
+   * b.close();
    * ```
    */
   async recvfrom_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<[number, null]> {
@@ -588,10 +685,16 @@ export class StreamSocket extends Socket {
    * @param address Checked, not used.
    * @returns The number of bytes sent.
    * @throws {BrokenPipeError} when not connected (`EPIPE`, as Linux).
+   * @throws {TypeError|RangeError} for a malformed address.
    *
    * @example
-   * ```ts ignore
-   * await conn.sendto(new TextEncoder().encode("hi"), ["127.0.0.1", 80]);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair(socket.AF_INET);
+   * console.log(await a.sendto(new TextEncoder().encode("hi"), ["127.0.0.1", 9])); // 2
+   * console.log(await b.recv(1024)); // Uint8Array(2) [ 104, 105 ]
+   * a.close();
+   * b.close();
    * ```
    */
   sendto(data: BytesLike, address: Address): Promise<number>;
@@ -599,16 +702,46 @@ export class StreamSocket extends Socket {
    * Python's `sendto(data, flags, address)` on a stream socket.
    *
    * @param data Bytes.
-   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`; others raise `OSError`.
    * @param address Checked, not used.
    * @returns The number of bytes sent.
+   * @throws {BrokenPipeError} when not connected (`EPIPE`, as Linux).
+   * @throws {TypeError|RangeError} for a malformed address.
    *
    * @example
-   * ```ts ignore
-   * await conn.sendto(new Uint8Array([1]), socket.MSG_DONTWAIT, ["127.0.0.1", 80]);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair(socket.AF_INET);
+   * console.log(await a.sendto(new Uint8Array([1]), socket.MSG_DONTWAIT, ["127.0.0.1", 9])); // 1
+   * a.close();
+   * b.close();
    * ```
    */
   sendto(data: BytesLike, flags: number, address: Address): Promise<number>;
+  /**
+   * Python's `sendto(data[, flags], address)` on a stream socket: the
+   * address is checked and then ignored, as Linux does for a connected TCP
+   * socket, and `send()` follows. (Its two overloads, listed on the class
+   * page, are the ways to call it.)
+   *
+   * @param data Bytes.
+   * @param flagsOrAddress The address, or the flags when `address` follows.
+   * @param address Checked, not used.
+   * @returns The number of bytes sent.
+   * @throws {BrokenPipeError} when not connected (`EPIPE`, as Linux).
+   * @throws {TypeError|RangeError} for a malformed address.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair(socket.AF_INET);
+   * await a.sendto(new Uint8Array([1]), ["127.0.0.1", 9]);
+   * await a.sendto(new Uint8Array([2]), socket.MSG_DONTWAIT, ["127.0.0.1", 9]);
+   * console.log(await b.recv(2, socket.MSG_WAITALL)); // Uint8Array(2) [ 1, 2 ]
+   * a.close();
+   * b.close();
+   * ```
+   */
   sendto(data: BytesLike, flagsOrAddress: number | Address, address?: Address): Promise<number> {
     let flags = 0;
     try {
@@ -636,11 +769,11 @@ export class StreamSocket extends Socket {
   async #recvFlagged(p: Uint8Array, flags: number, op: string): Promise<number> {
     if (this.#reader === null) await this.#waitConnected(op);
     const reader = this.#reader!;
-    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    if (flags & C.MSG_PEEK) {
-      return await reader.peek(p, (flags & C.MSG_WAITALL) !== 0, deadline, op);
+    const deadline = this._deadline((flags & MSG_DONTWAIT) !== 0);
+    if (flags & MSG_PEEK) {
+      return await reader.peek(p, (flags & MSG_WAITALL) !== 0, deadline, op);
     }
-    if (flags & C.MSG_WAITALL) return await reader.readExactly(p, deadline, op);
+    if (flags & MSG_WAITALL) return await reader.readExactly(p, deadline, op);
     return await reader.read(p, deadline, op);
   }
 
@@ -650,27 +783,35 @@ export class StreamSocket extends Socket {
    * reads return end of stream once what is buffered has been read.
    *
    * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   * @returns A promise that resolves once that half is shut down.
    * @throws {OSError} `ENOTCONN` when not connected; `EINVAL` for a bad `how`.
    *
-   * @example
-   * ```ts ignore
-   * await sock.sendall(request);
-   * await sock.shutdown(socket.SHUT_WR);
-   * const reply = await sock.recv(4096);
+   * @example Half-close after the request; the peer still replies
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [cli, srv] = await socket.socketpair();
+   * await cli.sendall(new TextEncoder().encode("request"));
+   * await cli.shutdown(socket.SHUT_WR);
+   * const request = await srv.recv(1024);
+   * console.log((await srv.recv(1024)).length); // 0 (end of the request)
+   * await srv.sendall(request);
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "request"
+   * cli.close();
+   * srv.close();
    * ```
    */
   async shutdown(how: number): Promise<void> {
     checkInt(how, "how", "shutdown");
     this._checkOpen("shutdown");
-    if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
       throw new OSError(errno.EINVAL, undefined, {
         detail:
           `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
       });
     }
     if (this.#conn === null) await this.#waitConnected("shutdown");
-    if (how !== C.SHUT_WR) await this.#reader!.shutdownRead();
-    if (how === C.SHUT_RD) return;
+    if (how !== SHUT_WR) await this.#reader!.shutdownRead();
+    if (how === SHUT_RD) return;
     try {
       // The end of the stream goes after the bytes a timed-out send left to
       // finish in the background: wait for them as long as the timeout allows.
@@ -701,7 +842,7 @@ export class StreamSocket extends Socket {
         if (this.#writer === null) return this.send(data);
         return this.#writer.writeSome(data, deadline, "send");
       },
-      shutdownWrite: () => this.shutdown(C.SHUT_WR),
+      shutdownWrite: () => this.shutdown(SHUT_WR),
       closed: () => this.closed && this.#conn === null,
       fileno: this.fileno(),
       retain: () => {
@@ -724,12 +865,21 @@ export class StreamSocket extends Socket {
    * @param options `encoding`, `errors` and `newline` may be given as `null`, as Python allows.
    * @returns The file; closing it leaves the socket open.
    * @throws {RangeError} for an invalid mode, or an encoding given for a binary file.
+   * @throws {OSError} `EBADF` when the socket is closed.
    *
    * @example
-   * ```ts ignore
-   * conn.setblocking(false);
-   * const raw = conn.makefile("rb", 0);
-   * const data = await raw.read(1024); // null when nothing has arrived
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * b.setblocking(false);
+   * const raw = b.makefile("rb", 0);
+   * console.log(await raw.read(1024)); // null (nothing has arrived)
+   * await a.sendall(new Uint8Array([1, 2, 3]));
+   * b.setblocking(true);
+   * console.log(await raw.read(1024)); // Uint8Array(3) [ 1, 2, 3 ] (one read: what has arrived)
+   * await raw.close();
+   * a.close();
+   * b.close();
    * ```
    */
   makefile(
@@ -747,12 +897,19 @@ export class StreamSocket extends Socket {
    * @param buffering Write buffer size (omitted or negative: 8192).
    * @param options `encoding`, `errors` and `newline` may be given as `null`, as Python allows.
    * @returns The file; closing it leaves the socket open.
-   * @throws {RangeError} for an invalid mode, encoding or newline.
+   * @throws {RangeError} for an invalid mode, or an encoding given for a binary file.
+   * @throws {OSError} `EBADF` when the socket is closed.
    *
    * @example
-   * ```ts ignore
-   * const rfile = conn.makefile("rb");
-   * const line = await rfile.readline();
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("first line\nsecond"));
+   * const rfile = b.makefile("rb");
+   * console.log((await rfile.readline()).length); // 11
+   * await rfile.close();
+   * a.close();
+   * b.close();
    * ```
    */
   makefile(
@@ -763,14 +920,21 @@ export class StreamSocket extends Socket {
   /**
    * A text file object over the socket (see the binary overload).
    *
-   * @param mode `"r"`, `"w"` or `"rw"`.
-   * @param buffering Write buffer size; 0 sends each write at once.
+   * @param mode `"r"` (default), `"w"` or `"rw"`.
+   * @param buffering Write buffer size (omitted or negative: 8192; 0 sends each write at once).
    * @param options `encoding` (utf-8, latin-1, ascii), `errors`, `newline`.
-   * @returns The file.
+   * @returns The file; closing it leaves the socket open.
+   * @throws {RangeError} for an invalid mode, encoding or newline.
+   * @throws {OSError} `EBADF` when the socket is closed.
    *
    * @example
-   * ```ts ignore
-   * for await (const line of conn.makefile("r")) console.log(line.trimEnd());
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("one\ntwo\n"));
+   * a.close();
+   * for await (const line of b.makefile("r")) console.log(line.trimEnd()); // "one", then "two"
+   * b.close();
    * ```
    */
   makefile(
@@ -778,6 +942,35 @@ export class StreamSocket extends Socket {
     buffering?: number | null,
     options?: MakefileOptions | null,
   ): SocketFile<string>;
+  /**
+   * A file object over the socket, as Python's `makefile(mode, buffering,
+   * encoding, errors, newline)`, sharing the socket's read buffer: binary
+   * modes (with `b`) read and write `Uint8Array`s — unbuffered (Python's raw
+   * `SocketIO`) when `buffering` is 0 — and text modes strings. (Its three
+   * overloads, listed on the class page, give the file's precise type for
+   * each kind of mode.)
+   *
+   * @param mode Any of `r`, `w`, `b`; default `"r"`.
+   * @param buffering Write buffer size: omitted or negative for 8192, 0 for none.
+   * @param options Text modes' `encoding`, `errors` and `newline`.
+   * @returns The file; closing it leaves the socket open.
+   * @throws {RangeError} for an invalid mode, encoding or newline.
+   * @throws {OSError} `EBADF` when the socket is closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * const wfile = a.makefile("w");
+   * await wfile.write("hello\n");
+   * await wfile.close();
+   * const rfile = b.makefile("rb");
+   * console.log(await rfile.readline()); // Uint8Array(6) [ 104, 101, 108, 108, 111, 10 ]
+   * await rfile.close();
+   * a.close();
+   * b.close();
+   * ```
+   */
   makefile(
     mode: string = "r",
     buffering?: number | null,
@@ -796,8 +989,13 @@ export class StreamSocket extends Socket {
    * leaves unread bytes for `recv()`. It does not close the socket.
    *
    * @example
-   * ```ts ignore
-   * for await (const chunk of conn.readable) console.log(chunk.length);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await a.sendall(new TextEncoder().encode("streamed"));
+   * a.close();
+   * console.log(await new Response(b.readable).text()); // "streamed"
+   * b.close();
    * ```
    */
   get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
@@ -810,8 +1008,14 @@ export class StreamSocket extends Socket {
    * other side's input.
    *
    * @example
-   * ```ts ignore
-   * await a.readable.pipeTo(b.writable);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * await ReadableStream.from([new TextEncoder().encode("piped")]).pipeTo(a.writable);
+   * console.log(new TextDecoder().decode(await b.recv(1024))); // "piped"
+   * console.log((await b.recv(1024)).length); // 0 (closing the stream sent SHUT_WR)
+   * a.close();
+   * b.close();
    * ```
    */
   get writable(): WritableStream<BytesLike> {
@@ -824,14 +1028,26 @@ export class StreamSocket extends Socket {
    *
    * @param file A `Deno.FsFile` opened for reading.
    * @param offset Where to start.
-   * @param count How many bytes; omitted or 0: to the end.
+   * @param count How many bytes (a positive integer); omitted or `null`: to the end.
    * @returns The number of bytes sent.
-   * @throws {TypeError} when `file` is not a file; {RangeError} for a bad offset or count.
+   * @throws {TypeError} when `file` is not a file, or `offset` or `count` not an integer.
+   * @throws {ValueError} for a negative offset, a count that is not positive,
+   *   or a non-blocking socket.
    *
    * @example
-   * ```ts ignore
-   * using file = await Deno.open("data.bin");
-   * const sent = await conn.sendfile(file, 0, 1024);
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const path = await Deno.makeTempFile();
+   * await Deno.writeTextFile(path, "0123456789");
+   * const [a, b] = await socket.socketpair();
+   * {
+   *   using file = await Deno.open(path);
+   *   console.log(await a.sendfile(file, 2, 5)); // 5
+   * }
+   * console.log(new TextDecoder().decode(await b.recv(1024))); // "23456"
+   * a.close();
+   * b.close();
+   * await Deno.remove(path);
    * ```
    */
   sendfile(file: SendfileSource, offset = 0, count?: number | null): Promise<number> {
@@ -876,7 +1092,17 @@ export class StreamSocket extends Socket {
    * Closes the socket and its Deno handles; calling it again does nothing.
    * Pending reads and accepts fail with `OSError` `EBADF`. Bytes already
    * accepted by a timed-out `send` are still written before the connection
-   * closes.
+   * closes. A file from `makefile()` that is still open keeps the
+   * connection until it is closed too, as in Python.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const [a, b] = await socket.socketpair();
+   * a.close();
+   * console.log(a.closed, a.fileno(), (await b.recv(1024)).length); // true -1 0
+   * b.close();
+   * ```
    */
   override close(): void {
     if (this.closed) return;
@@ -910,11 +1136,18 @@ export class StreamSocket extends Socket {
    * is handed to `Deno.startTls()`.
    *
    * @returns The Deno handle.
-   * @throws {OSError} when bytes are buffered that the handle would not return.
+   * @throws {OSError} `EBUSY` when a read, an accept or a send is pending, or
+   *   bytes are buffered that the handle would not return.
    *
-   * @example
-   * ```ts ignore
-   * const tls = socket.fromConn(await Deno.startTls(sock.detach() as Deno.TcpConn, { hostname }));
+   * @example Hand the connection to Deno and back
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * const sock = await socket.create_connection(srv.getsockname() as [string, number]);
+   * const conn = sock.detach() as Deno.TcpConn; // for Deno.startTls(conn, { hostname })
+   * console.log(sock.closed, conn.remoteAddr.port === srv.getsockname()[1]); // true true
+   * using again = socket.fromConn(conn);
+   * console.log(again.getpeername()[1] === srv.getsockname()[1]); // true
    * ```
    */
   detach(): Deno.Conn | Deno.Listener | null {

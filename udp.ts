@@ -21,7 +21,19 @@
  * @module
  */
 
-import * as C from "./constants.ts";
+import {
+  AF_INET,
+  MSG_DONTWAIT,
+  MSG_NOSIGNAL,
+  MSG_PEEK,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_REUSEADDR,
+  SO_REUSEPORT,
+  SOCK_DGRAM,
+  SOL_SOCKET,
+} from "./constants.ts";
 import { errno, fromDenoError, OSError, oserror, ValueError } from "./errors.ts";
 import { type Address, familyOf, fromDenoAddr, reprAddress } from "./address.ts";
 import { Socket } from "./_common/socket_base.ts";
@@ -44,8 +56,8 @@ import { Channel, type Shape } from "./_datagram/channel.ts";
 import { Targets, wildcard } from "./_datagram/targets.ts";
 import { Multicast } from "./_datagram/multicast.ts";
 
-const RECV_FLAGS = C.MSG_PEEK | C.MSG_DONTWAIT;
-const SEND_FLAGS = C.MSG_DONTWAIT | C.MSG_NOSIGNAL;
+const RECV_FLAGS = MSG_PEEK | MSG_DONTWAIT;
+const SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
 const noop = () => {};
 /** The largest `recv(bufsize)`/`recvfrom(bufsize)` served from the socket's reused buffer. */
 const SCRATCH_MAX = 64 * 1024;
@@ -69,6 +81,29 @@ const countOnly: Shape<number> = (n) => n;
  * receive is pending on it. Such a `sendto()` waits for the receive up to
  * the socket's timeout, raises `BlockingIOError` when non-blocking, and
  * otherwise raises `OSError` (`EBUSY`) saying so.
+ *
+ * Inherited from {@linkcode Socket}, and documented there:
+ *
+ * - timeouts: {@linkcode Socket.prototype.settimeout | settimeout()},
+ *   {@linkcode Socket.prototype.gettimeout | gettimeout()},
+ *   {@linkcode Socket.prototype.setblocking | setblocking()},
+ *   {@linkcode Socket.prototype.getblocking | getblocking()},
+ *   {@linkcode Socket.prototype.timeout | timeout};
+ * - options: {@linkcode Socket.prototype.setsockopt | setsockopt()},
+ *   {@linkcode Socket.prototype.getsockopt | getsockopt()};
+ * - addresses: {@linkcode Socket.prototype.getsockname | getsockname()},
+ *   {@linkcode Socket.prototype.getpeername | getpeername()},
+ *   {@linkcode Socket.prototype.connect_ex | connect_ex()};
+ * - state: {@linkcode Socket.prototype.family | family},
+ *   {@linkcode Socket.prototype.type | type},
+ *   {@linkcode Socket.prototype.proto | proto},
+ *   {@linkcode Socket.prototype.closed | closed},
+ *   {@linkcode Socket.prototype.fileno | fileno()};
+ * - `using` and inspection:
+ *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
+ *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
+ *   {@linkcode Socket.prototype.[Symbol.for("Deno.customInspect")] | [Symbol.for("Deno.customInspect")]()}
+ *   (Python's repr).
  *
  * @example
  * ```ts
@@ -94,13 +129,21 @@ export class DatagramSocket extends Socket {
   #poll: Poll | null = null;
 
   /**
-   * Use `socket(family, SOCK_DGRAM)` rather than this constructor.
+   * Makes a datagram socket, not yet bound. Use `socket(family, SOCK_DGRAM)`
+   * rather than this constructor: it checks the family and protocol.
    *
    * @param family `AF_INET`, `AF_INET6` or `AF_UNIX`.
    * @param proto Protocol number (0 or `IPPROTO_UDP`).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = new socket.DatagramSocket(socket.AF_INET6);
+   * console.log(s.type === socket.SOCK_DGRAM, s.getsockname()); // true ["::", 0, 0, 0]
+   * ```
    */
-  constructor(family: number = C.AF_INET, proto = 0) {
-    super(family, C.SOCK_DGRAM, proto);
+  constructor(family: number = AF_INET, proto = 0) {
+    super(family, SOCK_DGRAM, proto);
     this.#targets = new Targets(family);
   }
 
@@ -109,6 +152,7 @@ export class DatagramSocket extends Socket {
    *
    * @param conn The handle; the socket owns it from now on.
    * @returns The socket, of the handle's family.
+   * @throws {TypeError} when `conn` is not a `Deno.DatagramConn`.
    *
    * @example
    * ```ts
@@ -167,8 +211,8 @@ export class DatagramSocket extends Socket {
 
   #open(address: Address | null, op: string): Channel {
     const target = address === null ? wildcard(this.family) : this._bindTarget(address, op);
-    const reuseAddress = this._options.flag(C.SOL_SOCKET, C.SO_REUSEADDR) ||
-      this._options.flag(C.SOL_SOCKET, C.SO_REUSEPORT);
+    const reuseAddress = this._options.flag(SOL_SOCKET, SO_REUSEADDR) ||
+      this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     let t: DatagramTransport;
     try {
       t = (this.#backend ??= pick()).listenDatagram(target, { reuseAddress });
@@ -230,6 +274,7 @@ export class DatagramSocket extends Socket {
    * Datagram sockets do not listen.
    *
    * @param _backlog Ignored.
+   * @returns Never: it throws.
    * @throws {OSError} always, `EOPNOTSUPP`.
    *
    * @example
@@ -277,6 +322,7 @@ export class DatagramSocket extends Socket {
    * the wildcard address first. Host names are resolved by the OS resolver.
    *
    * @param address The peer.
+   * @returns A promise that resolves once the peer is set.
    * @throws {TypeError|RangeError} for a malformed address; {gaierror} when the name does not resolve.
    *
    * @example
@@ -319,8 +365,11 @@ export class DatagramSocket extends Socket {
    *
    * @param data Bytes.
    * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`; others raise `OSError`.
-   * @param address Where to.
+   * @param address Where to: `[host, port]` or a path.
    * @returns The number of bytes sent.
+   * @throws {TypeError} for a string or a malformed address; {RangeError} for a bad port.
+   * @throws {OSError} e.g. `EMSGSIZE` for a datagram too large; {BlockingIOError}
+   *   with `MSG_DONTWAIT` when it cannot be sent at once.
    *
    * @example
    * ```ts
@@ -330,6 +379,30 @@ export class DatagramSocket extends Socket {
    * ```
    */
   sendto(data: BytesLike, flags: number, address: Address): Promise<number>;
+  /**
+   * Sends one datagram, as Python's `sendto(data[, flags], address)`;
+   * resolves the number of bytes sent. Sends keep their call order, also
+   * when a host name must be resolved first. (Its two overloads, listed on
+   * the class page, are the ways to call it.)
+   *
+   * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
+   * @param flagsOrAddress The address, or the flags when `address` follows.
+   * @param address Where to, when flags are given.
+   * @returns The number of bytes sent.
+   * @throws {TypeError} for a string or a malformed address; {RangeError} for a bad port.
+   * @throws {OSError} e.g. `EMSGSIZE` for a datagram too large; `EPIPE` after `shutdown(SHUT_WR)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.sendto(new Uint8Array([1]), s.getsockname());
+   * await s.sendto(new Uint8Array([2, 3]), socket.MSG_DONTWAIT, s.getsockname());
+   * console.log((await s.recvfrom(16))[0], (await s.recvfrom(16))[0]);
+   * // Uint8Array(1) [ 1 ] Uint8Array(2) [ 2, 3 ]
+   * ```
+   */
   sendto(
     data: BytesLike,
     flagsOrAddress: number | Address,
@@ -351,7 +424,7 @@ export class DatagramSocket extends Socket {
     const ch = this.#channel;
     if (to !== null && this.#sendTail === null && ch !== null && !this._hasDeferred) {
       // The hot path: the datagram goes straight to the channel (one async call).
-      return ch.send(view, to, this._deadline((flags & C.MSG_DONTWAIT) !== 0), "sendto");
+      return ch.send(view, to, this._deadline((flags & MSG_DONTWAIT) !== 0), "sendto");
     }
     if (to !== null && this.#sendTail === null) return this.#send(view, to, flags, "sendto");
     return this.#sendInTurn(view, address, to, flags, "sendto");
@@ -416,6 +489,7 @@ export class DatagramSocket extends Socket {
    *
    * @param data Bytes: any `ArrayBufferView` or `ArrayBuffer`.
    * @param flags `MSG_DONTWAIT` or `MSG_NOSIGNAL`.
+   * @returns A promise that resolves once the datagram is sent.
    * @throws {OSError} `EDESTADDRREQ` when not connected; {TypeError} for a string.
    *
    * @example
@@ -431,7 +505,7 @@ export class DatagramSocket extends Socket {
   }
 
   #send(view: Uint8Array, to: DatagramAddr, flags: number, op: string): Promise<number> {
-    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
+    const deadline = this._deadline((flags & MSG_DONTWAIT) !== 0);
     return this.#withChannel(op, (ch) => ch.send(view, to, deadline, op));
   }
 
@@ -547,12 +621,17 @@ export class DatagramSocket extends Socket {
    * @param nbytes The most bytes to take (0 or omitted: the buffer's size).
    * @param flags `MSG_PEEK`, `MSG_DONTWAIT`.
    * @returns The number of bytes stored.
-   * @throws {RangeError} if `nbytes` is larger than the buffer.
+   * @throws {RangeError} if `nbytes` is larger than the buffer; {TimeoutError|BlockingIOError} per the timeout.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.sendto(new TextEncoder().encode("datagram"), s.getsockname());
    * const buf = new Uint8Array(1500);
-   * const n = await sock.recv_into(buf);
+   * const n = await s.recv_into(buf);
+   * console.log(new TextDecoder().decode(buf.subarray(0, n))); // "datagram"
    * ```
    */
   recv_into(buffer: BytesLike, nbytes = 0, flags = 0): Promise<number> {
@@ -575,8 +654,8 @@ export class DatagramSocket extends Socket {
   /** Receives into `p`, arguments checked; resolves `shape(count, sender)`. */
   #recv<R>(p: Uint8Array, flags: number, op: string, shape: Shape<R>): Promise<R> {
     const ch = this.#channel;
-    const deadline = this._deadline((flags & C.MSG_DONTWAIT) !== 0);
-    const peek = (flags & C.MSG_PEEK) !== 0;
+    const deadline = this._deadline((flags & MSG_DONTWAIT) !== 0);
+    const peek = (flags & MSG_PEEK) !== 0;
     if (ch !== null && !this._hasDeferred) return ch.receive(p, peek, deadline, op, shape);
     return this.#withChannel(op, (c) => c.receive(p, peek, deadline, op, shape));
   }
@@ -600,6 +679,7 @@ export class DatagramSocket extends Socket {
    * changes nothing.
    *
    * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   * @returns A promise that is already resolved (nothing to wait for).
    * @throws {OSError} `ENOTCONN` when not connected; `EINVAL` for a bad `how`.
    *
    * @example
@@ -615,7 +695,7 @@ export class DatagramSocket extends Socket {
   async shutdown(how: number): Promise<void> {
     checkInt(how, "how", "shutdown");
     this._checkOpen("shutdown");
-    if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
       throw new OSError(errno.EINVAL, undefined, {
         detail:
           `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
@@ -626,7 +706,7 @@ export class DatagramSocket extends Socket {
         detail: "Cannot shutdown: socket is not connected",
       });
     }
-    if (how !== C.SHUT_RD) this.#writeShut = true;
+    if (how !== SHUT_RD) this.#writeShut = true;
   }
 
   /**
@@ -656,6 +736,16 @@ export class DatagramSocket extends Socket {
    * Closes the socket and its Deno handle; calling it again does nothing.
    * Pending receives fail with `OSError` `EBADF`; a datagram kept by a
    * timed-out receive is dropped.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * const pending = s.recvfrom(1024).catch((e) => e.errno);
+   * s.close();
+   * console.log(await pending, s.closed); // 9 true (EBADF)
+   * ```
    */
   override close(): void {
     if (this.closed) return;

@@ -250,14 +250,14 @@ export abstract class Socket {
   }
 
   /**
-   * Reads a socket option: the value in force, as an integer, or as packed
-   * bytes when `buflen` is given.
+   * Reads a socket option as an integer: the value in force (set by
+   * `setsockopt()`, or the default), or what the socket reports
+   * (`SO_TYPE`, `SO_ERROR`, `SO_ACCEPTCONN`...).
    *
-   * @param level The option level.
+   * @param level The option level: `SOL_SOCKET`, `IPPROTO_TCP`...
    * @param optname The option.
-   * @param buflen When given, the result is `buflen` bytes.
    * @returns The value.
-   * @throws {OSError} `ENOPROTOOPT` for an option Deno does not expose.
+   * @throws {OSError} `ENOPROTOOPT` for an option Deno does not expose; `EBADF` when closed.
    *
    * @example
    * ```ts
@@ -274,6 +274,7 @@ export abstract class Socket {
    * @param optname The option.
    * @param buflen How many bytes to return.
    * @returns The packed value.
+   * @throws {OSError} `ENOPROTOOPT` for an option Deno does not expose; `EBADF` when closed.
    *
    * @example
    * ```ts
@@ -283,6 +284,26 @@ export abstract class Socket {
    * ```
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array<ArrayBuffer>;
+  /**
+   * Reads a socket option, as Python's `getsockopt(level, optname[, buflen])`:
+   * an integer, or `buflen` packed bytes when `buflen` is given. (Its two
+   * overloads, listed on the class page, give the precise result type.)
+   *
+   * @param level The option level: `SOL_SOCKET`, `IPPROTO_TCP`...
+   * @param optname The option.
+   * @param buflen When given, the result is `buflen` bytes.
+   * @returns The value, an integer or bytes.
+   * @throws {OSError} `ENOPROTOOPT` for an option Deno does not expose; `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+   * console.log(sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)); // 1
+   * console.log(sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 4)); // Uint8Array(4) [ 1, 0, 0, 0 ]
+   * ```
+   */
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array<ArrayBuffer> {
     this._checkOpen("getsockopt");
     return this.#options.get(this._handles(), level, optname, buflen);
@@ -337,10 +358,22 @@ export abstract class Socket {
   }
 
   /**
-   * Connects to a remote address (see the subclasses).
+   * Connects to a remote address: {@linkcode StreamSocket.prototype.connect}
+   * opens a connection, {@linkcode DatagramSocket.prototype.connect} fixes
+   * the peer.
    *
    * @param address The remote address.
    * @returns A promise that resolves once connected.
+   * @throws {OSError} when the connection fails, e.g. `ConnectionRefusedError`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using sock: socket.Socket = socket.socket();
+   * await sock.connect(srv.getsockname());
+   * console.log(sock.getpeername()[1] === srv.getsockname()[1]); // true
+   * ```
    */
   abstract connect(address: Address): Promise<void>;
 
@@ -385,18 +418,63 @@ export abstract class Socket {
     this.#fd = -1;
   }
 
-  /** Closes the socket: `using sock = socket.socket()`. */
+  /**
+   * Closes the socket, as `close()`: what `using sock = socket.socket()`
+   * calls at the end of the block.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * let outer: socket.Socket;
+   * {
+   *   using sock = socket.socket();
+   *   outer = sock;
+   * }
+   * console.log(outer.closed); // true
+   * ```
+   */
   [Symbol.dispose](): void {
     this.close();
   }
 
-  /** Closes the socket: `await using sock = socket.socket()`. */
+  /**
+   * Closes the socket, as `close()`: what `await using sock = socket.socket()`
+   * calls at the end of the block.
+   *
+   * @returns A promise that is already resolved.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * let outer: socket.Socket;
+   * {
+   *   await using sock = socket.socket();
+   *   outer = sock;
+   * }
+   * console.log(outer.closed); // true
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     this.close();
     return Promise.resolve();
   }
 
-  /** Python's repr: `<socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=...>`. */
+  /**
+   * Python's repr of the socket, which `Deno.inspect()` and `console.log()`
+   * show: its number, family, type and protocol, and the local and remote
+   * addresses it has.
+   *
+   * @returns `<socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=...>`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using sock = socket.socket();
+   * sock.bind(["127.0.0.1", 0]);
+   * console.log(Deno.inspect(sock));
+   * // <socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 43021)>
+   * ```
+   */
   [Symbol.for("Deno.customInspect")](): string {
     const head = `<socket.socket${this.closed ? " [closed]" : ""} fd=${this.#fd}, family=${
       FAMILY_NAMES[this.family] ?? this.family

@@ -29,13 +29,81 @@ export type RequestHandlerClass<R> = new (
   server: never,
 ) => RequestHandlerLike;
 
-/** The three steps a server runs on a handler: `setup()`, `handle()`, `finish()`. */
+/**
+ * The three steps a server runs on a handler: `setup()`, `handle()`,
+ * `finish()`. {@linkcode BaseRequestHandler} and its subclasses are such
+ * handlers; any class made with `(request, client_address, server)` that
+ * has the three methods will do.
+ */
 export interface RequestHandlerLike {
-  /** Runs before `handle()`. */
+  /**
+   * Runs before `handle()`: prepares what `handle()` uses.
+   *
+   * @returns Nothing, or a promise the server awaits.
+   *
+   * @example
+   * ```ts
+   * import type * as socket from "@pysocket/socket";
+   * import type { socketserver } from "@pysocket/socket";
+   *
+   * class Greeter implements socketserver.RequestHandlerLike {
+   *   greeting = "";
+   *   constructor(readonly request: socket.StreamSocket) {}
+   *   setup() {
+   *     this.greeting = "hello";
+   *   }
+   *   async handle() {
+   *     await this.request.sendall(new TextEncoder().encode(this.greeting));
+   *   }
+   *   finish() {}
+   * }
+   * ```
+   */
   setup(): void | Promise<void>;
-  /** Serves the request. */
+  /**
+   * Serves the request.
+   *
+   * @returns Nothing, or a promise the server awaits.
+   *
+   * @example
+   * ```ts
+   * import type * as socket from "@pysocket/socket";
+   * import type { socketserver } from "@pysocket/socket";
+   *
+   * class Echo implements socketserver.RequestHandlerLike {
+   *   constructor(readonly request: socket.StreamSocket) {}
+   *   setup() {}
+   *   async handle() {
+   *     await this.request.sendall(await this.request.recv(1024));
+   *   }
+   *   finish() {}
+   * }
+   * ```
+   */
   handle(): void | Promise<void>;
-  /** Runs after `handle()`, even when it threw. */
+  /**
+   * Runs after `handle()`, even when it threw: releases what `setup()` made.
+   *
+   * @returns Nothing, or a promise the server awaits.
+   *
+   * @example
+   * ```ts
+   * import type * as socket from "@pysocket/socket";
+   * import type { socketserver } from "@pysocket/socket";
+   *
+   * class Timed implements socketserver.RequestHandlerLike {
+   *   started = 0;
+   *   constructor(readonly request: socket.StreamSocket) {}
+   *   setup() {
+   *     this.started = performance.now();
+   *   }
+   *   handle() {}
+   *   finish() {
+   *     console.log(`served in ${performance.now() - this.started} ms`);
+   *   }
+   * }
+   * ```
+   */
   finish(): void | Promise<void>;
 }
 
@@ -68,11 +136,22 @@ export function isClientGone(e: unknown): boolean {
  *   `StreamSocket` for stream servers, `[data, socket]` for datagram servers.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import * as socket from "@pysocket/socket";
  * import { socketserver } from "@pysocket/socket";
  *
- * const server = new socketserver.TCPServer(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+ * class Echo extends socketserver.StreamRequestHandler {
+ *   override async handle() {
+ *     await this.wfile.write(await this.rfile.readline());
+ *   }
+ * }
+ * const server = new socketserver.TCPServer(["127.0.0.1", 0], Echo);
  * const serving = server.serve_forever();
+ *
+ * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+ * await cli.sendall(new TextEncoder().encode("echo\n"));
+ * console.log(new TextDecoder().decode(await cli.recv(1024))); // "echo\n"
+ *
  * // ... later, from another task:
  * await server.shutdown();
  * await serving;
@@ -101,6 +180,13 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    *
    * @param server_address The address to serve.
    * @param RequestHandlerClass The handler class, instantiated once per request.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const server = new socketserver.BaseServer(["127.0.0.1", 0], socketserver.BaseRequestHandler);
+   * console.log(server.server_address, server.socket); // [ "127.0.0.1", 0 ] undefined
+   * ```
    */
   constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<R>) {
     this.server_address = server_address;
@@ -111,14 +197,35 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
   get timeout(): number | null {
     return this.#timeout !== undefined ? this.#timeout : staticOf(this, "timeout", null);
   }
+  /**
+   * Sets this server's own `timeout` for `handle_request()`, in place of the
+   * class's `static timeout`.
+   *
+   * @param value Seconds, or `null` to wait forever.
+   */
   set timeout(value: number | null) {
     this.#timeout = value;
   }
 
   /**
-   * Called by the constructor to start listening; does nothing here.
+   * Called by the constructor to start listening; does nothing here
+   * ({@linkcode TCPServer} listens).
    *
-   * @returns Nothing.
+   * @example Bind and activate later, as `bind_and_activate = false` leaves it
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   *   false,
+   * );
+   * server.server_bind();
+   * server.server_activate();
+   * console.log(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)); // 1
+   * await server.server_close();
+   * ```
    */
   server_activate(): void {}
 
@@ -132,6 +239,24 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * @returns A promise that resolves once `shutdown()` has stopped the loop.
    * @throws {OSError} `EBADF` if the server socket is closed while serving;
    *   `EALREADY` if the loop is already running.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], Hello);
+   * const serving = server.serve_forever();
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * await server.shutdown();
+   * await serving;
+   * ```
    */
   async serve_forever(poll_interval = 0.5): Promise<void> {
     if (this.#serving) {
@@ -167,6 +292,21 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * running loop it resolves at once.
    *
    * @returns A promise that resolves when the loop has stopped.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * let stopped = false;
+   * const serving = server.serve_forever().then(() => stopped = true);
+   * await server.shutdown();
+   * await serving;
+   * console.log(stopped); // true
+   * ```
    */
   shutdown(): Promise<void> {
     if (!this.#serving) return Promise.resolve();
@@ -180,6 +320,24 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * it for periodic work.
    *
    * @returns Nothing, or a promise the loop awaits.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Ticking extends socketserver.TCPServer {
+   *   ticks = 0;
+   *   override service_actions() {
+   *     this.ticks++;
+   *   }
+   * }
+   * await using server = new Ticking(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+   * const serving = server.serve_forever(0.01);
+   * await new Promise((resolve) => setTimeout(resolve, 100));
+   * await server.shutdown();
+   * await serving;
+   * console.log(server.ticks > 0); // true
+   * ```
    */
   service_actions(): void | Promise<void> {}
 
@@ -189,6 +347,23 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * `handle_timeout()` instead.
    *
    * @returns A promise that resolves when the request was handled (or timed out).
+   * @throws {OSError} `EBADF` if the server socket is closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * await server.handle_request();
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * ```
    */
   async handle_request(): Promise<void> {
     let timeout = this.socket?.gettimeout() ?? null;
@@ -266,6 +441,20 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * Called by `handle_request()` when no request came in time; does nothing here.
    *
    * @returns Nothing, or a promise that `handle_request()` awaits.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Patient extends socketserver.TCPServer {
+   *   static override timeout = 0.05;
+   *   override handle_timeout() {
+   *     console.log("no request in time");
+   *   }
+   * }
+   * await using server = new Patient(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+   * await server.handle_request(); // no request in time
+   * ```
    */
   handle_timeout(): void | Promise<void> {}
 
@@ -275,6 +464,21 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    *
    * @returns The request and the client's address.
    * @throws {OSError} where it fails; the loop then skips the request.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * console.log(client_address[0]); // "127.0.0.1"
+   * conn.close();
+   * ```
    */
   get_request(): Promise<[R, Address]> {
     return Promise.reject(
@@ -291,6 +495,22 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * @param _request The request.
    * @param _client_address The client's address.
    * @returns Whether to process it.
+   *
+   * @example Refuse every request
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Closed extends socketserver.TCPServer {
+   *   override verify_request() {
+   *     return false;
+   *   }
+   * }
+   * await using server = new Closed(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * await server.handle_request();
+   * console.log((await cli.recv(1024)).length); // 0 (closed unprocessed)
+   * ```
    */
   verify_request(_request: R, _client_address: Address): boolean | Promise<boolean> {
     return true;
@@ -303,6 +523,28 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * @param request The request.
    * @param client_address The client's address.
    * @returns A promise that resolves when the request is done.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * class Logged extends socketserver.TCPServer {
+   *   override async process_request(request: socket.StreamSocket, client_address: socket.Address) {
+   *     console.log("request from", (client_address as socket.IPv4Address)[0]);
+   *     await super.process_request(request, client_address);
+   *   }
+   * }
+   * await using server = new Logged(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * await server.handle_request(); // request from 127.0.0.1
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * ```
    */
   async process_request(request: R, client_address: Address): Promise<void> {
     await this.finish_request(request, client_address);
@@ -310,9 +552,22 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
   }
 
   /**
-   * Closes the server. Subclasses close their socket.
+   * Closes the server. Subclasses close their socket (and the threading
+   * servers wait for their running requests).
    *
    * @returns A promise that resolves when the server is closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * await server.server_close();
+   * console.log(server.socket.closed); // true
+   * ```
    */
   server_close(): Promise<void> {
     return Promise.resolve();
@@ -325,6 +580,26 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * @param request The request.
    * @param client_address The client's address.
    * @returns A promise that resolves when the handler has finished.
+   * @throws What the handler's `setup()`, `handle()` or `finish()` throws.
+   *
+   * @example The steps of a request, one by one
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * await server.finish_request(conn, client_address); // Hello's setup(), handle(), finish()
+   * await server.shutdown_request(conn); // SHUT_WR, then close_request(): closed
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * console.log(conn.closed); // true
+   * ```
    */
   async finish_request(request: R, client_address: Address): Promise<void> {
     const handler = new this.RequestHandlerClass(request, client_address, this as never);
@@ -342,6 +617,25 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    *
    * @param request The request.
    * @returns Nothing, or a promise the loop awaits.
+   *
+   * @example The steps of a request, one by one
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * await server.finish_request(conn, client_address); // Hello's setup(), handle(), finish()
+   * await server.shutdown_request(conn); // SHUT_WR, then close_request(): closed
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * console.log(conn.closed); // true
+   * ```
    */
   shutdown_request(request: R): void | Promise<void> {
     return this.close_request(request);
@@ -352,6 +646,21 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    *
    * @param _request The request.
    * @returns Nothing, or a promise the loop awaits.
+   *
+   * @example Close a request without the half-close of `shutdown_request()`
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn] = await server.get_request();
+   * await server.close_request(conn);
+   * console.log(conn.closed); // true
+   * ```
    */
   close_request(_request: R): void | Promise<void> {}
 
@@ -365,6 +674,28 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * @param client_address The client's address.
    * @param error What was thrown (Python reads it from `sys.exc_info()`).
    * @returns Nothing, or a promise the loop awaits.
+   *
+   * @example Keep the errors instead of printing them
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Failing extends socketserver.BaseRequestHandler {
+   *   override handle(): void {
+   *     throw new Error("bug in the handler");
+   *   }
+   * }
+   * class Quiet extends socketserver.TCPServer {
+   *   errors: unknown[] = [];
+   *   override handle_error(_request: socket.StreamSocket, _address: socket.Address, error?: unknown) {
+   *     this.errors.push(error);
+   *   }
+   * }
+   * await using server = new Quiet(["127.0.0.1", 0], Failing);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * await server.handle_request();
+   * console.log((server.errors[0] as Error).message); // "bug in the handler"
+   * ```
    */
   handle_error(_request: R, client_address: Address, error?: unknown): void | Promise<void> {
     const dashes = "-".repeat(40);
@@ -376,12 +707,51 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
     );
   }
 
-  /** Closes the server: `using server = new TCPServer(...)` (handler tasks are not awaited). */
+  /**
+   * Starts `server_close()` without waiting for it: what
+   * `using server = new TCPServer(...)` calls at the end of the block (the
+   * socket closes at once; running request tasks are not awaited).
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * let outer: socketserver.TCPServer;
+   * {
+   *   using server = new socketserver.TCPServer(
+   *     ["127.0.0.1", 0],
+   *     socketserver.StreamRequestHandler,
+   *   );
+   *   outer = server;
+   * }
+   * console.log(outer.socket.closed); // true
+   * ```
+   */
   [Symbol.dispose](): void {
     void this.server_close();
   }
 
-  /** Closes the server and waits for it: `await using server = new TCPServer(...)`. */
+  /**
+   * Closes the server with `server_close()` and waits for it: what
+   * `await using server = new TCPServer(...)` calls at the end of the block.
+   *
+   * @returns A promise that resolves when the server is closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * let outer: socketserver.ThreadingTCPServer;
+   * {
+   *   await using server = new socketserver.ThreadingTCPServer(
+   *     ["127.0.0.1", 0],
+   *     socketserver.StreamRequestHandler,
+   *   );
+   *   outer = server;
+   * }
+   * console.log(outer.socket.closed); // true
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.server_close();
   }

@@ -48,6 +48,18 @@ export class BaseRequestHandler<R = StreamSocket, S = BaseServer<R>> {
    * @param request The request.
    * @param client_address The client's address.
    * @param server The server.
+   *
+   * @example The server makes handlers; a test may make one itself
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const handler = new socketserver.BaseRequestHandler(b, "", null);
+   * console.log(handler.request === b, handler.client_address); // true ""
+   * a.close();
+   * b.close();
+   * ```
    */
   constructor(request: R, client_address: Address, server: S) {
     this.request = request;
@@ -56,23 +68,70 @@ export class BaseRequestHandler<R = StreamSocket, S = BaseServer<R>> {
   }
 
   /**
-   * Runs before `handle()`; does nothing here.
+   * Runs before `handle()`; does nothing here. Override it to prepare what
+   * `handle()` uses.
    *
    * @returns Nothing, or a promise the server awaits.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Timed extends socketserver.BaseRequestHandler {
+   *   started = 0;
+   *   override setup() {
+   *     this.started = performance.now();
+   *   }
+   * }
+   * ```
    */
   setup(): void | Promise<void> {}
 
   /**
-   * Serves the request; does nothing here.
+   * Serves the request; does nothing here. Override it: this is where the
+   * handler talks to the client.
    *
    * @returns Nothing, or a promise the server awaits.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Echo extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(await this.request.recv(1024));
+   *   }
+   * }
+   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Echo);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * await cli.sendall(new TextEncoder().encode("echo"));
+   * await server.handle_request();
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "echo"
+   * ```
    */
   handle(): void | Promise<void> {}
 
   /**
-   * Runs after `handle()`, even if it threw; does nothing here.
+   * Runs after `handle()`, even if it threw; does nothing here. Override it
+   * to release what `setup()` made.
    *
    * @returns Nothing, or a promise the server awaits.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Counted extends socketserver.BaseRequestHandler {
+   *   static active = 0;
+   *   override setup() {
+   *     Counted.active++;
+   *   }
+   *   override finish() {
+   *     Counted.active--;
+   *   }
+   * }
+   * ```
    */
   finish(): void | Promise<void> {}
 }
@@ -118,7 +177,29 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
    */
   wfile!: SocketFile<Uint8Array<ArrayBuffer>> | SocketWriter;
 
-  /** Applies the settings and makes `rfile` and `wfile`. */
+  /**
+   * Applies `timeout` and `disable_nagle_algorithm` to the connection and
+   * makes `rfile` and `wfile`. An override must call `super.setup()`.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Session extends socketserver.StreamRequestHandler {
+   *   lines = 0;
+   *   override setup() {
+   *     super.setup();
+   *     this.lines = 0;
+   *   }
+   *   override async handle() {
+   *     for await (const line of this.rfile) {
+   *       this.lines++;
+   *       await this.wfile.write(line);
+   *     }
+   *   }
+   * }
+   * ```
+   */
   override setup(): void {
     this.connection = this.request;
     if (this.timeout !== null) this.connection.settimeout(this.timeout);
@@ -133,9 +214,24 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
 
   /**
    * Flushes `wfile` (a connection the client has dropped is ignored) and
-   * closes both files.
+   * closes both files. An override must call `super.finish()`.
    *
    * @returns A promise that resolves when both files are closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Goodbye extends socketserver.StreamRequestHandler {
+   *   override async handle() {
+   *     await this.wfile.write(await this.rfile.readline());
+   *   }
+   *   override async finish() {
+   *     await this.wfile.write(new TextEncoder().encode("bye\n"));
+   *     await super.finish();
+   *   }
+   * }
+   * ```
    */
   override async finish(): Promise<void> {
     if (!this.wfile.closed) {
@@ -160,9 +256,16 @@ export class StreamRequestHandler<S = BaseServer<StreamSocket>>
  * whole buffer, so no byte is left unsent when the write returns.
  *
  * @example
- * ```ts ignore
- * const w = new socketserver.SocketWriter(conn);
- * await w.write(new TextEncoder().encode("hello\n")); // 6
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * const [a, b] = await socket.socketpair();
+ * const w = new socketserver.SocketWriter(a);
+ * console.log(await w.write(new TextEncoder().encode("hello\n"))); // 6
+ * console.log(new TextDecoder().decode(await b.recv(1024))); // "hello\n"
+ * a.close();
+ * b.close();
  * ```
  */
 export class SocketWriter {
@@ -170,9 +273,21 @@ export class SocketWriter {
   #closed = false;
 
   /**
-   * Made by `StreamRequestHandler.setup()`.
+   * Made by `StreamRequestHandler.setup()` when `wbufsize` is 0.
    *
    * @param sock The connection.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const w = new socketserver.SocketWriter(a);
+   * console.log(w.closed, w.fileno() === a.fileno()); // false true
+   * a.close();
+   * b.close();
+   * ```
    */
   constructor(sock: StreamSocket) {
     this.#sock = sock;
@@ -189,6 +304,18 @@ export class SocketWriter {
    * @param data Bytes.
    * @returns The number of bytes (all of them).
    * @throws {ValueError} once closed; the `OSError`s of `sendall()`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const w = new socketserver.SocketWriter(a);
+   * console.log(await w.write(new Uint8Array(100_000))); // 100000
+   * a.close();
+   * b.close();
+   * ```
    */
   async write(data: BytesLike): Promise<number> {
     if (this.#closed) throw new ValueError("Cannot write: I/O operation on closed file");
@@ -201,6 +328,19 @@ export class SocketWriter {
    * Nothing to flush: each write was sent whole.
    *
    * @returns A resolved promise.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const w = new socketserver.SocketWriter(a);
+   * await w.write(new TextEncoder().encode("sent"));
+   * await w.flush(); // nothing left to send
+   * a.close();
+   * b.close();
+   * ```
    */
   flush(): Promise<void> {
     return Promise.resolve();
@@ -210,6 +350,19 @@ export class SocketWriter {
    * Closes the writer (the connection stays open).
    *
    * @returns A resolved promise.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const w = new socketserver.SocketWriter(a);
+   * await w.close();
+   * console.log(w.closed, a.closed); // true false
+   * a.close();
+   * b.close();
+   * ```
    */
   close(): Promise<void> {
     this.#closed = true;
@@ -220,6 +373,18 @@ export class SocketWriter {
    * Whether it writes: it does.
    *
    * @returns `true`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const w = new socketserver.SocketWriter(a);
+   * console.log(w.writable()); // true
+   * a.close();
+   * b.close();
+   * ```
    */
   writable(): boolean {
     return true;
@@ -229,6 +394,18 @@ export class SocketWriter {
    * The connection's number.
    *
    * @returns `fileno()` of the connection.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const [a, b] = await socket.socketpair();
+   * const w = new socketserver.SocketWriter(a);
+   * console.log(w.fileno() === a.fileno()); // true
+   * a.close();
+   * b.close();
+   * ```
    */
   fileno(): number {
     return this.#sock.fileno();
@@ -264,7 +441,22 @@ export class DatagramRequestHandler<S = BaseServer<[Uint8Array, DatagramSocket]>
   /** The reply, written to; sent by `finish()`. */
   wfile!: BytesIO;
 
-  /** Makes `rfile` over the datagram and an empty `wfile`. */
+  /**
+   * Makes `rfile` over the datagram and an empty `wfile`. An override must
+   * call `super.setup()`.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Logged extends socketserver.DatagramRequestHandler {
+   *   override setup() {
+   *     super.setup();
+   *     console.log(`${this.packet.length} bytes from`, this.client_address);
+   *   }
+   * }
+   * ```
+   */
   override setup(): void {
     [this.packet, this.socket] = this.request;
     this.rfile = new BytesIO(this.packet);
@@ -272,9 +464,27 @@ export class DatagramRequestHandler<S = BaseServer<[Uint8Array, DatagramSocket]>
   }
 
   /**
-   * Sends `wfile`'s bytes to the client.
+   * Sends `wfile`'s bytes to the client, from the server socket.
    *
    * @returns A promise that resolves when the reply is sent.
+   * @throws {OSError} the errors of `sendto()`, e.g. `EMSGSIZE` for a reply too large.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Upper extends socketserver.DatagramRequestHandler {
+   *   override handle() {
+   *     this.wfile.write(new TextEncoder().encode("reply"));
+   *   }
+   * }
+   * await using server = new socketserver.UDPServer(["127.0.0.1", 0], Upper);
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new TextEncoder().encode("request"), server.server_address);
+   * await server.handle_request(); // handle(), then finish() sends the reply
+   * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "reply"
+   * ```
    */
   override async finish(): Promise<void> {
     await this.socket.sendto(this.wfile.getvalue(), this.client_address);
@@ -293,7 +503,7 @@ export class DatagramRequestHandler<S = BaseServer<[Uint8Array, DatagramSocket]>
  * const f = new socketserver.BytesIO(new TextEncoder().encode("a\nb\n"));
  * console.log(f.readline()); // Uint8Array [97, 10]
  * f.write(new Uint8Array([99]));
- * console.log(f.getvalue().length); // 5
+ * console.log(new TextDecoder().decode(f.getvalue())); // "a\nc\n" (written over "b", as Python's)
  * ```
  */
 export class BytesIO {
@@ -305,10 +515,18 @@ export class BytesIO {
   /**
    * Makes a file holding a copy of `initial`, positioned at its start.
    *
-   * @param initial The starting bytes.
+   * @param initial The starting bytes; omitted: none.
+   * @throws {TypeError} for a string.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO(new Uint8Array([1, 2, 3]));
+   * console.log(f.read()); // Uint8Array(3) [ 1, 2, 3 ]
+   * ```
    */
-  constructor(initial: BytesLike = new Uint8Array(0)) {
-    this.#buf = toBytes(initial).slice();
+  constructor(initial?: BytesLike) {
+    this.#buf = toBytes(initial === undefined ? new Uint8Array(0) : initial).slice();
     this.#size = this.#buf.length;
   }
 
@@ -326,8 +544,17 @@ export class BytesIO {
    *
    * @param size How many bytes at most.
    * @returns The bytes; empty at the end.
+   * @throws {RangeError} once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO(new TextEncoder().encode("abcdef"));
+   * console.log(f.read(2), f.read()); // Uint8Array(2) [ 97, 98 ] Uint8Array(4) [ 99, 100, 101, 102 ]
+   * ```
    */
-  read(size = -1): Uint8Array<ArrayBuffer> {
+  read(size?: number): Uint8Array<ArrayBuffer> {
+    if (size === undefined) size = -1;
     this.#check("read");
     const end = size < 0 ? this.#size : Math.min(this.#size, this.#pos + size);
     const out = this.#buf.slice(this.#pos, Math.max(this.#pos, end));
@@ -338,10 +565,20 @@ export class BytesIO {
   /**
    * Reads one line, through its `\n`, or up to `limit` bytes.
    *
-   * @param limit The most bytes to return (negative: no limit).
+   * @param limit The most bytes to return (omitted or negative: no limit).
    * @returns The line; empty at the end.
+   * @throws {RangeError} once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO(new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n"));
+   * console.log(new TextDecoder().decode(f.readline())); // "GET / HTTP/1.0\r\n"
+   * console.log(f.readline(1)); // Uint8Array(1) [ 13 ]
+   * ```
    */
-  readline(limit = -1): Uint8Array<ArrayBuffer> {
+  readline(limit?: number): Uint8Array<ArrayBuffer> {
+    if (limit === undefined) limit = -1;
     this.#check("readline");
     let end = this.#buf.subarray(0, this.#size).indexOf(0x0a, this.#pos);
     end = end < 0 ? this.#size : end + 1;
@@ -353,6 +590,14 @@ export class BytesIO {
    * Reads all remaining lines.
    *
    * @returns The lines.
+   * @throws {RangeError} once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO(new TextEncoder().encode("a\nb\nc"));
+   * console.log(f.readlines().length); // 3
+   * ```
    */
   readlines(): Uint8Array<ArrayBuffer>[] {
     const lines: Uint8Array<ArrayBuffer>[] = [];
@@ -365,7 +610,14 @@ export class BytesIO {
    *
    * @param data Bytes-like data.
    * @returns The number of bytes written.
-   * @throws {TypeError} for a string.
+   * @throws {TypeError} for a string; {RangeError} once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO();
+   * console.log(f.write(new TextEncoder().encode("reply")), f.getvalue().length); // 5 5
+   * ```
    */
   write(data: BytesLike): number {
     this.#check("write");
@@ -383,24 +635,66 @@ export class BytesIO {
   }
 
   /**
-   * All the bytes the file holds.
+   * All the bytes the file holds, wherever the position is.
    *
    * @returns A copy of the contents.
+   * @throws {RangeError} once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO(new Uint8Array([1, 2]));
+   * f.read();
+   * f.write(new Uint8Array([3]));
+   * console.log(f.getvalue()); // Uint8Array(3) [ 1, 2, 3 ]
+   * ```
    */
   getvalue(): Uint8Array<ArrayBuffer> {
     this.#check("getvalue");
     return this.#buf.slice(0, this.#size);
   }
 
-  /** Does nothing: the bytes are already in memory. */
+  /**
+   * Does nothing: the bytes are already in memory.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO();
+   * f.write(new Uint8Array([1]));
+   * f.flush();
+   * ```
+   */
   flush(): void {}
 
-  /** Closes the file; later reads and writes throw. */
+  /**
+   * Closes the file; later reads and writes throw `RangeError`.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO();
+   * f.close();
+   * console.log(f.closed); // true
+   * ```
+   */
   close(): void {
     this.#closed = true;
   }
 
-  /** Iterates over the remaining lines. */
+  /**
+   * Iterates over the remaining lines, as `readline()` reads them.
+   *
+   * @returns An iterator of lines.
+   * @throws {RangeError} once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   * const f = new socketserver.BytesIO(new TextEncoder().encode("a\nb\n"));
+   * for (const line of f) console.log(line.length); // 2, then 2
+   * ```
+   */
   *[Symbol.iterator](): IterableIterator<Uint8Array> {
     for (let line = this.readline(); line.length; line = this.readline()) yield line;
   }

@@ -62,6 +62,20 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * @param bind_and_activate Call `server_bind()` and `server_activate()` now.
    * @throws {OSError} when binding or listening fails (the socket is closed first).
    * @throws {TypeError|RangeError} for a malformed address.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
+   * console.log((server.server_address as socket.IPv4Address)[1] > 0); // true (the port chosen)
+   * ```
    */
   constructor(
     server_address: Address,
@@ -89,6 +103,13 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   get address_family(): number {
     return this.#attr("address_family", C.AF_INET);
   }
+  /**
+   * Sets this server's own socket family, in place of the class's `static
+   * address_family`. It takes effect when the socket is made: set it on the
+   * class to change what the constructor makes.
+   *
+   * @param value `AF_INET`, `AF_INET6` or `AF_UNIX`.
+   */
   set address_family(value: number) {
     this.#own.set("address_family", value);
   }
@@ -96,6 +117,13 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   get socket_type(): number {
     return this.#attr("socket_type", C.SOCK_STREAM);
   }
+  /**
+   * Sets this server's own socket type, in place of the class's `static
+   * socket_type`. It takes effect when the socket is made: set it on the
+   * class to change what the constructor makes.
+   *
+   * @param value `SOCK_STREAM` or `SOCK_DGRAM`.
+   */
   set socket_type(value: number) {
     this.#own.set("socket_type", value);
   }
@@ -103,6 +131,12 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   get request_queue_size(): number {
     return this.#attr("request_queue_size", 5);
   }
+  /**
+   * Sets this server's own listen backlog, in place of the class's `static
+   * request_queue_size`; `server_activate()` uses it.
+   *
+   * @param value The backlog.
+   */
   set request_queue_size(value: number) {
     this.#own.set("request_queue_size", value);
   }
@@ -110,6 +144,12 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   get allow_reuse_address(): boolean {
     return this.#attr("allow_reuse_address", false);
   }
+  /**
+   * Sets whether this server's `server_bind()` sets `SO_REUSEADDR`, in place
+   * of the class's `static allow_reuse_address`.
+   *
+   * @param value Whether to set it.
+   */
   set allow_reuse_address(value: boolean) {
     this.#own.set("allow_reuse_address", value);
   }
@@ -117,15 +157,38 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   get allow_reuse_port(): boolean {
     return this.#attr("allow_reuse_port", false);
   }
+  /**
+   * Sets whether this server's `server_bind()` sets `SO_REUSEPORT`, in place
+   * of the class's `static allow_reuse_port`.
+   *
+   * @param value Whether to set it.
+   */
   set allow_reuse_port(value: boolean) {
     this.#own.set("allow_reuse_port", value);
   }
 
   /**
    * Sets the reuse options asked for, binds the socket and records the bound
-   * address in `server_address`.
+   * address in `server_address`. Called by the constructor.
    *
    * @throws {OSError} e.g. `EADDRINUSE`.
+   *
+   * @example Bind and activate later, as `bind_and_activate = false` leaves it
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   *   false,
+   * );
+   * server.allow_reuse_address = true;
+   * server.server_bind();
+   * console.log(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)); // 1
+   * server.server_activate();
+   * await server.server_close();
+   * ```
    */
   server_bind(): void {
     if (this.allow_reuse_address) this.socket.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
@@ -134,7 +197,28 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
     this.server_address = this.socket.getsockname();
   }
 
-  /** Listens, with `request_queue_size` as the backlog. */
+  /**
+   * Listens, with `request_queue_size` as the backlog. Called by the constructor.
+   *
+   * @throws {OSError} when the socket cannot listen.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   *   false,
+   * );
+   * server.request_queue_size = 64;
+   * server.server_bind();
+   * server.server_activate();
+   * console.log(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)); // 1
+   * await server.server_close();
+   * ```
+   */
   override server_activate(): void {
     (this.socket as unknown as StreamSocket).listen(this.request_queue_size);
   }
@@ -143,6 +227,19 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * Closes the server socket (synchronously, before the promise is returned).
    *
    * @returns A promise that resolves when the server is closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * const closing = server.server_close();
+   * console.log(server.socket.closed); // true
+   * await closing;
+   * ```
    */
   override server_close(): Promise<void> {
     this.socket.close();
@@ -153,6 +250,17 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * The server socket's number (see `Socket.fileno()`).
    *
    * @returns The number, -1 once closed.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * console.log(server.fileno() === server.socket.fileno()); // true
+   * ```
    */
   fileno(): number {
     return this.socket.fileno();
@@ -162,6 +270,22 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * Accepts a connection.
    *
    * @returns The connected socket and the client's address.
+   * @throws {OSError} as `accept()` does.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * console.log(client_address[1] === cli.getsockname()[1]); // true
+   * conn.close();
+   * ```
    */
   override get_request(): Promise<[R, Address]> {
     return (this.socket as unknown as StreamSocket).accept() as Promise<
@@ -174,6 +298,21 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    *
    * @param request The connection.
    * @returns A promise that resolves when the connection is closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn] = await server.get_request();
+   * await server.shutdown_request(conn);
+   * console.log(conn.closed, (await cli.recv(1024)).length); // true 0
+   * ```
    */
   override async shutdown_request(request: R): Promise<void> {
     try {
@@ -188,6 +327,21 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * Closes the connection.
    *
    * @param request The connection.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn] = await server.get_request();
+   * server.close_request(conn);
+   * console.log(conn.closed); // true
+   * ```
    */
   override close_request(request: R): void {
     (request as unknown as StreamSocket).close();
@@ -224,17 +378,55 @@ export class UDPServer extends TCPServer<DatagramRequest, DatagramSocket> {
   get max_packet_size(): number {
     return this.#maxPacket ?? staticOf(this, "max_packet_size", 8192);
   }
+  /**
+   * Sets this server's own receive size, in place of the class's `static
+   * max_packet_size`.
+   *
+   * @param value The most bytes of a datagram to read.
+   */
   set max_packet_size(value: number) {
     this.#maxPacket = value;
   }
 
-  /** Datagram sockets do not listen: does nothing. */
+  /**
+   * Datagram sockets do not listen: does nothing.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.UDPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.DatagramRequestHandler,
+   *   false,
+   * );
+   * server.server_bind();
+   * server.server_activate(); // nothing to do
+   * await server.server_close();
+   * ```
+   */
   override server_activate(): void {}
 
   /**
-   * Receives a datagram.
+   * Receives a datagram (up to `max_packet_size` bytes of it).
    *
    * @returns `[[data, socket], client_address]`.
+   * @throws {OSError} as `recvfrom()` does.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.UDPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.DatagramRequestHandler,
+   * );
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new Uint8Array([1, 2, 3]), server.server_address);
+   * const [[data, sock], client_address] = await server.get_request();
+   * console.log(data.length, sock === server.socket, client_address[0]); // 3 true "127.0.0.1"
+   * ```
    */
   override async get_request(): Promise<[DatagramRequest, Address]> {
     const [data, client_address] = await this.socket.recvfrom(this.max_packet_size);
@@ -245,6 +437,23 @@ export class UDPServer extends TCPServer<DatagramRequest, DatagramSocket> {
    * Nothing to shut down for a datagram: calls `close_request()`.
    *
    * @param request The request.
+   * @returns A promise that is already resolved.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.UDPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.DatagramRequestHandler,
+   * );
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new Uint8Array([1]), server.server_address);
+   * const [request] = await server.get_request();
+   * await server.shutdown_request(request);
+   * console.log(server.socket.closed); // false (the server socket stays open)
+   * ```
    */
   override shutdown_request(request: DatagramRequest): Promise<void> {
     this.close_request(request);
@@ -255,6 +464,21 @@ export class UDPServer extends TCPServer<DatagramRequest, DatagramSocket> {
    * Nothing to close for a datagram: does nothing.
    *
    * @param _request The request.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.UDPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.DatagramRequestHandler,
+   * );
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new Uint8Array([1]), server.server_address);
+   * const [request] = await server.get_request();
+   * server.close_request(request); // nothing to close
+   * ```
    */
   override close_request(_request: DatagramRequest): void {}
 }
@@ -267,10 +491,23 @@ export class UDPServer extends TCPServer<DatagramRequest, DatagramSocket> {
  * (whatever socket the path names by then).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import * as socket from "@pysocket/socket";
  * import { socketserver } from "@pysocket/socket";
- * await using server = new socketserver.UnixStreamServer("/tmp/app.sock", MyHandler);
- * await server.serve_forever();
+ *
+ * class Hello extends socketserver.BaseRequestHandler {
+ *   override async handle() {
+ *     await this.request.sendall(new TextEncoder().encode("hello"));
+ *   }
+ * }
+ * const dir = await Deno.makeTempDir();
+ * const server = new socketserver.UnixStreamServer(`${dir}/app.sock`, Hello);
+ * using cli = socket.socket(socket.AF_UNIX);
+ * await cli.connect(`${dir}/app.sock`);
+ * await server.handle_request();
+ * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+ * await server.server_close();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class UnixStreamServer extends TCPServer {
@@ -284,10 +521,24 @@ export class UnixStreamServer extends TCPServer {
  * socket to a path to receive replies.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import * as socket from "@pysocket/socket";
  * import { socketserver } from "@pysocket/socket";
- * await using server = new socketserver.UnixDatagramServer("/tmp/app.dgram", MyHandler);
- * await server.serve_forever();
+ *
+ * class Echo extends socketserver.DatagramRequestHandler {
+ *   override handle() {
+ *     this.wfile.write(this.rfile.read());
+ *   }
+ * }
+ * const dir = await Deno.makeTempDir();
+ * const server = new socketserver.UnixDatagramServer(`${dir}/server`, Echo);
+ * using cli = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+ * cli.bind(`${dir}/client`); // to receive the reply
+ * await cli.sendto(new TextEncoder().encode("ping"), `${dir}/server`);
+ * await server.handle_request();
+ * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
+ * await server.server_close();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class UnixDatagramServer extends UDPServer {

@@ -34,6 +34,15 @@ export interface ThreadingMixInMembers {
    * @param request The request.
    * @param client_address The client's address.
    * @returns A promise that resolves when the request is done; it never rejects.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const Threading = socketserver.ThreadingMixIn(socketserver.TCPServer);
+   * await using server = new Threading(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+   * console.log(typeof server.process_request_thread); // "function"
+   * ```
    */
   process_request_thread(request: never, client_address: Address): Promise<void>;
 }
@@ -144,29 +153,83 @@ export class ThreadingTCPServer extends TCPServer implements ThreadingMixInMembe
   daemon_threads = false;
   #tasks = new RequestTasks();
   /**
-   * Runs one request to the end (errors go to `handle_error()`).
+   * Runs one request to the end: `finish_request()`, `handle_error()` for
+   * what it throws (a client gone away aside), then `shutdown_request()`.
+   * `process_request()` runs it as a task of its own.
    *
    * @param request The connection.
    * @param client_address The client's address.
-   * @returns A promise that resolves when the request is done.
+   * @returns A promise that resolves when the request is done; it never rejects.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * await server.process_request_thread(conn, client_address); // the whole request, awaited
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * ```
    */
   process_request_thread(request: StreamSocket, client_address: Address): Promise<void> {
     return runRequest(this, request, client_address);
   }
   /**
-   * Starts the request as a concurrent task.
+   * Starts the request as a concurrent task (`process_request_thread()`)
+   * and resolves at once, so that the loop takes the next request.
    *
    * @param request The connection.
    * @param client_address The client's address.
    * @returns A promise that resolves once the task is started.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * await server.process_request(conn, client_address); // started, not awaited
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+   * ```
    */
   override process_request(request: StreamSocket, client_address: Address): Promise<void> {
     return this.#tasks.start(this, request, client_address);
   }
   /**
-   * Closes the socket, then waits for the running requests (`block_on_close`).
+   * Closes the socket, then waits for the running requests, unless
+   * `block_on_close` is false (requests started while `daemon_threads` was
+   * true are not waited for).
    *
    * @returns A promise that resolves when they have finished.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.ThreadingTCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * const serving = server.serve_forever();
+   * await server.shutdown();
+   * await serving;
+   * await server.server_close(); // no request is running: resolves at once
+   * console.log(server.socket.closed); // true
+   * ```
    */
   override async server_close(): Promise<void> {
     await super.server_close();
@@ -195,29 +258,86 @@ export class ThreadingUDPServer extends UDPServer implements ThreadingMixInMembe
   daemon_threads = false;
   #tasks = new RequestTasks();
   /**
-   * Runs one request to the end (errors go to `handle_error()`).
+   * Runs one request to the end: `finish_request()`, `handle_error()` for
+   * what it throws (a client gone away aside), then `shutdown_request()`.
+   * `process_request()` runs it as a task of its own.
    *
    * @param request The datagram and the server socket.
    * @param client_address The client's address.
-   * @returns A promise that resolves when the request is done.
+   * @returns A promise that resolves when the request is done; it never rejects.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Echo extends socketserver.DatagramRequestHandler {
+   *   override handle() {
+   *     this.wfile.write(this.rfile.read());
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingUDPServer(["127.0.0.1", 0], Echo);
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new TextEncoder().encode("ping"), server.server_address);
+   * const [request, client_address] = await server.get_request();
+   * await server.process_request_thread(request, client_address); // the whole request, awaited
+   * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
+   * ```
    */
   process_request_thread(request: DatagramRequest, client_address: Address): Promise<void> {
     return runRequest(this, request, client_address);
   }
   /**
-   * Starts the request as a concurrent task.
+   * Starts the request as a concurrent task (`process_request_thread()`)
+   * and resolves at once (on an AF_UNIX socket: once the task is done, so
+   * that its reply is sent before the next receive).
    *
    * @param request The datagram and the server socket.
    * @param client_address The client's address.
    * @returns A promise that resolves once the task is started.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Echo extends socketserver.DatagramRequestHandler {
+   *   override handle() {
+   *     this.wfile.write(this.rfile.read());
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingUDPServer(["127.0.0.1", 0], Echo);
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new TextEncoder().encode("ping"), server.server_address);
+   * const [request, client_address] = await server.get_request();
+   * await server.process_request(request, client_address); // started, not awaited
+   * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
+   * ```
    */
   override process_request(request: DatagramRequest, client_address: Address): Promise<void> {
     return this.#tasks.start(this, request, client_address);
   }
   /**
-   * Closes the socket, then waits for the running requests (`block_on_close`).
+   * Closes the socket, then waits for the running requests, unless
+   * `block_on_close` is false (requests started while `daemon_threads` was
+   * true are not waited for).
    *
    * @returns A promise that resolves when they have finished.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.ThreadingTCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   * );
+   * const serving = server.serve_forever();
+   * await server.shutdown();
+   * await serving;
+   * await server.server_close(); // no request is running: resolves at once
+   * console.log(server.socket.closed); // true
+   * ```
    */
   override async server_close(): Promise<void> {
     await super.server_close();
@@ -230,9 +350,25 @@ export class ThreadingUDPServer extends UDPServer implements ThreadingMixInMembe
  * task (Python's `ThreadingUnixStreamServer`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import * as socket from "@pysocket/socket";
  * import { socketserver } from "@pysocket/socket";
- * await using server = new socketserver.ThreadingUnixStreamServer("/tmp/app.sock", MyHandler);
+ *
+ * class Hello extends socketserver.BaseRequestHandler {
+ *   override async handle() {
+ *     await this.request.sendall(new TextEncoder().encode("hello"));
+ *   }
+ * }
+ * const dir = await Deno.makeTempDir();
+ * const server = new socketserver.ThreadingUnixStreamServer(`${dir}/app.sock`, Hello);
+ * const serving = server.serve_forever();
+ * using cli = socket.socket(socket.AF_UNIX);
+ * await cli.connect(`${dir}/app.sock`);
+ * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
+ * await server.shutdown();
+ * await serving;
+ * await server.server_close();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class ThreadingUnixStreamServer extends ThreadingTCPServer {
@@ -247,9 +383,24 @@ export class ThreadingUnixStreamServer extends ThreadingTCPServer {
  * datagram is received.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import * as socket from "@pysocket/socket";
  * import { socketserver } from "@pysocket/socket";
- * await using server = new socketserver.ThreadingUnixDatagramServer("/tmp/app.dgram", MyHandler);
+ *
+ * class Echo extends socketserver.DatagramRequestHandler {
+ *   override handle() {
+ *     this.wfile.write(this.rfile.read());
+ *   }
+ * }
+ * const dir = await Deno.makeTempDir();
+ * const server = new socketserver.ThreadingUnixDatagramServer(`${dir}/server`, Echo);
+ * using cli = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+ * cli.bind(`${dir}/client`); // to receive the reply
+ * await cli.sendto(new TextEncoder().encode("ping"), `${dir}/server`);
+ * await server.handle_request();
+ * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
+ * await server.server_close();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class ThreadingUnixDatagramServer extends ThreadingUDPServer {
@@ -300,6 +451,16 @@ export class ForkingTCPServer extends TCPServer {
    * @param server_address The address.
    * @param RequestHandlerClass The handler class.
    * @throws {OSError} always (`EOPNOTSUPP`).
+   *
+   * @example
+   * ```ts
+   * import { OSError, socketserver } from "@pysocket/socket";
+   * try {
+   *   new socketserver.ForkingTCPServer(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+   * } catch (e) {
+   *   console.log(e instanceof OSError, (e as OSError).errno); // true 95
+   * }
+   * ```
    */
   constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<StreamSocket>) {
     super(refuseFork() ?? server_address, RequestHandlerClass);
@@ -313,6 +474,16 @@ export class ForkingUDPServer extends UDPServer {
    * @param server_address The address.
    * @param RequestHandlerClass The handler class.
    * @throws {OSError} always (`EOPNOTSUPP`).
+   *
+   * @example
+   * ```ts
+   * import { OSError, socketserver } from "@pysocket/socket";
+   * try {
+   *   new socketserver.ForkingUDPServer(["127.0.0.1", 0], socketserver.DatagramRequestHandler);
+   * } catch (e) {
+   *   console.log(e instanceof OSError, (e as OSError).errno); // true 95
+   * }
+   * ```
    */
   constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<DatagramRequest>) {
     super(refuseFork() ?? server_address, RequestHandlerClass);

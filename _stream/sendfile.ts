@@ -7,9 +7,57 @@ import { ValueError } from "../errors.ts";
 
 /** What `sendfile()` reads from: a `Deno.FsFile`, or anything with its `read`/`seek`. */
 export interface SendfileSource {
-  /** Reads into `p`; resolves the count, or null at end of file. */
+  /**
+   * Reads into `p` from the file position, as `Deno.FsFile.read()`.
+   *
+   * @param p Where to put the bytes.
+   * @returns The number of bytes read, or `null` at end of file.
+   *
+   * @example An in-memory source
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   *
+   * class Memory implements socket.SendfileSource {
+   *   #pos = 0;
+   *   constructor(readonly bytes: Uint8Array) {}
+   *   read(p: Uint8Array): Promise<number | null> {
+   *     if (this.#pos >= this.bytes.length) return Promise.resolve(null);
+   *     const n = Math.min(p.length, this.bytes.length - this.#pos);
+   *     p.set(this.bytes.subarray(this.#pos, this.#pos + n));
+   *     this.#pos += n;
+   *     return Promise.resolve(n);
+   *   }
+   *   seek(offset: number | bigint, whence: Deno.SeekMode): Promise<number> {
+   *     const base = whence === Deno.SeekMode.Start ? 0 : this.#pos;
+   *     this.#pos = base + Number(offset);
+   *     return Promise.resolve(this.#pos);
+   *   }
+   * }
+   * const [a, b] = await socket.socketpair();
+   * console.log(await a.sendfile(new Memory(new Uint8Array([1, 2, 3])))); // 3
+   * console.log(await b.recv(1024)); // Uint8Array(3) [ 1, 2, 3 ]
+   * a.close();
+   * b.close();
+   * ```
+   */
   read(p: Uint8Array): Promise<number | null>;
-  /** Moves the file position (`whence` 0: from the start). */
+  /**
+   * Moves the file position, as `Deno.FsFile.seek()`: `sendfile()` seeks to
+   * its `offset` (`Deno.SeekMode.Start`), then reads on from there.
+   *
+   * @param offset The position, relative to `whence`.
+   * @param whence `Deno.SeekMode.Start`, `Current` or `End`.
+   * @returns The new position from the start of the file.
+   *
+   * @example
+   * ```ts
+   * import type * as socket from "@pysocket/socket";
+   *
+   * using file = await Deno.open(Deno.execPath());
+   * const source: socket.SendfileSource = file;
+   * console.log(await source.seek(4, Deno.SeekMode.Start)); // 4
+   * ```
+   */
   seek(offset: number | bigint, whence: Deno.SeekMode): Promise<number>;
 }
 

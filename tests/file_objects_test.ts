@@ -175,3 +175,26 @@ Deno.test("makefile() takes Python's None for encoding, errors and newline in bi
     closeAll(srv, cli, conn);
   }
 });
+
+Deno.test("SocketFile.readline() that timed out keeps the half line: the next readline() returns it whole", async () => {
+  const [srv, cli, conn] = await tcpTriple();
+  try {
+    conn.settimeout(0.2);
+    const f = conn.makefile("rb");
+    await cli.sendall(enc.encode("first half, "));
+    await assert.rejects(f.readline(), (e) => e instanceof socket.timeout);
+    await cli.sendall(enc.encode("second half\nnext\n"));
+    assert.equal(dec.decode(await f.readline()), "first half, second half\n");
+    assert.equal(dec.decode(await f.readline()), "next\n");
+    await f.close();
+    // A text file, with the timeout between the two bytes of one character.
+    const text = conn.makefile("r", null, { encoding: "utf-8" });
+    await cli.sendall(new Uint8Array([0x63, 0x61, 0x66, 0xc3])); // "caf" and half of "é"
+    await assert.rejects(text.readline(), (e) => e instanceof socket.timeout);
+    await cli.sendall(new Uint8Array([0xa9, 0x0a]));
+    assert.equal(await text.readline(), "café\n");
+    await text.close();
+  } finally {
+    closeAll(srv, cli, conn);
+  }
+});
