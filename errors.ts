@@ -467,7 +467,9 @@ export function oserror(code: number, detail?: string, cause?: unknown): OSError
  * `"ECONNRESET"`) into the `OSError` subclass Python would raise, with the
  * original error as `cause`. Deno reports an OS error as "... (os error N)"
  * in any class, `TypeError` included; where it gives no number, its class
- * name decides. Deno's permission errors (`Deno.errors.NotCapable`),
+ * name decides. A TLS failure of node:tls (its `code`) becomes the
+ * {@linkcode SSLError} Python raises ({@linkcode SSLCertVerificationError}
+ * for a certificate that does not verify). Deno's permission errors (`Deno.errors.NotCapable`),
  * `OSError`s and programming errors (`TypeError`, `RangeError` without an
  * OS error number) are returned unchanged. This is the package's one error
  * mapping: every engine and transport calls it.
@@ -491,6 +493,8 @@ export function oserror(code: number, detail?: string, cause?: unknown): OSError
 export function fromDenoError(err: unknown, detail?: string): Error {
   if (err instanceof OSError || isNotCapable(err)) return err;
   if (!(err instanceof Error)) return new OSError(errno.EIO, String(err), { detail });
+  const tls = tlsError(err);
+  if (tls !== null) return tls;
   if (
     (err instanceof TypeError || err instanceof RangeError) && !/\(os error \d+\)/.test(err.message)
   ) return err;
@@ -639,4 +643,238 @@ export class ExceptionGroup extends AggregateError {
     this.name = "ExceptionGroup";
     this.exceptions = exceptions;
   }
+}
+
+/** Python's `ssl.SSL_ERROR_*` numbers: what kind of TLS failure an {@linkcode SSLError} is (its `errno`). */
+export const SSL_ERROR = {
+  /** A protocol error (the usual kind). */
+  SSL: 1,
+  /** A non-blocking read would wait. */
+  WANT_READ: 2,
+  /** A non-blocking write would wait. */
+  WANT_WRITE: 3,
+  /** A system call failed. */
+  SYSCALL: 5,
+  /** The peer closed TLS with close_notify. */
+  ZERO_RETURN: 6,
+  /** The connection ended in violation of the protocol. */
+  EOF: 8,
+} as const;
+
+/** The options of an {@linkcode SSLError}: the cause, and OpenSSL's library and reason names. */
+export interface SSLErrorOptions {
+  /** The underlying error (node:tls's), kept as `cause`. */
+  cause?: unknown;
+  /** The library that failed, as OpenSSL names it (`"SSL"`). */
+  library?: string | null;
+  /** OpenSSL's name for the failure (`"CERTIFICATE_VERIFY_FAILED"`). */
+  reason?: string | null;
+}
+
+/**
+ * Python's `ssl.SSLError`: a TLS failure, an {@linkcode OSError} whose
+ * `errno` is one of {@linkcode SSL_ERROR} and whose message reads as
+ * Python's (`[SSL: WRONG_VERSION_NUMBER] wrong version number`).
+ *
+ * @example
+ * ```ts
+ * import { SSLError } from "@pysocket/socket/ssl";
+ * const e = new SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number", {
+ *   library: "SSL",
+ *   reason: "WRONG_VERSION_NUMBER",
+ * });
+ * console.log(e.message, e.errno, e.reason); // "[SSL: WRONG_VERSION_NUMBER] wrong version number" 1 "WRONG_VERSION_NUMBER"
+ * ```
+ */
+export class SSLError extends OSError {
+  /** OpenSSL's library name (`"SSL"`), or `null`. */
+  readonly library: string | null;
+  /** OpenSSL's reason name (`"WRONG_VERSION_NUMBER"`), or `null`. */
+  readonly reason: string | null;
+
+  /**
+   * Makes the error; its message is `message` as it is (Python prints an
+   * `SSLError` without the `[Errno N]` head).
+   *
+   * @param code One of {@linkcode SSL_ERROR}, or `null`.
+   * @param message The text (default: a text for `code`).
+   * @param options The cause, library and reason.
+   *
+   * @example
+   * ```ts
+   * import { SSLError } from "@pysocket/socket/ssl";
+   * console.log(new SSLError(1, "[SSL] bad record").message); // "[SSL] bad record"
+   * ```
+   */
+  constructor(code: number | null = null, message?: string, options?: SSLErrorOptions) {
+    const text = message ?? SSL_TEXT[code ?? 0] ?? "TLS failure";
+    super(code, text, { cause: options?.cause });
+    this.message = text;
+    this.library = options?.library ?? null;
+    this.reason = options?.reason ?? null;
+  }
+}
+
+const SSL_TEXT: Record<number, string> = {
+  2: "The operation did not complete (read)",
+  3: "The operation did not complete (write)",
+  5: "Some I/O error occurred",
+  6: "TLS/SSL connection has been closed (EOF)",
+  8: "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol",
+};
+
+/**
+ * Python's `ssl.SSLZeroReturnError`: the peer closed TLS cleanly.
+ *
+ * @example
+ * ```ts
+ * import { SSLZeroReturnError } from "@pysocket/socket/ssl";
+ * console.log(new SSLZeroReturnError(6).message); // "TLS/SSL connection has been closed (EOF)"
+ * ```
+ */
+export class SSLZeroReturnError extends SSLError {}
+
+/**
+ * Python's `ssl.SSLWantReadError`: on a non-blocking TLS socket, the call
+ * needs bytes from the peer first (wait until the socket is readable).
+ *
+ * @example
+ * ```ts
+ * import { SSLWantReadError } from "@pysocket/socket/ssl";
+ * console.log(new SSLWantReadError(2).message); // "The operation did not complete (read)"
+ * ```
+ */
+export class SSLWantReadError extends SSLError {}
+
+/**
+ * Python's `ssl.SSLWantWriteError`: on a non-blocking TLS socket, the call
+ * needs to send first (wait until the socket is writable).
+ *
+ * @example
+ * ```ts
+ * import { SSLWantWriteError } from "@pysocket/socket/ssl";
+ * console.log(new SSLWantWriteError(3).message); // "The operation did not complete (write)"
+ * ```
+ */
+export class SSLWantWriteError extends SSLError {}
+
+/**
+ * Python's `ssl.SSLSyscallError`: the transport under TLS failed.
+ *
+ * @example
+ * ```ts
+ * import { SSLSyscallError } from "@pysocket/socket/ssl";
+ * console.log(new SSLSyscallError(5).errno); // 5
+ * ```
+ */
+export class SSLSyscallError extends SSLError {}
+
+/**
+ * Python's `ssl.SSLEOFError`: the connection ended in violation of the
+ * protocol (during the handshake, say).
+ *
+ * @example
+ * ```ts
+ * import { SSLEOFError } from "@pysocket/socket/ssl";
+ * console.log(new SSLEOFError(8).message); // "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
+ * ```
+ */
+export class SSLEOFError extends SSLError {}
+
+/**
+ * Python's `ssl.SSLCertVerificationError` (also `ssl.CertificateError`):
+ * the peer's certificate did not verify — an unknown issuer, a name it
+ * does not carry, an expired one. Raised by the handshake.
+ *
+ * @example
+ * ```ts
+ * import { SSLCertVerificationError } from "@pysocket/socket/ssl";
+ * const e = new SSLCertVerificationError(62, "Hostname mismatch, certificate is not valid for 'example.com'.");
+ * console.log(e.verify_code, e.message);
+ * // 62 "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'example.com'."
+ * ```
+ */
+export class SSLCertVerificationError extends SSLError {
+  /** OpenSSL's verification result (`X509_V_ERR_*`: 62 is a hostname mismatch). */
+  readonly verify_code: number;
+  /** OpenSSL's text for `verify_code`. */
+  readonly verify_message: string;
+
+  /**
+   * Makes the error.
+   *
+   * @param verifyCode OpenSSL's `X509_V_ERR_*` number.
+   * @param verifyMessage Its text.
+   * @param options The cause.
+   *
+   * @example
+   * ```ts
+   * import { SSLCertVerificationError } from "@pysocket/socket/ssl";
+   * console.log(new SSLCertVerificationError(20, "unable to get local issuer certificate").errno); // 1
+   * ```
+   */
+  constructor(verifyCode: number, verifyMessage: string, options?: { cause?: unknown }) {
+    super(
+      SSL_ERROR.SSL,
+      `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${verifyMessage}`,
+      { cause: options?.cause, library: "SSL", reason: "CERTIFICATE_VERIFY_FAILED" },
+    );
+    this.verify_code = verifyCode;
+    this.verify_message = verifyMessage;
+  }
+}
+
+/** OpenSSL's `X509_V_ERR_*` numbers by the names node:tls gives as `code`. */
+const VERIFY_CODES: Record<string, number> = {
+  UNABLE_TO_GET_ISSUER_CERT: 2,
+  UNABLE_TO_GET_CRL: 3,
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: 4,
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: 6,
+  CERT_SIGNATURE_FAILURE: 7,
+  CERT_NOT_YET_VALID: 9,
+  CERT_HAS_EXPIRED: 10,
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: 13,
+  ERROR_IN_CERT_NOT_AFTER_FIELD: 14,
+  DEPTH_ZERO_SELF_SIGNED_CERT: 18,
+  SELF_SIGNED_CERT_IN_CHAIN: 19,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 20,
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 21,
+  CERT_CHAIN_TOO_LONG: 22,
+  CERT_REVOKED: 23,
+  INVALID_CA: 24,
+  PATH_LENGTH_EXCEEDED: 25,
+  INVALID_PURPOSE: 26,
+  CERT_UNTRUSTED: 27,
+  CERT_REJECTED: 28,
+  HOSTNAME_MISMATCH: 62,
+  IP_ADDRESS_MISMATCH: 64,
+};
+
+/** node:tls's error (its `code`) as Python's `SSLError` of that kind, or `null` when it is no TLS error. */
+function tlsError(err: Error): SSLError | null {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== "string") return null;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    const host = String((err as { host?: unknown }).host ?? "");
+    const ip = /^[\d.]+$/.test(host) || host.includes(":");
+    return new SSLCertVerificationError(
+      ip ? VERIFY_CODES.IP_ADDRESS_MISMATCH : VERIFY_CODES.HOSTNAME_MISMATCH,
+      `${ip ? "IP address" : "Hostname"} mismatch, certificate is not valid for '${host}'.`,
+      { cause: err },
+    );
+  }
+  if (code in VERIFY_CODES) {
+    return new SSLCertVerificationError(VERIFY_CODES[code], err.message, { cause: err });
+  }
+  const tls = /^ERR_(?:SSL|TLS)_(.+)$/.exec(code);
+  if (tls === null) return null;
+  const reason = tls[1];
+  // node:tls's text, without the OpenSSL function it quotes.
+  const text = err.message.replace(/\s*\([^()]*\)\s*$/, "") ||
+    reason.toLowerCase().replaceAll("_", " ");
+  return new SSLError(SSL_ERROR.SSL, `[SSL: ${reason}] ${text}`, {
+    cause: err,
+    library: "SSL",
+    reason,
+  });
 }

@@ -146,3 +146,4 @@ export { Socket as SocketType } from "./socket.ts";
 export * as socketserver from "./socketserver.ts";
 export * as select from "./select.ts";
 export * as selectors from "./selectors.ts";
+export * as ssl from "./ssl.ts";

@@ -226,9 +226,68 @@ export class StreamSocket extends Socket {
   }
 
   #failer(): Fail {
+    return this.#fail ??= (e, op) => this._ioError(e, op);
+  }
+
+  /**
+   * @ignore The error a failed read, write or accept raises (the hook a
+   * TLS socket refines: a read that would block is `SSLWantReadError` there).
+   */
+  protected _ioError(e: unknown, op: string): Error {
     // While a file keeps the connection after close(), its calls fail as the connection says.
-    return this.#fail ??= (e, op) =>
-      this.#conn !== null ? fromDenoError(e, `Cannot ${op}`) : this._fail(e, op);
+    return this.#conn !== null ? fromDenoError(e, `Cannot ${op}`) : this._fail(e, op);
+  }
+
+  /**
+   * @ignore What a new connection (connected or accepted) becomes before the
+   * socket uses it: itself here; a TLS socket runs its handshake over it.
+   * On failure the connection is closed.
+   */
+  protected _established(
+    conn: StreamTransport,
+    _deadline: Deadline,
+    _op: string,
+  ): StreamTransport | Promise<StreamTransport> {
+    return conn;
+  }
+
+  /** @ignore The socket an accepted connection is given to (a TLS listener makes TLS sockets). */
+  protected _acceptedSocket(): StreamSocket {
+    return new StreamSocket(this.family, this.proto);
+  }
+
+  /**
+   * @ignore Moves `from`'s listener or connection to `to` (a fresh socket of
+   * the same family), as `detach()` would hand them out: `from` ends
+   * closed, `to` takes its options, timeout and listener, and the
+   * connection is returned for `to` to attach (through a TLS layer, say).
+   *
+   * @throws {OSError} `EBUSY` as `detach()` does.
+   */
+  protected static _handOver(
+    from: StreamSocket,
+    to: StreamSocket,
+    op: string,
+  ): StreamTransport | null {
+    const { conn, listener, listening } = from.#handOver(op);
+    from._options.copyTo(to._options);
+    to.settimeout(from.gettimeout());
+    to.#backend = from.#backend;
+    if (listener) {
+      to.#listener = listener;
+      if (listening) to.#acceptor = new Acceptor(listener, to.#failer());
+    }
+    return conn;
+  }
+
+  /** @ignore Attaches a connection handed over by `_handOver` or given back by a TLS layer. */
+  protected _attach(conn: StreamTransport, op: string): void {
+    if (this.#reader?.busy || (this.#writer && !this.#writer.ready)) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: `Cannot ${op}: a read or a send is under way`,
+      });
+    }
+    this.#attach(conn);
   }
 
   #attach(conn: StreamTransport): void {
@@ -367,11 +426,17 @@ export class StreamSocket extends Socket {
       });
     }
     const conn = await acceptor.accept(this._deadline(), "accept");
-    const sock = new StreamSocket(this.family, this.proto);
+    const sock = this._acceptedSocket();
     this._options.copyTo(sock._options);
     sock.#backend = this.#backend;
-    sock.#attach(conn);
-    return [sock, fromDenoAddr(this.family, conn.remoteAddr)];
+    const address = fromDenoAddr(this.family, conn.remoteAddr);
+    try {
+      sock.#attach(await sock._established(conn, sock._deadline(), "accept"));
+    } catch (e) {
+      sock.close();
+      throw e;
+    }
+    return [sock, address];
   }
 
   /**
@@ -467,12 +532,12 @@ export class StreamSocket extends Socket {
 
   async #open(target: Target, deadline: Deadline, abort: AbortController): Promise<void> {
     try {
-      const conn = await dial(this.#backend ??= pick(), target, this.family, deadline, abort);
+      const plain = await dial(this.#backend ??= pick(), target, this.family, deadline, abort);
       if (this.closed) {
-        conn.close();
+        plain.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
       }
-      this.#attach(conn);
+      this.#attach(await this._established(plain, deadline, "connect"));
     } catch (e) {
       throw e instanceof TimeoutError ? e : this._fail(e, "connect");
     }
@@ -1152,29 +1217,40 @@ export class StreamSocket extends Socket {
    */
   detach(): Deno.Conn | Deno.Listener | null {
     if (this.closed) return null; // Python's detach() of a closed socket returns -1
+    const { conn, listener } = this.#handOver("detach");
+    return (conn ?? listener?.handle ?? null) as Deno.Conn | Deno.Listener | null;
+  }
+
+  /** Lets go of the connection or listener without closing it (detach and hand-over). */
+  #handOver(
+    op: string,
+  ): { conn: StreamTransport | null; listener: ListenerTransport | null; listening: boolean } {
+    this._checkOpen(op);
     if (this.#acceptor?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
-        detail: "Cannot detach: a connection accepted in the background is pending or kept",
+        detail: `Cannot ${op}: a connection accepted in the background is pending or kept`,
       });
     }
     if (this.#reader?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
-        detail: "Cannot detach: a read is pending or bytes read from the connection are buffered",
+        detail: `Cannot ${op}: a read is pending or bytes read from the connection are buffered`,
       });
     }
     if (this.#writer && !this.#writer.ready) {
       throw new OSError(errno.EBUSY, undefined, {
-        detail: "Cannot detach: a send is still being written",
+        detail: `Cannot ${op}: a send is still being written`,
       });
     }
-    const handle = (this.#conn ?? this.#listener?.handle ?? null) as
-      | Deno.Conn
-      | Deno.Listener
-      | null;
+    if (this.#connecting) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: `Cannot ${op}: a connect is under way`,
+      });
+    }
+    const out = { conn: this.#conn, listener: this.#listener, listening: this.#acceptor !== null };
     this.#conn = null;
     this.#listener = null;
     this.#acceptor = null;
     super.close();
-    return handle;
+    return out;
   }
 }

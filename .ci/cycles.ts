@@ -50,8 +50,9 @@ function visit(node: string): void {
 }
 for (const node of edges.keys()) if (!state.has(node)) visit(node);
 
-// The transport seam: only _transport/ names Deno's network calls.
-const NETWORK = /\bDeno\.(connect|listen|listenDatagram|startTls|listenTls|connectTls)\s*\(/;
+// The transport seam: only _transport/ names Deno's network calls or imports node's.
+const NETWORK =
+  /\bDeno\.(connect|listen|listenDatagram|startTls|listenTls|connectTls)\s*\(|from "node:(net|dgram|tls)"/;
 const leaks: string[] = [];
 for (const file of edges.keys()) {
   const path = name(file);

@@ -1,0 +1,425 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// TLS as a stream transport: node:tls run over any other stream transport
+// (the one a socket already has), on either side of the handshake. One TLS
+// engine for every case Python's ssl covers — a client, a server wrapping
+// each accepted connection, CERT_NONE, client certificates, the peer's
+// certificate — where Deno.startTls serves the first only. The plain
+// transport below keeps its own fast read into a buffer; above, reads copy
+// from the decrypted records into the caller's buffer.
+
+import { Buffer } from "node:buffer";
+import { Duplex } from "node:stream";
+import * as tls from "node:tls";
+import { SSLEOFError } from "../errors.ts";
+import type { Addr, StreamTransport } from "./types.ts";
+
+/** How much one read of the plain transport asks for: a TLS record and more. */
+const READ_SIZE = 64 * 1024;
+/** Decrypted bytes queued beyond this pause the TLS stream (back-pressure); below a quarter, it resumes. */
+const QUEUE_MAX = 256 * 1024;
+
+/** What a TLS connection is made with (ssl.ts turns an SSLContext into this). */
+export interface TlsSettings {
+  /** The server's side of the handshake. */
+  serverSide: boolean;
+  /** The name sent as SNI and checked against the certificate (client; `null`: none). */
+  serverName: string | null;
+  /** Whether the peer's certificate must name `serverName` (client). */
+  checkHostname: boolean;
+  /** 0: no certificate asked for or checked; 1: checked when given; 2: required and checked. */
+  verify: 0 | 1 | 2;
+  /** Trusted certificates (PEM); `undefined`: the runtime's own roots. */
+  ca?: string[];
+  /** This side's certificate chain (PEM). */
+  cert?: string;
+  /** This side's private key (PEM). */
+  key?: string;
+  /** The key's passphrase. */
+  passphrase?: string;
+  /** ALPN protocols to offer or accept, in order of preference. */
+  alpn?: string[];
+  /** The lowest protocol version: `"TLSv1.2"` or `"TLSv1.3"`. */
+  minVersion?: tls.SecureVersion;
+  /** The highest protocol version. */
+  maxVersion?: tls.SecureVersion;
+  /** An OpenSSL cipher list. */
+  ciphers?: string;
+}
+
+/** What the handshake settled, for `version()`, `cipher()` and friends. */
+export interface TlsSession {
+  /** `"TLSv1.3"`, `"TLSv1.2"`… */
+  readonly version: string | null;
+  /** The cipher suite's name, its protocol version and its secret bits. */
+  readonly cipher: [string, string, number] | null;
+  /** The ALPN protocol agreed on, or `null`. */
+  readonly alpn: string | null;
+  /** Whether the peer's certificate was verified. */
+  readonly authorized: boolean;
+  /** The peer's certificate as node:tls details it (empty when it sent none). */
+  peerCertificate(): tls.DetailedPeerCertificate | null;
+}
+
+/** The state shared by the transport and the stream node:tls reads the plain one through. */
+interface Below {
+  inner: StreamTransport;
+  /** A read of the plain transport under way. */
+  inflight: Promise<void> | null;
+  /** The plain transport ended (its peer half-closed or reset). */
+  ended: boolean;
+  /** TLS is being shut down to hand the plain transport back: no FIN, no close. */
+  unwrapping: boolean;
+  /** Handed back: what the plain transport delivers now is the caller's, not TLS's. */
+  detached: boolean;
+  /** Bytes the last read brought after the hand-back (or `null` at end of stream). */
+  rest: Uint8Array | null | undefined;
+}
+
+/** The plain transport as the duplex stream node:tls runs over. */
+function duplexOver(below: Below): Duplex {
+  const { inner } = below;
+  return new Duplex({
+    read() {
+      if (below.detached || below.inflight) return;
+      const buf = new Uint8Array(READ_SIZE);
+      below.inflight = inner.read(buf).then((n) => {
+        below.inflight = null;
+        if (n === null) below.ended = true;
+        if (below.detached) below.rest = n === null ? null : buf.subarray(0, n);
+        else this.push(n === null ? null : buf.subarray(0, n));
+      }, (e) => {
+        below.inflight = null;
+        below.ended = true;
+        if (!below.detached) this.destroy(e);
+      });
+    },
+    write(chunk: Uint8Array, _encoding, done) {
+      writeAll(inner, chunk).then(() => done(), done);
+    },
+    final(done) {
+      if (below.unwrapping) done();
+      else inner.closeWrite().then(() => done(), done);
+    },
+    destroy(e, done) {
+      if (!below.unwrapping) {
+        try {
+          inner.close();
+        } catch { /* closed already */ }
+      }
+      done(e);
+    },
+  });
+}
+
+const EMPTY = new Uint8Array(0);
+
+async function writeAll(conn: StreamTransport, p: Uint8Array): Promise<void> {
+  for (let off = 0; off < p.length;) off += await conn.write(p.subarray(off));
+}
+
+/** The secret bits of a cipher suite, from its name (Python's third `cipher()` item). */
+function secretBits(name: string): number {
+  if (/CHACHA20|AES_?256|AES256/i.test(name)) return 256;
+  if (/AES_?128|AES128/i.test(name)) return 128;
+  return 0;
+}
+
+/**
+ * A TLS connection over a plain stream transport. `handshake` settles when
+ * the handshake does (rejecting with node:tls's error); reads and writes
+ * made before then wait for it.
+ */
+export class TlsTransport implements StreamTransport {
+  /** Settles with the handshake. */
+  readonly handshake: Promise<void>;
+  readonly #below: Below;
+  readonly #sock: tls.TLSSocket;
+  /** Decrypted chunks not yet read, from `#head` on; `#queued` bytes in all. */
+  #queue: Uint8Array[] = [];
+  #head = 0;
+  #queued = 0;
+  #paused = false;
+  #ended = false;
+  #error: unknown = null;
+  #wake: (() => void) | null = null;
+  #closed = false;
+
+  constructor(inner: StreamTransport, settings: TlsSettings) {
+    const below: Below = this.#below = {
+      inner,
+      inflight: null,
+      ended: false,
+      unwrapping: false,
+      detached: false,
+      rest: undefined,
+    };
+    const duplex = duplexOver(below);
+    const sock = this.#sock = settings.serverSide
+      ? new tls.TLSSocket(duplex as unknown as import("node:net").Socket, {
+        isServer: true,
+        secureContext: tls.createSecureContext({
+          cert: settings.cert,
+          key: settings.key,
+          passphrase: settings.passphrase,
+          ca: settings.ca,
+          minVersion: settings.minVersion,
+          maxVersion: settings.maxVersion,
+          ciphers: settings.ciphers,
+        }),
+        requestCert: settings.verify !== 0,
+        rejectUnauthorized: settings.verify === 2,
+        ALPNProtocols: settings.alpn,
+      })
+      : tls.connect({
+        socket: duplex as unknown as import("node:net").Socket,
+        servername: settings.serverName !== null && !isIP(settings.serverName)
+          ? settings.serverName
+          : undefined,
+        ca: settings.ca,
+        cert: settings.cert,
+        key: settings.key,
+        passphrase: settings.passphrase,
+        rejectUnauthorized: settings.verify !== 0,
+        checkServerIdentity: (host, cert) =>
+          settings.checkHostname
+            ? tls.checkServerIdentity(settings.serverName ?? host, cert)
+            : undefined,
+        ALPNProtocols: settings.alpn,
+        minVersion: settings.minVersion,
+        maxVersion: settings.maxVersion,
+        ciphers: settings.ciphers,
+      });
+    const wake = () => {
+      const w = this.#wake;
+      this.#wake = null;
+      w?.();
+    };
+    sock.on("data", (chunk: Uint8Array) => {
+      this.#queue.push(chunk);
+      this.#queued += chunk.length;
+      if (this.#queued > QUEUE_MAX && !this.#paused) {
+        this.#paused = true;
+        sock.pause();
+      }
+      wake();
+    });
+    sock.on("end", () => {
+      this.#ended = true;
+      wake();
+    });
+    sock.on("close", () => {
+      this.#ended = true;
+      wake();
+    });
+    sock.on("error", (e) => {
+      this.#error ??= e;
+      wake();
+    });
+    this.handshake = new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => {
+        // The peer hung up mid-handshake: Python's "EOF occurred in violation of protocol".
+        reject(
+          below.ended && !(e as { code?: string })?.code?.startsWith?.("ERR_")
+            ? new SSLEOFError(8, undefined, { cause: e })
+            : e,
+        );
+      };
+      sock.once(settings.serverSide ? "secure" : "secureConnect", () => {
+        sock.off("error", fail);
+        const peer = sock.getPeerCertificate();
+        if (settings.serverSide && settings.verify === 1 && peer?.raw && !sock.authorized) {
+          // CERT_OPTIONAL: a certificate given must verify.
+          const err = Object.assign(new Error(String(sock.authorizationError)), {
+            code: String(sock.authorizationError),
+          });
+          this.#error = err;
+          reject(err);
+        } else resolve();
+      });
+      sock.once("error", fail);
+    });
+    this.handshake.catch(() => {}); // read and write report it too
+  }
+
+  get localAddr(): Addr {
+    return this.#below.inner.localAddr;
+  }
+
+  get remoteAddr(): Addr {
+    return this.#below.inner.remoteAddr;
+  }
+
+  setNoDelay(on?: boolean): void {
+    this.#below.inner.setNoDelay?.(on);
+  }
+
+  setKeepAlive(on?: boolean): void {
+    this.#below.inner.setKeepAlive?.(on);
+  }
+
+  /** What the handshake settled (call after it resolved). */
+  session(): TlsSession {
+    const sock = this.#sock;
+    const c = sock.getCipher?.();
+    return {
+      version: sock.getProtocol?.() ?? null,
+      cipher: c
+        ? [c.standardName ?? c.name, c.version, secretBits(c.standardName ?? c.name)]
+        : null,
+      alpn: typeof sock.alpnProtocol === "string" ? sock.alpnProtocol : null,
+      authorized: sock.authorized === true,
+      peerCertificate: () => {
+        const cert = sock.getPeerCertificate(true);
+        return cert && cert.raw ? cert : null;
+      },
+    };
+  }
+
+  /** How many decrypted bytes are waiting to be read. */
+  get buffered(): number {
+    return this.#queued;
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    const n = this.#take(p);
+    if (n > 0 || p.length === 0) return Promise.resolve(n);
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#ended) return Promise.resolve(null);
+    return new Promise<void>((resolve) => this.#wake = resolve).then(() => this.read(p));
+  }
+
+  /** Copies queued bytes into `p`, as many as fit, from as many chunks as it takes. */
+  #take(p: Uint8Array): number {
+    const queue = this.#queue;
+    let n = 0;
+    while (n < p.length && this.#head < queue.length) {
+      const chunk = queue[this.#head];
+      const k = Math.min(p.length - n, chunk.length);
+      p.set(k === chunk.length ? chunk : chunk.subarray(0, k), n);
+      n += k;
+      if (k === chunk.length) queue[this.#head++] = EMPTY;
+      else queue[this.#head] = chunk.subarray(k);
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    }
+    this.#queued -= n;
+    if (this.#paused && this.#queued < QUEUE_MAX / 4) {
+      this.#paused = false;
+      this.#sock.resume();
+    }
+    return n;
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    if (this.#error !== null) return Promise.reject(this.#error);
+    const n = p.length;
+    return new Promise<number>((resolve, reject) => {
+      // A copy: node:tls may hold the chunk until it is encrypted.
+      this.#sock.write(Buffer.from(p), (e) => e ? reject(e) : resolve(n));
+    });
+  }
+
+  /** Sends close_notify, then half-closes the plain transport. */
+  closeWrite(): Promise<void> {
+    return new Promise<void>((resolve) => this.#sock.end(resolve));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sock.destroy();
+    if (!this.#below.unwrapping) {
+      try {
+        this.#below.inner.close();
+      } catch { /* closed already */ }
+    }
+  }
+
+  /**
+   * Shuts TLS down (close_notify both ways) and hands back the plain
+   * transport, still open; bytes the peer sent after its close_notify are
+   * the plain transport's first.
+   */
+  async unwrap(): Promise<StreamTransport> {
+    const below = this.#below;
+    below.unwrapping = true;
+    await new Promise<void>((resolve) => this.#sock.end(resolve));
+    while (!this.#ended && this.#error === null) {
+      await new Promise<void>((resolve) => this.#wake = resolve);
+    }
+    if (this.#error !== null) throw this.#error;
+    below.detached = true;
+    this.#closed = true;
+    this.#sock.destroy();
+    return new Handback(below);
+  }
+}
+
+/** The plain transport after TLS: first what a read under way brought, then its own reads. */
+class Handback implements StreamTransport {
+  readonly #below: Below;
+
+  constructor(below: Below) {
+    this.#below = below;
+  }
+
+  get localAddr(): Addr {
+    return this.#below.inner.localAddr;
+  }
+
+  get remoteAddr(): Addr {
+    return this.#below.inner.remoteAddr;
+  }
+
+  setNoDelay(on?: boolean): void {
+    this.#below.inner.setNoDelay?.(on);
+  }
+
+  setKeepAlive(on?: boolean): void {
+    this.#below.inner.setKeepAlive?.(on);
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    const below = this.#below;
+    if (below.inflight) await below.inflight;
+    const rest = below.rest;
+    if (rest === undefined) return below.inner.read(p);
+    if (rest === null) return null;
+    const n = Math.min(p.length, rest.length);
+    p.set(rest.subarray(0, n));
+    below.rest = n < rest.length ? rest.subarray(n) : undefined;
+    return n;
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    return this.#below.inner.write(p);
+  }
+
+  closeWrite(): Promise<void> {
+    return this.#below.inner.closeWrite();
+  }
+
+  close(): void {
+    this.#below.inner.close();
+  }
+}
+
+function isIP(name: string): boolean {
+  return /^[\d.]+$/.test(name) || name.includes(":");
+}
+
+/** The runtime's own trusted root certificates (PEM), as `load_default_certs()` adds them. */
+export function rootCertificates(): readonly string[] {
+  return tls.rootCertificates;
+}
+
+/**
+ * Checks a certificate chain and key the way a handshake will use them, so
+ * a bad file fails when it is loaded (as Python's `load_cert_chain` does).
+ * Throws node:tls's error.
+ */
+export function checkCertChain(cert: string, key: string, passphrase?: string): void {
+  tls.createSecureContext({ cert, key, passphrase });
+}
