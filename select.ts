@@ -32,7 +32,7 @@ import { ValueError } from "./errors.ts";
 import { typeName } from "./_common/bytes.ts";
 import { SocketFile } from "./makefile.ts";
 import { stdinPort } from "./_stream/stdin.ts";
-import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
+import { type Interest, Registry, timeoutOf, watchOf } from "./_common/readiness.ts";
 
 export { ValueError } from "./errors.ts";
 
@@ -197,21 +197,24 @@ export async function select<
   for (const s of rs) add(s, true, false);
   for (const s of ws) add(s, false, true);
   for (const s of xs) add(s, false, false);
-  const all = [...interests.values()];
-  const found = await waitFor(all, seconds, () => {
-    const readable = new Set<object>(), writable = new Set<object>();
-    for (const interest of all) {
-      if (!interest.read && !interest.write) continue;
-      const now = readinessOf(interest);
-      if (now.readable) readable.add(interest.sock);
-      if (now.writable) writable.add(interest.sock);
-    }
-    if (readable.size === 0 && writable.size === 0) return null;
-    return [rs.filter((s) => readable.has(s)), ws.filter((s) => writable.has(s)), []] as [
-      R[],
-      W[],
-      X[],
-    ];
-  });
+  // A registry for this call only: each socket listened on once while it waits.
+  const registry = new Registry<object>();
+  for (const interest of interests.values()) {
+    if (interest.read || interest.write) registry.add(interest.sock, interest);
+  }
+  let found: [R[], W[], X[]] | null;
+  try {
+    found = await registry.wait(seconds, () => {
+      const readable = new Set<object>(), writable = new Set<object>();
+      registry.collect((sock, now) => {
+        if (now.readable) readable.add(sock);
+        if (now.writable) writable.add(sock);
+      });
+      if (readable.size === 0 && writable.size === 0) return null;
+      return [rs.filter((s) => readable.has(s)), ws.filter((s) => writable.has(s)), []];
+    });
+  } finally {
+    registry.clear();
+  }
   return found ?? [[], [], []];
 }

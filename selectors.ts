@@ -45,9 +45,9 @@
  * @module
  */
 
-import { KeyError, RuntimeError, ValueError } from "./errors.ts";
+import { errno, KeyError, OSError, RuntimeError, ValueError } from "./errors.ts";
 import { typeName } from "./_common/bytes.ts";
-import { type Interest, readinessOf, timeoutOf, waitFor, watchOf } from "./_common/readiness.ts";
+import { isClosed, Registry, timeoutOf, watchOf } from "./_common/readiness.ts";
 import type { StreamSocket } from "./tcp.ts";
 
 export { KeyError, RuntimeError, ValueError } from "./errors.ts";
@@ -280,7 +280,7 @@ class SelectorMapping<F extends FileObject, D> implements SelectorMap<F, D> {
  */
 export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
   #keys = new Map<number, SelectorKey<F, D>>();
-  #interests = new Map<number, Interest>();
+  #registry = new Registry<number>();
   #map = new SelectorMapping(this.#keys);
   #closed = false;
   /** Aborted by `close()`, to wake the calls of `select()` under way (made by the first wait). */
@@ -345,7 +345,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     }
     const key = new SelectorKey<F, D>(fileobj, fd, events, data as D);
     this.#keys.set(fd, key);
-    this.#interests.set(fd, {
+    this.#registry.add(fd, {
       sock: fileobj,
       read: (events & EVENT_READ) !== 0,
       write: (events & EVENT_WRITE) !== 0,
@@ -375,7 +375,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     this.#checkOpen("unregister");
     const key = this.#lookup(fileobj, "unregister");
     this.#keys.delete(key.fd);
-    this.#interests.delete(key.fd);
+    this.#registry.remove(key.fd);
     return key;
   }
 
@@ -407,9 +407,12 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     checkEvents(events);
     const key = new SelectorKey<F, D>(old.fileobj, old.fd, events, data as D);
     this.#keys.set(old.fd, key);
-    const interest = this.#interests.get(old.fd)!;
-    interest.read = (events & EVENT_READ) !== 0;
-    interest.write = (events & EVENT_WRITE) !== 0;
+    this.#registry.remove(old.fd);
+    this.#registry.add(old.fd, {
+      sock: old.fileobj,
+      read: (events & EVENT_READ) !== 0,
+      write: (events & EVENT_WRITE) !== 0,
+    });
     return key;
   }
 
@@ -445,15 +448,22 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
     this.#checkOpen("select");
     let seconds = timeoutOf(timeout, "select");
     if (seconds !== null && seconds < 0) seconds = 0;
-    const interests = [...this.#interests.values()];
-    for (const interest of interests) watchOf(interest.sock, "select");
-    const found = await waitFor(interests, seconds, () => {
-      const ready: [SelectorKey<F, D>, number][] = [];
-      for (const [fd, interest] of this.#interests) {
-        const now = readinessOf(interest);
-        const events = (now.readable ? EVENT_READ : 0) | (now.writable ? EVENT_WRITE : 0);
-        if (events) ready.push([this.#keys.get(fd)!, events]);
+    // A socket found closed before this call (reported once already): Python's EBADF.
+    for (const fd of this.#registry.dirty()) {
+      if (isClosed(this.#keys.get(fd)!.fileobj)) {
+        throw new OSError(errno.EBADF, undefined, {
+          detail: "Cannot select: a registered socket is closed",
+        });
       }
+    }
+    const found = await this.#registry.wait(seconds, () => {
+      const ready: [SelectorKey<F, D>, number][] = [];
+      this.#registry.collect((fd, now) => {
+        const key = this.#keys.get(fd)!;
+        const events = key.events &
+          ((now.readable ? EVENT_READ : 0) | (now.writable ? EVENT_WRITE : 0));
+        if (events) ready.push([key, events]);
+      });
       return ready.length ? ready : null;
     }, (this.#closing ??= new AbortController()).signal);
     return found ?? [];
@@ -519,7 +529,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
   close(): void {
     this.#closed = true;
     this.#keys.clear();
-    this.#interests.clear();
+    this.#registry.clear();
     this.#closing?.abort();
   }
 

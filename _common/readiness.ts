@@ -139,7 +139,8 @@ function checkOpen(obj: object, watch: Watch, op: string): Watch {
   return watch;
 }
 
-function isClosed(sock: object): boolean {
+/** Whether `sock` is closed (its `fileno()` is -1, or raises). */
+export function isClosed(sock: object): boolean {
   try {
     return (sock as { fileno(): number }).fileno() < 0;
   } catch {
@@ -182,29 +183,8 @@ function arm(watch: Watch, read: boolean, write: boolean): void {
   p.then(settled, settled);
 }
 
-function join(interest: Interest, wake: () => void): Watch {
-  const watch = watches.get(interest.sock)!;
-  arm(watch, interest.read, interest.write);
-  stats.joins++;
-  stats.waiting++;
-  watch.waiters.add(wake);
-  return watch;
-}
-
-/** Whether `interest`'s socket is ready for all it is asked (checking counts as work). */
-function ready(interest: Interest): boolean {
-  const poll = watches.get(interest.sock)!.poll;
-  stats.checks += (interest.read ? 1 : 0) + (interest.write ? 1 : 0);
-  return (!interest.read || poll.readable()) && (!interest.write || poll.writable());
-}
-
 /** How many cheap event-loop turns Deno may take before it polls for I/O (about 30 seen). */
 const IO_TURNS = 40;
-
-function leave(joined: Watch[], wake: () => void): void {
-  for (const watch of joined) if (watch.waiters.delete(wake)) stats.waiting--;
-  joined.length = 0;
-}
 
 /**
  * Resolves after one turn of the event loop: a message to oneself, some
@@ -229,80 +209,6 @@ export function turn(): Promise<void> {
 const SPURIOUS_LIMIT = 32;
 
 /**
- * Waits until `check()` finds something ready (and returns it), or until
- * `timeout` seconds pass (`null`: no limit; `0`: a timer turn of the event
- * loop, which includes Deno's I/O polling, so that data already arrived is
- * seen; the wait ends as soon as something is ready), or until `signal`
- * aborts (a selector closed, a server shut down). Resolves `check()`'s last
- * answer, or `null` when nothing was ready. Never rejects but for what
- * `check()` throws; leaves no timer and no listener behind.
- */
-export async function waitFor<T>(
-  interests: readonly Interest[],
-  timeout: number | null,
-  check: () => T | null,
-  signal?: AbortSignal,
-): Promise<T | null> {
-  let found = check();
-  if (found !== null) {
-    // Something is ready. The others may be ready too with what has arrived
-    // (Python's select reports everything at once), but Deno completes a
-    // read only when it polls for I/O — every few dozen cheap event-loop
-    // turns (a timer turn costs a millisecond or more). So start the waits
-    // of the sockets not ready and give them those turns, ending as soon as
-    // one of them changes; a loop that always finds some socket ready
-    // (say, writable) thus neither spins on microtasks nor starves the others.
-    const joined: Watch[] = [];
-    let changed = false;
-    const wake = () => changed = true;
-    for (const interest of interests) {
-      if (!isClosed(interest.sock) && !ready(interest)) joined.push(join(interest, wake));
-    }
-    try {
-      for (let i = 0; i < IO_TURNS && joined.length && !changed; i++) await turn();
-    } finally {
-      leave(joined, wake);
-    }
-    return check() ?? found;
-  }
-  if (signal?.aborted) return null;
-  let wake = () => {};
-  let timedOut = false;
-  const stop = () => {
-    timedOut = true;
-    wake();
-  };
-  const ms = timeout === null ? null : timerMs(timeout);
-  const id = ms === null ? undefined : setTimeout(stop, ms);
-  signal?.addEventListener("abort", stop);
-  const joined: Watch[] = [];
-  try {
-    for (let spurious = 0; !timedOut; spurious++) {
-      const woken = new Promise<void>((resolve) => wake = resolve);
-      for (const interest of interests) {
-        if ((interest.read || interest.write) && !isClosed(interest.sock)) {
-          joined.push(join(interest, wake));
-        }
-      }
-      await woken;
-      leave(joined, wake);
-      found = check();
-      if (found !== null) return found;
-      if (spurious >= SPURIOUS_LIMIT && !timedOut) {
-        // A socket keeps saying "changed" without becoming ready: let I/O run.
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        spurious = 0;
-      }
-    }
-    return null;
-  } finally {
-    clearTimeout(id);
-    signal?.removeEventListener("abort", stop);
-    leave(joined, wake);
-  }
-}
-
-/**
  * Checks a timeout in seconds (`null`/`undefined`: none); whether a negative
  * one is an error is the caller's to say.
  *
@@ -318,4 +224,165 @@ export function timeoutOf(value: unknown, op: string): number | null {
     throw new RangeError(`Cannot ${op}: timeout is too large: current value is ${value}`);
   }
   return value;
+}
+
+/**
+ * A selector's registrations, as epoll keeps them: each stays listening on
+ * its object's watch, and a wake marks it *dirty*. A wait checks only the
+ * dirty ones — those that changed, and those found ready last time (they
+ * are checked again until they are not: level-triggered) — so its work
+ * grows with what changed, not with how many objects are registered.
+ */
+export class Registry<K> {
+  readonly #interests = new Map<K, Interest>();
+  readonly #wakes = new Map<K, () => void>();
+  readonly #dirty = new Set<K>();
+  readonly #waiting = new Set<() => void>();
+  /** How many keys the last collect() found ready for all they ask. */
+  #full = 0;
+
+  /** Registers `key`; it is checked at the next wait. */
+  add(key: K, interest: Interest): void {
+    this.#interests.set(key, interest);
+    this.#dirty.add(key);
+  }
+
+  /** `key`'s interest changed (modify): check it at the next wait. */
+  touch(key: K): void {
+    this.#dirty.add(key);
+    for (const wake of this.#waiting) wake();
+  }
+
+  /** Forgets `key` and stops listening on its watch. */
+  remove(key: K): void {
+    const interest = this.#interests.get(key);
+    const wake = this.#wakes.get(key);
+    if (interest && wake && watches.get(interest.sock)?.waiters.delete(wake)) stats.waiting--;
+    this.#interests.delete(key);
+    this.#wakes.delete(key);
+    this.#dirty.delete(key);
+  }
+
+  /** Forgets every key. */
+  clear(): void {
+    for (const key of [...this.#interests.keys()]) this.remove(key);
+  }
+
+  /**
+   * Calls `report` for each dirty key that is ready (or closed), keeping it
+   * dirty (and listening for what it is not ready for yet); the others are
+   * cleaned, and listened on until they change. Returns how many were
+   * reported.
+   */
+  collect(report: (key: K, now: Readiness) => void): number {
+    let found = 0;
+    this.#full = 0;
+    for (const key of this.#dirty) {
+      const interest = this.#interests.get(key)!;
+      const now = readinessOf(interest);
+      const readable = interest.read && now.readable, writable = interest.write && now.writable;
+      if (now.closed || readable || writable) {
+        report(key, now);
+        found++;
+        const rest: Interest = {
+          sock: interest.sock,
+          read: interest.read && !readable,
+          write: interest.write && !writable,
+        };
+        if (now.closed || (!rest.read && !rest.write)) this.#full++;
+        else this.#listen(key, rest); // ready for some of it: listen for the rest
+        continue;
+      }
+      this.#dirty.delete(key);
+      this.#listen(key, interest);
+    }
+    return found;
+  }
+
+  /** The keys to check next, to look at before a wait (a closed one, say). */
+  dirty(): IterableIterator<K> {
+    return this.#dirty.values();
+  }
+
+  #listen(key: K, interest: Interest): void {
+    let wake = this.#wakes.get(key);
+    if (wake === undefined) {
+      wake = () => {
+        this.#dirty.add(key);
+        for (const w of this.#waiting) w();
+      };
+      this.#wakes.set(key, wake);
+    }
+    const watch = watches.get(interest.sock)!;
+    if (interest.read || interest.write) arm(watch, interest.read, interest.write);
+    if (watch.waiters.has(wake)) return;
+    stats.joins++;
+    stats.waiting++;
+    watch.waiters.add(wake);
+  }
+
+  /**
+   * Waits until `check()` (which collects) finds something ready, and
+   * returns it; or until `timeout` seconds pass (`null`: no limit; `0`: a
+   * timer turn of the event loop, which includes Deno's I/O polling, so that
+   * data already arrived is seen), or until `signal` aborts (a selector
+   * closed, a server shut down): then `null`. Work is done only for the keys
+   * that change. Never rejects but for what `check()` throws; leaves no
+   * timer and no listener of its own behind.
+   */
+  async wait<T>(
+    timeout: number | null,
+    check: () => T | null,
+    signal?: AbortSignal,
+  ): Promise<T | null> {
+    let found = check();
+    if (found !== null) {
+      // Something is ready. The others may be ready too with what has arrived
+      // (Python's select reports everything at once), but Deno completes a
+      // read only when it polls for I/O — every few dozen cheap event-loop
+      // turns (a timer turn costs a millisecond or more). So give the keys
+      // not ready (they are listened on) those turns, ending as soon as one
+      // changes; a loop that always finds some key ready (say, writable) thus
+      // neither spins on microtasks nor starves the others.
+      if (this.#full === this.#interests.size) return found;
+      let changed = false;
+      const wake = () => changed = true;
+      this.#waiting.add(wake);
+      try {
+        for (let i = 0; i < IO_TURNS && !changed; i++) await turn();
+      } finally {
+        this.#waiting.delete(wake);
+      }
+      return changed ? check() ?? found : found;
+    }
+    if (signal?.aborted) return null;
+    let wake = () => {};
+    let timedOut = false;
+    const stop = () => {
+      timedOut = true;
+      wake();
+    };
+    const ms = timeout === null ? null : timerMs(timeout);
+    const id = ms === null ? undefined : setTimeout(stop, ms);
+    signal?.addEventListener("abort", stop);
+    const waiting = () => wake();
+    this.#waiting.add(waiting);
+    try {
+      for (let spurious = 0; !timedOut; spurious++) {
+        if (this.#dirty.size === 0) await new Promise<void>((resolve) => wake = resolve);
+        found = check();
+        if (found !== null) return found;
+        if (spurious >= SPURIOUS_LIMIT && !timedOut) {
+          // A socket keeps saying "changed" without becoming ready: let I/O run.
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          spurious = 0;
+        }
+      }
+      return null;
+    } finally {
+      clearTimeout(id);
+      signal?.removeEventListener("abort", stop);
+      this.#waiting.delete(waiting);
+    }
+  }
 }

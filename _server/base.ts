@@ -15,7 +15,7 @@ import {
 } from "../errors.ts";
 import { type Address, reprAddress } from "../address.ts";
 import type { Socket } from "../_common/socket_base.ts";
-import { type Interest, readinessOf, waitFor, watchOf } from "../_common/readiness.ts";
+import { Registry, watchOf } from "../_common/readiness.ts";
 
 /** What `get_request()` failing for want of resources means to the loop. */
 const STARVED = "starved";
@@ -393,12 +393,14 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
       });
     }
     watchOf(sock, "serve_forever");
-    const interest: Interest = { sock, read: true, write: false };
+    const registry = new Registry<object>();
+    registry.add(sock, { sock, read: true, write: false });
     const waking = wakeable ? this.#waking = new AbortController() : null;
     try {
-      const ready = () => readinessOf(interest).readable || null;
-      return await waitFor([interest], seconds, ready, waking?.signal) === true;
+      const ready = () => registry.collect(() => {}) > 0 || null;
+      return await registry.wait(seconds, ready, waking?.signal) === true;
     } finally {
+      registry.clear();
       if (this.#waking === waking) this.#waking = null;
     }
   }
@@ -407,7 +409,7 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
   async #wait(seconds: number): Promise<void> {
     const waking = this.#waking = new AbortController();
     try {
-      await waitFor([], seconds, () => null, waking.signal);
+      await new Registry().wait(seconds, () => null, waking.signal);
     } finally {
       if (this.#waking === waking) this.#waking = null;
     }

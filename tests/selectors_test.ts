@@ -230,5 +230,49 @@ Deno.test("selectors: a non-blocking echo loop serves 100 clients in one task, l
   const results = await done;
   assert.equal(served, N);
   assert.ok(results.every(Boolean));
+  // As epoll: the selector listens on what stays registered (the listening
+  // socket), nothing on what was unregistered, and nothing once closed.
+  assert.equal(stats.waiting, baseline + 1);
+  sel.close();
   assert.equal(stats.waiting, baseline);
+});
+
+Deno.test("DefaultSelector.select() does work for the sockets that changed, not for every one registered", async () => {
+  using srv = socket.create_server(["127.0.0.1", 0], { backlog: 1024 });
+  const addr = srv.getsockname() as [string, number];
+  const clients: socket.StreamSocket[] = [];
+  const conns: socket.StreamSocket[] = [];
+  using sel = new DefaultSelector();
+  try {
+    for (let i = 0; i < 500; i++) {
+      clients.push(await socket.create_connection(addr));
+      conns.push((await srv.accept())[0]);
+      sel.register(conns[i], EVENT_READ);
+    }
+    const cost = async () => {
+      const checks = stats.checks, arms = stats.arms;
+      const ready = await sel.select(0);
+      return { ready, checks: stats.checks - checks, arms: stats.arms - arms };
+    };
+    const first = await cost();
+    assert.deepEqual(first.ready, []);
+    assert.equal(first.checks, 500); // each new registration is looked at once
+    assert.equal(first.arms, 500);
+    const idle = await cost();
+    assert.deepEqual(idle.ready, []);
+    assert.deepEqual([idle.checks, idle.arms], [0, 0]); // nothing changed: no work
+    await clients[321].sendall(enc.encode("!"));
+    const [[key, events]] = await sel.select(5);
+    assert.equal(key.fileobj, conns[321]);
+    assert.equal(events, EVENT_READ);
+    const again = await cost(); // level-triggered: still ready, and only it is checked
+    assert.deepEqual(again.ready.map(([k]) => k.fileobj), [conns[321]]);
+    assert.ok(again.checks <= 2, JSON.stringify(again));
+    assert.equal(dec.decode(await conns[321].recv(1)), "!");
+    const drained = await cost();
+    assert.deepEqual(drained.ready, []);
+    assert.ok(drained.checks <= 2, JSON.stringify(drained));
+  } finally {
+    for (const s of [...clients, ...conns]) s.close();
+  }
 });
