@@ -824,30 +824,35 @@ export class SSLCertVerificationError extends SSLError {
   }
 }
 
-/** OpenSSL's `X509_V_ERR_*` numbers by the names node:tls gives as `code`. */
-const VERIFY_CODES: Record<string, number> = {
-  UNABLE_TO_GET_ISSUER_CERT: 2,
-  UNABLE_TO_GET_CRL: 3,
-  UNABLE_TO_DECRYPT_CERT_SIGNATURE: 4,
-  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: 6,
-  CERT_SIGNATURE_FAILURE: 7,
-  CERT_NOT_YET_VALID: 9,
-  CERT_HAS_EXPIRED: 10,
-  ERROR_IN_CERT_NOT_BEFORE_FIELD: 13,
-  ERROR_IN_CERT_NOT_AFTER_FIELD: 14,
-  DEPTH_ZERO_SELF_SIGNED_CERT: 18,
-  SELF_SIGNED_CERT_IN_CHAIN: 19,
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 20,
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 21,
-  CERT_CHAIN_TOO_LONG: 22,
-  CERT_REVOKED: 23,
-  INVALID_CA: 24,
-  PATH_LENGTH_EXCEEDED: 25,
-  INVALID_PURPOSE: 26,
-  CERT_UNTRUSTED: 27,
-  CERT_REJECTED: 28,
-  HOSTNAME_MISMATCH: 62,
-  IP_ADDRESS_MISMATCH: 64,
+/**
+ * OpenSSL's `X509_V_ERR_*` numbers and texts (those of the OpenSSL 3 CPython
+ * links: Python's `verify_code` and `verify_message`) by the names node:tls
+ * gives as `code`.
+ */
+const VERIFY_CODES: Record<string, readonly [number, string]> = {
+  UNABLE_TO_GET_ISSUER_CERT: [2, "unable to get issuer certificate"],
+  UNABLE_TO_GET_CRL: [3, "unable to get certificate CRL"],
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: [4, "unable to decrypt certificate's signature"],
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: [6, "unable to decode issuer public key"],
+  CERT_SIGNATURE_FAILURE: [7, "certificate signature failure"],
+  CERT_NOT_YET_VALID: [9, "certificate is not yet valid"],
+  CERT_HAS_EXPIRED: [10, "certificate has expired"],
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: [13, "format error in certificate's notBefore field"],
+  ERROR_IN_CERT_NOT_AFTER_FIELD: [14, "format error in certificate's notAfter field"],
+  DEPTH_ZERO_SELF_SIGNED_CERT: [18, "self-signed certificate"],
+  SELF_SIGNED_CERT_IN_CHAIN: [19, "self-signed certificate in certificate chain"],
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: [20, "unable to get local issuer certificate"],
+  // node:tls's name for a leaf whose issuer is not trusted; OpenSSL 3 says 20.
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: [20, "unable to get local issuer certificate"],
+  CERT_CHAIN_TOO_LONG: [22, "certificate chain too long"],
+  CERT_REVOKED: [23, "certificate revoked"],
+  PATH_LENGTH_EXCEEDED: [25, "path length constraint exceeded"],
+  INVALID_PURPOSE: [26, "unsuitable certificate purpose"],
+  CERT_UNTRUSTED: [27, "certificate not trusted"],
+  CERT_REJECTED: [28, "certificate rejected"],
+  HOSTNAME_MISMATCH: [62, "hostname mismatch"],
+  IP_ADDRESS_MISMATCH: [64, "IP address mismatch"],
+  INVALID_CA: [79, "invalid CA certificate"],
 };
 
 /** node:tls's error (its `code`) as Python's `SSLError` of that kind, or `null` when it is no TLS error. */
@@ -858,20 +863,21 @@ function tlsError(err: Error): SSLError | null {
     const host = String((err as { host?: unknown }).host ?? "");
     const ip = /^[\d.]+$/.test(host) || host.includes(":");
     return new SSLCertVerificationError(
-      ip ? VERIFY_CODES.IP_ADDRESS_MISMATCH : VERIFY_CODES.HOSTNAME_MISMATCH,
+      (ip ? VERIFY_CODES.IP_ADDRESS_MISMATCH : VERIFY_CODES.HOSTNAME_MISMATCH)[0],
       `${ip ? "IP address" : "Hostname"} mismatch, certificate is not valid for '${host}'.`,
       { cause: err },
     );
   }
-  if (code in VERIFY_CODES) {
-    return new SSLCertVerificationError(VERIFY_CODES[code], err.message, { cause: err });
+  if (Object.hasOwn(VERIFY_CODES, code)) {
+    const [number, text] = VERIFY_CODES[code];
+    return new SSLCertVerificationError(number, text, { cause: err });
   }
   const tls = /^ERR_(?:SSL|TLS)_(.+)$/.exec(code);
   if (tls === null) return null;
   const reason = tls[1];
-  // node:tls's text, without the OpenSSL function it quotes.
-  const text = err.message.replace(/\s*\([^()]*\)\s*$/, "") ||
-    reason.toLowerCase().replaceAll("_", " ");
+  // OpenSSL's text for the reason, as Python prints it: the reason's name in
+  // words ("wrong version number"); node:tls's own text differs by engine.
+  const text = reason.toLowerCase().replaceAll("_", " ");
   return new SSLError(SSL_ERROR.SSL, `[SSL: ${reason}] ${text}`, {
     cause: err,
     library: "SSL",

@@ -585,6 +585,13 @@ export class SSLContext {
     try {
       checkCertChain(cert, key, passphrase);
     } catch (e) {
+      if ((e as { code?: unknown }).code === "KEY_VALUES_MISMATCH") {
+        throw new SSLError(SSL_ERROR.SSL, "[X509: KEY_VALUES_MISMATCH] key values mismatch", {
+          cause: e,
+          library: "X509",
+          reason: "KEY_VALUES_MISMATCH",
+        });
+      }
       throw new SSLError(SSL_ERROR.SSL, "[SSL] PEM lib", {
         cause: e,
         library: "SSL",

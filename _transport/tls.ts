@@ -8,13 +8,20 @@
 // from the decrypted records into the caller's buffer.
 
 import { Buffer } from "node:buffer";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { Duplex } from "node:stream";
 import * as tls from "node:tls";
 import { SSLEOFError } from "../errors.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
-/** How much one read of the plain transport asks for: a TLS record and more. */
-const READ_SIZE = 64 * 1024;
+/** How much a read of the plain transport asks for at first, and after a short one: a TLS record. */
+const READ_FIRST = 16 * 1024 + 512;
+/**
+ * The most it asks for: reads that come back full double the next one, up
+ * to this, so a bulk transfer crosses into node:tls in few large steps
+ * while an idle connection's read under way holds a record's room.
+ */
+const READ_MAX = 256 * 1024;
 /** Decrypted bytes queued beyond this pause the TLS stream (back-pressure); below a quarter, it resumes. */
 const QUEUE_MAX = 256 * 1024;
 
@@ -78,13 +85,16 @@ interface Below {
 /** The plain transport as the duplex stream node:tls runs over. */
 function duplexOver(below: Below): Duplex {
   const { inner } = below;
+  let size = READ_FIRST;
   return new Duplex({
     read() {
       if (below.detached || below.inflight) return;
-      const buf = new Uint8Array(READ_SIZE);
+      const buf = new Uint8Array(size);
       below.inflight = inner.read(buf).then((n) => {
         below.inflight = null;
         if (n === null) below.ended = true;
+        else if (n === buf.length) size = Math.min(size * 2, READ_MAX);
+        else if (n < buf.length / 2) size = READ_FIRST;
         if (below.detached) below.rest = n === null ? null : buf.subarray(0, n);
         else this.push(n === null ? null : buf.subarray(0, n));
       }, (e) => {
@@ -143,6 +153,8 @@ export class TlsTransport implements StreamTransport {
   #error: unknown = null;
   #wake: (() => void) | null = null;
   #closed = false;
+  /** The peer's certificate was asked for and verified. */
+  #authorized = false;
 
   constructor(inner: StreamTransport, settings: TlsSettings) {
     const below: Below = this.#below = {
@@ -220,23 +232,42 @@ export class TlsTransport implements StreamTransport {
         // The peer hung up mid-handshake: Python's "EOF occurred in violation of protocol".
         reject(
           below.ended && !(e as { code?: string })?.code?.startsWith?.("ERR_")
-            ? new SSLEOFError(8, undefined, { cause: e })
+            ? new SSLEOFError(8, undefined, {
+              cause: e,
+              library: "SSL",
+              reason: "UNEXPECTED_EOF_WHILE_READING",
+            })
             : e,
         );
       };
+      // node:tls ends a server's stream without an error when the client
+      // hangs up mid-handshake: that is Python's SSLEOFError too.
+      const hungUp = () => fail(new Error("The peer closed the connection during the handshake"));
       sock.once(settings.serverSide ? "secure" : "secureConnect", () => {
         sock.off("error", fail);
+        sock.off("end", hungUp);
+        if (!settings.serverSide) {
+          this.#authorized = sock.authorized === true;
+          resolve();
+          return;
+        }
+        // node:tls completes a server's handshake whatever the client's
+        // certificate, and leaves the verdict in verifyError(), which only a
+        // tls.Server reads: a TLSSocket of our own must read it. A
+        // certificate given must verify (CERT_OPTIONAL and CERT_REQUIRED).
         const peer = sock.getPeerCertificate();
-        if (settings.serverSide && settings.verify === 1 && peer?.raw && !sock.authorized) {
-          // CERT_OPTIONAL: a certificate given must verify.
-          const err = Object.assign(new Error(String(sock.authorizationError)), {
-            code: String(sock.authorizationError),
-          });
+        const code = settings.verify === 0 ? null : verifyErrorOf(sock, Boolean(peer?.raw));
+        if (code) {
+          const err = Object.assign(new Error(code), { code });
           this.#error = err;
           reject(err);
-        } else resolve();
+        } else {
+          this.#authorized = settings.verify !== 0 && Boolean(peer?.raw);
+          resolve();
+        }
       });
       sock.once("error", fail);
+      sock.once("end", hungUp);
     });
     this.handshake.catch(() => {}); // read and write report it too
   }
@@ -263,11 +294,10 @@ export class TlsTransport implements StreamTransport {
     const c = sock.getCipher?.();
     return {
       version: sock.getProtocol?.() ?? null,
-      cipher: c
-        ? [c.standardName ?? c.name, c.version, secretBits(c.standardName ?? c.name)]
-        : null,
+      // OpenSSL's name, as Python's cipher() gives it ("ECDHE-ECDSA-AES256-GCM-SHA384").
+      cipher: c ? [c.name, c.version, secretBits(c.name)] : null,
       alpn: typeof sock.alpnProtocol === "string" ? sock.alpnProtocol : null,
-      authorized: sock.authorized === true,
+      authorized: this.#authorized,
       peerCertificate: () => {
         const cert = sock.getPeerCertificate(true);
         return cert && cert.raw ? cert : null;
@@ -406,6 +436,18 @@ class Handback implements StreamTransport {
   }
 }
 
+/**
+ * Why the client's certificate did not verify (node:tls's code), or `null`
+ * when it did or none was given. Without node:tls's verifyError() a
+ * certificate given cannot be judged: it is refused.
+ */
+function verifyErrorOf(sock: tls.TLSSocket, given: boolean): string | null {
+  const handle = (sock as unknown as { _handle?: { verifyError?: () => unknown } })._handle;
+  if (typeof handle?.verifyError !== "function") return given ? "CERT_REJECTED" : null;
+  const code = handle.verifyError();
+  return code ? String((code as { code?: unknown }).code ?? code) : null;
+}
+
 function isIP(name: string): boolean {
   return /^[\d.]+$/.test(name) || name.includes(":");
 }
@@ -417,9 +459,19 @@ export function rootCertificates(): readonly string[] {
 
 /**
  * Checks a certificate chain and key the way a handshake will use them, so
- * a bad file fails when it is loaded (as Python's `load_cert_chain` does).
- * Throws node:tls's error.
+ * a bad file fails when it is loaded (as Python's `load_cert_chain` does):
+ * a certificate that parses, a key that decrypts, and the one matching the
+ * other (node:tls checks none of it until the handshake). Throws
+ * node:crypto's error, or one whose `code` is `"KEY_VALUES_MISMATCH"`.
  */
 export function checkCertChain(cert: string, key: string, passphrase?: string): void {
   tls.createSecureContext({ cert, key, passphrase });
+  const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(cert);
+  const pkey = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]+?-----END \1PRIVATE KEY-----/.exec(key);
+  if (leaf === null) throw new Error("no certificate in PEM");
+  if (pkey === null) throw new Error("no private key in PEM");
+  const x509 = new X509Certificate(leaf[0]);
+  if (!x509.checkPrivateKey(createPrivateKey({ key: pkey[0], passphrase }))) {
+    throw Object.assign(new Error("key values mismatch"), { code: "KEY_VALUES_MISMATCH" });
+  }
 }

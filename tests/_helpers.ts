@@ -333,3 +333,151 @@ export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
   const path = await Deno.makeTempDir();
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }
+
+/** The certificates and keys {@linkcode makeTlsFiles} makes: paths of PEM files in `dir`. */
+export interface TlsFiles extends AsyncDisposable {
+  /** The temporary directory that holds them (removed on dispose). */
+  dir: string;
+  /** The test CA's certificate (`CN=pysocket test CA`, `CA:TRUE`). */
+  ca: string;
+  /** A leaf for localhost and 127.0.0.1 signed by the CA, and its key. */
+  cert: string;
+  key: string;
+  /** The same key encrypted (AES-256) with {@linkcode TlsFiles.passphrase}. */
+  encryptedKey: string;
+  passphrase: string;
+  /** A client certificate (`CN=pysocket client`) signed by the CA, and its key. */
+  clientCert: string;
+  clientKey: string;
+  /** A leaf for localhost that expired in 2020, signed by the CA, and its key. */
+  expiredCert: string;
+  expiredKey: string;
+  /** A leaf for `other.example` only, signed by the CA, and its key. */
+  otherCert: string;
+  otherKey: string;
+}
+
+async function openssl(dir: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
+    .output();
+  if (out.code !== 0) throw new Error(`openssl ${args.join(" ")}: ${dec.decode(out.stderr)}`);
+}
+
+/**
+ * Makes a test PKI with openssl in a fresh temporary directory: a CA, leaves
+ * it signs (localhost, a client, an expired one, another name) and an
+ * encrypted key. `await using` removes the directory.
+ */
+export async function makeTlsFiles(): Promise<TlsFiles> {
+  const dir = await Deno.makeTempDir({ prefix: "pysocket-ssl-" });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  try {
+    await Deno.writeTextFile(
+      `${dir}/ca.cnf`,
+      [
+        "[ca]",
+        "default_ca = test_ca",
+        "[test_ca]",
+        "database = index.txt",
+        "new_certs_dir = .",
+        "serial = serial",
+        "default_md = sha256",
+        "policy = any",
+        "unique_subject = no",
+        "[any]",
+        "commonName = supplied",
+        "",
+      ].join("\n"),
+    );
+    await Deno.writeTextFile(`${dir}/index.txt`, "");
+    await Deno.writeTextFile(`${dir}/serial`, "1000\n");
+    await openssl(dir, [
+      "req",
+      "-x509",
+      ...ec,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=pysocket test CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.pem",
+    ]);
+    const leaf = async (name: string, cn: string, ext: string, dates: string[]) => {
+      await Deno.writeTextFile(`${dir}/${name}.ext`, `basicConstraints=critical,CA:FALSE\n${ext}`);
+      await openssl(dir, [
+        "req",
+        "-new",
+        ...ec,
+        "-subj",
+        `/CN=${cn}`,
+        "-keyout",
+        `${name}.key`,
+        "-out",
+        `${name}.csr`,
+      ]);
+      await openssl(dir, [
+        "ca",
+        "-batch",
+        "-config",
+        "ca.cnf",
+        "-cert",
+        "ca.pem",
+        "-keyfile",
+        "ca.key",
+        "-in",
+        `${name}.csr`,
+        "-out",
+        `${name}.pem`,
+        "-extfile",
+        `${name}.ext`,
+        "-notext",
+        ...dates,
+      ]);
+    };
+    const twoDays = ["-days", "2"];
+    await leaf("leaf", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\n", twoDays);
+    await leaf("client", "pysocket client", "extendedKeyUsage=clientAuth\n", twoDays);
+    await leaf("expired", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\n", [
+      "-startdate",
+      "20200101000000Z",
+      "-enddate",
+      "20200102000000Z",
+    ]);
+    await leaf("other", "other.example", "subjectAltName=DNS:other.example\n", twoDays);
+    const passphrase = "correct horse";
+    await openssl(dir, [
+      "pkey",
+      "-in",
+      "leaf.key",
+      "-aes256",
+      "-passout",
+      `pass:${passphrase}`,
+      "-out",
+      "leaf.enc.key",
+    ]);
+    return {
+      dir,
+      ca: `${dir}/ca.pem`,
+      cert: `${dir}/leaf.pem`,
+      key: `${dir}/leaf.key`,
+      encryptedKey: `${dir}/leaf.enc.key`,
+      passphrase,
+      clientCert: `${dir}/client.pem`,
+      clientKey: `${dir}/client.key`,
+      expiredCert: `${dir}/expired.pem`,
+      expiredKey: `${dir}/expired.key`,
+      otherCert: `${dir}/other.pem`,
+      otherKey: `${dir}/other.key`,
+      [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+    };
+  } catch (e) {
+    await Deno.remove(dir, { recursive: true });
+    throw e;
+  }
+}
