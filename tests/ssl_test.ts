@@ -21,6 +21,7 @@ import {
   sleep,
   type Started,
   startPython,
+  tempDir,
 } from "./_helpers.ts";
 
 const files = await makeTlsFiles();
@@ -1097,6 +1098,53 @@ with connect() as c, ctx.wrap_socket(c, server_hostname="localhost") as s:
   await server.shutdown();
   await serving;
 });
+
+// ---- every address family
+
+for (
+  const [name, family] of [
+    ["AF_INET", socket.AF_INET],
+    ["AF_INET6", socket.AF_INET6],
+    ["AF_UNIX", socket.AF_UNIX],
+  ] as const
+) {
+  Deno.test(`SSLSocket over ${name} carries 1 MiB each way between two SSLSockets (a capath CA directory)`, async () => {
+    await using dir = await tempDir();
+    await Deno.copyFile(files.ca, `${dir.path}/ca.0`);
+    const client = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    client.load_verify_locations(null, dir.path);
+    let plain: [socket.StreamSocket, socket.StreamSocket];
+    if (family === socket.AF_UNIX) plain = await socket.socketpair();
+    else {
+      using srv = socket.create_server([family === socket.AF_INET6 ? "::1" : "127.0.0.1", 0], {
+        family,
+      });
+      const connecting = socket.create_connection(srv.getsockname() as [string, number]);
+      const [conn] = await srv.accept();
+      plain = [conn, await connecting];
+    }
+    const [a, b] = await Promise.all([
+      serverContext().wrap_socket(plain[0], { server_side: true }),
+      client.wrap_socket(plain[1], { server_hostname: "localhost" }),
+    ]);
+    using _a = a, _b = b;
+    assert.equal(a.family, family);
+    assert.deepEqual(b.getpeercert()?.subject, [[["commonName", "localhost"]]]);
+    const there = randomBytes(1 << 20), back = randomBytes(1 << 20);
+    const [gotThere, gotBack] = await Promise.all([
+      recvExactly(a, there.length),
+      recvExactly(b, back.length),
+      a.sendall(back),
+      b.sendall(there),
+    ]);
+    assert.equal(await sha256hex(gotThere), await sha256hex(there));
+    assert.equal(await sha256hex(gotBack), await sha256hex(back));
+    await b.shutdown(socket.SHUT_WR);
+    assert.equal((await a.recv(1)).length, 0);
+    await a.shutdown(socket.SHUT_WR);
+    assert.equal((await b.recv(1)).length, 0);
+  });
+}
 
 // ---- openssl's own tools as the peer
 
