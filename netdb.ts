@@ -469,7 +469,10 @@ export function getservbyport(port: number, protocolname?: string): string {
  */
 export function has_dualstack_ipv6(): boolean {
   try {
-    pick().listen({ transport: "tcp", hostname: "::1", port: 0 }, { backlog: 1, reusePort: false })
+    pick("listen").listen({ transport: "tcp", hostname: "::1", port: 0 }, {
+      backlog: 1,
+      reusePort: false,
+    })
       .close();
   } catch (e) {
     if (isNotCapable(e)) throw e;

@@ -50,6 +50,8 @@ export interface OptionHandles {
   bound: boolean;
   /** The multicast state (datagram sockets; made when first asked for). */
   multicast?: () => MulticastControl;
+  /** The name of the backend of the connection or listener (`"deno"`, `"node"`), if any. */
+  backend?: string;
 }
 
 function invalid(detail: string): OSError {
@@ -119,6 +121,23 @@ interface Spec {
   act?: (c: Ctx, value: Uint8Array) => void;
   /** Computes the value in force. */
   read?: (c: Ctx, stored: number) => number;
+  /**
+   * A struct option (`SO_LINGER`): set from its packed bytes, stored as one
+   * number, and given back packed when `getsockopt` asks for `size` bytes.
+   */
+  packed?: {
+    size: number;
+    decode: (b: DataView) => number;
+    encode: (stored: number, b: DataView) => void;
+  };
+  /**
+   * Whether a stored value asks for what only the node backend gives: then
+   * the socket connects through node:net, and a connection that exists
+   * already (Deno's) refuses it.
+   */
+  needsNode?: (stored: number) => boolean;
+  /** Why a Deno connection cannot take such a value (for the error). */
+  nodeWhy?: string;
 }
 
 const key = (level: number, optname: number) => level * 65536 + optname;
@@ -196,13 +215,40 @@ const TABLE = new Map<number, Spec>([
     name: "SO_KEEPALIVE",
     kind: "stream",
     mode: "flag",
-    apply: ({ h }, v) => h.conn?.setKeepAlive?.(v !== 0),
+    apply: ({ h, s }, v) => h.conn?.setKeepAlive?.(v !== 0, s.keepIdle()),
   }],
   [key(C.IPPROTO_TCP, C.TCP_NODELAY), {
     name: "TCP_NODELAY",
     kind: "stream",
     mode: "flag",
     apply: ({ h }, v) => h.conn?.setNoDelay?.(v !== 0),
+  }],
+  [key(C.IPPROTO_TCP, C.TCP_KEEPIDLE), {
+    name: "TCP_KEEPIDLE",
+    kind: "stream",
+    mode: "int",
+    initial: 7200, // Linux's tcp_keepalive_time
+    check: range("TCP_KEEPIDLE", 1, 32767),
+    apply: ({ h, s }, v) => h.conn?.setKeepAlive?.(s.flag(C.SOL_SOCKET, C.SO_KEEPALIVE), v),
+    needsNode: () => true,
+    nodeWhy: "Deno's connections take no keepalive idle time",
+  }],
+  [key(C.SOL_SOCKET, C.SO_LINGER), {
+    name: "SO_LINGER",
+    kind: "stream",
+    mode: "int",
+    // Stored as l_onoff | l_linger << 1; getsockopt without a size gives l_onoff, as Linux.
+    packed: {
+      size: 8,
+      decode: (b) => (b.getInt32(0, true) !== 0 ? 1 : 0) | (Math.max(0, b.getInt32(4, true)) * 2),
+      encode: (v, b) => {
+        b.setInt32(0, v & 1, true);
+        b.setInt32(4, Math.floor(v / 2), true);
+      },
+    },
+    read: (_c, v) => v & 1,
+    needsNode: (v) => v === 1, // on, lingering 0 seconds: close with a reset
+    nodeWhy: "Deno's connections cannot be closed with a reset (SO_LINGER on, 0 seconds)",
   }],
   [key(C.IPPROTO_IP, C.IP_MULTICAST_TTL), {
     name: "IP_MULTICAST_TTL",
@@ -334,6 +380,16 @@ function packedValue(value: unknown, op: string): Uint8Array {
   return toBytes(value);
 }
 
+/** The packed bytes of a struct option, at least `size` of them (Linux refuses fewer). */
+function packedStruct(value: unknown, size: number, name: string): DataView {
+  if (typeof value === "number" || typeof value === "boolean") {
+    throw invalid(`${name} takes a packed struct of ${size} bytes, not a number`);
+  }
+  const b = packedValue(value, "setsockopt");
+  if (b.length < size) throw invalid(`${name} takes ${size} bytes: current length is ${b.length}`);
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /**
  * The options of one socket: what was set, and how each reaches Deno.
  * Used by the socket classes; not constructed by users.
@@ -370,6 +426,23 @@ export class SocketOptions {
   /** Whether a flag option is on. */
   flag(level: number, optname: number): boolean {
     return (this.#values?.get(key(level, optname)) ?? 0) !== 0;
+  }
+
+  /** Whether an option set asks for what only the node backend gives (see `needsNode`). */
+  needsNode(): boolean {
+    for (const [k, v] of this.#values ?? []) if (TABLE.get(k)?.needsNode?.(v)) return true;
+    return false;
+  }
+
+  /** `TCP_KEEPIDLE` when set (`undefined`: the system's). */
+  keepIdle(): number | undefined {
+    return this.#values?.get(key(C.IPPROTO_TCP, C.TCP_KEEPIDLE));
+  }
+
+  /** `SO_LINGER` as `[l_onoff, l_linger]`. */
+  linger(): [boolean, number] {
+    const v = this.#values?.get(key(C.SOL_SOCKET, C.SO_LINGER)) ?? 0;
+    return [(v & 1) === 1, Math.floor(v / 2)];
   }
 
   #spec(level: number, optname: number, op: string): Spec {
@@ -418,8 +491,18 @@ export class SocketOptions {
       }
       return spec.act!(ctx, packedValue(value, "setsockopt"));
     }
-    const v = intValue(value, "setsockopt", !!spec.byte);
+    const v = spec.packed
+      ? spec.packed.decode(packedStruct(value, spec.packed.size, spec.name))
+      : intValue(value, "setsockopt", !!spec.byte);
     spec.check?.(ctx, v);
+    if (
+      spec.needsNode?.(v) && (handles.listening || (handles.conn && handles.backend !== "node"))
+    ) {
+      throw new OSError(errno.ENOPROTOOPT, undefined, {
+        detail: `Cannot setsockopt: ${spec.nodeWhy}; set ${spec.name} before connect() ` +
+          "(the socket then connects through node:net)",
+      });
+    }
     (this.#values ??= new Map()).set(
       key(level, optname),
       spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v,
@@ -449,7 +532,9 @@ export class SocketOptions {
       });
     }
     const out = new Uint8Array(buflen);
-    if (buflen >= 4) new DataView(out.buffer).setInt32(0, v, true);
+    if (spec.packed && buflen >= spec.packed.size) {
+      spec.packed.encode(stored, new DataView(out.buffer));
+    } else if (buflen >= 4) new DataView(out.buffer).setInt32(0, v, true);
     else if (buflen >= 1 && spec.byte) out[0] = v & 0xff;
     return out;
   }

@@ -211,8 +211,8 @@ export function fromDatagramConn(conn: Deno.DatagramConn): DatagramSocket {
  * @param address `[host, port]`.
  * @param timeout Seconds for each attempt and for the socket afterwards;
  *   omitted: the module default (`getdefaulttimeout()`).
- * @param source_address A local address to bind first: Deno cannot, so
- *   anything but `undefined`/`null` raises `OSError`.
+ * @param source_address `[host, port]` to connect from (port 0: any), bound
+ *   first as Python does; the connection then runs on the node backend.
  * @param options `all_errors`: raise every attempt's error together.
  * @returns The connected socket.
  * @throws {OSError} the last attempt's error when none connects; {gaierror} when the name does not resolve.
@@ -239,17 +239,13 @@ export async function create_connection(
     throw new TypeError("Cannot create_connection: address must be a tuple (host, port)");
   }
   const port = checkPort(address[1], "create_connection");
-  if (source_address !== undefined && source_address !== null) {
-    throw new OSError(errno.EINVAL, undefined, {
-      detail: "Cannot create_connection: Deno cannot bind a local address before connecting",
-    });
-  }
   const hosts = await resolveHost(address[0] === "" ? "localhost" : address[0], 0);
   const errors: Error[] = [];
   for (const host of hosts) {
     const sock = socket(isIPv6(host) ? AF_INET6 : AF_INET, SOCK_STREAM);
     sock.settimeout(t);
     try {
+      if (source_address !== undefined && source_address !== null) sock.bind(source_address);
       await sock.connect([host, port]);
       return sock;
     } catch (e) {

@@ -66,7 +66,13 @@ import { type Deadline, NONBLOCK, waitUntil } from "./_common/deadline.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
 import { pick } from "./_transport/pick.ts";
 import { wrapListener } from "./_transport/deno.ts";
-import type { Addr, Backend, ListenerTransport, StreamTransport } from "./_transport/types.ts";
+import type {
+  Addr,
+  Backend,
+  ListenerTransport,
+  LocalAddr,
+  StreamTransport,
+} from "./_transport/types.ts";
 import { type Fail, Reader } from "./_stream/reader.ts";
 import { Writer } from "./_stream/writer.ts";
 import { Acceptor, DEFAULT_BACKLOG } from "./_stream/acceptor.ts";
@@ -299,7 +305,12 @@ export class StreamSocket extends Socket {
 
   /** @ignore */
   protected _handles(): OptionHandles {
-    return { conn: this.#conn, listening: this.#acceptor !== null, bound: this.#listener !== null };
+    return {
+      conn: this.#conn,
+      listening: this.#acceptor !== null,
+      bound: this.#listener !== null,
+      backend: this.#backend?.name,
+    };
   }
 
   /** @ignore */
@@ -343,7 +354,7 @@ export class StreamSocket extends Socket {
   #listen(target: Target, backlog: number, detail: string): ListenerTransport {
     const reusePort = this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     try {
-      return (this.#backend ??= pick()).listen(target, { backlog, reusePort });
+      return (this.#backend ??= pick("listen")).listen(target, { backlog, reusePort });
     } catch (e) {
       throw fromDenoError(e, detail);
     }
@@ -501,12 +512,22 @@ export class StreamSocket extends Socket {
         detail: "Cannot connect: a connect is under way",
       });
     }
+    let local: LocalAddr | undefined;
     if (this.#listener) {
-      throw new OSError(errno.EINVAL, undefined, {
-        detail: this.#acceptor
-          ? "Cannot connect: socket is listening"
-          : "Cannot connect: Deno cannot connect from a bound local address",
-      });
+      const bound = this.#listener.addr;
+      if (this.#acceptor || bound.transport !== "tcp") {
+        throw new OSError(errno.EINVAL, undefined, {
+          detail: this.#acceptor
+            ? "Cannot connect: socket is listening"
+            : "Cannot connect: neither backend connects from a bound AF_UNIX path",
+        });
+      }
+      // bind() held the address with a listener: let it go and connect from
+      // it, through the backend that can (node:net).
+      local = { hostname: bound.hostname, port: bound.port };
+      this.#listener.close();
+      this.#listener = null;
+      this.#backend = pick("connect", { localAddress: true });
     }
     const err = this._options.takeError();
     if (err) {
@@ -514,7 +535,7 @@ export class StreamSocket extends Socket {
     }
     const deadline = this._deadline();
     const abort = this.#dialing = new AbortController();
-    const attempt = this.#open(target, deadline, abort);
+    const attempt = this.#open(target, deadline, abort, local);
     this.#connecting = attempt.then(
       () => {
         this.#connecting = this.#dialing = null;
@@ -530,9 +551,17 @@ export class StreamSocket extends Socket {
     throw oserror(errno.EINPROGRESS, "Cannot connect: connecting in the background");
   }
 
-  async #open(target: Target, deadline: Deadline, abort: AbortController): Promise<void> {
+  async #open(
+    target: Target,
+    deadline: Deadline,
+    abort: AbortController,
+    local?: LocalAddr,
+  ): Promise<void> {
     try {
-      const plain = await dial(this.#backend ??= pick(), target, this.family, deadline, abort);
+      const backend = this.#backend ??= pick("connect", {
+        nodeOptions: this._options.needsNode(),
+      });
+      const plain = await dial(backend, target, this.family, deadline, abort, local);
       if (this.closed) {
         plain.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
@@ -1187,10 +1216,18 @@ export class StreamSocket extends Socket {
     const conn = this.#conn;
     if (conn === null) return;
     this.#conn = null;
+    const [lingerOn, linger] = this._options.linger();
+    // SO_LINGER on with 0 seconds: a reset, dropping what is unsent (node:net).
+    if (lingerOn && linger === 0 && conn.reset) return conn.reset();
     // Bytes a timed-out send left to finish are still written, for as long as
-    // the socket's timeout (as a kernel lingers on its send buffer), then the
-    // connection is closed whether the peer read them or not.
-    this.#writer!.closeAfter(conn, this.gettimeout());
+    // SO_LINGER says or else the socket's timeout (as a kernel lingers on its
+    // send buffer), then the connection is closed whether the peer read them or not.
+    this.#writer!.closeAfter(conn, lingerOn ? linger : this.gettimeout());
+  }
+
+  /** @ignore The backend of the socket's handle (the inspect string names node). */
+  protected override _backendName(): string | null {
+    return this.#conn !== null || this.#listener !== null ? this.#backend?.name ?? null : null;
   }
 
   /**
@@ -1217,6 +1254,12 @@ export class StreamSocket extends Socket {
    */
   detach(): Deno.Conn | Deno.Listener | null {
     if (this.closed) return null; // Python's detach() of a closed socket returns -1
+    this.#checkHandOver("detach");
+    if (this.#conn !== null && this.#backend?.name === "node") {
+      throw new OSError(errno.EOPNOTSUPP, undefined, {
+        detail: "Cannot detach: the connection runs on node:net, which has no Deno handle to give",
+      });
+    }
     const { conn, listener } = this.#handOver("detach");
     return (conn ?? listener?.handle ?? null) as Deno.Conn | Deno.Listener | null;
   }
@@ -1225,6 +1268,17 @@ export class StreamSocket extends Socket {
   #handOver(
     op: string,
   ): { conn: StreamTransport | null; listener: ListenerTransport | null; listening: boolean } {
+    this.#checkHandOver(op);
+    const out = { conn: this.#conn, listener: this.#listener, listening: this.#acceptor !== null };
+    this.#conn = null;
+    this.#listener = null;
+    this.#acceptor = null;
+    super.close();
+    return out;
+  }
+
+  /** Throws unless the socket is open and nothing is under way on it (what a hand-over needs). */
+  #checkHandOver(op: string): void {
     this._checkOpen(op);
     if (this.#acceptor?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
@@ -1246,11 +1300,5 @@ export class StreamSocket extends Socket {
         detail: `Cannot ${op}: a connect is under way`,
       });
     }
-    const out = { conn: this.#conn, listener: this.#listener, listening: this.#acceptor !== null };
-    this.#conn = null;
-    this.#listener = null;
-    this.#acceptor = null;
-    super.close();
-    return out;
   }
 }

@@ -215,7 +215,7 @@ export class DatagramSocket extends Socket {
       this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     let t: DatagramTransport;
     try {
-      t = (this.#backend ??= pick()).listenDatagram(target, { reuseAddress });
+      t = (this.#backend ??= pick("datagram")).listenDatagram(target, { reuseAddress });
     } catch (e) {
       throw fromDenoError(
         e,

@@ -16,7 +16,6 @@ for (
       "SO_RCVBUF",
       "SO_OOBINLINE",
       "SO_PRIORITY",
-      "SO_LINGER",
       "SO_RCVLOWAT",
       "SO_SNDLOWAT",
       "SO_RCVTIMEO",
@@ -26,7 +25,6 @@ for (
     [C.IPPROTO_TCP, [
       "TCP_MAXSEG",
       "TCP_CORK",
-      "TCP_KEEPIDLE",
       "TCP_KEEPINTVL",
       "TCP_KEEPCNT",
       "TCP_SYNCNT",

@@ -462,7 +462,8 @@ export abstract class Socket {
   /**
    * Python's repr of the socket, which `Deno.inspect()` and `console.log()`
    * show: its number, family, type and protocol, and the local and remote
-   * addresses it has.
+   * addresses it has; then `backend=node` for a connection made through
+   * node:net (`bind()` before `connect()`).
    *
    * @returns `<socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=...>`.
    *
@@ -491,7 +492,15 @@ export abstract class Socket {
       const raddr = this.getpeername();
       if (raddr !== "") parts.push(`raddr=${show(raddr)}`);
     } catch { /* not connected */ }
+    // Deno.* is the default and goes unsaid; another backend is named.
+    const backend = this._backendName();
+    if (backend !== null && backend !== "deno") parts.push(`backend=${backend}`);
     return parts.join(", ") + ">";
+  }
+
+  /** @ignore The name of the backend the socket's handle came from, or `null` before it has one. */
+  protected _backendName(): string | null {
+    return null;
   }
 
   /** @ignore The readiness of the socket, for select, selectors and socketserver. */

@@ -6,12 +6,12 @@
 import type { Target } from "../address.ts";
 import { type Deadline, expired, msLeft, NONBLOCK } from "../_common/deadline.ts";
 import { resolveHost } from "../_common/resolve.ts";
-import type { Backend, StreamTransport } from "../_transport/types.ts";
+import type { Backend, LocalAddr, StreamTransport } from "../_transport/types.ts";
 
 /**
  * Connects to `target`, resolving a host name for `family`. `abort` (the
  * socket's: `close()` aborts it) abandons the attempt, and so does the
- * deadline when it passes.
+ * deadline when it passes. `local`: the bound address to connect from.
  *
  * @throws {TimeoutError} when the deadline passes; the backend's errors otherwise
  *   (an `AbortError` when `abort` was aborted).
@@ -22,6 +22,7 @@ export async function dial(
   family: number,
   deadline: Deadline,
   abort: AbortController,
+  local?: LocalAddr,
 ): Promise<StreamTransport> {
   let timedOut = false;
   const timer = deadline !== null && deadline !== NONBLOCK
@@ -34,7 +35,8 @@ export async function dial(
     if (target.transport === "unix") return await backend.connect(target, abort.signal);
     const [hostname] = await resolveHost(target.hostname, family);
     abort.signal.throwIfAborted();
-    return await backend.connect({ transport: "tcp", hostname, port: target.port }, abort.signal);
+    const to: Target = { transport: "tcp", hostname, port: target.port };
+    return await backend.connect(to, abort.signal, local);
   } catch (e) {
     if (timedOut) throw expired(deadline!, "connect");
     throw e;

@@ -12,6 +12,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { Duplex } from "node:stream";
 import * as tls from "node:tls";
 import { SSLEOFError } from "../errors.ts";
+import { Inbox } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
 /** How much a read of the plain transport asks for at first, and after a short one: a TLS record. */
@@ -22,8 +23,6 @@ const READ_FIRST = 16 * 1024 + 512;
  * while an idle connection's read under way holds a record's room.
  */
 const READ_MAX = 256 * 1024;
-/** Decrypted bytes queued beyond this pause the TLS stream (back-pressure); below a quarter, it resumes. */
-const QUEUE_MAX = 256 * 1024;
 
 /** What a TLS connection is made with (ssl.ts turns an SSLContext into this). */
 export interface TlsSettings {
@@ -121,8 +120,6 @@ function duplexOver(below: Below): Duplex {
   });
 }
 
-const EMPTY = new Uint8Array(0);
-
 async function writeAll(conn: StreamTransport, p: Uint8Array): Promise<void> {
   for (let off = 0; off < p.length;) off += await conn.write(p.subarray(off));
 }
@@ -144,14 +141,8 @@ export class TlsTransport implements StreamTransport {
   readonly handshake: Promise<void>;
   readonly #below: Below;
   readonly #sock: tls.TLSSocket;
-  /** Decrypted chunks not yet read, from `#head` on; `#queued` bytes in all. */
-  #queue: Uint8Array[] = [];
-  #head = 0;
-  #queued = 0;
-  #paused = false;
-  #ended = false;
-  #error: unknown = null;
-  #wake: (() => void) | null = null;
+  /** The decrypted bytes not yet read. */
+  readonly #inbox: Inbox;
   #closed = false;
   /** The peer's certificate was asked for and verified. */
   #authorized = false;
@@ -201,32 +192,7 @@ export class TlsTransport implements StreamTransport {
         maxVersion: settings.maxVersion,
         ciphers: settings.ciphers,
       });
-    const wake = () => {
-      const w = this.#wake;
-      this.#wake = null;
-      w?.();
-    };
-    sock.on("data", (chunk: Uint8Array) => {
-      this.#queue.push(chunk);
-      this.#queued += chunk.length;
-      if (this.#queued > QUEUE_MAX && !this.#paused) {
-        this.#paused = true;
-        sock.pause();
-      }
-      wake();
-    });
-    sock.on("end", () => {
-      this.#ended = true;
-      wake();
-    });
-    sock.on("close", () => {
-      this.#ended = true;
-      wake();
-    });
-    sock.on("error", (e) => {
-      this.#error ??= e;
-      wake();
-    });
+    const inbox = this.#inbox = new Inbox(sock);
     this.handshake = new Promise<void>((resolve, reject) => {
       const fail = (e: unknown) => {
         // The peer hung up mid-handshake: Python's "EOF occurred in violation of protocol".
@@ -259,7 +225,7 @@ export class TlsTransport implements StreamTransport {
         const code = settings.verify === 0 ? null : verifyErrorOf(sock, Boolean(peer?.raw));
         if (code) {
           const err = Object.assign(new Error(code), { code });
-          this.#error = err;
+          inbox.fail(err);
           reject(err);
         } else {
           this.#authorized = settings.verify !== 0 && Boolean(peer?.raw);
@@ -307,43 +273,15 @@ export class TlsTransport implements StreamTransport {
 
   /** How many decrypted bytes are waiting to be read. */
   get buffered(): number {
-    return this.#queued;
+    return this.#inbox.buffered;
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    const n = this.#take(p);
-    if (n > 0 || p.length === 0) return Promise.resolve(n);
-    if (this.#error !== null) return Promise.reject(this.#error);
-    if (this.#ended) return Promise.resolve(null);
-    return new Promise<void>((resolve) => this.#wake = resolve).then(() => this.read(p));
-  }
-
-  /** Copies queued bytes into `p`, as many as fit, from as many chunks as it takes. */
-  #take(p: Uint8Array): number {
-    const queue = this.#queue;
-    let n = 0;
-    while (n < p.length && this.#head < queue.length) {
-      const chunk = queue[this.#head];
-      const k = Math.min(p.length - n, chunk.length);
-      p.set(k === chunk.length ? chunk : chunk.subarray(0, k), n);
-      n += k;
-      if (k === chunk.length) queue[this.#head++] = EMPTY;
-      else queue[this.#head] = chunk.subarray(k);
-    }
-    if (this.#head === queue.length) {
-      queue.length = 0;
-      this.#head = 0;
-    }
-    this.#queued -= n;
-    if (this.#paused && this.#queued < QUEUE_MAX / 4) {
-      this.#paused = false;
-      this.#sock.resume();
-    }
-    return n;
+    return this.#inbox.read(p);
   }
 
   write(p: Uint8Array): Promise<number> {
-    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#inbox.error !== null) return Promise.reject(this.#inbox.error);
     const n = p.length;
     return new Promise<number>((resolve, reject) => {
       // A copy: node:tls may hold the chunk until it is encrypted.
@@ -376,10 +314,9 @@ export class TlsTransport implements StreamTransport {
     const below = this.#below;
     below.unwrapping = true;
     await new Promise<void>((resolve) => this.#sock.end(resolve));
-    while (!this.#ended && this.#error === null) {
-      await new Promise<void>((resolve) => this.#wake = resolve);
-    }
-    if (this.#error !== null) throw this.#error;
+    const inbox = this.#inbox;
+    while (!inbox.ended && inbox.error === null) await inbox.changed();
+    if (inbox.error !== null) throw inbox.error;
     below.detached = true;
     this.#closed = true;
     this.#sock.destroy();

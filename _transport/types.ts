@@ -1,8 +1,8 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // The transport seam: the small interface through which a socket talks to
 // the network. Everything above it — the read buffer, deadlines, Python's
-// semantics — is written once; each backend (deno.ts now; node:net,
-// node:dgram and node:tls next) implements it. Transports throw their
+// semantics — is written once; each backend (deno.ts, the default; node.ts
+// for what Deno.* cannot do) implements it, and tls.ts runs over either. Transports throw their
 // runtime's own errors; the engines above map them with `fromDenoError`,
 // the one mapping, adding what was being done.
 
@@ -33,8 +33,16 @@ export interface StreamTransport {
   readonly remoteAddr: Addr;
   /** `TCP_NODELAY` (TCP only). */
   setNoDelay?(on?: boolean): void;
-  /** `SO_KEEPALIVE` (TCP only). */
-  setKeepAlive?(on?: boolean): void;
+  /** `SO_KEEPALIVE` (TCP only), and `TCP_KEEPIDLE` in seconds where the backend can. */
+  setKeepAlive?(on?: boolean, idleSeconds?: number): void;
+  /** Closes with a reset (RST) rather than a FIN: `SO_LINGER` on with a zero linger. */
+  reset?(): void;
+}
+
+/** A local address to connect from (`bind()` before `connect()`). */
+export interface LocalAddr {
+  hostname: string;
+  port: number;
 }
 
 /** A listening socket. */
@@ -96,9 +104,10 @@ export interface Backend {
   readonly name: string;
   /**
    * Connects to `target` (an IP literal and port, or a path); `signal`
-   * abandons the attempt.
+   * abandons the attempt. `local`: the address to connect from (a backend
+   * that cannot throws).
    */
-  connect(target: Target, signal?: AbortSignal): Promise<StreamTransport>;
+  connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport>;
   /** Binds and listens on `target` at once. */
   listen(target: Target, options: ListenOptions): ListenerTransport;
   /** Binds a datagram socket to `target` (`path: ""`: an abstract address of the system's choosing). */

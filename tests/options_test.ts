@@ -449,7 +449,6 @@ const REFUSED: [string, number, number][] = [
     "SO_RCVBUF",
     "SO_OOBINLINE",
     "SO_PRIORITY",
-    "SO_LINGER",
     "SO_RCVLOWAT",
     "SO_SNDLOWAT",
     "SO_RCVTIMEO",
@@ -460,7 +459,6 @@ const REFUSED: [string, number, number][] = [
   ...([
     "TCP_MAXSEG",
     "TCP_CORK",
-    "TCP_KEEPIDLE",
     "TCP_KEEPINTVL",
     "TCP_KEEPCNT",
     "TCP_SYNCNT",

@@ -2,7 +2,7 @@
 // Worker for bench/compare: one role of one workload, with pysocket or raw
 // Deno. Prints `READY <port>` when listening and `RESULT <json>` when done.
 //
-//   deno run -A bench/workers/deno.ts <pysocket|deno|deno-naive> <role> [args...]
+//   deno run -A bench/workers/deno.ts <pysocket|pysocket-node|deno|deno-naive> <role> [args...]
 //
 // deno-naive (udp roles only) is raw Deno written as its documentation's
 // examples are: `receive()` without a buffer (Deno then allocates 64 KiB
@@ -15,13 +15,16 @@
 // lines-server <rounds> (pysocket only), udp-server <count>, udp-client <port> <count>.
 
 import * as socket from "../../mod.ts";
+import { preferBackend } from "../../_transport/pick.ts";
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
 const [impl, role, ...args] = Deno.args;
-const py = impl === "pysocket";
+const py = impl === "pysocket" || impl === "pysocket-node";
 const naive = impl === "deno-naive";
 if (!py && !naive && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
+// Connecting sockets through node:net, as a socket bound before connect() does.
+if (impl === "pysocket-node") preferBackend("node");
 
 function say(line: string): void {
   Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));

@@ -1,0 +1,121 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// What a node stream (node:net's Socket, node:tls's TLSSocket) delivers in
+// 'data' events, held until a socket's reader asks: each read copies into
+// the caller's buffer from as many chunks as fit, and the stream is paused
+// while too much waits (back-pressure to the peer), resumed once drained.
+
+/** Queued bytes beyond this pause the stream; below a quarter of it, it resumes. */
+const QUEUE_MAX = 256 * 1024;
+
+const EMPTY = new Uint8Array(0);
+
+/** The part of a node readable stream an inbox listens to and steers. */
+export interface NodeReadable {
+  on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
+  on(event: "end" | "close", listener: () => void): unknown;
+  on(event: "error", listener: (e: Error) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** A node stream's bytes, read into callers' buffers in order, none lost. */
+export class Inbox {
+  /** Chunks not yet read, from `#head` on; `#queued` bytes in all. */
+  #queue: Uint8Array[] = [];
+  #head = 0;
+  #queued = 0;
+  #paused = false;
+  #ended = false;
+  #error: unknown = null;
+  #wake: (() => void) | null = null;
+  readonly #stream: NodeReadable;
+
+  constructor(stream: NodeReadable) {
+    this.#stream = stream;
+    stream.on("data", (chunk: Uint8Array) => {
+      this.#queue.push(chunk);
+      this.#queued += chunk.length;
+      if (this.#queued > QUEUE_MAX && !this.#paused) {
+        this.#paused = true;
+        stream.pause();
+      }
+      this.#wakeUp();
+    });
+    stream.on("end", () => this.#end());
+    stream.on("close", () => this.#end());
+    stream.on("error", (e) => this.fail(e));
+  }
+
+  /** How many bytes wait to be read. */
+  get buffered(): number {
+    return this.#queued;
+  }
+
+  /** The stream ended (end of stream or closed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The error the stream failed with, or `null`. */
+  get error(): unknown {
+    return this.#error;
+  }
+
+  /** Fails later reads with `e` (the first error stays). */
+  fail(e: unknown): void {
+    this.#error ??= e;
+    this.#wakeUp();
+  }
+
+  /** Resolves when something arrives, the stream ends or fails. */
+  changed(): Promise<void> {
+    return new Promise<void>((resolve) => this.#wake = resolve);
+  }
+
+  /**
+   * Reads into `p`: what is queued at once, else the next bytes to come;
+   * `null` at end of stream. Queued bytes are read before an error is.
+   */
+  read(p: Uint8Array): Promise<number | null> {
+    const n = this.#take(p);
+    if (n > 0 || p.length === 0) return Promise.resolve(n);
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#ended) return Promise.resolve(null);
+    return this.changed().then(() => this.read(p));
+  }
+
+  #end(): void {
+    this.#ended = true;
+    this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const w = this.#wake;
+    this.#wake = null;
+    w?.();
+  }
+
+  /** Copies queued bytes into `p`, as many as fit, from as many chunks as it takes. */
+  #take(p: Uint8Array): number {
+    const queue = this.#queue;
+    let n = 0;
+    while (n < p.length && this.#head < queue.length) {
+      const chunk = queue[this.#head];
+      const k = Math.min(p.length - n, chunk.length);
+      p.set(k === chunk.length ? chunk : chunk.subarray(0, k), n);
+      n += k;
+      if (k === chunk.length) queue[this.#head++] = EMPTY;
+      else queue[this.#head] = chunk.subarray(k);
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    }
+    this.#queued -= n;
+    if (this.#paused && this.#queued < QUEUE_MAX / 4) {
+      this.#paused = false;
+      this.#stream.resume();
+    }
+    return n;
+  }
+}

@@ -1,0 +1,24 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The stream suites again, with every connecting socket on the node backend
+// (node:net) instead of Deno.connect: Python's semantics must not depend on
+// the backend. Listeners and datagram sockets are Deno's on both runs
+// (_transport/node.ts says why), so each connection here has a node:net end
+// and a Deno end.
+
+import { preferBackend } from "../_transport/pick.ts";
+
+preferBackend("node");
+
+await import("./tcp_test.ts");
+await import("./timeout_test.ts");
+await import("./makefile_test.ts");
+await import("./file_objects_test.ts");
+await import("./create_connection_test.ts");
+await import("./engines_test.ts");
+await import("./streams_test.ts");
+await import("./faults_test.ts");
+await import("./select_test.ts");
+await import("./selectors_test.ts");
+await import("./socketserver_test.ts");
+await import("./sendfile_test.ts");
+await import("./noloss_property_test.ts");
