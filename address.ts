@@ -235,8 +235,11 @@ function ipv4Form(host: string): string | null {
 }
 
 /** Python's repr of an address: `('127.0.0.1', 8080)`, `'/tmp/s'` or `b'\x00name'`. */
-export function reprAddress(addr: string | Uint8Array | readonly (string | number)[]): string {
+export function reprAddress(
+  addr: string | Uint8Array | ArrayBuffer | readonly (string | number)[],
+): string {
   if (typeof addr === "string") return `'${addr}'`;
+  if (addr instanceof ArrayBuffer) addr = new Uint8Array(addr);
   if (addr instanceof Uint8Array) {
     const text = Array.from(
       addr,

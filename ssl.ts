@@ -989,7 +989,7 @@ export class SSLSocket extends StreamSocket {
     }
   }
 
-  /** Starts TLS over a plain connection; the handshake runs from now on. */
+  /** Starts TLS over a plain connection; the handshake runs from now on, or from do_handshake(). */
   #start(conn: StreamTransport): TlsTransport {
     let settings: TlsSettings;
     try {
@@ -998,7 +998,9 @@ export class SSLSocket extends StreamSocket {
       conn.close();
       throw e;
     }
-    const tls = this.#tls = new TlsTransport(conn, settings);
+    // do_handshake_on_connect=False: nothing is sent before do_handshake()
+    // (or the first read or write), as in Python.
+    const tls = this.#tls = new TlsTransport(conn, settings, !this.#handshakeOnConnect);
     this.#settled = false;
     this.#acknowledged = this.#handshakeOnConnect;
     this.#session = null;
@@ -1119,6 +1121,7 @@ export class SSLSocket extends StreamSocket {
       });
     }
     try {
+      tls.begin();
       await waitUntil(tls.handshake, this._deadline(), "do_handshake");
     } catch (e) {
       throw this._ioError(e, "do_handshake");
@@ -1315,7 +1318,8 @@ export class SSLSocket extends StreamSocket {
    */
   override [POLL](): Poll {
     const plain = super[POLL]();
-    const handshaking = () => this.#tls !== null && !this.#acknowledged;
+    // Before do_handshake() starts it, readiness is the plain connection's.
+    const handshaking = () => this.#tls !== null && this.#tls.begun && !this.#acknowledged;
     return this.#poll ??= {
       readable: () => handshaking() ? this.#settled : plain.readable(),
       writable: () => handshaking() ? this.#settled : plain.writable(),

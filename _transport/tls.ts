@@ -137,18 +137,23 @@ function secretBits(name: string): number {
  * made before then wait for it.
  */
 export class TlsTransport implements StreamTransport {
-  /** Settles with the handshake. */
+  /** Settles with the handshake (which starts with `begin()`). */
   readonly handshake: Promise<void>;
   readonly #below: Below;
-  readonly #sock: tls.TLSSocket;
-  /** The decrypted bytes not yet read. */
-  readonly #inbox: Inbox;
+  readonly #settings: TlsSettings;
+  #settle!: { resolve: () => void; reject: (e: unknown) => void };
+  #started: { sock: tls.TLSSocket; inbox: Inbox } | null = null;
   #closed = false;
   /** The peer's certificate was asked for and verified. */
   #authorized = false;
 
-  constructor(inner: StreamTransport, settings: TlsSettings) {
-    const below: Below = this.#below = {
+  /**
+   * TLS over `inner`. The handshake starts at once, or with `begin()` (or
+   * the first read or write) when `deferred` — Python's
+   * `do_handshake_on_connect=False`.
+   */
+  constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
+    this.#below = {
       inner,
       inflight: null,
       ended: false,
@@ -156,8 +161,24 @@ export class TlsTransport implements StreamTransport {
       detached: false,
       rest: undefined,
     };
+    this.#settings = settings;
+    this.handshake = new Promise<void>((resolve, reject) => this.#settle = { resolve, reject });
+    this.handshake.catch(() => {}); // read and write report it too
+    if (!deferred) this.begin();
+  }
+
+  /** Whether the handshake has started. */
+  get begun(): boolean {
+    return this.#started !== null;
+  }
+
+  /** Starts the handshake (once); the TLS socket and its inbox. */
+  begin(): { sock: tls.TLSSocket; inbox: Inbox } {
+    if (this.#started !== null) return this.#started;
+    const below = this.#below, settings = this.#settings;
+    const { resolve, reject } = this.#settle;
     const duplex = duplexOver(below);
-    const sock = this.#sock = settings.serverSide
+    const sock = settings.serverSide
       ? new tls.TLSSocket(duplex as unknown as import("node:net").Socket, {
         isServer: true,
         secureContext: tls.createSecureContext({
@@ -192,50 +213,49 @@ export class TlsTransport implements StreamTransport {
         maxVersion: settings.maxVersion,
         ciphers: settings.ciphers,
       });
-    const inbox = this.#inbox = new Inbox(sock);
-    this.handshake = new Promise<void>((resolve, reject) => {
-      const fail = (e: unknown) => {
-        // The peer hung up mid-handshake: Python's "EOF occurred in violation of protocol".
-        reject(
-          below.ended && !(e as { code?: string })?.code?.startsWith?.("ERR_")
-            ? new SSLEOFError(8, undefined, {
-              cause: e,
-              library: "SSL",
-              reason: "UNEXPECTED_EOF_WHILE_READING",
-            })
-            : e,
-        );
-      };
-      // node:tls ends a server's stream without an error when the client
-      // hangs up mid-handshake: that is Python's SSLEOFError too.
-      const hungUp = () => fail(new Error("The peer closed the connection during the handshake"));
-      sock.once(settings.serverSide ? "secure" : "secureConnect", () => {
-        sock.off("error", fail);
-        sock.off("end", hungUp);
-        if (!settings.serverSide) {
-          this.#authorized = sock.authorized === true;
-          resolve();
-          return;
-        }
-        // node:tls completes a server's handshake whatever the client's
-        // certificate, and leaves the verdict in verifyError(), which only a
-        // tls.Server reads: a TLSSocket of our own must read it. A
-        // certificate given must verify (CERT_OPTIONAL and CERT_REQUIRED).
-        const peer = sock.getPeerCertificate();
-        const code = settings.verify === 0 ? null : verifyErrorOf(sock, Boolean(peer?.raw));
-        if (code) {
-          const err = Object.assign(new Error(code), { code });
-          inbox.fail(err);
-          reject(err);
-        } else {
-          this.#authorized = settings.verify !== 0 && Boolean(peer?.raw);
-          resolve();
-        }
-      });
-      sock.once("error", fail);
-      sock.once("end", hungUp);
+    const inbox = new Inbox(sock);
+    this.#started = { sock, inbox };
+    const fail = (e: unknown) => {
+      // The peer hung up mid-handshake: Python's "EOF occurred in violation of protocol".
+      reject(
+        below.ended && !(e as { code?: string })?.code?.startsWith?.("ERR_")
+          ? new SSLEOFError(8, undefined, {
+            cause: e,
+            library: "SSL",
+            reason: "UNEXPECTED_EOF_WHILE_READING",
+          })
+          : e,
+      );
+    };
+    // node:tls ends a server's stream without an error when the client
+    // hangs up mid-handshake: that is Python's SSLEOFError too.
+    const hungUp = () => fail(new Error("The peer closed the connection during the handshake"));
+    sock.once(settings.serverSide ? "secure" : "secureConnect", () => {
+      sock.off("error", fail);
+      sock.off("end", hungUp);
+      if (!settings.serverSide) {
+        this.#authorized = sock.authorized === true;
+        resolve();
+        return;
+      }
+      // node:tls completes a server's handshake whatever the client's
+      // certificate, and leaves the verdict in verifyError(), which only a
+      // tls.Server reads: a TLSSocket of our own must read it. A
+      // certificate given must verify (CERT_OPTIONAL and CERT_REQUIRED).
+      const peer = sock.getPeerCertificate();
+      const code = settings.verify === 0 ? null : verifyErrorOf(sock, Boolean(peer?.raw));
+      if (code) {
+        const err = Object.assign(new Error(code), { code });
+        inbox.fail(err);
+        reject(err);
+      } else {
+        this.#authorized = settings.verify !== 0 && Boolean(peer?.raw);
+        resolve();
+      }
     });
-    this.handshake.catch(() => {}); // read and write report it too
+    sock.once("error", fail);
+    sock.once("end", hungUp);
+    return this.#started;
   }
 
   get localAddr(): Addr {
@@ -256,7 +276,7 @@ export class TlsTransport implements StreamTransport {
 
   /** What the handshake settled (call after it resolved). */
   session(): TlsSession {
-    const sock = this.#sock;
+    const { sock } = this.begin();
     const c = sock.getCipher?.();
     return {
       version: sock.getProtocol?.() ?? null,
@@ -273,31 +293,33 @@ export class TlsTransport implements StreamTransport {
 
   /** How many decrypted bytes are waiting to be read. */
   get buffered(): number {
-    return this.#inbox.buffered;
+    return this.#started?.inbox.buffered ?? 0;
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    return this.#inbox.read(p);
+    return (this.#started ?? this.begin()).inbox.read(p);
   }
 
   write(p: Uint8Array): Promise<number> {
-    if (this.#inbox.error !== null) return Promise.reject(this.#inbox.error);
+    const { sock, inbox } = this.#started ?? this.begin();
+    if (inbox.error !== null) return Promise.reject(inbox.error);
     const n = p.length;
     return new Promise<number>((resolve, reject) => {
       // A copy: node:tls may hold the chunk until it is encrypted.
-      this.#sock.write(Buffer.from(p), (e) => e ? reject(e) : resolve(n));
+      sock.write(Buffer.from(p), (e) => e ? reject(e) : resolve(n));
     });
   }
 
   /** Sends close_notify, then half-closes the plain transport. */
   closeWrite(): Promise<void> {
-    return new Promise<void>((resolve) => this.#sock.end(resolve));
+    const { sock } = this.#started ?? this.begin();
+    return new Promise<void>((resolve) => sock.end(resolve));
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#sock.destroy();
+    this.#started?.sock.destroy();
     if (!this.#below.unwrapping) {
       try {
         this.#below.inner.close();
@@ -313,13 +335,13 @@ export class TlsTransport implements StreamTransport {
   async unwrap(): Promise<StreamTransport> {
     const below = this.#below;
     below.unwrapping = true;
-    await new Promise<void>((resolve) => this.#sock.end(resolve));
-    const inbox = this.#inbox;
+    const { sock, inbox } = this.#started ?? this.begin();
+    await new Promise<void>((resolve) => sock.end(resolve));
     while (!inbox.ended && inbox.error === null) await inbox.changed();
     if (inbox.error !== null) throw inbox.error;
     below.detached = true;
     this.#closed = true;
-    this.#sock.destroy();
+    sock.destroy();
     return new Handback(below);
   }
 }

@@ -414,3 +414,24 @@ Deno.test("detach() refuses (EBUSY) while a timed-out accept is still pending or
   assert.equal((await cli.recv(1)).length, 0);
   assert.ok(!srv.closed);
 });
+
+Deno.test("bind() of an AF_UNIX socket takes the path as bytes in an ArrayBuffer, and names it in its errors", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/buffer.sock`;
+    // Untyped JavaScript may pass an ArrayBuffer (bytes-like to Python).
+    const buffer = () => new TextEncoder().encode(path).buffer as unknown as socket.Address;
+    using s = socket.socket(socket.AF_UNIX);
+    s.bind(buffer());
+    assert.equal(s.getsockname(), path);
+    using t = socket.socket(socket.AF_UNIX);
+    assert.throws(
+      () => t.bind(buffer()),
+      (e) =>
+        e instanceof socket.OSError && e.errno === socket.errno.EADDRINUSE &&
+        e.message.includes(`b'${path}'`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
