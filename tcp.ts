@@ -367,7 +367,8 @@ export class StreamSocket extends Socket {
    * @param backlog The queue length for connections not yet accepted
    *   (Deno's `tcpBacklog`); omitted: Python's default, `min(SOMAXCONN, 128)`.
    * @throws {OSError} when the socket is connected or closed, or an AF_UNIX
-   *   socket is not bound.
+   *   socket is not bound; `ENOPROTOOPT` when options only node:net honours
+   *   are set (`SO_LINGER` on with 0 seconds, `TCP_KEEPIDLE`).
    *
    * @example
    * ```ts
@@ -383,6 +384,13 @@ export class StreamSocket extends Socket {
     this._checkOpen("listen");
     if (this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
+    }
+    if (this._options.needsNode()) {
+      // Accepted connections inherit the options, and they are Deno's.
+      throw new OSError(errno.ENOPROTOOPT, undefined, {
+        detail: "Cannot listen: SO_LINGER (on, 0 seconds) or TCP_KEEPIDLE is set, and the " +
+          "connections a listener accepts are Deno's, which take neither",
+      });
     }
     backlog = Math.max(0, Math.min(backlog, SOMAXCONN));
     if (!this.#listener) {

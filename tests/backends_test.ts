@@ -176,6 +176,11 @@ Deno.test("SO_LINGER and TCP_KEEPIDLE refuse a connection that is Deno's (asked 
       isOSError(socket.errno.ENOPROTOOPT),
     );
   }
+  // Set on a socket that then listens: its accepted connections would be Deno's.
+  using later = socket.socket();
+  later.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, lingerStruct(1, 0));
+  later.bind(["127.0.0.1", 0]);
+  assert.throws(() => later.listen(), isOSError(socket.errno.ENOPROTOOPT));
   // A linger of some seconds is how long close() lets unsent bytes go out: any connection takes it.
   cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, lingerStruct(1, 3));
   assert.deepEqual(cli.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8), lingerStruct(1, 3));
