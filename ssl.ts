@@ -1120,9 +1120,13 @@ export class SSLSocket extends StreamSocket {
         detail: "Cannot do_handshake: socket is not connected",
       });
     }
+    tls.begin();
+    const deadline = this._deadline();
+    // Non-blocking, as Python: a handshake not done yet wants to read, now
+    // (select() then reports the socket when it is done).
+    if (deadline === NONBLOCK && !this.#settled) throw new SSLWantReadError(SSL_ERROR.WANT_READ);
     try {
-      tls.begin();
-      await waitUntil(tls.handshake, this._deadline(), "do_handshake");
+      await waitUntil(tls.handshake, deadline, "do_handshake");
     } catch (e) {
       throw this._ioError(e, "do_handshake");
     }
