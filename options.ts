@@ -23,7 +23,7 @@ import { errno, OSError } from "./errors.ts";
 import { inet_ntop } from "./address.ts";
 import { checkInt, toBytes, typeName } from "./_common/bytes.ts";
 import { levelName, refusedName } from "./_common/option_names.ts";
-import type { StreamTransport } from "./_transport/types.ts";
+import type { DatagramTransport, StreamTransport } from "./_transport/types.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
 export type OptionValue = number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer;
@@ -52,6 +52,8 @@ export interface OptionHandles {
   multicast?: () => MulticastControl;
   /** The name of the backend of the connection or listener (`"deno"`, `"node"`), if any. */
   backend?: string;
+  /** The datagram transport, once bound (datagram sockets). */
+  datagram?: DatagramTransport | null;
 }
 
 function invalid(detail: string): OSError {
@@ -179,6 +181,26 @@ function range(name: string, lo: number, hi: number): (c: Ctx, v: number) => voi
   };
 }
 
+/**
+ * `SO_RCVBUF`/`SO_SNDBUF` of a datagram socket (node:dgram): Linux doubles
+ * what is asked (its bookkeeping), and getsockopt reports the kernel's value.
+ */
+function bufferSize(name: string, which: "recv" | "send"): Spec {
+  return {
+    name,
+    kind: "dgram",
+    mode: "int",
+    check: range(name, 1, 0x7fffffff),
+    apply: ({ h }, v) => h.datagram?.setBufferSize?.(which, v),
+    // The kernel's value once bound; before, what Linux will make of it:
+    // the default (212992), or the size asked (at most rmem_max) doubled.
+    read: ({ h }, v) =>
+      h.datagram?.getBufferSize?.(which) ?? (v === 0 ? 212992 : Math.min(v, 212992) * 2),
+    needsNode: () => true,
+    nodeWhy: "Deno's datagram sockets take no buffer size",
+  };
+}
+
 function membership(add: boolean, name: string): (c: Ctx, value: Uint8Array) => void {
   return ({ h, s }, value) => {
     const { group, iface } = parseMembership(s.family, value, name);
@@ -249,6 +271,19 @@ const TABLE = new Map<number, Spec>([
     read: (_c, v) => v & 1,
     needsNode: (v) => v === 1, // on, lingering 0 seconds: close with a reset
     nodeWhy: "Deno's connections cannot be closed with a reset (SO_LINGER on, 0 seconds)",
+  }],
+  [key(C.SOL_SOCKET, C.SO_RCVBUF), bufferSize("SO_RCVBUF", "recv")],
+  [key(C.SOL_SOCKET, C.SO_SNDBUF), bufferSize("SO_SNDBUF", "send")],
+  [key(C.IPPROTO_IP, C.IP_TTL), {
+    name: "IP_TTL",
+    kind: "dgram",
+    family: C.AF_INET,
+    mode: "int",
+    initial: 64, // Linux's ip_default_ttl
+    check: range("IP_TTL", 1, 255),
+    apply: ({ h }, v) => h.datagram?.setTTL?.(v),
+    needsNode: () => true,
+    nodeWhy: "Deno's datagram sockets take no TTL",
   }],
   [key(C.IPPROTO_IP, C.IP_MULTICAST_TTL), {
     name: "IP_MULTICAST_TTL",
@@ -452,9 +487,11 @@ export class SocketOptions {
     const kind = this.type === C.SOCK_STREAM ? "stream" : "dgram";
     let detail: string;
     if (spec && spec.kind !== "any" && spec.kind !== kind) {
-      detail = `${spec.name} does not apply to a ${
-        kind === "stream" ? "SOCK_STREAM" : "SOCK_DGRAM"
-      } socket`;
+      const sockType = kind === "stream" ? "SOCK_STREAM" : "SOCK_DGRAM";
+      // An option of both kinds in Python that a backend has for one kind only.
+      detail = refusedName(level, optname)
+        ? `neither backend exposes ${spec.name} on a ${sockType} socket`
+        : `${spec.name} does not apply to a ${sockType} socket`;
     } else if (spec && spec.family !== undefined && spec.family !== this.family) {
       detail = `${spec.name} applies only to ${
         spec.family === C.AF_INET ? "AF_INET" : "AF_INET6"
@@ -496,11 +533,14 @@ export class SocketOptions {
       : intValue(value, "setsockopt", !!spec.byte);
     spec.check?.(ctx, v);
     if (
-      spec.needsNode?.(v) && (handles.listening || (handles.conn && handles.backend !== "node"))
+      spec.needsNode?.(v) &&
+      (handles.listening || ((handles.conn || handles.datagram) && handles.backend !== "node"))
     ) {
       throw new OSError(errno.ENOPROTOOPT, undefined, {
-        detail: `Cannot setsockopt: ${spec.nodeWhy}; set ${spec.name} before connect() ` +
-          "(the socket then connects through node:net)",
+        detail: `Cannot setsockopt: ${spec.nodeWhy}; set ${spec.name} before ` +
+          (this.type === C.SOCK_STREAM
+            ? "connect() (the socket then connects through node:net)"
+            : "bind() or the first sendto() (the socket then runs on node:dgram)"),
       });
     }
     (this.#values ??= new Map()).set(

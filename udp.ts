@@ -181,6 +181,8 @@ export class DatagramSocket extends Socket {
       listening: false,
       bound: this.#channel !== null,
       multicast: () => this.#multicastOf(),
+      backend: this.#backend?.name,
+      datagram: this.#channel?.transport ?? null,
     };
   }
 
@@ -215,7 +217,10 @@ export class DatagramSocket extends Socket {
       this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     let t: DatagramTransport;
     try {
-      t = (this.#backend ??= pick("datagram")).listenDatagram(target, { reuseAddress });
+      const backend = this.#backend ??= pick("datagram", {
+        nodeOptions: this._options.needsNode(),
+      });
+      t = backend.listenDatagram(target, { reuseAddress });
     } catch (e) {
       throw fromDenoError(
         e,
@@ -249,8 +254,9 @@ export class DatagramSocket extends Socket {
    *
    * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
    * @throws {TypeError} for a malformed address; {RangeError} for a bad port.
-   * @throws {OSError} e.g. `EADDRINUSE`; `EINVAL` if already bound; one naming
-   *   `--unstable-net` when Deno's datagram API is not enabled.
+   * @throws {OSError} e.g. `EADDRINUSE`; `EINVAL` if already bound; for an
+   *   AF_UNIX socket, one naming `--unstable-net` when Deno's datagram API is
+   *   not enabled (a UDP socket then binds through node:dgram).
    *
    * @example
    * ```ts
@@ -778,9 +784,19 @@ export class DatagramSocket extends Socket {
         detail: "Cannot detach: a receive is pending or a received datagram is kept",
       });
     }
+    if (this.#channel !== null && this.#backend?.name === "node") {
+      throw new OSError(errno.EOPNOTSUPP, undefined, {
+        detail: "Cannot detach: the socket runs on node:dgram, which has no Deno handle to give",
+      });
+    }
     const conn = (this.#channel?.transport.handle ?? null) as Deno.DatagramConn | null;
     this.#channel = null;
     super.close();
     return conn;
+  }
+
+  /** @ignore The backend of the socket's handle (the inspect string names node). */
+  protected override _backendName(): string | null {
+    return this.#channel !== null ? this.#backend?.name ?? null : null;
   }
 }

@@ -80,6 +80,15 @@ export interface DatagramTransport {
   setMulticastTTL(ttl: number): Promise<void>;
   /** `IP_MULTICAST_LOOP` / `IPV6_MULTICAST_LOOP`. */
   setMulticastLoopback(on: boolean): Promise<void>;
+  /**
+   * `SO_RCVBUF`/`SO_SNDBUF` (what is asked; the kernel doubles it) and
+   * `IP_TTL`/`IPV6_UNICAST_HOPS`, where the backend has them (node:dgram).
+   */
+  setBufferSize?(which: "recv" | "send", bytes: number): void;
+  /** The buffer size in force, as the kernel reports it. */
+  getBufferSize?(which: "recv" | "send"): number;
+  /** The unicast TTL (hop limit) of datagrams sent. */
+  setTTL?(ttl: number): void;
   /** The runtime's own handle (what `detach()` returns). */
   readonly handle: unknown;
 }

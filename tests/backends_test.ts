@@ -219,3 +219,51 @@ Deno.test("TCP_KEEPIDLE set before connect() reaches the kernel: ss shows the ke
   const seconds = Number(timer[1]) * (timer[2] === "min" ? 60 : 1);
   assert.ok(seconds > 35 && seconds <= 42, timer[0]);
 });
+
+Deno.test("SO_RCVBUF and SO_SNDBUF set before bind() move a UDP socket to node:dgram and read back as Linux reports them", () => {
+  using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 212992); // Linux's default
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 32768);
+  s.bind(["127.0.0.1", 0]);
+  assert.match(Deno.inspect(s), /backend=node>$/);
+  // Linux doubles the size asked (its bookkeeping), as CPython's getsockopt shows.
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 131072);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), 65536);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384); // on a bound node socket: applied now
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 32768);
+  // A UDP socket bound on Deno's datagram API takes none of them.
+  using d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  d.bind(["127.0.0.1", 0]);
+  assert.throws(
+    () => d.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536),
+    (e) =>
+      e instanceof socket.OSError && e.errno === socket.errno.ENOPROTOOPT &&
+      /before bind\(\) or the first sendto\(\)/.test(e.message),
+  );
+});
+
+Deno.test("IP_TTL set before sending reaches the wire: a CPython receiver reads it with IP_RECVTTL", async () => {
+  await using py = await startPython(String.raw`
+import socket
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+r.bind(("127.0.0.1", 0))
+r.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)  # 12 on Linux
+print("listening on 127.0.0.1:%d" % r.getsockname()[1], flush=True)
+for _ in range(2):
+    data, anc, flags, addr = r.recvmsg(100, socket.CMSG_SPACE(4))
+    ttl = [int.from_bytes(d[:4], "little") for (lvl, typ, d) in anc if typ == socket.IP_TTL]
+    print(data.decode(), ttl[0], flush=True)
+`);
+  const to: [string, number] = ["127.0.0.1", portOf(py.line)];
+  using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  assert.equal(s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL), 64);
+  s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 7);
+  await s.sendto(enc.encode("seven"), to);
+  s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 42);
+  await s.sendto(enc.encode("forty-two"), to);
+  assert.equal(s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL), 42);
+  assert.equal(await py.readLine(), "seven 7");
+  assert.equal(await py.readLine(), "forty-two 42");
+  await py.wait();
+});

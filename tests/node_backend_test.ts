@@ -1,7 +1,8 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// The stream suites again, with every connecting socket on the node backend
-// (node:net) instead of Deno.connect: Python's semantics must not depend on
-// the backend. Listeners and datagram sockets are Deno's on both runs
+// The stream and datagram suites again, with every connecting socket on the
+// node backend (node:net) instead of Deno.connect and every UDP socket on
+// node:dgram instead of Deno.listenDatagram: Python's semantics must not
+// depend on the backend. Listeners are Deno's on both runs
 // (_transport/node.ts says why), so each connection here has a node:net end
 // and a Deno end.
 
@@ -22,3 +23,5 @@ await import("./selectors_test.ts");
 await import("./socketserver_test.ts");
 await import("./sendfile_test.ts");
 await import("./noloss_property_test.ts");
+await import("./udp_test.ts");
+await import("./options_test.ts");

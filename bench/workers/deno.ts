@@ -23,7 +23,8 @@ const [impl, role, ...args] = Deno.args;
 const py = impl === "pysocket" || impl === "pysocket-node";
 const naive = impl === "deno-naive";
 if (!py && !naive && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
-// Connecting sockets through node:net, as a socket bound before connect() does.
+// Connecting sockets through node:net (as a socket bound before connect()
+// does) and UDP sockets through node:dgram (as without --unstable-net).
 if (impl === "pysocket-node") preferBackend("node");
 
 function say(line: string): void {
