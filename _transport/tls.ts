@@ -15,8 +15,11 @@ import { SSLEOFError } from "../errors.ts";
 import { Inbox } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
-/** How much a read of the plain transport asks for at first, and after a short one: a TLS record. */
-const READ_FIRST = 16 * 1024 + 512;
+/**
+ * How much a read of the plain transport asks for at first, and after a
+ * small one: what an idle connection's read under way holds.
+ */
+const READ_FIRST = 2 * 1024;
 /**
  * The most it asks for: reads that come back full double the next one, up
  * to this, so a bulk transfer crosses into node:tls in few large steps
@@ -93,7 +96,10 @@ function duplexOver(below: Below): Duplex {
         below.inflight = null;
         if (n === null) below.ended = true;
         else if (n === buf.length) size = Math.min(size * 2, READ_MAX);
-        else if (n < buf.length / 2) size = READ_FIRST;
+        // A read much shorter than asked halves the next; a small one (the
+        // connection going quiet) goes back to the first size.
+        else if (n < READ_FIRST) size = READ_FIRST;
+        else if (n < buf.length / 2) size = Math.max(READ_FIRST, size / 2);
         if (below.detached) below.rest = n === null ? null : buf.subarray(0, n);
         else this.push(n === null ? null : buf.subarray(0, n));
       }, (e) => {
