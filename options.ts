@@ -1,10 +1,13 @@
 // Copyright 2026 the pysocket authors. MIT license.
 /**
  * `setsockopt()` / `getsockopt()`: one table says, for every option Python
- * knows, how it reaches Deno — applied to the Deno handle, stored and
- * reported, or refused with `OSError` (`ENOPROTOOPT`) saying Deno does not
- * expose it. No option is silently ignored. Options set before the Deno
- * handle exists are applied when it is created.
+ * knows, how it reaches the socket — applied to the Deno handle, stored and
+ * reported, taken by the node backend (`SO_LINGER` on with 0 seconds and
+ * `TCP_KEEPIDLE` before `connect()`; `SO_RCVBUF`, `SO_SNDBUF` and `IP_TTL`
+ * before a UDP socket binds: the socket then runs on node:net or
+ * node:dgram), or refused with `OSError` (`ENOPROTOOPT`) saying why. No
+ * option is silently ignored. Options set before the handle exists are
+ * applied when it is created.
  *
  * @example
  * ```ts

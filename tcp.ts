@@ -493,12 +493,14 @@ export class StreamSocket extends Socket {
    * system's resolver for the socket's family. With a timeout the attempt
    * is abandoned (through `Deno.connect`'s `signal`) after that many
    * seconds; a non-blocking socket starts connecting and throws
-   * `BlockingIOError` (`EINPROGRESS`).
+   * `BlockingIOError` (`EINPROGRESS`). A socket bound first connects from
+   * its bound address (through node:net, which Deno's own connect lacks).
    *
    * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
    * @returns A promise that resolves once connected.
    * @throws {ConnectionRefusedError} and the other `OSError`s of a failed connect.
    * @throws {TimeoutError} when the timeout passes.
+   * @throws {OSError} `EINVAL` on a listening socket, or an AF_UNIX socket bound to a path.
    *
    * @example
    * ```ts
@@ -507,6 +509,19 @@ export class StreamSocket extends Socket {
    * using cli = socket.socket();
    * await cli.connect(srv.getsockname());
    * console.log(cli.getpeername()[1] === srv.getsockname()[1]); // true
+   * ```
+   *
+   * @example From a bound address (Python's `bind()` before `connect()`)
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using cli = socket.socket();
+   * cli.bind(["127.0.0.1", 0]);
+   * const [, port] = cli.getsockname();
+   * await cli.connect(srv.getsockname());
+   * const [conn, addr] = await srv.accept();
+   * console.log(addr[1] === port); // true
+   * conn.close();
    * ```
    */
   async connect(address: Address): Promise<void> {
