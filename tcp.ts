@@ -34,7 +34,6 @@ import {
   MSG_PEEK,
   MSG_WAITALL,
   SHUT_RD,
-  SHUT_RDWR,
   SHUT_WR,
   SO_REUSEPORT,
   SOCK_STREAM,
@@ -918,14 +917,7 @@ export class StreamSocket extends Socket {
    * ```
    */
   async shutdown(how: number): Promise<void> {
-    checkInt(how, "how", "shutdown");
-    this._checkOpen("shutdown");
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
-      throw new OSError(errno.EINVAL, undefined, {
-        detail:
-          `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
-      });
-    }
+    this._checkShutdown(how);
     if (this.#conn === null) await this.#waitConnected("shutdown");
     if (how !== SHUT_WR) await this.#reader!.shutdownRead();
     if (how === SHUT_RD) return;

@@ -27,8 +27,6 @@ import {
   MSG_NOSIGNAL,
   MSG_PEEK,
   SHUT_RD,
-  SHUT_RDWR,
-  SHUT_WR,
   SO_REUSEADDR,
   SO_REUSEPORT,
   SOCK_DGRAM,
@@ -42,7 +40,6 @@ import {
   type BytesLike,
   checkCount,
   checkFlags,
-  checkInt,
   Scratch,
   sizedView,
   toBytes,
@@ -699,14 +696,7 @@ export class DatagramSocket extends Socket {
    */
   // deno-lint-ignore require-await
   async shutdown(how: number): Promise<void> {
-    checkInt(how, "how", "shutdown");
-    this._checkOpen("shutdown");
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
-      throw new OSError(errno.EINVAL, undefined, {
-        detail:
-          `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
-      });
-    }
+    this._checkShutdown(how);
     if (!this.#channel?.peer) {
       throw new OSError(errno.ENOTCONN, undefined, {
         detail: "Cannot shutdown: socket is not connected",

@@ -226,6 +226,13 @@ export function timeoutOf(value: unknown, op: string): number | null {
   return value;
 }
 
+/** A registered key's state: what it asks, its socket's watch, its wake once listening. */
+interface Entry {
+  readonly interest: Interest;
+  readonly watch: Watch;
+  wake: (() => void) | null;
+}
+
 /**
  * A selector's registrations, as epoll keeps them: each stays listening on
  * its object's watch, and a wake marks it *dirty*. A wait checks only the
@@ -234,38 +241,34 @@ export function timeoutOf(value: unknown, op: string): number | null {
  * grows with what changed, not with how many objects are registered.
  */
 export class Registry<K> {
-  readonly #interests = new Map<K, Interest>();
-  readonly #wakes = new Map<K, () => void>();
+  /** Each key's interest, its socket's watch, and its wake once it listens. */
+  readonly #entries = new Map<K, Entry>();
   readonly #dirty = new Set<K>();
   readonly #waiting = new Set<() => void>();
   /** How many keys the last collect() found ready for all they ask. */
   #full = 0;
 
-  /** Registers `key`; it is checked at the next wait. */
+  /** Registers `key` (its socket has a watch: `watchOf()`); it is checked at the next wait. */
   add(key: K, interest: Interest): void {
-    this.#interests.set(key, interest);
+    this.#entries.set(key, { interest, watch: watches.get(interest.sock)!, wake: null });
     this.#dirty.add(key);
-  }
-
-  /** `key`'s interest changed (modify): check it at the next wait. */
-  touch(key: K): void {
-    this.#dirty.add(key);
-    for (const wake of this.#waiting) wake();
   }
 
   /** Forgets `key` and stops listening on its watch. */
   remove(key: K): void {
-    const interest = this.#interests.get(key);
-    const wake = this.#wakes.get(key);
-    if (interest && wake && watches.get(interest.sock)?.waiters.delete(wake)) stats.waiting--;
-    this.#interests.delete(key);
-    this.#wakes.delete(key);
+    const entry = this.#entries.get(key);
+    if (entry?.wake && entry.watch.waiters.delete(entry.wake)) stats.waiting--;
+    this.#entries.delete(key);
     this.#dirty.delete(key);
   }
 
   /** Forgets every key. */
   clear(): void {
-    for (const key of [...this.#interests.keys()]) this.remove(key);
+    for (const entry of this.#entries.values()) {
+      if (entry.wake && entry.watch.waiters.delete(entry.wake)) stats.waiting--;
+    }
+    this.#entries.clear();
+    this.#dirty.clear();
   }
 
   /**
@@ -278,23 +281,19 @@ export class Registry<K> {
     let found = 0;
     this.#full = 0;
     for (const key of this.#dirty) {
-      const interest = this.#interests.get(key)!;
+      const entry = this.#entries.get(key)!;
+      const { interest } = entry;
       const now = readinessOf(interest);
-      const readable = interest.read && now.readable, writable = interest.write && now.writable;
-      if (now.closed || readable || writable) {
+      const read = interest.read && !now.readable, write = interest.write && !now.writable;
+      if (now.closed || read !== interest.read || write !== interest.write) {
         report(key, now);
         found++;
-        const rest: Interest = {
-          sock: interest.sock,
-          read: interest.read && !readable,
-          write: interest.write && !writable,
-        };
-        if (now.closed || (!rest.read && !rest.write)) this.#full++;
-        else this.#listen(key, rest); // ready for some of it: listen for the rest
+        if (now.closed || (!read && !write)) this.#full++;
+        else this.#listen(key, entry, read, write); // ready for some of it: listen for the rest
         continue;
       }
       this.#dirty.delete(key);
-      this.#listen(key, interest);
+      this.#listen(key, entry, read, write);
     }
     return found;
   }
@@ -304,21 +303,16 @@ export class Registry<K> {
     return this.#dirty.values();
   }
 
-  #listen(key: K, interest: Interest): void {
-    let wake = this.#wakes.get(key);
-    if (wake === undefined) {
-      wake = () => {
-        this.#dirty.add(key);
-        for (const w of this.#waiting) w();
-      };
-      this.#wakes.set(key, wake);
-    }
-    const watch = watches.get(interest.sock)!;
-    if (interest.read || interest.write) arm(watch, interest.read, interest.write);
-    if (watch.waiters.has(wake)) return;
+  #listen(key: K, entry: Entry, read: boolean, write: boolean): void {
+    if (read || write) arm(entry.watch, read, write);
+    if (entry.wake !== null) return; // listening already
+    const wake = entry.wake = () => {
+      this.#dirty.add(key);
+      for (const w of this.#waiting) w();
+    };
     stats.joins++;
     stats.waiting++;
-    watch.waiters.add(wake);
+    entry.watch.waiters.add(wake);
   }
 
   /**
@@ -344,7 +338,7 @@ export class Registry<K> {
       // not ready (they are listened on) those turns, ending as soon as one
       // changes; a loop that always finds some key ready (say, writable) thus
       // neither spins on microtasks nor starves the others.
-      if (this.#full === this.#interests.size) return found;
+      if (this.#full === this.#entries.size) return found;
       let changed = false;
       const wake = () => changed = true;
       this.#waiting.add(wake);

@@ -6,13 +6,22 @@
 // default timeout. (socket.ts re-exports it with the factory; it lives here
 // so that tcp.ts and udp.ts can extend it without a cycle.)
 
-import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from "../constants.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+} from "../constants.ts";
 import { errno, fromDenoError, OSError } from "../errors.ts";
 import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
 import type { Addr } from "../_transport/types.ts";
 import { type Deadline, deadlineFor, NONBLOCK } from "./deadline.ts";
-import { Scratch, typeName } from "./bytes.ts";
+import { checkInt, Scratch, typeName } from "./bytes.ts";
 import { POLL, type Poll } from "./readiness.ts";
 
 let defaultTimeout: number | null = null;
@@ -605,6 +614,21 @@ export abstract class Socket {
   protected _checkOpen(op: string): void {
     if (this.#fd < 0) {
       throw new OSError(errno.EBADF, undefined, { detail: `Cannot ${op}: socket is closed` });
+    }
+  }
+
+  /**
+   * @ignore `shutdown()`'s checks: `how` an int among `SHUT_RD`, `SHUT_WR`,
+   * `SHUT_RDWR` (else `EINVAL`), and the socket open.
+   */
+  protected _checkShutdown(how: number): void {
+    checkInt(how, "how", "shutdown");
+    this._checkOpen("shutdown");
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
+      throw new OSError(errno.EINVAL, undefined, {
+        detail:
+          `Cannot shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR: current value is ${how}`,
+      });
     }
   }
 }

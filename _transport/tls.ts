@@ -137,15 +137,39 @@ function secretBits(name: string): number {
   return 0;
 }
 
+/** What a transport over the plain one passes through to it: addresses and TCP options. */
+abstract class OverPlain {
+  protected readonly below: Below;
+
+  constructor(below: Below) {
+    this.below = below;
+  }
+
+  get localAddr(): Addr {
+    return this.below.inner.localAddr;
+  }
+
+  get remoteAddr(): Addr {
+    return this.below.inner.remoteAddr;
+  }
+
+  setNoDelay(on?: boolean): void {
+    this.below.inner.setNoDelay?.(on);
+  }
+
+  setKeepAlive(on?: boolean, idleSeconds?: number): void {
+    this.below.inner.setKeepAlive?.(on, idleSeconds);
+  }
+}
+
 /**
  * A TLS connection over a plain stream transport. `handshake` settles when
  * the handshake does (rejecting with node:tls's error); reads and writes
  * made before then wait for it.
  */
-export class TlsTransport implements StreamTransport {
+export class TlsTransport extends OverPlain implements StreamTransport {
   /** Settles with the handshake (which starts with `begin()`). */
   readonly handshake: Promise<void>;
-  readonly #below: Below;
   readonly #settings: TlsSettings;
   #settle!: { resolve: () => void; reject: (e: unknown) => void };
   #started: { sock: tls.TLSSocket; inbox: Inbox } | null = null;
@@ -159,14 +183,14 @@ export class TlsTransport implements StreamTransport {
    * `do_handshake_on_connect=False`.
    */
   constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
-    this.#below = {
+    super({
       inner,
       inflight: null,
       ended: false,
       unwrapping: false,
       detached: false,
       rest: undefined,
-    };
+    });
     this.#settings = settings;
     this.handshake = new Promise<void>((resolve, reject) => this.#settle = { resolve, reject });
     this.handshake.catch(() => {}); // read and write report it too
@@ -181,7 +205,7 @@ export class TlsTransport implements StreamTransport {
   /** Starts the handshake (once); the TLS socket and its inbox. */
   begin(): { sock: tls.TLSSocket; inbox: Inbox } {
     if (this.#started !== null) return this.#started;
-    const below = this.#below, settings = this.#settings;
+    const below = this.below, settings = this.#settings;
     const { resolve, reject } = this.#settle;
     const duplex = duplexOver(below);
     const sock = settings.serverSide
@@ -264,22 +288,6 @@ export class TlsTransport implements StreamTransport {
     return this.#started;
   }
 
-  get localAddr(): Addr {
-    return this.#below.inner.localAddr;
-  }
-
-  get remoteAddr(): Addr {
-    return this.#below.inner.remoteAddr;
-  }
-
-  setNoDelay(on?: boolean): void {
-    this.#below.inner.setNoDelay?.(on);
-  }
-
-  setKeepAlive(on?: boolean): void {
-    this.#below.inner.setKeepAlive?.(on);
-  }
-
   /** What the handshake settled (call after it resolved). */
   session(): TlsSession {
     const { sock } = this.begin();
@@ -326,9 +334,9 @@ export class TlsTransport implements StreamTransport {
     if (this.#closed) return;
     this.#closed = true;
     this.#started?.sock.destroy();
-    if (!this.#below.unwrapping) {
+    if (!this.below.unwrapping) {
       try {
-        this.#below.inner.close();
+        this.below.inner.close();
       } catch { /* closed already */ }
     }
   }
@@ -339,7 +347,7 @@ export class TlsTransport implements StreamTransport {
    * the plain transport's first.
    */
   async unwrap(): Promise<StreamTransport> {
-    const below = this.#below;
+    const below = this.below;
     below.unwrapping = true;
     const { sock, inbox } = this.#started ?? this.begin();
     await new Promise<void>((resolve) => sock.end(resolve));
@@ -353,31 +361,9 @@ export class TlsTransport implements StreamTransport {
 }
 
 /** The plain transport after TLS: first what a read under way brought, then its own reads. */
-class Handback implements StreamTransport {
-  readonly #below: Below;
-
-  constructor(below: Below) {
-    this.#below = below;
-  }
-
-  get localAddr(): Addr {
-    return this.#below.inner.localAddr;
-  }
-
-  get remoteAddr(): Addr {
-    return this.#below.inner.remoteAddr;
-  }
-
-  setNoDelay(on?: boolean): void {
-    this.#below.inner.setNoDelay?.(on);
-  }
-
-  setKeepAlive(on?: boolean): void {
-    this.#below.inner.setKeepAlive?.(on);
-  }
-
+class Handback extends OverPlain implements StreamTransport {
   async read(p: Uint8Array): Promise<number | null> {
-    const below = this.#below;
+    const below = this.below;
     if (below.inflight) await below.inflight;
     const rest = below.rest;
     if (rest === undefined) return below.inner.read(p);
@@ -389,15 +375,15 @@ class Handback implements StreamTransport {
   }
 
   write(p: Uint8Array): Promise<number> {
-    return this.#below.inner.write(p);
+    return this.below.inner.write(p);
   }
 
   closeWrite(): Promise<void> {
-    return this.#below.inner.closeWrite();
+    return this.below.inner.closeWrite();
   }
 
   close(): void {
-    this.#below.inner.close();
+    this.below.inner.close();
   }
 }
 

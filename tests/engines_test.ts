@@ -9,6 +9,7 @@ import * as socket from "../mod.ts";
 import { Reader, stats } from "../_stream/reader.ts";
 import { Writer } from "../_stream/writer.ts";
 import { NONBLOCK } from "../_common/deadline.ts";
+import { concat } from "./_helpers.ts";
 
 const MiB = 1024 * 1024;
 
@@ -181,7 +182,7 @@ Deno.test("makefile('rb').readline() lines keep their bytes through every later 
     lines.push(line);
   }
   for (const piece of [1000, 64 * 1024]) {
-    using sock = socket.fromConn(new Pieces(concatAll(lines), piece) as unknown as Deno.Conn);
+    using sock = socket.fromConn(new Pieces(concat(lines), piece) as unknown as Deno.Conn);
     sock.settimeout(piece === 1000 ? null : 30);
     const f = sock.makefile("rb");
     const got: Uint8Array[] = [];
@@ -194,13 +195,3 @@ Deno.test("makefile('rb').readline() lines keep their bytes through every later 
     for (let i = 0; i < lines.length; i++) assert.deepEqual(got[i], lines[i], `line ${i}`);
   }
 });
-
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
