@@ -909,7 +909,32 @@ export class SocketFile<
    * ```
    */
   [Symbol.for("Deno.customInspect")](): string {
+    return this.#repr();
+  }
+
+  /** Python's repr of this object. */
+  #repr(): string {
     return `<socket.SocketFile mode='${this.mode}'${this.closed ? " closed" : ""}>`;
+  }
+  /**
+   * The same string for Node's and Bun's `util.inspect()` and `console.log()`.
+   *
+   * @returns Python's repr, as `[Symbol.for("Deno.customInspect")]()` gives it.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { inspect } from "node:util";
+   * const [a, b] = await socket.socketpair();
+   * const f = a.makefile("rb");
+   * console.log(inspect(f)); // <socket.SocketFile mode='rb'>
+   * await f.close();
+   * a.close();
+   * b.close();
+   * ```
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#repr();
   }
 }
 

@@ -26,6 +26,7 @@ import { nodeDns, resolveHost, toGaierror } from "./_common/resolve.ts";
 import { interfaces, protocolNumber, readHosts, readServices } from "./_common/etc_files.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";
 import { pick } from "./_transport/pick.ts";
+import * as system from "./_common/system.ts";
 
 /** One result of {@linkcode getaddrinfo}: `[family, type, proto, canonname, sockaddr]`. */
 export type AddrInfo = [
@@ -376,7 +377,7 @@ export async function getnameinfo(
  * ```
  */
 export function gethostname(): string {
-  return Deno.hostname();
+  return system.hostname();
 }
 
 /**
@@ -478,11 +479,11 @@ export function has_dualstack_ipv6(): boolean {
     if (isNotCapable(e)) throw e;
     return false;
   }
-  if (Deno.build.os === "windows") return false;
+  if (system.platform() === "win32") return false;
   try {
-    return Deno.readTextFileSync("/proc/sys/net/ipv6/bindv6only").trim() === "0";
+    return system.readTextFile("/proc/sys/net/ipv6/bindv6only").trim() === "0";
   } catch {
-    return Deno.build.os === "linux" || Deno.build.os === "darwin";
+    return system.platform() === "linux" || system.platform() === "darwin";
   }
 }
 

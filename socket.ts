@@ -38,6 +38,7 @@ import { errno, ExceptionGroup, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
 import { checkTimeout, getdefaulttimeout } from "./_common/socket_base.ts";
 import { resolveHost } from "./_common/resolve.ts";
+import { makeTempDir, removeDir } from "./_common/system.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";
 import { StreamSocket } from "./tcp.ts";
 import { DatagramSocket } from "./udp.ts";
@@ -373,7 +374,7 @@ export async function socketpair(
   const listener = new StreamSocket(family);
   try {
     if (family === AF_UNIX) {
-      dir = Deno.makeTempDirSync({ prefix: "pysocket-pair-" });
+      dir = makeTempDir("pysocket-pair-");
       listener.bind(`${dir}/s`);
     } else {
       listener.bind([family === AF_INET ? "127.0.0.1" : "::1", 0]);
@@ -399,6 +400,6 @@ export async function socketpair(
     }
   } finally {
     listener.close();
-    if (dir) Deno.removeSync(dir, { recursive: true });
+    if (dir) removeDir(dir);
   }
 }

@@ -56,6 +56,7 @@ import {
 import { StreamSocket } from "./tcp.ts";
 import { typeName } from "./_common/bytes.ts";
 import { certificateNames } from "./_common/x509.ts";
+import { filesIn, readTextFile } from "./_common/system.ts";
 import { type Deadline, NONBLOCK, waitUntil } from "./_common/deadline.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
 import type { StreamTransport } from "./_transport/types.ts";
@@ -240,7 +241,7 @@ function readText(path: unknown, what: string, op: string): string {
     throw new TypeError(`Cannot ${op}: ${what} must be a path string, not '${typeName(path)}'`);
   }
   try {
-    return Deno.readTextFileSync(path);
+    return readTextFile(path);
   } catch (e) {
     throw fromDenoError(e, `Cannot ${op}: ${path}`);
   }
@@ -640,16 +641,15 @@ export class SSLContext {
           `Cannot ${op}: capath must be a path string, not '${typeName(capath)}'`,
         );
       }
-      let entries: Deno.DirEntry[];
+      let names: string[];
       try {
-        entries = [...Deno.readDirSync(capath)];
+        names = filesIn(capath);
       } catch (e) {
         throw fromDenoError(e, `Cannot ${op}: ${capath}`);
       }
-      for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
-        if (!entry.isFile) continue;
+      for (const name of names) {
         try {
-          found.push(...certificatesIn(Deno.readTextFileSync(`${capath}/${entry.name}`)));
+          found.push(...certificatesIn(readTextFile(`${capath}/${name}`)));
         } catch { /* not a text file: not a certificate */ }
       }
     }

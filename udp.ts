@@ -216,6 +216,7 @@ export class DatagramSocket extends Socket {
     try {
       const backend = this.#backend ??= pick("datagram", {
         nodeOptions: this._options.needsNode(),
+        unix: target.transport === "unix",
       });
       t = backend.listenDatagram(target, { reuseAddress });
     } catch (e) {

@@ -7,13 +7,14 @@
 
 import { AF_INET, AF_INET6 } from "../constants.ts";
 import { inet_pton, isIPv4, isIPv6 } from "../address.ts";
+import { entriesIn, isNotFound, readTextFile } from "./system.ts";
 
 function readLines(path: string): string[][] {
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    text = readTextFile(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
+    if (isNotFound(e)) return [];
     throw e;
   }
   return text.split("\n")
@@ -119,18 +120,18 @@ export function protocolNumber(name: string): number | null {
 /** The network interfaces as `[index, name]`, by index (Linux: /sys/class/net). */
 export function interfaces(): [number, string][] {
   const out: [number, string][] = [];
-  let entries: Deno.DirEntry[];
+  let names: string[];
   try {
-    entries = [...Deno.readDirSync("/sys/class/net")];
+    names = entriesIn("/sys/class/net");
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return out;
+    if (isNotFound(e)) return out;
     throw e;
   }
-  for (const { name } of entries) {
+  for (const name of names) {
     try {
-      out.push([Number(Deno.readTextFileSync(`/sys/class/net/${name}/ifindex`).trim()), name]);
+      out.push([Number(readTextFile(`/sys/class/net/${name}/ifindex`).trim()), name]);
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      if (!isNotFound(e)) throw e;
     }
   }
   return out.sort((a, b) => a[0] - b[0]);

@@ -486,6 +486,11 @@ export abstract class Socket {
    * ```
    */
   [Symbol.for("Deno.customInspect")](): string {
+    return this.#repr();
+  }
+
+  /** Python's repr of this object. */
+  #repr(): string {
     const head = `<socket.socket${this.closed ? " [closed]" : ""} fd=${this.#fd}, family=${
       FAMILY_NAMES[this.family] ?? this.family
     }, type=${TYPE_NAMES[this.type] ?? this.type}, proto=${this.proto}`;
@@ -505,6 +510,22 @@ export abstract class Socket {
     const backend = this._backendName();
     if (backend !== null && backend !== "deno") parts.push(`backend=${backend}`);
     return parts.join(", ") + ">";
+  }
+  /**
+   * The same string for Node's and Bun's `util.inspect()` and `console.log()`.
+   *
+   * @returns Python's repr, as `[Symbol.for("Deno.customInspect")]()` gives it.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { inspect } from "node:util";
+   * using sock = socket.socket();
+   * console.log(inspect(sock).startsWith("<socket.socket")); // true
+   * ```
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.#repr();
   }
 
   /** @ignore The name of the backend the socket's handle came from, or `null` before it has one. */

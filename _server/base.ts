@@ -265,8 +265,8 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
       });
     }
     this.#serving = true;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#stopped = promise;
+    let resolve!: () => void; // (Promise.withResolvers is not in Node 20)
+    this.#stopped = new Promise<void>((r) => resolve = r);
     try {
       while (!this.#shutdownRequest) {
         const ready = await this.#select(poll_interval, true);

@@ -1,17 +1,21 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// The node backend of the transport seam: node:net and node:dgram, for what
-// Deno.* cannot do — connecting from a bound local address (bind() before
-// connect(), create_connection's source_address), a reset close, a
-// keepalive idle time; UDP without --unstable-net. Listeners stay on Deno.*:
-// Deno's node:net binds a listener only after listen() returns, where
-// Python's bind() has bound when it returns (getsockname() answers at once,
-// EADDRINUSE is raised by bind()). node:dgram binds at once when its address
-// lookup answers at once, which ours does (addresses here are IP literals).
+// The node backend of the transport seam: node:net and node:dgram. In Deno,
+// for what Deno.* cannot do — connecting from a bound local address (bind()
+// before connect(), create_connection's source_address), a reset close, a
+// keepalive idle time; UDP without --unstable-net. On Node and Bun, for
+// everything (pick.ts). Listeners in Deno stay on Deno.*: Deno's node:net
+// binds a listener only after listen() returns, where Python's bind() has
+// bound when it returns (getsockname() answers at once, EADDRINUSE is raised
+// by bind()); Node's and Bun's bind at once (listenNow). node:dgram binds at
+// once when its address lookup answers at once, which ours does (addresses
+// here are IP literals).
 
 import dgram from "node:dgram";
+import dns from "node:dns";
 import * as net from "node:net";
+import process from "node:process";
 import type { Target } from "../address.ts";
-import { deno } from "./deno.ts";
+import { errno, OSError, oserror } from "../errors.ts";
 import { Inbox } from "./inbox.ts";
 import type {
   Addr,
@@ -19,6 +23,8 @@ import type {
   DatagramAddr,
   DatagramOptions,
   DatagramTransport,
+  ListenerTransport,
+  ListenOptions,
   LocalAddr,
   StreamTransport,
 } from "./types.ts";
@@ -37,13 +43,13 @@ class NodeStream implements StreamTransport {
   readonly localAddr: Addr;
   readonly remoteAddr: Addr;
 
-  /** `path`: the AF_UNIX path connected to (the client's own end is unnamed). */
-  constructor(sock: net.Socket, path?: string) {
+  /** `unix`: an AF_UNIX connection's two paths (a client's own end is unnamed: `""`). */
+  constructor(sock: net.Socket, unix?: { local: string; remote: string }) {
     this.#sock = sock;
     this.#inbox = new Inbox(sock);
     // Read once: node:net forgets them when the socket closes.
-    this.localAddr = path === undefined ? addrOf(sock, "local") : { transport: "unix", path: "" };
-    this.remoteAddr = path === undefined ? addrOf(sock, "remote") : { transport: "unix", path };
+    this.localAddr = unix ? { transport: "unix", path: unix.local } : addrOf(sock, "local");
+    this.remoteAddr = unix ? { transport: "unix", path: unix.remote } : addrOf(sock, "remote");
   }
 
   read(p: Uint8Array): Promise<number | null> {
@@ -93,6 +99,120 @@ class NodeStream implements StreamTransport {
   }
 }
 
+/**
+ * A node:net server listening on `target` when this returns, or the error
+ * that kept it from listening (EADDRINUSE…), thrown. node:net binds inside
+ * `listen()` once its address lookup has answered, and reports a failure on
+ * the next tick: for an IP literal the lookup answers at once here, and the
+ * failure is taken from the tick it was queued for.
+ */
+function listenNow(server: net.Server, options: net.ListenOptions): void {
+  let failure: unknown = null;
+  const { nextTick } = process;
+  const { lookup } = dns;
+  process.nextTick = ((fn: (...a: unknown[]) => void, ...args: unknown[]) => {
+    if (args[0] === server && args[1] instanceof Error) failure ??= args[1];
+    else nextTick(fn, ...args);
+  }) as typeof process.nextTick;
+  dns.lookup = literal as unknown as typeof dns.lookup;
+  try {
+    server.listen(options);
+  } finally {
+    process.nextTick = nextTick;
+    dns.lookup = lookup;
+  }
+  if (failure !== null) throw failure;
+  if (server.address() === null) {
+    server.close();
+    throw new OSError(errno.EOPNOTSUPP, undefined, {
+      detail: "Cannot listen: this runtime's node:net does not bind before listen() returns",
+    });
+  }
+}
+
+/** Connections accepted by node:net and not yet taken by `accept()`. */
+class NodeListener implements ListenerTransport {
+  readonly handle: net.Server;
+  readonly addr: Addr;
+  #queue: net.Socket[] = [];
+  #head = 0;
+  #waiter: { resolve: (t: StreamTransport) => void; reject: (e: unknown) => void } | null = null;
+  #closed = false;
+
+  /** Listens on `target` before it returns; throws node's error (EADDRINUSE…) when it cannot. */
+  constructor(target: Target, { backlog, reusePort }: ListenOptions) {
+    // allowHalfOpen: a peer's FIN ends reading only (Python's half-close);
+    // pauseOnConnect: no byte is read before accept() hands the connection out.
+    const server = this.handle = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    listenNow(
+      server,
+      target.transport === "unix" ? { path: target.path, backlog } : {
+        host: target.hostname,
+        port: target.port,
+        backlog,
+        ...(reusePort ? { reusePort } : {}),
+      },
+    );
+    const bound = server.address()!;
+    this.addr = typeof bound === "string"
+      ? { transport: "unix", path: bound }
+      : { transport: "tcp", hostname: bound.address, port: bound.port };
+    server.on("connection", (sock: net.Socket) => {
+      const w = this.#waiter;
+      if (w === null) return void this.#queue.push(sock);
+      this.#waiter = null;
+      w.resolve(this.#stream(sock));
+    });
+    server.on("error", (e) => {
+      const w = this.#waiter;
+      this.#waiter = null;
+      w?.reject(e);
+    });
+  }
+
+  accept(): Promise<StreamTransport> {
+    if (this.#head < this.#queue.length) {
+      const sock = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined as unknown as net.Socket;
+      if (this.#head === this.#queue.length) {
+        this.#queue.length = 0;
+        this.#head = 0;
+      }
+      return Promise.resolve(this.#stream(sock));
+    }
+    if (this.#closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => this.#waiter = { resolve, reject });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.handle.close();
+    // Connections queued and never accepted go with the listener, as the kernel's backlog does.
+    for (let i = this.#head; i < this.#queue.length; i++) this.#queue[i].destroy();
+    this.#queue.length = 0;
+    this.#head = 0;
+    const w = this.#waiter;
+    this.#waiter = null;
+    w?.reject(closedError());
+  }
+
+  #stream(sock: net.Socket): StreamTransport {
+    const path = this.addr.transport === "unix" ? this.addr.path : undefined;
+    const stream = new NodeStream(
+      sock,
+      path === undefined ? undefined : { local: path, remote: "" },
+    );
+    sock.resume();
+    return stream;
+  }
+}
+
+/** The error of a call on a listener closed already. */
+function closedError(): Error {
+  return Object.assign(new Error("The listener was closed"), { code: "EBADF" });
+}
+
 /** node:dgram's address lookup for IP literals: answers at once, so bind() binds before it returns. */
 function literal(
   host: string,
@@ -112,7 +232,9 @@ type Received = [Uint8Array, Addr];
 class NodeDatagram implements DatagramTransport {
   readonly handle: dgram.Socket;
   readonly exclusive = false;
-  readonly addr: Addr;
+  #addr: { transport: "udp"; hostname: string; port: number };
+  /** Settles when the bind does, where it ends after the constructor returns (Bun). */
+  #bound: Promise<void> | null = null;
   /** Datagrams not yet read (up to the receive buffer's size in bytes: beyond it they are dropped, as the kernel would). */
   #queue: Received[] = [];
   #head = 0;
@@ -122,7 +244,11 @@ class NodeDatagram implements DatagramTransport {
     null;
   #error: unknown = null;
 
-  /** Binds to `target` before it returns; throws node's error (EADDRINUSE…) when it cannot. */
+  /**
+   * Binds to `target` before it returns; throws node's error (EADDRINUSE…)
+   * when it cannot. Where node:dgram binds only a moment later (Bun's), the
+   * first send or receive waits for the bind and reports its error.
+   */
   constructor(target: { hostname: string; port: number }, { reuseAddress }: DatagramOptions) {
     const sock = this.handle = dgram.createSocket({
       type: target.hostname.includes(":") ? "udp6" : "udp4",
@@ -130,18 +256,35 @@ class NodeDatagram implements DatagramTransport {
       lookup: literal as unknown as dgram.SocketOptions["lookup"],
     });
     let failed: unknown = null;
+    let bound = false;
     const early = (e: unknown) => failed = e;
+    const listening = () => bound = true;
     sock.once("error", early);
+    sock.once("listening", listening);
     sock.bind({ address: target.hostname, port: target.port });
     sock.off("error", early);
     if (failed !== null) {
       sock.close();
       throw failed;
     }
-    sock.setBroadcast(true); // as Deno's datagram sockets (SO_BROADCAST is always on)
-    const { address, port } = sock.address();
-    this.addr = { transport: "udp", hostname: address, port };
-    this.#limit = sock.getRecvBufferSize();
+    this.#addr = { transport: "udp", hostname: target.hostname, port: target.port };
+    this.#limit = 0;
+    if (bound || isBound(sock)) {
+      sock.off("listening", listening);
+      this.#ready();
+    } else {
+      this.#bound = new Promise<void>((resolve, reject) => {
+        sock.off("listening", listening);
+        sock.once("listening", () => {
+          sock.off("error", reject);
+          this.#bound = null;
+          this.#ready();
+          resolve();
+        });
+        sock.once("error", reject);
+      });
+      this.#bound.catch((e) => this.#error ??= e);
+    }
     sock.on("message", (msg: Uint8Array, rinfo: dgram.RemoteInfo) => {
       const from: Addr = { transport: "udp", hostname: rinfo.address, port: rinfo.port };
       const w = this.#waiter;
@@ -166,7 +309,29 @@ class NodeDatagram implements DatagramTransport {
     });
   }
 
+  /** The bound address. Before a bind that ends later has ended, the one asked for (not port 0). */
+  get addr(): Addr {
+    if (this.#bound !== null && this.#addr.port === 0) {
+      throw oserror(
+        errno.EAGAIN,
+        "Cannot getsockname: this runtime's node:dgram binds after bind() returns; " +
+          "the port is known after the next await",
+      );
+    }
+    return this.#addr;
+  }
+
+  /** What a bound socket is set to: broadcast on, as Deno's; the receive buffer's limit. */
+  #ready(): void {
+    const sock = this.handle;
+    sock.setBroadcast(true); // as Deno's datagram sockets (SO_BROADCAST is always on)
+    const { address, port } = sock.address();
+    this.#addr = { transport: "udp", hostname: address, port };
+    this.#limit = sock.getRecvBufferSize();
+  }
+
   send(p: Uint8Array, to: DatagramAddr): Promise<number> {
+    if (this.#bound !== null) return this.#bound.then(() => this.send(p, to));
     const { hostname, port } = to as Deno.NetAddr;
     // Linux refuses port 0 with EINVAL; node:dgram would throw its own RangeError.
     if (port === 0) return Promise.reject(Object.assign(new Error("port 0"), { code: "EINVAL" }));
@@ -177,6 +342,7 @@ class NodeDatagram implements DatagramTransport {
   }
 
   receive(p: Uint8Array): Promise<Received> {
+    if (this.#bound !== null) return this.#bound.then(() => this.receive(p));
     if (this.#head < this.#queue.length) {
       const [msg, from] = this.#queue[this.#head];
       this.#queue[this.#head++] = undefined as unknown as Received;
@@ -230,6 +396,16 @@ class NodeDatagram implements DatagramTransport {
   }
 }
 
+/** Whether a node:dgram socket has bound (its address can be read). */
+function isBound(sock: dgram.Socket): boolean {
+  try {
+    sock.address();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A datagram copied into `p`, cut to its length, as Deno's `receive(p)` gives it. */
 function deliver(p: Uint8Array, msg: Uint8Array, from: Addr): Received {
   const n = Math.min(p.length, msg.length);
@@ -252,18 +428,25 @@ function settled(call: () => unknown): Promise<void> {
   }
 }
 
-/** The node backend: node:net's connect (from a local address too), node:dgram; Deno's listeners. */
+/** The process's standard input, read once it is asked for (select's `stdin()`). */
+let stdinInbox: Inbox | null = null;
+
+/** The node backend: node:net and node:dgram. */
 export const node: Backend = {
   name: "node",
 
   connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport> {
     return new Promise<StreamTransport>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const sock = target.transport === "unix" ? net.connect({ path: target.path }) : net.connect({
-        host: target.hostname,
-        port: target.port,
-        ...(local ? { localAddress: local.hostname, localPort: local.port } : {}),
-      });
+      // allowHalfOpen: a peer's FIN ends reading only (Python's half-close).
+      const sock = target.transport === "unix"
+        ? net.connect({ path: target.path, allowHalfOpen: true })
+        : net.connect({
+          allowHalfOpen: true,
+          host: target.hostname,
+          port: target.port,
+          ...(local ? { localAddress: local.hostname, localPort: local.port } : {}),
+        });
       const done = () => {
         sock.off("connect", connected);
         sock.off("error", failed);
@@ -271,7 +454,12 @@ export const node: Backend = {
       };
       const connected = () => {
         done();
-        resolve(new NodeStream(sock, target.transport === "unix" ? target.path : undefined));
+        resolve(
+          new NodeStream(
+            sock,
+            target.transport === "unix" ? { local: "", remote: target.path } : undefined,
+          ),
+        );
       };
       const failed = (e: unknown) => {
         done();
@@ -285,13 +473,21 @@ export const node: Backend = {
     });
   },
 
-  listen: deno.listen,
+  listen(target: Target, options: ListenOptions): ListenerTransport {
+    return new NodeListener(target, options);
+  },
 
   listenDatagram(target: Target, options: DatagramOptions): DatagramTransport {
-    // node:dgram has no AF_UNIX: those stay Deno's (and need --unstable-net).
-    if (target.transport === "unix") return deno.listenDatagram(target, options);
+    // node:dgram has no AF_UNIX: those are Deno's alone (pick.ts).
+    if (target.transport === "unix") {
+      throw new OSError(errno.EAFNOSUPPORT, undefined, {
+        detail: "Cannot bind: AF_UNIX datagram sockets need Deno (node:dgram has no AF_UNIX)",
+      });
+    }
     return new NodeDatagram(target, options);
   },
 
-  stdin: deno.stdin,
+  stdin(): { read(p: Uint8Array): Promise<number | null> } {
+    return stdinInbox ??= new Inbox(process.stdin);
+  },
 };
