@@ -6,10 +6,11 @@
 //   printf 'one\ntwo\n' | deno run -A examples/echo_client.ts 127.0.0.1 8080
 
 import * as socket from "@pysocket/socket";
+import { args, stdin } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8080);
-const messages = Deno.args.slice(2);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8080);
+const messages = args.slice(2);
 
 // with socket.create_connection((HOST, PORT)) as s:
 using s = await socket.create_connection([HOST, PORT]);
@@ -26,13 +27,8 @@ async function echo(line: string): Promise<void> {
 if (messages.length > 0) {
   for (const m of messages) await echo(m);
 } else {
-  let rest = "";
-  for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
-    const lines = (rest + chunk).split("\n");
-    rest = lines.pop()!;
-    for (const line of lines) await echo(line);
-  }
-  if (rest) await echo(rest);
+  // for line in sys.stdin: echo(line.rstrip("\n"))
+  for await (const line of stdin) await echo(line.replace(/\n$/, ""));
 }
 await s.shutdown(socket.SHUT_WR); // tell the server we are done
 await rfile.close();

@@ -10,9 +10,10 @@
 // closes the server and every open connection, prints "goodbye" and exits 0.
 
 import * as socket from "@pysocket/socket";
+import { args, SIG_DFL, SIGINT, signal } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8080);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8080);
 const FAMILY = HOST.includes(":") ? socket.AF_INET6 : socket.AF_INET;
 
 const srv = socket.socket(FAMILY, socket.SOCK_STREAM); // srv = socket.socket(AF_INET, SOCK_STREAM)
@@ -46,7 +47,7 @@ function onSigint(): void {
   srv.close(); // ends the accept loop below
   for (const conn of clients) conn.close(); // ends their tasks
 }
-Deno.addSignalListener("SIGINT", onSigint);
+signal(SIGINT, onSigint);
 
 for await (const [conn, addr] of srv) { // while True: conn, addr = srv.accept()
   clients.add(conn);
@@ -55,6 +56,6 @@ for await (const [conn, addr] of srv) { // while True: conn, addr = srv.accept()
   task.finally(() => tasks.delete(task));
 }
 
-Deno.removeSignalListener("SIGINT", onSigint);
+signal(SIGINT, SIG_DFL);
 await Promise.all(tasks);
 console.log("goodbye");

@@ -19,10 +19,10 @@
 // (defaults: localhost and 8080).
 
 import * as socket from "@pysocket/socket";
-import { repr } from "./_py.ts";
+import { args, repr } from "./_py.ts";
 
-const host = Deno.args[0] ?? "localhost";
-const port = Number(Deno.args[1] ?? 8080);
+const host = args[0] ?? "localhost";
+const port = Number(args[1] ?? 8080);
 
 // A TCP socket.
 const sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM);

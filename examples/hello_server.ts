@@ -26,11 +26,11 @@
 // Its client is examples/hello_client.ts.
 
 import * as socket from "@pysocket/socket";
-import { repr } from "./_py.ts";
+import { args, repr } from "./_py.ts";
 
-const host = Deno.args[0] ?? "localhost";
-const port = Number(Deno.args[1] ?? 8080);
-const count = Deno.args[2] === undefined ? Infinity : Number(Deno.args[2]);
+const host = args[0] ?? "localhost";
+const port = Number(args[1] ?? 8080);
+const count = args[2] === undefined ? Infinity : Number(args[2]);
 
 // A TCP socket.
 const sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM);

@@ -38,15 +38,16 @@
 
 import * as socket from "@pysocket/socket";
 import * as ssl from "@pysocket/socket/ssl";
+import { args, exit } from "./_py.ts";
 
-const host = Deno.args[0];
+const host = args[0];
 if (!host) {
   console.error("usage: https_get.ts host [port] [cafile] [path]");
-  Deno.exit(2);
+  exit(2);
 }
-const port = Number(Deno.args[1] ?? 443);
-const cafile = Deno.args[2] && Deno.args[2] !== "-" ? Deno.args[2] : null;
-const path = Deno.args[3] ?? "/";
+const port = Number(args[1] ?? 443);
+const cafile = args[2] && args[2] !== "-" ? args[2] : null;
+const path = args[3] ?? "/";
 
 const latin1 = new TextDecoder("iso-8859-1");
 

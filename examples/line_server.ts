@@ -33,9 +33,10 @@
 // every connection, prints "goodbye" and exits 0.
 
 import * as socket from "@pysocket/socket";
+import { args, SIG_DFL, SIGINT, signal } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8081);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8081);
 /** The longest line accepted, without its line end. */
 const MAX_LINE = 1024;
 
@@ -114,7 +115,7 @@ function onSigint(): void {
   srv.close();
   for (const conn of clients) conn.close();
 }
-Deno.addSignalListener("SIGINT", onSigint);
+signal(SIGINT, onSigint);
 
 for await (const [conn, addr] of srv) { // ThreadingTCPServer: one task per connection
   clients.add(conn);
@@ -128,6 +129,6 @@ for await (const [conn, addr] of srv) { // ThreadingTCPServer: one task per conn
   tasks.add(task);
 }
 
-Deno.removeSignalListener("SIGINT", onSigint);
+signal(SIGINT, SIG_DFL);
 await Promise.all(tasks);
 console.log("goodbye");

@@ -19,10 +19,11 @@
 // (defaults: this machine's host name and 12345).
 
 import * as socket from "@pysocket/socket";
+import { args } from "./_py.ts";
 
 const s = socket.socket();
-const host = Deno.args[0] ?? socket.gethostname();
-const port = Number(Deno.args[1] ?? 12345);
+const host = args[0] ?? socket.gethostname();
+const port = Number(args[1] ?? 12345);
 await s.connect([host, port]); // await: connecting waits on the network
 while (true) {
   const data = new TextDecoder().decode(await s.recv(1024)); // s.recv(1024).decode("utf8")

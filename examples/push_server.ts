@@ -24,11 +24,11 @@
 // examples/push_client.ts.
 
 import * as socket from "@pysocket/socket";
-import { EOFError, input } from "./_py.ts";
+import { args, EOFError, input } from "./_py.ts";
 
 const s = socket.socket();
-const host = Deno.args[0] ?? socket.gethostname(); // this machine's address
-const port = Number(Deno.args[1] ?? 12345); // the port
+const host = args[0] ?? socket.gethostname(); // this machine's address
+const port = Number(args[1] ?? 12345); // the port
 s.bind([host, port]); // bind the port
 s.listen(3); // start listening, at most three connections waiting
 const [ip, boundPort] = s.getsockname() as [string, number];
@@ -45,7 +45,7 @@ while (true) {
 while (true) {
   let data: string;
   try {
-    data = await input("input data:"); // await: Deno reads stdin asynchronously
+    data = await input("input data:"); // await: stdin is read asynchronously
   } catch (e) {
     // End of stdin: Python stops with an EOFError traceback; we hang up instead.
     if (!(e instanceof EOFError)) throw e;

@@ -18,10 +18,10 @@
 // (defaults: 127.0.0.1 and 8080).
 
 import * as socket from "@pysocket/socket";
-import { EOFError, input } from "./_py.ts";
+import { args, EOFError, input } from "./_py.ts";
 
-const host = Deno.args[0] ?? "127.0.0.1";
-const port = Number(Deno.args[1] ?? 8080);
+const host = args[0] ?? "127.0.0.1";
+const port = Number(args[1] ?? 8080);
 
 const p = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
 await p.connect([host, port]);

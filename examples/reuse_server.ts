@@ -28,12 +28,13 @@
 // Its client is examples/reuse_client.ts.
 
 import * as socket from "@pysocket/socket";
+import { args } from "./_py.ts";
 
 // The settings, spelled out.
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 8080)];
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 8080)];
 const back_log = 5;
 const buffer_size = 1024;
-const count = Deno.args[2] === undefined ? Infinity : Number(Deno.args[2]);
+const count = args[2] === undefined ? Infinity : Number(args[2]);
 
 // A TCP socket: AF_INET with SOCK_STREAM, the stream protocol.
 const ser = socket.socket(socket.AF_INET, socket.SOCK_STREAM);

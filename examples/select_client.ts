@@ -12,11 +12,12 @@
 
 import * as socket from "@pysocket/socket";
 import { select } from "@pysocket/socket/select";
+import { args, exit } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8080);
-const CONNECTIONS = Number(Deno.args[2] ?? 3);
-const MESSAGES = Number(Deno.args[3] ?? 5);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8080);
+const CONNECTIONS = Number(args[2] ?? 3);
+const MESSAGES = Number(args[3] ?? 5);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -61,7 +62,7 @@ for (let turn = 0; open > 0 && turn < 1_000_000; turn++) {
   );
   if (readable.length === 0 && writable.length === 0) {
     console.error("timed out waiting for the server");
-    Deno.exit(1);
+    exit(1);
   }
   for (const c of writing) {
     if (!writable.includes(c.sock)) continue;
@@ -77,7 +78,7 @@ for (let turn = 0; open > 0 && turn < 1_000_000; turn++) {
       open--;
       if (c.inb !== c.expected) {
         console.error(`conn ${c.id}: the echo does not match what was sent`);
-        Deno.exit(1);
+        exit(1);
       }
       continue;
     }

@@ -14,9 +14,10 @@
 
 import * as socket from "@pysocket/socket";
 import * as selectors from "@pysocket/socket/selectors";
+import { args, SIG_DFL, SIGINT, signal } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8080);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8080);
 const FAMILY = HOST.includes(":") ? socket.AF_INET6 : socket.AF_INET;
 
 /** What the selector keeps with a connection (Python: types.SimpleNamespace(addr, outb, closing)). */
@@ -104,7 +105,7 @@ async function serviceConnection(
 
 let stopping = false;
 const onSigint = () => stopping = true;
-Deno.addSignalListener("SIGINT", onSigint);
+signal(SIGINT, onSigint);
 
 while (!stopping) {
   const events = await sel.select(0.25); // a timeout, so that Ctrl-C is noticed
@@ -114,7 +115,7 @@ while (!stopping) {
   }
 }
 
-Deno.removeSignalListener("SIGINT", onSigint);
+signal(SIGINT, SIG_DFL);
 for (const key of [...sel.get_map().values()]) {
   sel.unregister(key.fileobj);
   key.fileobj.close();

@@ -15,8 +15,9 @@
 // (defaults: 127.0.0.1 and 9000). Its server is examples/telephone_server.ts.
 
 import * as socket from "@pysocket/socket";
+import { args } from "./_py.ts";
 
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 9000)];
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 9000)];
 const BUFSIZE = 1024;
 const client = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
 

@@ -19,9 +19,9 @@
 // (defaults: 127.0.0.1 and 8081). End the input (Ctrl-D) to hang up.
 
 import * as socket from "@pysocket/socket";
-import { EOFError, input } from "./_py.ts";
+import { args, EOFError, input } from "./_py.ts";
 
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 8081)];
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 8081)];
 const BUFSIZE = 1024;
 const client = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
 

@@ -29,12 +29,12 @@
 // Its client is examples/telephone_loop_client.ts.
 
 import * as socket from "@pysocket/socket";
-import { repr, upper } from "./_py.ts";
+import { args, repr, upper } from "./_py.ts";
 
 // The SIM card.
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 8081)];
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 8081)];
 const BUFSIZE = 1024;
-const count = Deno.args[2] === undefined ? Infinity : Number(Deno.args[2]);
+const count = args[2] === undefined ? Infinity : Number(args[2]);
 
 // Buy a phone.
 const server = socket.socket(socket.AF_INET, socket.SOCK_STREAM);

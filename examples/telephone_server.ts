@@ -24,9 +24,9 @@
 // examples/telephone_loop_server.ts takes call after call.
 
 import * as socket from "@pysocket/socket";
-import { repr, upper } from "./_py.ts";
+import { args, repr, upper } from "./_py.ts";
 
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 9000)]; // the SIM card
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 9000)]; // the SIM card
 const BUFSIZE = 1024; // how much is heard or said at once
 const servser = socket.socket(socket.AF_INET, socket.SOCK_STREAM); // buy a phone
 servser.bind(ip_port); // put the card in

@@ -39,13 +39,14 @@
 
 import * as socket from "@pysocket/socket";
 import * as ssl from "@pysocket/socket/ssl";
+import { args, exit, SIG_DFL, SIGINT, signal } from "./_py.ts";
 
-if (Deno.args.length < 2 || Deno.args.length > 4) {
+if (args.length < 2 || args.length > 4) {
   console.error("usage: tls_echo_server.ts [host] [port] certfile keyfile");
-  Deno.exit(2);
+  exit(2);
 }
-const [certfile, keyfile] = Deno.args.slice(-2);
-const [HOST = "127.0.0.1", PORT = "8443"] = Deno.args.slice(0, -2);
+const [certfile, keyfile] = args.slice(-2);
+const [HOST = "127.0.0.1", PORT = "8443"] = args.slice(0, -2);
 /** Seconds a client has to finish its handshake. */
 const HANDSHAKE_TIMEOUT = 10;
 
@@ -89,7 +90,7 @@ function onSigint(): void {
   srv.close(); // ends the accept loop below
   for (const tls of clients) tls.close(); // ends their tasks
 }
-Deno.addSignalListener("SIGINT", onSigint);
+signal(SIGINT, onSigint);
 
 for await (const [conn, addr] of srv) { // while True: conn, addr = srv.accept()
   const task = handle(conn, addr);
@@ -97,6 +98,6 @@ for await (const [conn, addr] of srv) { // while True: conn, addr = srv.accept()
   task.finally(() => tasks.delete(task));
 }
 
-Deno.removeSignalListener("SIGINT", onSigint);
+signal(SIGINT, SIG_DFL);
 await Promise.all(tasks);
 console.log("goodbye");

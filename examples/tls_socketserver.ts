@@ -45,14 +45,14 @@
 import * as socket from "@pysocket/socket";
 import { socketserver } from "@pysocket/socket";
 import * as ssl from "@pysocket/socket/ssl";
-import { upper } from "./_py.ts";
+import { args, exit, SIG_DFL, SIGINT, signal, upper } from "./_py.ts";
 
-if (Deno.args.length < 2 || Deno.args.length > 4) {
+if (args.length < 2 || args.length > 4) {
   console.error("usage: tls_socketserver.ts [host] [port] certfile keyfile");
-  Deno.exit(2);
+  exit(2);
 }
-const [certfile, keyfile] = Deno.args.slice(-2);
-const [HOST = "127.0.0.1", PORT = "8443"] = Deno.args.slice(0, -2);
+const [certfile, keyfile] = args.slice(-2);
+const [HOST = "127.0.0.1", PORT = "8443"] = args.slice(0, -2);
 
 class UpperHandler extends socketserver.StreamRequestHandler {
   override async handle(): Promise<void> {
@@ -90,8 +90,8 @@ const [host, port] = server.server_address as socket.IPv4Address;
 console.log(`listening on ${host}:${port}`);
 
 const stop = () => void server.shutdown();
-Deno.addSignalListener("SIGINT", stop);
+signal(SIGINT, stop);
 await server.serve_forever();
-Deno.removeSignalListener("SIGINT", stop);
+signal(SIGINT, SIG_DFL);
 await server.server_close(); // waits for the connections in progress (block_on_close)
 console.log("goodbye");

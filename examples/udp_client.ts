@@ -13,10 +13,11 @@
 // (sends `count` greetings, 1 by default, waiting up to 5 s for each reply).
 
 import * as socket from "@pysocket/socket";
+import { args, exit } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8080);
-const count = Number(Deno.args[2] ?? 1);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8080);
+const count = Number(args[2] ?? 1);
 const addr: socket.Address = [HOST, PORT];
 
 using s = socket.socket(HOST.includes(":") ? socket.AF_INET6 : socket.AF_INET, socket.SOCK_DGRAM);
@@ -31,6 +32,6 @@ for (let i = 0; i < count; i++) {
   } catch (e) {
     if (!(e instanceof socket.timeout)) throw e;
     console.log("no reply within 5 s");
-    Deno.exit(1);
+    exit(1);
   }
 }

@@ -12,10 +12,11 @@
 // (port 0 picks a free port; count stops after that many datagrams).
 
 import * as socket from "@pysocket/socket";
+import { args } from "./_py.ts";
 
-const host = Deno.args[0] ?? "127.0.0.1";
-const port = Number(Deno.args[1] ?? 8080);
-const count = Deno.args[2] === undefined ? Infinity : Number(Deno.args[2]);
+const host = args[0] ?? "127.0.0.1";
+const port = Number(args[1] ?? 8080);
+const count = args[2] === undefined ? Infinity : Number(args[2]);
 
 using s = socket.socket(host.includes(":") ? socket.AF_INET6 : socket.AF_INET, socket.SOCK_DGRAM);
 s.bind([host, port]);

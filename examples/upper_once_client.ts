@@ -15,9 +15,9 @@
 // (defaults: 127.0.0.1 and 9999).
 
 import * as socket from "@pysocket/socket";
-import { input } from "./_py.ts";
+import { args, input } from "./_py.ts";
 
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 9999)];
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 9999)];
 const sk = socket.socket();
 await sk.connect(ip_port);
 const send_data = (await input(">>")).trim(); // input('>>').strip()

@@ -22,10 +22,10 @@
 // printed is the address listened on). Its client is examples/upper_once_client.ts.
 
 import * as socket from "@pysocket/socket";
-import { repr, upper } from "./_py.ts";
+import { args, repr, upper } from "./_py.ts";
 
 const sk = socket.socket();
-const ip_port: socket.IPv4Address = [Deno.args[0] ?? "127.0.0.1", Number(Deno.args[1] ?? 9999)];
+const ip_port: socket.IPv4Address = [args[0] ?? "127.0.0.1", Number(args[1] ?? 9999)];
 sk.bind(ip_port);
 const [ip, port] = sk.getsockname() as [string, number];
 console.log(`listening on ${ip}:${port}`); // not in the original: tells a test the port

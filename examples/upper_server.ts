@@ -25,10 +25,10 @@
 // "goodbye" and exits 0.
 
 import { socketserver } from "@pysocket/socket";
-import { upper } from "./_py.ts";
+import { args, SIG_DFL, SIGINT, signal, upper } from "./_py.ts";
 
-const HOST = Deno.args[0] ?? "127.0.0.1";
-const PORT = Number(Deno.args[1] ?? 8081);
+const HOST = args[0] ?? "127.0.0.1";
+const PORT = Number(args[1] ?? 8081);
 
 class UpperHandler extends socketserver.BaseRequestHandler {
   override async handle(): Promise<void> {
@@ -50,8 +50,8 @@ const [host, port] = server.server_address as [string, number];
 console.log(`listening on ${host}:${port}`);
 
 const stop = () => void server.shutdown();
-Deno.addSignalListener("SIGINT", stop);
+signal(SIGINT, stop);
 await server.serve_forever();
-Deno.removeSignalListener("SIGINT", stop);
+signal(SIGINT, SIG_DFL);
 await server.server_close(); // waits for the calls in progress (block_on_close)
 console.log("goodbye");
