@@ -1,6 +1,6 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // The original Python programs that examples/ ports, as CPython peers for
-// tests/seed_examples_test.ts: run as `python3 -c PY[name] host port [count]`.
+// tests/runtimes/seed_examples.test.ts: run as `python3 -c PY[name] host port [count]`.
 // Changed from the originals only where a test needs it: host and port come
 // from argv and a server prints `listening on <ip>:<port>` first; each other
 // change (an endless loop bounded by a count, a fix) is marked in a comment.

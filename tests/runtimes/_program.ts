@@ -3,7 +3,7 @@
 // node:child_process (Deno, Node and Bun all have it): CPython (the
 // reference peer, `python3 -c`), openssl, and our examples run on the
 // runtime running the suite — `deno run -A examples/<name>.ts` in Deno, the
-// example's JavaScript build (`$PYSOCKET_EXAMPLES/<name>.mjs`, made by
+// example's JavaScript build (`$PYSOCKET_EXAMPLES/<name>.js`, made by
 // tests/runtimes_test.ts) in Node and Bun. Every child is reaped, with a
 // kill timer so that no test can hang.
 
@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { PY } from "../_seed_originals.ts";
 
 /** The runtime running the suite. */
 export const RUNTIME: "deno" | "node" | "bun" = "Deno" in globalThis
@@ -37,7 +38,7 @@ function exampleCommand(name: string): [string, string[]] {
     built,
     "PYSOCKET_EXAMPLES names the examples' JavaScript build (tests/runtimes_test.ts)",
   );
-  return [process.execPath, [join(built, `${name}.mjs`)]];
+  return [process.execPath, [join(built, `${name}.js`)]];
 }
 
 /** A child's stdout, read up to a given text at a time. */
@@ -124,10 +125,10 @@ export class Program implements AsyncDisposable {
     this.#killer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
   }
 
-  /** Starts `examples/<name>.ts` on this runtime, or the CPython original `PY[name]`. */
-  static of(kind: Kind, name: string, args: string[], py?: Record<string, string>): Program {
+  /** Starts `examples/<name>.ts` on this runtime, or the CPython original (tests/_seed_originals.ts). */
+  static of(kind: Kind, name: string, args: string[]): Program {
     if (kind === "python") {
-      return new Program("python3", ["-c", py![name], ...args], `CPython ${name}`);
+      return new Program("python3", ["-c", PY[name], ...args], `CPython ${name}`);
     }
     const [cmd, cmdArgs] = exampleCommand(name);
     return new Program(cmd, [...cmdArgs, ...args], `examples/${name}.ts on ${RUNTIME}`);
@@ -200,13 +201,16 @@ export async function listeningPort(server: Program, ip = "127.0.0.1"): Promise<
 /** Something {@linkcode scope} releases at its end. */
 type Resource = Disposable | AsyncDisposable;
 
+/** What {@linkcode scope} hands its body: enters a resource to release at the end. */
+export type Enter = <R extends Resource>(resource: R) => R;
+
 /**
  * Runs `body`, then releases what it entered, last first, whatever happened
  * (Python's `contextlib.ExitStack`): `using` without the syntax, which
  * Node 20 lacks.
  */
 export async function scope<T>(
-  body: (enter: <R extends Resource>(resource: R) => R) => Promise<T>,
+  body: (enter: Enter) => Promise<T>,
 ): Promise<T> {
   const entered: Resource[] = [];
   try {
