@@ -261,7 +261,8 @@ class NodeDatagram implements DatagramTransport {
     const listening = () => bound = true;
     sock.once("error", early);
     sock.once("listening", listening);
-    sock.bind({ address: target.hostname, port: target.port });
+    // exclusive: Bun's node:dgram shares the port (SO_REUSEPORT) unless told not to.
+    sock.bind({ address: target.hostname, port: target.port, exclusive: !reuseAddress });
     sock.off("error", early);
     if (failed !== null) {
       sock.close();

@@ -14,6 +14,7 @@ import * as selectors from "../../selectors.ts";
 import * as socketserver from "../../socketserver.ts";
 import * as ssl from "../../ssl.ts";
 import { Program, run, RUNTIME, scope, tempDir } from "./_program.ts";
+import { bound, udpPort } from "./_udp.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -43,24 +44,6 @@ async function recvAll(s: socket.StreamSocket, limit = 64 << 20): Promise<Uint8A
     off += p.length;
   }
   return out;
-}
-
-/**
- * A turn of the event loop: Bun's node:dgram binds a moment after `bind()`
- * returns, so its port is known only after an await (README, "Node and Bun").
- */
-const bound = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** Port 0 where the runtime binds UDP at once; in Bun, a port that was free a moment ago. */
-async function udpPort(): Promise<number> {
-  if (RUNTIME !== "bun") return 0;
-  const probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  probe.bind(["127.0.0.1", 0]);
-  await bound();
-  const port = (probe.getsockname() as [string, number])[1];
-  probe.close();
-  await bound();
-  return port;
 }
 
 const FAMILIES: [string, number][] = [
