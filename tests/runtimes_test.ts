@@ -13,17 +13,24 @@ import { ROOT } from "./_helpers.ts";
 /** The Bun release the suite runs on. */
 const BUN_VERSION = "1.4.5";
 
-/** Bundles tests/runtimes/*.test.ts and examples/*.ts into a temporary directory; its path. */
+/**
+ * Bundles the package's entry points (deno.json's exports), tests/runtimes/*.test.ts and
+ * examples/*.ts into a temporary directory; its path.
+ */
 async function build(): Promise<string> {
   const out = await Deno.makeTempDir({ prefix: "pysocket-js-" });
   const suites = [...Deno.readDirSync(`${ROOT}tests/runtimes`)]
     .filter((e) => e.name.endsWith(".test.ts"))
     .map((e) => `tests/runtimes/${e.name}`);
+  const entries = Object.values(
+    (JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as { exports: Record<string, string> })
+      .exports,
+  );
   const examples = [...Deno.readDirSync(`${ROOT}examples`)]
     .filter((e) => e.name.endsWith(".ts") && !e.name.startsWith("_"))
     .map((e) => `examples/${e.name}`);
   const bundled = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--platform", "deno", "--outdir", out, ...suites, ...examples],
+    args: ["bundle", "--platform", "deno", "--outdir", out, ...entries, ...suites, ...examples],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -90,6 +97,29 @@ Deno.test("the cross-runtime suite passes on Node and on Bun over the package's 
   const out = await build();
   try {
     const passed: Record<string, number> = {};
+    // Each entry point on its own, as an importer of one subpath loads it.
+    const imports = (entries: string[]) =>
+      `const names = [];
+for (const entry of ${JSON.stringify(entries)}) {
+  const m = await import(entry);
+  names.push(entry + ":" + Object.keys(m).length);
+}
+console.log(typeof globalThis.Deno, names.join(" "));`;
+    const entryFiles = ["mod.js", "socketserver.js", "select.js", "selectors.js", "ssl.js"]
+      .map((f) => `./${f}`);
+    for (const [name, cmd] of [["node", "node"], ["bun", await bun()]]) {
+      await t.step(`every entry point imports on ${name} with no Deno global`, async () => {
+        const [code, text] = await runSuite(
+          cmd,
+          name === "node"
+            ? ["--input-type=module", "-e", imports(entryFiles)]
+            : ["-e", imports(entryFiles)],
+          out,
+        );
+        assert.equal(code, 0, text);
+        assert.match(text, /^undefined \.\/mod\.js:\d+ \.\/socketserver\.js:\d+ /);
+      });
+    }
     await t.step("node --test", async () => {
       const [code, text] = await runSuite(
         "node",
