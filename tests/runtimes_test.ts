@@ -59,7 +59,7 @@ async function bun(): Promise<string> {
     new Deno.Command("sh", { args: ["-c", script], cwd: dir, stdout: "piped", stderr: "piped" })
       .output();
   const got = await sh(
-    `npm pack --silent @oven/bun-linux-x64-baseline@${BUN_VERSION} > name && tar xzf "$(cat name)"`,
+    `npm pack --silent @oven/bun-linux-x64-baseline@${BUN_VERSION} > name && tar xzf "$(cat name)" && rm -f "$(cat name)" name`,
   );
   assert.equal(got.code, 0, `installing Bun: ${new TextDecoder().decode(got.stderr)}`);
   return binary;
