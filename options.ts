@@ -27,6 +27,7 @@ import { inet_ntop } from "./address.ts";
 import { checkInt, toBytes, typeName } from "./_common/bytes.ts";
 import { levelName, refusedName } from "./_common/option_names.ts";
 import type { DatagramTransport, StreamTransport } from "./_transport/types.ts";
+import { pick } from "./_transport/pick.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
 export type OptionValue = number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer;
@@ -349,15 +350,23 @@ const TABLE = new Map<number, Spec>([
     kind: "any",
     family: C.AF_INET6,
     mode: "flag",
-    // Deno never sets it: its IPv6 sockets take IPv4 too (Linux's default).
-    check: (_c, v) => {
-      if (v !== 0) {
+    // Set before bind(): node:net's listeners (Node, Bun) and node:dgram
+    // take it; Deno's listeners never set it (their IPv6 sockets take IPv4
+    // too, Linux's default), so in Deno a UDP socket asking for it moves to
+    // node:dgram and a stream socket cannot have it.
+    check: ({ h, s }, v) => {
+      if (v !== 0 && s.type === C.SOCK_STREAM && pick("listen").name !== "node") {
         throw new OSError(errno.ENOPROTOOPT, undefined, {
-          detail: "Cannot setsockopt: Deno does not expose IPV6_V6ONLY; " +
-            "its IPv6 sockets always accept IPv4 too",
+          detail: "Cannot setsockopt: Deno's listeners do not expose IPV6_V6ONLY; " +
+            "their IPv6 sockets always accept IPv4 too",
         });
       }
+      const now = s.get(h, C.IPPROTO_IPV6, C.IPV6_V6ONLY) as number;
+      if (created(h) && (v !== 0) !== (now !== 0)) {
+        throw invalid("IPV6_V6ONLY must be set before bind()");
+      }
     },
+    needsNode: (v) => v !== 0,
   }],
   [key(C.SOL_SOCKET, C.SO_TYPE), {
     name: "SO_TYPE",

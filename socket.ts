@@ -21,8 +21,10 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  IPPROTO_IPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
+  IPV6_V6ONLY,
   SO_REUSEADDR,
   SO_REUSEPORT,
   SOCK_CLOEXEC,
@@ -312,6 +314,15 @@ export function create_server(
   try {
     sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
     if (options.reuse_port) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+    if (family === AF_INET6 && !options.dualstack_ipv6) {
+      // As Python: IPv6 only where the system lets it be set (node:net's
+      // listeners); Deno's take IPv4 too.
+      try {
+        sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, 1);
+      } catch (e) {
+        if (!(e instanceof OSError)) throw e;
+      }
+    }
     sock.bind(address);
     options.backlog === undefined ? sock.listen() : sock.listen(options.backlog);
     return sock;

@@ -29,6 +29,8 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
   MSG_DONTWAIT,
   MSG_NOSIGNAL,
   MSG_PEEK,
@@ -124,6 +126,8 @@ const noop = () => {};
  *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
  *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
  *   {@linkcode Socket.prototype.[Symbol.for("Deno.customInspect")] | [Symbol.for("Deno.customInspect")]()}
+ *   and, for Node and Bun,
+ *   {@linkcode Socket.prototype.[Symbol.for("nodejs.util.inspect.custom")] | [Symbol.for("nodejs.util.inspect.custom")]()}
  *   (Python's repr).
  *
  * @example
@@ -352,8 +356,9 @@ export class StreamSocket extends Socket {
 
   #listen(target: Target, backlog: number, detail: string): ListenerTransport {
     const reusePort = this._options.flag(SOL_SOCKET, SO_REUSEPORT);
+    const ipv6Only = this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY);
     try {
-      return (this.#backend ??= pick("listen")).listen(target, { backlog, reusePort });
+      return (this.#backend ??= pick("listen")).listen(target, { backlog, reusePort, ipv6Only });
     } catch (e) {
       throw fromDenoError(e, detail);
     }
@@ -384,8 +389,8 @@ export class StreamSocket extends Socket {
     if (this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
     }
-    if (this._options.needsNode()) {
-      // Accepted connections inherit the options, and they are Deno's.
+    if (this._options.needsNode() && (this.#backend ?? pick("listen")).name !== "node") {
+      // Accepted connections inherit the options, and in Deno they are Deno's.
       throw new OSError(errno.ENOPROTOOPT, undefined, {
         detail: "Cannot listen: SO_LINGER (on, 0 seconds) or TCP_KEEPIDLE is set, and the " +
           "connections a listener accepts are Deno's, which take neither",

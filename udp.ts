@@ -23,6 +23,8 @@
 
 import {
   AF_INET,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
   MSG_DONTWAIT,
   MSG_NOSIGNAL,
   MSG_PEEK,
@@ -100,6 +102,8 @@ const countOnly: Shape<number> = (n) => n;
  *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
  *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
  *   {@linkcode Socket.prototype.[Symbol.for("Deno.customInspect")] | [Symbol.for("Deno.customInspect")]()}
+ *   and, for Node and Bun,
+ *   {@linkcode Socket.prototype.[Symbol.for("nodejs.util.inspect.custom")] | [Symbol.for("nodejs.util.inspect.custom")]()}
  *   (Python's repr).
  *
  * @example
@@ -218,7 +222,10 @@ export class DatagramSocket extends Socket {
         nodeOptions: this._options.needsNode(),
         unix: target.transport === "unix",
       });
-      t = backend.listenDatagram(target, { reuseAddress });
+      t = backend.listenDatagram(target, {
+        reuseAddress,
+        ipv6Only: this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY),
+      });
     } catch (e) {
       throw fromDenoError(
         e,

@@ -140,7 +140,7 @@ class NodeListener implements ListenerTransport {
   #closed = false;
 
   /** Listens on `target` before it returns; throws node's error (EADDRINUSE…) when it cannot. */
-  constructor(target: Target, { backlog, reusePort }: ListenOptions) {
+  constructor(target: Target, { backlog, reusePort, ipv6Only }: ListenOptions) {
     // allowHalfOpen: a peer's FIN ends reading only (Python's half-close);
     // pauseOnConnect: no byte is read before accept() hands the connection out.
     const server = this.handle = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
@@ -150,6 +150,7 @@ class NodeListener implements ListenerTransport {
         host: target.hostname,
         port: target.port,
         backlog,
+        ipv6Only: ipv6Only === true,
         ...(reusePort ? { reusePort } : {}),
       },
     );
@@ -249,10 +250,14 @@ class NodeDatagram implements DatagramTransport {
    * when it cannot. Where node:dgram binds only a moment later (Bun's), the
    * first send or receive waits for the bind and reports its error.
    */
-  constructor(target: { hostname: string; port: number }, { reuseAddress }: DatagramOptions) {
+  constructor(
+    target: { hostname: string; port: number },
+    { reuseAddress, ipv6Only }: DatagramOptions,
+  ) {
     const sock = this.handle = dgram.createSocket({
       type: target.hostname.includes(":") ? "udp6" : "udp4",
       reuseAddr: reuseAddress,
+      ipv6Only: ipv6Only === true,
       lookup: literal as unknown as dgram.SocketOptions["lookup"],
     });
     let failed: unknown = null;

@@ -99,12 +99,16 @@ export interface ListenOptions {
   backlog: number;
   /** `SO_REUSEPORT`. */
   reusePort: boolean;
+  /** `IPV6_V6ONLY`: an IPv6 listener that takes no IPv4 connection (node:net only). */
+  ipv6Only?: boolean;
 }
 
 /** What a datagram socket is created with besides the address. */
 export interface DatagramOptions {
   /** `SO_REUSEADDR` (or `SO_REUSEPORT`). */
   reuseAddress: boolean;
+  /** `IPV6_V6ONLY`: an IPv6 socket that takes no IPv4 datagram (node:dgram only). */
+  ipv6Only?: boolean;
 }
 
 /** One way of reaching the network: makes the transports above. */

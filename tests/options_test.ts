@@ -382,8 +382,37 @@ Deno.test("IPV6_V6ONLY 0 is in force: an IPv6 listener accepts an IPv4 client", 
   assertErrno(
     () => srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1),
     socket.errno.ENOPROTOOPT,
-    /Deno does not expose IPV6_V6ONLY/,
+    /Deno's listeners do not expose IPV6_V6ONLY/,
   );
+});
+
+Deno.test("IPV6_V6ONLY 1 on a UDP socket: it runs on node:dgram and takes no IPv4 datagram", async () => {
+  using v6only = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  v6only.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1);
+  assert.equal(v6only.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
+  v6only.bind(["::", 0]);
+  assert.match(Deno.inspect(v6only), /backend=node/);
+  assertErrno(
+    () => v6only.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0),
+    socket.errno.EINVAL,
+    /must be set before bind/,
+  );
+  using both = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  both.bind(["::", 0]);
+  using v4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  v6only.settimeout(0.2);
+  both.settimeout(5);
+  await v4.sendto(new Uint8Array([4]), ["127.0.0.1", v6only.getsockname()[1] as number]);
+  await v4.sendto(new Uint8Array([4]), ["127.0.0.1", both.getsockname()[1] as number]);
+  assert.deepEqual(await both.recv(10), new Uint8Array([4]));
+  await assert.rejects(v6only.recv(10), socket.timeout);
+  const v6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  try {
+    await v6.sendto(new Uint8Array([6]), ["::1", v6only.getsockname()[1] as number]);
+    assert.deepEqual(await v6only.recv(10), new Uint8Array([6]));
+  } finally {
+    v6.close();
+  }
 });
 
 // --- reported options -----------------------------------------------------------

@@ -111,6 +111,53 @@ test(`a listener on "::" takes IPv4 clients too (dual stack) on ${RUNTIME}`, () 
     assert.equal(dec.decode(await conn.recv(10)), "v4");
   }));
 
+test(`IPV6_V6ONLY 1 keeps IPv4 clients off an IPv6 listener where node:net listens (Node, Bun) on ${RUNTIME}`, () =>
+  scope(async (enter) => {
+    const srv = enter(socket.socket(socket.AF_INET6));
+    if (RUNTIME === "deno") {
+      assert.throws(
+        () => srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1),
+        (e) => e instanceof socket.OSError && e.errno === socket.errno.ENOPROTOOPT,
+      );
+      return;
+    }
+    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1);
+    srv.bind(["::", 0]);
+    srv.listen();
+    assert.equal(srv.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
+    const v4 = enter(socket.socket());
+    assert.equal(await v4.connect_ex(["127.0.0.1", portOf(srv)]), socket.errno.ECONNREFUSED);
+    const v6 = enter(await socket.create_connection(["::1", portOf(srv)]));
+    const [conn] = await srv.accept();
+    enter(conn);
+    assert.deepEqual(conn.getpeername(), v6.getsockname());
+    // create_server() without dualstack_ipv6 sets it too, as Python's does.
+    const server = enter(socket.create_server(["::", 0], { family: socket.AF_INET6 }));
+    assert.equal(server.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
+  }));
+
+test(`SO_LINGER 0 and TCP_KEEPIDLE on a listener pass to what it accepts where node:net listens on ${RUNTIME}`, () =>
+  scope(async (enter) => {
+    const srv = enter(socket.socket());
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]));
+    srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 7);
+    srv.bind(LOCAL);
+    if (RUNTIME === "deno") {
+      // Deno's listeners accept Deno's connections, which take neither.
+      assert.throws(
+        () => srv.listen(),
+        (e) => e instanceof socket.OSError && e.errno === socket.errno.ENOPROTOOPT,
+      );
+      return;
+    }
+    srv.listen();
+    const cli = enter(await socket.create_connection(srv.getsockname() as [string, number]));
+    const [conn] = await srv.accept();
+    assert.equal(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE), 7);
+    conn.close(); // a reset, not a FIN
+    await assert.rejects(cli.recv(10), socket.ConnectionResetError);
+  }));
+
 test(`socketpair() and create_server()/create_connection() talk both ways on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const [a, b] = await socket.socketpair();
