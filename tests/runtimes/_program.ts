@@ -235,6 +235,21 @@ export function tempDir(): AsyncDisposable & { path: string } {
   };
 }
 
+/**
+ * A self-signed certificate for localhost and 127.0.0.1 and its key, made
+ * with openssl in `dir` (`cert.pem`, `key.pem`); their paths.
+ */
+export async function selfSigned(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = join(dir, "cert.pem"), key = join(dir, "key.pem");
+  const made = await run("openssl", [
+    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+    ...["-days", "2", "-subj", "/CN=localhost"],
+    ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert],
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  return { cert, key };
+}
+
 /** Runs a command to completion; its exit code and output. */
 export async function run(
   cmd: string,

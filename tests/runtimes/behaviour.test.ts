@@ -13,7 +13,7 @@ import * as select from "../../select.ts";
 import * as selectors from "../../selectors.ts";
 import * as socketserver from "../../socketserver.ts";
 import * as ssl from "../../ssl.ts";
-import { Program, run, RUNTIME, scope, tempDir } from "./_program.ts";
+import { Program, run, RUNTIME, scope, selfSigned, tempDir } from "./_program.ts";
 import { bound, udpPort } from "./_udp.ts";
 
 const enc = new TextEncoder();
@@ -347,28 +347,9 @@ print(socket.getservbyname("http", "tcp"), socket.inet_aton("127.1").hex(), sock
 test(`ssl: an unknown CA raises SSLCertVerificationError; a wrong name does too on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const dir = enter(tempDir());
-    const made = await run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost",
-      "-keyout",
-      `${dir.path}/key.pem`,
-      "-out",
-      `${dir.path}/cert.pem`,
-    ]);
-    assert.equal(made.code, 0, made.stderr);
+    const { cert, key } = await selfSigned(dir.path);
     const serverCtx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-    serverCtx.load_cert_chain(`${dir.path}/cert.pem`, `${dir.path}/key.pem`);
+    serverCtx.load_cert_chain(cert, key);
     const srv = enter(listening());
     const serving = (async () => {
       for (let i = 0; i < 2; i++) {
@@ -386,7 +367,7 @@ test(`ssl: an unknown CA raises SSLCertVerificationError; a wrong name does too 
       (e) => e instanceof ssl.SSLCertVerificationError,
     );
     const trusting = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, {
-      cafile: `${dir.path}/cert.pem`,
+      cafile: cert,
     });
     const raw2 = enter(await socket.create_connection(srv.getsockname() as [string, number]));
     await assert.rejects(

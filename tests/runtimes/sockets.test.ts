@@ -13,7 +13,7 @@ import * as select from "../../select.ts";
 import * as selectors from "../../selectors.ts";
 import * as socketserver from "../../socketserver.ts";
 import * as ssl from "../../ssl.ts";
-import { Program, run, RUNTIME, scope, tempDir } from "./_program.ts";
+import { Program, RUNTIME, scope, selfSigned, tempDir } from "./_program.ts";
 import { bound, udpPort } from "./_udp.ts";
 
 const enc = new TextEncoder();
@@ -345,28 +345,9 @@ conn.close()
 test(`ssl: a TLS server and client of ours, and CPython's client, on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const dir = enter(tempDir());
-    const made = await run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-keyout",
-      `${dir.path}/key.pem`,
-      "-out",
-      `${dir.path}/cert.pem`,
-    ]);
-    assert.equal(made.code, 0, made.stderr);
+    const { cert, key } = await selfSigned(dir.path);
     const serverCtx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-    serverCtx.load_cert_chain(`${dir.path}/cert.pem`, `${dir.path}/key.pem`);
+    serverCtx.load_cert_chain(cert, key);
     const srv = enter(socket.socket());
     srv.bind(["127.0.0.1", 0]);
     srv.listen();
@@ -382,7 +363,7 @@ test(`ssl: a TLS server and client of ours, and CPython's client, on ${RUNTIME}`
     const serving = serve(2);
     // Ours as the client.
     const clientCtx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, {
-      cafile: `${dir.path}/cert.pem`,
+      cafile: cert,
     });
     {
       const raw = enter(await socket.create_connection(["127.0.0.1", port]));
@@ -399,7 +380,7 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw:
         s.sendall(b"cpython")
         print(s.recv(1024).decode())
 `,
-      [String(port), `${dir.path}/cert.pem`],
+      [String(port), cert],
     );
     assert.equal(await py.done(), "TLSv1.3 CPYTHON\n");
     await serving;
