@@ -1,31 +1,26 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Worker for bench/compare: one role of one workload, with pysocket or raw
-// Deno. Prints `READY <port>` when listening and `RESULT <json>` when done.
+// Worker for bench/compare and bench/memory: one role of one workload with
+// raw Deno (Deno.listen, Deno.connect, Deno.listenDatagram). Prints
+// `READY <port>` when listening and `RESULT <json>` when done; pysocket's
+// side of each workload is pysocket.ts, with the same roles and output.
 //
-//   deno run -A bench/workers/deno.ts <pysocket|pysocket-node|deno|deno-naive> <role> [args...]
+//   deno run -A bench/workers/deno.ts <deno|deno-naive> <role> [args...]
 //
 // deno-naive (udp roles only) is raw Deno written as its documentation's
 // examples are: `receive()` without a buffer (Deno then allocates 64 KiB
 // per datagram) and an address object literal per `send()`.
 //
 // Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
-// pp-client <port> <round trips>, echo-server [raw buffer size], echo-threading (pysocket's
-// ThreadingTCPServer), load <port> <conns> <echoes>
-// (the shared load generator; raw Deno whatever the first argument),
-// lines-server <rounds> (pysocket only), udp-server <count>, udp-client <port> <count>.
-
-import * as socket from "../../mod.ts";
-import { preferBackend } from "../../_transport/pick.ts";
+// pp-client <port> <round trips>, echo-server [buffer size],
+// load <port> <conns> <echoes> (the shared load generator of "many", which
+// drives every implementation's echo server), udp-server <count>,
+// udp-client <port> <count>.
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
 const [impl, role, ...args] = Deno.args;
-const py = impl === "pysocket" || impl === "pysocket-node";
 const naive = impl === "deno-naive";
-if (!py && !naive && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
-// Connecting sockets through node:net (as a socket bound before connect()
-// does) and UDP sockets through node:dgram (as without --unstable-net).
-if (impl === "pysocket-node") preferBackend("node");
+if (!naive && impl !== "deno") throw new Error(`unknown implementation ${impl}`);
 
 function say(line: string): void {
   Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
@@ -34,36 +29,6 @@ function say(line: string): void {
 function result(r: Record<string, unknown>): void {
   say("RESULT " + JSON.stringify(r));
 }
-
-// ---- pysocket side ----------------------------------------------------------
-
-function pyListen(): socket.StreamSocket {
-  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
-  s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
-  s.bind(["127.0.0.1", 0]);
-  s.listen(1024);
-  say(`READY ${(s.getsockname() as [string, number])[1]}`);
-  return s;
-}
-
-async function pyConnect(port: number): Promise<socket.StreamSocket> {
-  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
-  s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-  await s.connect(["127.0.0.1", port]);
-  return s;
-}
-
-async function pyRecvExactly(s: socket.StreamSocket, p: Uint8Array): Promise<boolean> {
-  let got = 0;
-  while (got < p.length) {
-    const n = await s.recv_into(got ? p.subarray(got) : p);
-    if (n === 0) return false;
-    got += n;
-  }
-  return true;
-}
-
-// ---- raw Deno side -----------------------------------------------------------
 
 function rawListen(): Deno.TcpListener {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0, tcpBacklog: 1024 });
@@ -92,30 +57,18 @@ async function rawReadExactly(c: Deno.Conn, p: Uint8Array): Promise<boolean> {
   return true;
 }
 
-// ---- workloads ----------------------------------------------------------------
-
 /** Reads to end of stream into one reused buffer, then answers the byte count (8 bytes). */
 async function bulkServer(): Promise<void> {
   const buf = new Uint8Array(CHUNK);
   const ack = new Uint8Array(8);
   let total = 0;
-  if (py) {
-    const srv = pyListen();
-    const [c] = await srv.accept();
-    for (let n; (n = await c.recv_into(buf)) > 0;) total += n;
-    new DataView(ack.buffer).setBigUint64(0, BigInt(total));
-    await c.sendall(ack);
-    c.close();
-    srv.close();
-  } else {
-    const l = rawListen();
-    const c = await l.accept();
-    for (let n; (n = await c.read(buf)) !== null;) total += n;
-    new DataView(ack.buffer).setBigUint64(0, BigInt(total));
-    await rawWriteAll(c, ack);
-    c.close();
-    l.close();
-  }
+  const l = rawListen();
+  const c = await l.accept();
+  for (let n; (n = await c.read(buf)) !== null;) total += n;
+  new DataView(ack.buffer).setBigUint64(0, BigInt(total));
+  await rawWriteAll(c, ack);
+  c.close();
+  l.close();
   result({ bytes: total });
 }
 
@@ -123,19 +76,11 @@ async function bulkClient(port: number, bytes: number): Promise<void> {
   const chunk = new Uint8Array(CHUNK).fill(0x5a);
   const ack = new Uint8Array(8);
   const t0 = performance.now();
-  if (py) {
-    const s = await pyConnect(port);
-    for (let sent = 0; sent < bytes; sent += CHUNK) await s.sendall(chunk);
-    await s.shutdown(socket.SHUT_WR);
-    if (!await pyRecvExactly(s, ack)) throw new Error("no byte count from the server");
-    s.close();
-  } else {
-    const c = await rawConnect(port);
-    for (let sent = 0; sent < bytes; sent += CHUNK) await rawWriteAll(c, chunk);
-    await c.closeWrite();
-    if (!await rawReadExactly(c, ack)) throw new Error("no byte count from the server");
-    c.close();
-  }
+  const c = await rawConnect(port);
+  for (let sent = 0; sent < bytes; sent += CHUNK) await rawWriteAll(c, chunk);
+  await c.closeWrite();
+  if (!await rawReadExactly(c, ack)) throw new Error("no byte count from the server");
+  c.close();
   const secs = (performance.now() - t0) / 1000;
   const got = Number(new DataView(ack.buffer).getBigUint64(0));
   if (got !== bytes) throw new Error(`server received ${got} bytes, expected ${bytes}`);
@@ -144,19 +89,11 @@ async function bulkClient(port: number, bytes: number): Promise<void> {
 
 /** Echoes what it reads until end of stream: one connection (ping-pong). */
 async function ppServer(): Promise<void> {
-  if (py) {
-    const srv = pyListen();
-    const [c] = await srv.accept();
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-    await pyEcho(c);
-    srv.close();
-  } else {
-    const l = rawListen();
-    const c = await l.accept();
-    c.setNoDelay(true);
-    await rawEcho(c);
-    l.close();
-  }
+  const l = rawListen();
+  const c = await l.accept();
+  c.setNoDelay(true);
+  await rawEcho(c);
+  l.close();
   result({});
 }
 
@@ -164,34 +101,14 @@ async function ppClient(port: number, trips: number): Promise<void> {
   const msg = new Uint8Array(SMALL).fill(0x61);
   const buf = new Uint8Array(SMALL);
   const t0 = performance.now();
-  if (py) {
-    const s = await pyConnect(port);
-    for (let i = 0; i < trips; i++) {
-      await s.sendall(msg);
-      if (!await pyRecvExactly(s, buf)) throw new Error("server closed early");
-    }
-    s.close();
-  } else {
-    const c = await rawConnect(port);
-    for (let i = 0; i < trips; i++) {
-      await rawWriteAll(c, msg);
-      if (!await rawReadExactly(c, buf)) throw new Error("server closed early");
-    }
-    c.close();
+  const c = await rawConnect(port);
+  for (let i = 0; i < trips; i++) {
+    await rawWriteAll(c, msg);
+    if (!await rawReadExactly(c, buf)) throw new Error("server closed early");
   }
+  c.close();
   const secs = (performance.now() - t0) / 1000;
   result({ secs, value: trips / secs });
-}
-
-async function pyEcho(c: socket.StreamSocket): Promise<void> {
-  const buf = new Uint8Array(CHUNK);
-  try {
-    for (let n; (n = await c.recv_into(buf)) > 0;) await c.sendall(buf.subarray(0, n));
-  } catch {
-    // a reset by the load generator ends the connection
-  } finally {
-    c.close();
-  }
 }
 
 async function rawEcho(c: Deno.Conn, size = CHUNK): Promise<void> {
@@ -199,7 +116,7 @@ async function rawEcho(c: Deno.Conn, size = CHUNK): Promise<void> {
   try {
     for (let n; (n = await c.read(buf)) !== null;) await rawWriteAll(c, buf.subarray(0, n));
   } catch {
-    // as above
+    // a reset by the load generator ends the connection
   } finally {
     c.close();
   }
@@ -207,47 +124,14 @@ async function rawEcho(c: Deno.Conn, size = CHUNK): Promise<void> {
 
 /**
  * The echo server of the "many" workload: one task per connection, runs until
- * killed. Raw Deno reads into a buffer of `size` bytes per connection.
+ * killed. Reads into a buffer of `size` bytes per connection.
  */
 async function echoServer(size = CHUNK): Promise<void> {
-  if (py) {
-    const srv = pyListen();
-    for await (const [c] of srv) {
-      c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-      pyEcho(c);
-    }
-  } else {
-    const l = rawListen();
-    for await (const c of l) {
-      c.setNoDelay(true);
-      rawEcho(c, size);
-    }
+  const l = rawListen();
+  for await (const c of l) {
+    c.setNoDelay(true);
+    rawEcho(c, size);
   }
-}
-
-/**
- * The echo server of bench/memory as Python's socketserver writes it: a
- * ThreadingTCPServer whose handler echoes with recv(65536)/sendall, as the
- * echo example does. Runs until killed.
- */
-async function echoThreading(): Promise<void> {
-  if (!py) throw new Error("echo-threading is pysocket's socketserver");
-  class Echo extends socket.socketserver.BaseRequestHandler {
-    override async handle() {
-      for (;;) {
-        const data = await this.request.recv(65536);
-        if (data.length === 0) return;
-        await this.request.sendall(data);
-      }
-    }
-  }
-  class Server extends socket.socketserver.ThreadingTCPServer {
-    static override allow_reuse_address = true;
-    static override request_queue_size = 1024;
-  }
-  const server = new Server(["127.0.0.1", 0], Echo);
-  say(`READY ${(server.server_address as [string, number])[1]}`);
-  await server.serve_forever();
 }
 
 /** The shared load generator: `conns` connections at once, each `echoes` sequential 64 B echoes. */
@@ -276,41 +160,9 @@ async function load(port: number, conns: number, echoes: number): Promise<void> 
 }
 
 /**
- * Per connection: `makefile("rb").readline()` until end of stream; reports
- * the seconds from the first readline() to the last, and the lines and bytes
- * read (pysocket only: the pair to CPython's makefile is in python.py).
- */
-async function linesServer(rounds: number): Promise<void> {
-  if (!py) throw new Error("lines-server is pysocket's makefile(); raw Deno has none");
-  const srv = pyListen();
-  const secs: number[] = [], lines: number[] = [], bytes: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const [c] = await srv.accept();
-    const f = c.makefile("rb");
-    let n = 0, total = 0;
-    const t0 = performance.now();
-    for (;;) {
-      const line = await f.readline();
-      if (line.length === 0) break;
-      n++;
-      total += line.length;
-    }
-    secs.push((performance.now() - t0) / 1000);
-    lines.push(n);
-    bytes.push(total);
-    await f.close();
-    const ack = new Uint8Array(8);
-    new DataView(ack.buffer).setBigUint64(0, BigInt(n));
-    await c.sendall(ack);
-    c.close();
-  }
-  srv.close();
-  result({ secs, lines, bytes });
-}
-
-/**
  * Receives `count` 64 B datagrams, or until 1 s passes with none; reports the
- * count and the rate from the first to the last.
+ * count and the rate from the first to the last (the sender's address that
+ * receive() answers goes unused).
  */
 async function udpServer(count: number): Promise<void> {
   const buf = new Uint8Array(2048);
@@ -325,20 +177,9 @@ async function udpServer(count: number): Promise<void> {
     idle = setTimeout(stop, got ? 1000 : 60_000);
   };
   arm();
-  let closeIt: () => void;
-  let recv: () => Promise<unknown>;
-  if (py) {
-    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-    s.bind(["127.0.0.1", 0]);
-    say(`READY ${(s.getsockname() as [string, number])[1]}`);
-    recv = () => s.recv_into(buf); // the sender's address is not wanted, as raw Deno ignores it
-    closeIt = () => s.close();
-  } else {
-    const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-    say(`READY ${(d.addr as Deno.NetAddr).port}`);
-    recv = naive ? () => d.receive() : () => d.receive(buf);
-    closeIt = () => d.close();
-  }
+  const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  say(`READY ${(d.addr as Deno.NetAddr).port}`);
+  const recv = naive ? () => d.receive() : () => d.receive(buf);
   const loop = (async () => {
     while (got < count) {
       await recv();
@@ -350,7 +191,7 @@ async function udpServer(count: number): Promise<void> {
   })().catch(() => {});
   await Promise.race([loop, stopped]);
   clearTimeout(idle);
-  closeIt();
+  d.close();
   const secs = (last - first) / 1000;
   result({ received: got, value: secs > 0 ? got / secs : 0 });
 }
@@ -358,24 +199,16 @@ async function udpServer(count: number): Promise<void> {
 async function udpClient(port: number, count: number): Promise<void> {
   const msg = new Uint8Array(SMALL).fill(0x63);
   const t0 = performance.now();
-  if (py) {
-    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-    s.bind(["127.0.0.1", 0]);
-    const to: [string, number] = ["127.0.0.1", port];
-    for (let i = 0; i < count; i++) await s.sendto(msg, to);
-    s.close();
-  } else {
-    const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-    const to: Deno.NetAddr = { transport: "udp", hostname: "127.0.0.1", port };
-    if (naive) {
-      for (let i = 0; i < count; i++) {
-        await d.send(msg, { transport: "udp", hostname: "127.0.0.1", port });
-      }
-    } else {
-      for (let i = 0; i < count; i++) await d.send(msg, to);
+  const d = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  const to: Deno.NetAddr = { transport: "udp", hostname: "127.0.0.1", port };
+  if (naive) {
+    for (let i = 0; i < count; i++) {
+      await d.send(msg, { transport: "udp", hostname: "127.0.0.1", port });
     }
-    d.close();
+  } else {
+    for (let i = 0; i < count; i++) await d.send(msg, to);
   }
+  d.close();
   const secs = (performance.now() - t0) / 1000;
   result({ sent: count, secs, value: count / secs });
 }
@@ -397,14 +230,8 @@ switch (role) {
   case "echo-server":
     await echoServer(args.length ? num(0) : CHUNK);
     break;
-  case "echo-threading":
-    await echoThreading();
-    break;
   case "load":
     await load(num(0), num(1), num(2));
-    break;
-  case "lines-server":
-    await linesServer(num(0));
     break;
   case "udp-server":
     await udpServer(num(0));
