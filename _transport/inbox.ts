@@ -28,11 +28,27 @@ export class Inbox {
   #ended = false;
   #error: unknown = null;
   #wake: (() => void) | null = null;
+  /** A read waiting for bytes: the next chunk is copied straight into its buffer. */
+  #reader: {
+    p: Uint8Array;
+    resolve: (n: number | null) => void;
+    reject: (e: unknown) => void;
+  } | null = null;
   readonly #stream: NodeReadable;
 
   constructor(stream: NodeReadable) {
     this.#stream = stream;
     stream.on("data", (chunk: Uint8Array) => {
+      const r = this.#reader;
+      if (r !== null) {
+        // Nothing is queued while a read waits: this chunk's first bytes are its.
+        this.#reader = null;
+        const n = Math.min(r.p.length, chunk.length);
+        r.p.set(n === chunk.length ? chunk : chunk.subarray(0, n));
+        r.resolve(n);
+        if (n === chunk.length) return this.#wakeUp();
+        chunk = chunk.subarray(n);
+      }
       this.#queue.push(chunk);
       this.#queued += chunk.length;
       if (this.#queued > QUEUE_MAX && !this.#paused) {
@@ -64,6 +80,9 @@ export class Inbox {
   /** Fails later reads with `e` (the first error stays). */
   fail(e: unknown): void {
     this.#error ??= e;
+    const r = this.#reader;
+    this.#reader = null;
+    r?.reject(this.#error);
     this.#wakeUp();
   }
 
@@ -81,11 +100,14 @@ export class Inbox {
     if (n > 0 || p.length === 0) return Promise.resolve(n);
     if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve(null);
-    return this.changed().then(() => this.read(p));
+    return new Promise((resolve, reject) => this.#reader = { p, resolve, reject });
   }
 
   #end(): void {
     this.#ended = true;
+    const r = this.#reader;
+    this.#reader = null;
+    r?.resolve(null);
     this.#wakeUp();
   }
 
