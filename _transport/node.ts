@@ -371,34 +371,51 @@ class NodeDatagram implements DatagramTransport {
   }
 
   joinGroup(group: string, iface: string | number): Promise<void> {
-    return settled(() => this.handle.addMembership(group, interfaceOf(iface)));
+    return this.#settled(() => this.handle.addMembership(group, interfaceOf(iface)));
   }
 
   leaveGroup(group: string, iface: string | number): Promise<void> {
-    return settled(() => this.handle.dropMembership(group, interfaceOf(iface)));
+    return this.#settled(() => this.handle.dropMembership(group, interfaceOf(iface)));
   }
 
   setMulticastTTL(ttl: number): Promise<void> {
-    return settled(() => this.handle.setMulticastTTL(ttl));
+    return this.#settled(() => this.handle.setMulticastTTL(ttl));
   }
 
   setMulticastLoopback(on: boolean): Promise<void> {
-    return settled(() => this.handle.setMulticastLoopback(on));
+    return this.#settled(() => this.handle.setMulticastLoopback(on));
   }
 
   setBufferSize(which: "recv" | "send", bytes: number): void {
-    if (which === "recv") {
-      this.handle.setRecvBufferSize(bytes);
-      this.#limit = this.handle.getRecvBufferSize();
-    } else this.handle.setSendBufferSize(bytes);
+    this.#once(() => {
+      if (which === "recv") {
+        this.handle.setRecvBufferSize(bytes);
+        this.#limit = this.handle.getRecvBufferSize();
+      } else this.handle.setSendBufferSize(bytes);
+    });
   }
 
-  getBufferSize(which: "recv" | "send"): number {
+  getBufferSize(which: "recv" | "send"): number | undefined {
+    if (this.#bound !== null) return undefined; // not bound yet (Bun): the kernel has no value
     return which === "recv" ? this.handle.getRecvBufferSize() : this.handle.getSendBufferSize();
   }
 
   setTTL(ttl: number): void {
-    this.handle.setTTL(ttl);
+    this.#once(() => this.handle.setTTL(ttl));
+  }
+
+  /**
+   * Runs a synchronous node:dgram call once the socket is bound: at once, or
+   * when a bind that ends later has (a failure then fails later calls).
+   */
+  #once(call: () => void): void {
+    if (this.#bound === null) return call();
+    this.#bound.then(call).catch((e) => this.#error ??= e);
+  }
+
+  /** A synchronous node:dgram call, made once the socket is bound, as the seam's promise. */
+  #settled(call: () => unknown): Promise<void> {
+    return this.#bound === null ? settled(call) : this.#bound.then(() => settled(call));
   }
 }
 

@@ -85,8 +85,8 @@ export interface DatagramTransport {
    * `IP_TTL`/`IPV6_UNICAST_HOPS`, where the backend has them (node:dgram).
    */
   setBufferSize?(which: "recv" | "send", bytes: number): void;
-  /** The buffer size in force, as the kernel reports it. */
-  getBufferSize?(which: "recv" | "send"): number;
+  /** The buffer size in force, as the kernel reports it (`undefined` while a bind is still under way). */
+  getBufferSize?(which: "recv" | "send"): number | undefined;
   /** The unicast TTL (hop limit) of datagrams sent. */
   setTTL?(ttl: number): void;
   /** The runtime's own handle (what `detach()` returns). */

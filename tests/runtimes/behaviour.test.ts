@@ -273,6 +273,22 @@ test(`bind() to a UDP port in use raises EADDRINUSE on ${RUNTIME}`, () =>
     );
   }));
 
+test(`UDP options set before bind() are in force once bound: SO_RCVBUF, IP_TTL, IP_MULTICAST_TTL on ${RUNTIME}`, () =>
+  scope(async (enter) => {
+    const s = enter(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 100_000);
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 5);
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 3);
+    s.bind(LOCAL);
+    await bound();
+    assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 200_000); // Linux doubles it
+    assert.equal(s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL), 5);
+    assert.equal(s.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL), 3);
+    const peer = enter(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
+    await peer.sendto(enc.encode("still works"), s.getsockname());
+    assert.equal(dec.decode(await s.recv(100)), "still works");
+  }));
+
 test(`a UDP datagram longer than the buffer is cut to it, as Linux does, on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const a = enter(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
