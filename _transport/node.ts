@@ -137,6 +137,7 @@ class NodeListener implements ListenerTransport {
   #queue: net.Socket[] = [];
   #head = 0;
   #waiter: { resolve: (t: StreamTransport) => void; reject: (e: unknown) => void } | null = null;
+  #failed: unknown = null;
   #closed = false;
 
   /** Listens on `target` before it returns; throws node's error (EADDRINUSE…) when it cannot. */
@@ -164,10 +165,12 @@ class NodeListener implements ListenerTransport {
       this.#waiter = null;
       w.resolve(this.#stream(sock));
     });
+    // An accept that failed (EMFILE…): the accept() under way, or the next, raises it once.
     server.on("error", (e) => {
       const w = this.#waiter;
       this.#waiter = null;
-      w?.reject(e);
+      if (w) w.reject(e);
+      else this.#failed = e;
     });
   }
 
@@ -182,6 +185,11 @@ class NodeListener implements ListenerTransport {
       return Promise.resolve(this.#stream(sock));
     }
     if (this.#closed) return Promise.reject(closedError());
+    const failed = this.#failed;
+    if (failed !== null) {
+      this.#failed = null;
+      return Promise.reject(failed);
+    }
     return new Promise((resolve, reject) => this.#waiter = { resolve, reject });
   }
 

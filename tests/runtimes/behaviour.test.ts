@@ -15,6 +15,7 @@ import * as socketserver from "../../socketserver.ts";
 import * as ssl from "../../ssl.ts";
 import { Program, run, RUNTIME, scope, selfSigned, tempDir } from "./_program.ts";
 import { bound, udpPort } from "./_udp.ts";
+import { pick } from "../../_transport/pick.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -65,6 +66,35 @@ test(`close() of a listener fails the accept() under way with OSError on ${RUNTI
     await assert.rejects(pending, socket.OSError);
     assert.equal(srv.fileno(), -1);
   }));
+
+// The listener node:net makes on Node and Bun (in Deno, listeners are Deno's).
+if (RUNTIME !== "deno") {
+  test(`a node:net listener's failed accept (EMFILE…) is raised by one accept(), and accepting goes on, on ${RUNTIME}`, () =>
+    scope(async (enter) => {
+      const listener = pick("listen").listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 }, {
+        backlog: 5,
+        reusePort: false,
+      });
+      enter({ [Symbol.dispose]: () => listener.close() });
+      const server = listener.handle as { emit(event: string, e: unknown): boolean };
+      const emfile = Object.assign(new Error("accept EMFILE"), { code: "EMFILE" });
+      server.emit("error", emfile); // as node:net reports an accept that failed
+      await assert.rejects(listener.accept(), (e) => e === emfile);
+      const pending = listener.accept();
+      server.emit("error", emfile); // one under way fails with it too
+      await assert.rejects(pending, (e) => e === emfile);
+      const cli = enter(socket.socket());
+      const port = (listener.addr as { port: number }).port;
+      await cli.connect(["127.0.0.1", port]);
+      const conn = await listener.accept();
+      assert.deepEqual(conn.remoteAddr, {
+        transport: "tcp",
+        hostname: "127.0.0.1",
+        port: portOf(cli),
+      });
+      conn.close();
+    }));
+}
 
 test(`connect() to a closed port raises ConnectionRefusedError; connect_ex() returns ECONNREFUSED on ${RUNTIME}`, () =>
   scope(async (enter) => {
