@@ -100,8 +100,8 @@ class NodeStream implements StreamTransport {
 }
 
 /**
- * A node:net server listening on `target` when this returns, or the error
- * that kept it from listening (EADDRINUSE…), thrown. node:net binds inside
+ * Makes `server` listen before this returns, or throws the error that kept
+ * it from listening (EADDRINUSE…). node:net binds inside
  * `listen()` once its address lookup has answered, and reports a failure on
  * the next tick: for an IP literal the lookup answers at once here, and the
  * failure is taken from the tick it was queued for.
@@ -222,7 +222,11 @@ function closedError(): Error {
   return Object.assign(new Error("The listener was closed"), { code: "EBADF" });
 }
 
-/** node:dgram's address lookup for IP literals: answers at once, so bind() binds before it returns. */
+/**
+ * An address lookup for IP literals that answers at once, so that binding
+ * happens before the call returns: node:dgram's `lookup` option, and
+ * node:net's during `listenNow()`.
+ */
 function literal(
   host: string,
   options: unknown,
