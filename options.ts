@@ -152,14 +152,17 @@ const isInet = (s: SocketOptions) => s.family === C.AF_INET || s.family === C.AF
 /** Whether the handle that bind-time options act on exists already. */
 const created = (h: OptionHandles) => h.listening || h.bound;
 
-/** SO_REUSEADDR / SO_REUSEPORT act only when Deno creates the socket. */
-function beforeBind(name: string): (c: Ctx, v: number) => void {
+/**
+ * A flag that acts only when the runtime creates the socket (SO_REUSEADDR,
+ * SO_REUSEPORT, IPV6_V6ONLY): changing it once bound raises EINVAL.
+ */
+function beforeBind(name: string, level: number = C.SOL_SOCKET): (c: Ctx, v: number) => void {
   return ({ h, s }, v) => {
-    const now = s.get(h, C.SOL_SOCKET, C[name as "SO_REUSEADDR"]) as number;
-    if (created(h) && (v !== 0 ? 1 : 0) !== now) {
+    const now = s.get(h, level, C[name as "SO_REUSEADDR"]) as number;
+    if (created(h) && (v !== 0) !== (now !== 0)) {
       throw new OSError(errno.EINVAL, undefined, {
         detail: `Cannot setsockopt: ${name} must be set before bind(); ` +
-          "Deno applies it only when it creates the socket",
+          "it acts only when the socket is created",
       });
     }
   };
@@ -361,10 +364,7 @@ const TABLE = new Map<number, Spec>([
             "their IPv6 sockets always accept IPv4 too",
         });
       }
-      const now = s.get(h, C.IPPROTO_IPV6, C.IPV6_V6ONLY) as number;
-      if (created(h) && (v !== 0) !== (now !== 0)) {
-        throw invalid("IPV6_V6ONLY must be set before bind()");
-      }
+      beforeBind("IPV6_V6ONLY", C.IPPROTO_IPV6)({ h, s }, v);
     },
     needsNode: (v) => v !== 0,
   }],

@@ -151,11 +151,6 @@ export class Program implements AsyncDisposable {
     this.#child.stdin!.end();
   }
 
-  /** Sends a signal to the program. */
-  kill(signal: NodeJS.Signals = "SIGTERM"): void {
-    this.#child.kill(signal);
-  }
-
   /** Waits for the program to exit; its exit code (null when killed by a signal) and the rest of its output. */
   async exit(): Promise<{ code: number | null; stdout: string; stderr: string }> {
     this.closeStdin();
