@@ -480,17 +480,17 @@ export function oserror(code: number, detail?: string, cause?: unknown): OSError
  *
  * @example
  * ```ts
- * import { fromDenoError } from "@pysocket/socket";
+ * import { fromRuntimeError } from "@pysocket/socket";
  *
  * try {
  *   await Deno.connect({ hostname: "127.0.0.1", port: 1 });
  * } catch (e) {
- *   const err = fromDenoError(e);
+ *   const err = fromRuntimeError(e);
  *   console.log(err.name); // "ConnectionRefusedError"
  * }
  * ```
  */
-export function fromDenoError(err: unknown, detail?: string): Error {
+export function fromRuntimeError(err: unknown, detail?: string): Error {
   if (err instanceof OSError || isNotCapable(err)) return err;
   if (!(err instanceof Error)) return new OSError(errno.EIO, String(err), { detail });
   const tls = tlsError(err);
@@ -508,6 +508,24 @@ export function fromDenoError(err: unknown, detail?: string): Error {
   }
   return oserror(code, detail, err);
 }
+
+/**
+ * The former name of {@linkcode fromRuntimeError}, which maps Deno, Node
+ * and TLS errors alike.
+ *
+ * @deprecated Use {@linkcode fromRuntimeError}; this name stays for programs written against it.
+ *
+ * @param err What the runtime threw.
+ * @param detail Appended to the message: what was being done.
+ * @returns The error to throw.
+ *
+ * @example
+ * ```ts
+ * import { fromDenoError } from "@pysocket/socket";
+ * console.log(fromDenoError(new Deno.errors.ConnectionRefused("refused")).name); // "ConnectionRefusedError"
+ * ```
+ */
+export const fromDenoError: (err: unknown, detail?: string) => Error = fromRuntimeError;
 
 /** Whether `err` is Deno's permission error, which passes through every mapping untouched. */
 export function isNotCapable(err: unknown): err is Error {

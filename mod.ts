@@ -76,6 +76,7 @@ export {
   FileExistsError,
   FileNotFoundError,
   fromDenoError,
+  fromRuntimeError,
   gaierror,
   herror,
   InterruptedError,

@@ -26,23 +26,12 @@ import { errno, OSError } from "./errors.ts";
 import { inet_ntop } from "./address.ts";
 import { checkInt, toBytes, typeName } from "./_common/bytes.ts";
 import { levelName, refusedName } from "./_common/option_names.ts";
+import type { MulticastControl } from "./_datagram/multicast.ts";
 import type { DatagramTransport, StreamTransport } from "./_transport/types.ts";
 import { pick } from "./_transport/pick.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
 export type OptionValue = number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer;
-
-/** What a datagram socket's multicast options act on (its membership state). */
-export interface MulticastControl {
-  /** Joins `group` on `iface` (IPv4: interface address; IPv6: interface index). */
-  add(group: string, iface: string | number): void;
-  /** Leaves `group` on `iface`. */
-  drop(group: string, iface: string | number): void;
-  /** Sets the multicast TTL. */
-  setTTL(ttl: number): void;
-  /** Sets multicast loopback. */
-  setLoopback(on: boolean): void;
-}
 
 /** What a socket has now, for options that act on it. */
 export interface OptionHandles {

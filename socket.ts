@@ -38,14 +38,14 @@ import {
 } from "./constants.ts";
 import { errno, ExceptionGroup, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
-import { checkTimeout, getdefaulttimeout } from "./_common/socket_base.ts";
+import { checkTimeout, getdefaulttimeout } from "./_socket/base.ts";
 import { resolveHost } from "./_common/resolve.ts";
 import { makeTempDir, removeDir } from "./_common/system.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";
 import { StreamSocket } from "./tcp.ts";
 import { DatagramSocket } from "./udp.ts";
 
-export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_common/socket_base.ts";
+export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_socket/base.ts";
 
 const TYPE_FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
 const UNSUPPORTED_TYPES: Record<number, string> = {

@@ -41,7 +41,7 @@ import { SOCK_STREAM } from "./constants.ts";
 import {
   BlockingIOError,
   errno,
-  fromDenoError,
+  fromRuntimeError,
   OSError,
   SSL_ERROR,
   SSLCertVerificationError,
@@ -243,7 +243,7 @@ function readText(path: unknown, what: string, op: string): string {
   try {
     return readTextFile(path);
   } catch (e) {
-    throw fromDenoError(e, `Cannot ${op}: ${path}`);
+    throw fromRuntimeError(e, `Cannot ${op}: ${path}`);
   }
 }
 
@@ -645,7 +645,7 @@ export class SSLContext {
       try {
         names = filesIn(capath);
       } catch (e) {
-        throw fromDenoError(e, `Cannot ${op}: ${capath}`);
+        throw fromRuntimeError(e, `Cannot ${op}: ${capath}`);
       }
       for (const name of names) {
         try {

@@ -42,7 +42,7 @@ import {
   SOL_SOCKET,
   SOMAXCONN,
 } from "./constants.ts";
-import { errno, fromDenoError, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
+import { errno, fromRuntimeError, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
 import {
   type Address,
   familyOf,
@@ -51,7 +51,7 @@ import {
   type Target,
   toTarget,
 } from "./address.ts";
-import { Socket } from "./_common/socket_base.ts";
+import { Socket } from "./_socket/base.ts";
 import type { OptionHandles } from "./options.ts";
 import {
   type BytesLike,
@@ -244,7 +244,7 @@ export class StreamSocket extends Socket {
    */
   protected _ioError(e: unknown, op: string): Error {
     // While a file keeps the connection after close(), its calls fail as the connection says.
-    return this.#conn !== null ? fromDenoError(e, `Cannot ${op}`) : this._fail(e, op);
+    return this.#conn !== null ? fromRuntimeError(e, `Cannot ${op}`) : this._fail(e, op);
   }
 
   /**
@@ -360,7 +360,7 @@ export class StreamSocket extends Socket {
     try {
       return (this.#backend ??= pick("listen")).listen(target, { backlog, reusePort, ipv6Only });
     } catch (e) {
-      throw fromDenoError(e, detail);
+      throw fromRuntimeError(e, detail);
     }
   }
 

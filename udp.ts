@@ -34,9 +34,9 @@ import {
   SOCK_DGRAM,
   SOL_SOCKET,
 } from "./constants.ts";
-import { errno, fromDenoError, OSError, oserror, ValueError } from "./errors.ts";
+import { errno, fromRuntimeError, OSError, oserror, ValueError } from "./errors.ts";
 import { type Address, familyOf, fromDenoAddr, reprAddress } from "./address.ts";
-import { Socket } from "./_common/socket_base.ts";
+import { Socket } from "./_socket/base.ts";
 import type { OptionHandles } from "./options.ts";
 import {
   type BytesLike,
@@ -227,7 +227,7 @@ export class DatagramSocket extends Socket {
         ipv6Only: this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY),
       });
     } catch (e) {
-      throw fromDenoError(
+      throw fromRuntimeError(
         e,
         address === null ? `Cannot ${op}` : `Cannot ${op} to ${reprAddress(address)}`,
       );

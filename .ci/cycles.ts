@@ -1,8 +1,9 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Fails when the package's own modules import each other in a cycle (type
 // imports included), reading the module graph `deno info --json` gives for
-// each entry point. Also checks that the files above `_transport/` name no
-// Deno network call: the transport seam is the only door to the network.
+// each entry point; when a module imports one of a layer above its own
+// (DESIGN §13's order, LAYERS below); and when a file above `_transport/`
+// names a Deno network call: the transport seam is the only door to the network.
 //
 //   deno run --allow-run --allow-read .ci/cycles.ts mod.ts socketserver.ts ...
 
@@ -64,7 +65,41 @@ for (const file of edges.keys()) {
   if (at >= 0) leaks.push(`${path}: ${code[at].trim()}`);
 }
 
+// DESIGN §13's layers, from the leaves up: a module imports only modules of
+// its own layer or of the layers below it. The first pattern that matches a
+// path gives its layer; a path no pattern names is an error, so a new file is
+// placed on purpose.
+const LAYERS: [RegExp, number][] = [
+  [/^(constants|errors|address)\.ts$|^_common\//, 0], // the leaves, and _common/ on them alone
+  [/^_transport\//, 1],
+  [/^_stream\/|^_datagram\//, 2],
+  [/^_socket\/|^options\.ts$/, 3],
+  [/^makefile\.ts$/, 4],
+  [/^(tcp|udp)\.ts$/, 5],
+  [/^ssl\.ts$|^_ssl\//, 6],
+  [/^(socket|netdb|select|selectors)\.ts$/, 7],
+  [/^socketserver\.ts$|^_server\//, 8],
+  [/^mod\.ts$/, 9],
+];
+const layerOf = (path: string) => LAYERS.find(([re]) => re.test(path))?.[1];
+const upward: string[] = [];
+for (const [from, tos] of edges) {
+  const a = layerOf(name(from));
+  if (a === undefined) {
+    upward.push(`${name(from)} is in no layer (add it to LAYERS in .ci/cycles.ts)`);
+  }
+  for (const to of tos) {
+    const b = layerOf(name(to));
+    if (a !== undefined && b !== undefined && b > a) {
+      upward.push(`${name(from)} (layer ${a}) imports ${name(to)} (layer ${b})`);
+    }
+  }
+}
+
+for (const u of upward) console.error(`import against the layers: ${u}`);
 for (const c of cycles) console.error(`import cycle: ${c.map(name).join(" -> ")}`);
 for (const l of leaks) console.error(`network call outside _transport/: ${l}`);
-if (cycles.length || leaks.length) Deno.exit(1);
-console.log(`no import cycle and no network call above _transport/ in ${edges.size} modules`);
+if (cycles.length || leaks.length || upward.length) Deno.exit(1);
+console.log(
+  `no import cycle, no import against the layers and no network call above _transport/ in ${edges.size} modules`,
+);

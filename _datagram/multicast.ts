@@ -6,15 +6,26 @@
 // to the socket's `defer`, so a failure reaches its next awaited operation.
 // Groups asked for before the transport exists are joined when it is made.
 
-import { errno, fromDenoError, OSError } from "../errors.ts";
+import { errno, fromRuntimeError, OSError } from "../errors.ts";
 import type { DatagramTransport } from "../_transport/types.ts";
-import type { MulticastControl } from "../options.ts";
 
 /** One group joined (or to be joined) on one interface. */
 interface Group {
   group: string;
   /** IPv4: the interface address; IPv6: the interface index. */
   iface: string | number;
+}
+
+/** What a datagram socket's multicast options act on (its membership state). */
+export interface MulticastControl {
+  /** Joins `group` on `iface` (IPv4: interface address; IPv6: interface index). */
+  add(group: string, iface: string | number): void;
+  /** Leaves `group` on `iface`. */
+  drop(group: string, iface: string | number): void;
+  /** Sets the multicast TTL. */
+  setTTL(ttl: number): void;
+  /** Sets multicast loopback. */
+  setLoopback(on: boolean): void;
 }
 
 const noop = () => {};
@@ -34,7 +45,7 @@ export class Multicast implements MulticastControl {
     const t = this.#transport;
     if (t === null) return;
     const p = this.#chain.then(() => op(t)).catch((e) => {
-      throw fromDenoError(e, detail);
+      throw fromRuntimeError(e, detail);
     });
     this.#chain = p.then(noop, noop);
     this.#defer(p);

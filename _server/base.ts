@@ -14,7 +14,7 @@ import {
   OSError,
 } from "../errors.ts";
 import { type Address, reprAddress } from "../address.ts";
-import type { Socket } from "../_common/socket_base.ts";
+import type { Socket } from "../_socket/base.ts";
 import { Registry, watchOf } from "../_common/readiness.ts";
 
 /** What `get_request()` failing for want of resources means to the loop. */

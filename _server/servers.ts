@@ -5,7 +5,7 @@
 import * as C from "../constants.ts";
 import { OSError } from "../errors.ts";
 import type { Address } from "../address.ts";
-import type { Socket } from "../_common/socket_base.ts";
+import type { Socket } from "../_socket/base.ts";
 import { socket } from "../socket.ts";
 import type { StreamSocket } from "../tcp.ts";
 import type { DatagramSocket } from "../udp.ts";

@@ -4,7 +4,7 @@
 // the process's stdin with its own reader, so that what select reports is
 // what the next read returns, and no byte is lost.
 
-import { fromDenoError, OSError } from "../errors.ts";
+import { fromRuntimeError, OSError } from "../errors.ts";
 import { errno } from "../errors.ts";
 import { pick } from "../_transport/pick.ts";
 import { Reader } from "./reader.ts";
@@ -12,7 +12,7 @@ import type { StreamPort } from "./port.ts";
 
 /** A port for a file that reads the process's standard input (never written, never closed). */
 export function stdinPort(): StreamPort {
-  const reader = new Reader(pick().stdin(), (e, op) => fromDenoError(e, `Cannot ${op}`));
+  const reader = new Reader(pick().stdin(), (e, op) => fromRuntimeError(e, `Cannot ${op}`));
   const refuse = () =>
     Promise.reject(
       new OSError(errno.EBADF, undefined, { detail: "Cannot write: standard input is read-only" }),

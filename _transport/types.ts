@@ -3,7 +3,7 @@
 // the network. Everything above it — the read buffer, deadlines, Python's
 // semantics — is written once; each backend (deno.ts, the default; node.ts
 // for what Deno.* cannot do) implements it, and tls.ts runs over either. Transports throw their
-// runtime's own errors; the engines above map them with `fromDenoError`,
+// runtime's own errors; the engines above map them with `fromRuntimeError`,
 // the one mapping, adding what was being done.
 
 import type { Target } from "../address.ts";

@@ -74,24 +74,24 @@ Deno.test("oserror() picks the class by errno, and strerror() gives the C librar
   assert.equal(errno.EWOULDBLOCK, errno.EAGAIN);
 });
 
-Deno.test("fromDenoError() maps Deno errors by their '(os error N)' and by class", () => {
-  const byNumber = socket.fromDenoError(
+Deno.test("fromRuntimeError() maps Deno errors by their '(os error N)' and by class", () => {
+  const byNumber = socket.fromRuntimeError(
     new Deno.errors.ConnectionReset("Connection reset by peer (os error 104)"),
     "Cannot recv",
   ) as socket.OSError;
   assert.ok(byNumber instanceof socket.ConnectionResetError);
   assert.equal(byNumber.errno, 104);
   assert.equal(byNumber.message, "[Errno 104] Connection reset by peer: Cannot recv");
-  const byName = socket.fromDenoError(new Deno.errors.BrokenPipe("gone")) as socket.OSError;
+  const byName = socket.fromRuntimeError(new Deno.errors.BrokenPipe("gone")) as socket.OSError;
   assert.ok(byName instanceof socket.BrokenPipeError);
   assert.equal(byName.errno, errno.EPIPE);
-  const odd = socket.fromDenoError(new Error("weird (os error 98)")) as socket.OSError;
+  const odd = socket.fromRuntimeError(new Error("weird (os error 98)")) as socket.OSError;
   assert.equal(odd.errno, errno.EADDRINUSE);
   assert.equal(
-    (socket.fromDenoError(new Error("no number")) as socket.OSError).errno,
+    (socket.fromRuntimeError(new Error("no number")) as socket.OSError).errno,
     errno.EIO,
   );
-  assert.equal((socket.fromDenoError("a string") as socket.OSError).errno, errno.EIO);
+  assert.equal((socket.fromRuntimeError("a string") as socket.OSError).errno, errno.EIO);
   // Passed through unchanged: OSErrors, permission errors, programming errors.
   for (
     const e of [
@@ -100,14 +100,14 @@ Deno.test("fromDenoError() maps Deno errors by their '(os error N)' and by class
       new TypeError("bad"),
       new RangeError("bad"),
     ]
-  ) assert.equal(socket.fromDenoError(e), e);
+  ) assert.equal(socket.fromRuntimeError(e), e);
 });
 
-Deno.test("fromDenoError() maps the errors Deno really throws on loopback", async () => {
+Deno.test("fromRuntimeError() maps the errors Deno really throws on loopback", async () => {
   const port = freePort();
   const refused = await Deno.connect({ hostname: "127.0.0.1", port }).then(() => null, (e) => e);
   assert.ok(refused instanceof Deno.errors.ConnectionRefused);
-  const r = socket.fromDenoError(refused) as socket.OSError;
+  const r = socket.fromRuntimeError(refused) as socket.OSError;
   assert.ok(r instanceof socket.ConnectionRefusedError);
   assert.equal(r.errno, 111);
   assert.equal(r.cause, refused);
@@ -121,7 +121,7 @@ Deno.test("fromDenoError() maps the errors Deno really throws on loopback", asyn
       inUse = e;
     }
     assert.ok(inUse instanceof Deno.errors.AddrInUse);
-    assert.equal((socket.fromDenoError(inUse) as socket.OSError).errno, errno.EADDRINUSE);
+    assert.equal((socket.fromRuntimeError(inUse) as socket.OSError).errno, errno.EADDRINUSE);
   } finally {
     taken.close();
   }
@@ -196,4 +196,11 @@ Deno.test("Deno permission errors pass through unchanged (a subprocess with limi
   } finally {
     await Deno.remove(file);
   }
+});
+
+Deno.test("fromDenoError() stays as the deprecated name of fromRuntimeError()", () => {
+  assert.equal(socket.fromDenoError, socket.fromRuntimeError);
+  const e = socket.fromDenoError(new Deno.errors.ConnectionReset("gone")) as socket.OSError;
+  assert.ok(e instanceof socket.ConnectionResetError);
+  assert.equal(e.errno, errno.ECONNRESET);
 });

@@ -16,13 +16,13 @@ import {
   SOCK_DGRAM,
   SOCK_STREAM,
 } from "../constants.ts";
-import { errno, fromDenoError, OSError } from "../errors.ts";
+import { errno, fromRuntimeError, OSError } from "../errors.ts";
 import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
 import type { Addr } from "../_transport/types.ts";
-import { type Deadline, deadlineFor, NONBLOCK } from "./deadline.ts";
-import { checkInt, Scratch, typeName } from "./bytes.ts";
-import { POLL, type Poll } from "./readiness.ts";
+import { type Deadline, deadlineFor, NONBLOCK } from "../_common/deadline.ts";
+import { checkInt, Scratch, typeName } from "../_common/bytes.ts";
+import { POLL, type Poll } from "../_common/readiness.ts";
 
 let defaultTimeout: number | null = null;
 let nextFd = 3;
@@ -570,7 +570,7 @@ export abstract class Socket {
         detail: `Cannot ${op}: socket is closed`,
       });
     }
-    return fromDenoError(e, `Cannot ${op}`);
+    return fromRuntimeError(e, `Cannot ${op}`);
   }
 
   /** @ignore `recv_into` after its arguments are checked: receives into `p`, resolves the count. */
@@ -618,7 +618,7 @@ export abstract class Socket {
     if (this.#deferredError === null) return;
     const e = this.#deferredError;
     this.#deferredError = null;
-    throw fromDenoError(e, `Cannot ${op}: an earlier setsockopt failed`);
+    throw fromRuntimeError(e, `Cannot ${op}: an earlier setsockopt failed`);
   }
 
   /** @ignore What options act on; subclasses say what they have. */
