@@ -75,8 +75,6 @@ export {
   ExceptionGroup,
   FileExistsError,
   FileNotFoundError,
-  fromDenoError,
-  fromRuntimeError,
   gaierror,
   herror,
   InterruptedError,
@@ -91,6 +89,7 @@ export {
   TimeoutError,
   ValueError,
 } from "./errors.ts";
+export { fromDenoError, fromRuntimeError } from "./_common/runtime_errors.ts";
 export type { Address, IPv4Address, IPv6Address, UnixAddress } from "./address.ts";
 export {
   htonl,

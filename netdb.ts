@@ -20,7 +20,8 @@
  */
 
 import * as C from "./constants.ts";
-import { EAI, errno, gaierror, herror, isNotCapable, OSError } from "./errors.ts";
+import { EAI, errno, gaierror, herror, OSError } from "./errors.ts";
+import { isNotCapable } from "./_common/runtime_errors.ts";
 import { type IPv4Address, type IPv6Address, isIPv4, isIPv6, normalizeIPv6 } from "./address.ts";
 import { nodeDns, resolveHost, toGaierror } from "./_common/resolve.ts";
 import { interfaces, protocolNumber, readHosts, readServices } from "./_common/etc_files.ts";

@@ -41,7 +41,6 @@ import { SOCK_STREAM } from "./constants.ts";
 import {
   BlockingIOError,
   errno,
-  fromRuntimeError,
   OSError,
   SSL_ERROR,
   SSLCertVerificationError,
@@ -53,6 +52,7 @@ import {
   SSLZeroReturnError,
   ValueError,
 } from "./errors.ts";
+import { fromRuntimeError } from "./_common/runtime_errors.ts";
 import { StreamSocket } from "./tcp.ts";
 import { typeName } from "./_common/bytes.ts";
 import { certificateNames } from "./_common/x509.ts";

@@ -42,7 +42,8 @@ import {
   SOL_SOCKET,
   SOMAXCONN,
 } from "./constants.ts";
-import { errno, fromRuntimeError, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
+import { errno, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
+import { fromRuntimeError } from "./_common/runtime_errors.ts";
 import {
   type Address,
   familyOf,

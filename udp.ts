@@ -34,7 +34,8 @@ import {
   SOCK_DGRAM,
   SOL_SOCKET,
 } from "./constants.ts";
-import { errno, fromRuntimeError, OSError, oserror, ValueError } from "./errors.ts";
+import { errno, OSError, oserror, ValueError } from "./errors.ts";
+import { fromRuntimeError } from "./_common/runtime_errors.ts";
 import { type Address, familyOf, fromDenoAddr, reprAddress } from "./address.ts";
 import { Socket } from "./_socket/base.ts";
 import type { OptionHandles } from "./options.ts";

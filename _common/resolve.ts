@@ -3,7 +3,8 @@
 // lookup), so /etc/hosts and nsswitch apply as they do for Python.
 
 import { AF_INET, AF_INET6 } from "../constants.ts";
-import { EAI, gaierror, isNotCapable } from "../errors.ts";
+import { EAI, gaierror } from "../errors.ts";
+import { isNotCapable } from "./runtime_errors.ts";
 import { isIPv4, isIPv6 } from "../address.ts";
 
 const EAI_BY_CODE: Record<string, number> = {

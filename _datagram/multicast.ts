@@ -6,7 +6,8 @@
 // to the socket's `defer`, so a failure reaches its next awaited operation.
 // Groups asked for before the transport exists are joined when it is made.
 
-import { errno, fromRuntimeError, OSError } from "../errors.ts";
+import { errno, OSError } from "../errors.ts";
+import { fromRuntimeError } from "../_common/runtime_errors.ts";
 import type { DatagramTransport } from "../_transport/types.ts";
 
 /** One group joined (or to be joined) on one interface. */

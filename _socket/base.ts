@@ -16,7 +16,8 @@ import {
   SOCK_DGRAM,
   SOCK_STREAM,
 } from "../constants.ts";
-import { errno, fromRuntimeError, OSError } from "../errors.ts";
+import { errno, OSError } from "../errors.ts";
+import { fromRuntimeError } from "../_common/runtime_errors.ts";
 import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
 import type { Addr } from "../_transport/types.ts";

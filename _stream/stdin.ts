@@ -4,7 +4,8 @@
 // the process's stdin with its own reader, so that what select reports is
 // what the next read returns, and no byte is lost.
 
-import { fromRuntimeError, OSError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { fromRuntimeError } from "../_common/runtime_errors.ts";
 import { errno } from "../errors.ts";
 import { pick } from "../_transport/pick.ts";
 import { Reader } from "./reader.ts";
