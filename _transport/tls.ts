@@ -11,8 +11,9 @@ import { Buffer } from "node:buffer";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { Duplex } from "node:stream";
 import * as tls from "node:tls";
-import { SSLEOFError } from "../errors.ts";
-import { Inbox } from "./inbox.ts";
+import { errno, OSError, SSLEOFError } from "../errors.ts";
+import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { Inbox, type NodeReadable } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
 /**
@@ -137,12 +138,26 @@ function secretBits(name: string): number {
   return 0;
 }
 
-/** What a transport over the plain one passes through to it: addresses and TCP options. */
-abstract class OverPlain {
+/** What keeps a finished program alive, as the transports under TLS may offer it (DESIGN §21). */
+interface Refable {
+  ref?(): void;
+  unref?(): void;
+}
+
+/**
+ * What a transport over the plain one passes through to it (addresses, TCP
+ * options, ref/unref) and how it lets go of it (`detach()`).
+ */
+export abstract class OverPlain {
   protected readonly below: Below;
 
   constructor(below: Below) {
     this.below = below;
+  }
+
+  /** The plain transport under TLS: on Deno's backend, the `Deno.Conn` itself. */
+  get plain(): StreamTransport {
+    return this.below.inner;
   }
 
   get localAddr(): Addr {
@@ -160,12 +175,118 @@ abstract class OverPlain {
   setKeepAlive(on?: boolean, idleSeconds?: number): void {
     this.below.inner.setKeepAlive?.(on, idleSeconds);
   }
+
+  /** Lets a pending read keep the program alive (the plain transport's). */
+  ref(): void {
+    (this.below.inner as Refable).ref?.();
+  }
+
+  /** Lets the program end while a read is pending (the plain transport's). */
+  unref(): void {
+    (this.below.inner as Refable).unref?.();
+  }
+
+  /**
+   * Throws unless the plain transport can be handed out as it is: no read
+   * of it under way whose bytes would be nobody's, none kept from one.
+   *
+   * @throws {OSError} `EBUSY`.
+   */
+  checkDetach(): void {
+    if (this.below.inflight !== null || (this.below.rest ?? null) !== null) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail:
+          "Cannot detach: a read of the connection under TLS is pending or its bytes are kept",
+      });
+    }
+  }
+
+  /**
+   * Lets go of the plain transport without closing it and returns it: TLS
+   * is dropped, no close_notify sent (Python's `detach()`). Call
+   * `checkDetach()` first.
+   */
+  abstract detach(): StreamTransport;
+}
+
+/** TLS's engine for a server over `duplex`: node:tls's socket with the settings' certificate. */
+function serverEngine(duplex: Duplex, settings: TlsSettings): tls.TLSSocket {
+  return new tls.TLSSocket(duplex as unknown as import("node:net").Socket, {
+    isServer: true,
+    secureContext: tls.createSecureContext({
+      cert: settings.cert,
+      key: settings.key,
+      passphrase: settings.passphrase,
+      ca: settings.ca,
+      minVersion: settings.minVersion,
+      maxVersion: settings.maxVersion,
+      ciphers: settings.ciphers,
+    }),
+    requestCert: settings.verify !== 0,
+    rejectUnauthorized: settings.verify === 2,
+    ALPNProtocols: settings.alpn,
+  });
+}
+
+/** TLS's engine for a client over `duplex`: SNI, verification and the name check as the settings say. */
+function clientEngine(duplex: Duplex, settings: TlsSettings): tls.TLSSocket {
+  return tls.connect({
+    socket: duplex as unknown as import("node:net").Socket,
+    servername: settings.serverName !== null && !isIP(settings.serverName)
+      ? settings.serverName
+      : undefined,
+    ca: settings.ca,
+    cert: settings.cert,
+    key: settings.key,
+    passphrase: settings.passphrase,
+    rejectUnauthorized: settings.verify !== 0,
+    checkServerIdentity: (host, cert) =>
+      settings.checkHostname
+        ? tls.checkServerIdentity(settings.serverName ?? host, cert)
+        : undefined,
+    ALPNProtocols: settings.alpn,
+    minVersion: settings.minVersion,
+    maxVersion: settings.maxVersion,
+    ciphers: settings.ciphers,
+  });
+}
+
+/** `sock` as the inbox reads it, its errors already the package's: mapped once, here at the edge. */
+function mappedErrors(sock: tls.TLSSocket): NodeReadable {
+  return {
+    on(event: string, listener: (arg?: unknown) => void) {
+      if (event !== "error") return sock.on(event, listener);
+      return sock.on("error", (e) => listener(tlsFailure(e, "read")));
+    },
+    pause: () => sock.pause(),
+    resume: () => sock.resume(),
+  } as NodeReadable;
+}
+
+/** node:tls's (or the plain transport's) error as the package's: SSLError, ConnectionResetError… */
+function tlsFailure(e: unknown, what: "read" | "write" | "handshake"): Error {
+  return fromRuntimeError(
+    e,
+    what === "handshake" ? "Cannot complete the TLS handshake" : `Cannot ${what} over TLS`,
+  );
+}
+
+/** The client's verdict on a server's certificate: its node:tls code, or `null` when it stands. */
+function serverVerdict(sock: tls.TLSSocket, settings: TlsSettings): string | null {
+  // node:tls completes a server's handshake whatever the client's
+  // certificate, and leaves the verdict in verifyError(), which only a
+  // tls.Server reads: a TLSSocket of our own must read it. A certificate
+  // given must verify (CERT_OPTIONAL and CERT_REQUIRED).
+  if (settings.verify === 0) return null;
+  return verifyErrorOf(sock, Boolean(sock.getPeerCertificate()?.raw));
 }
 
 /**
  * A TLS connection over a plain stream transport. `handshake` settles when
- * the handshake does (rejecting with node:tls's error); reads and writes
- * made before then wait for it.
+ * the handshake does (rejecting with the package's error: an
+ * {@linkcode SSLError}, a `ConnectionResetError`…); reads and writes made
+ * before then wait for it. Every error it throws is the package's, mapped
+ * here once.
  */
 export class TlsTransport extends OverPlain implements StreamTransport {
   /** Settles with the handshake (which starts with `begin()`). */
@@ -205,87 +326,53 @@ export class TlsTransport extends OverPlain implements StreamTransport {
   /** Starts the handshake (once); the TLS socket and its inbox. */
   begin(): { sock: tls.TLSSocket; inbox: Inbox } {
     if (this.#started !== null) return this.#started;
-    const below = this.below, settings = this.#settings;
-    const { resolve, reject } = this.#settle;
-    const duplex = duplexOver(below);
+    const settings = this.#settings;
+    const duplex = duplexOver(this.below);
     const sock = settings.serverSide
-      ? new tls.TLSSocket(duplex as unknown as import("node:net").Socket, {
-        isServer: true,
-        secureContext: tls.createSecureContext({
-          cert: settings.cert,
-          key: settings.key,
-          passphrase: settings.passphrase,
-          ca: settings.ca,
-          minVersion: settings.minVersion,
-          maxVersion: settings.maxVersion,
-          ciphers: settings.ciphers,
-        }),
-        requestCert: settings.verify !== 0,
-        rejectUnauthorized: settings.verify === 2,
-        ALPNProtocols: settings.alpn,
-      })
-      : tls.connect({
-        socket: duplex as unknown as import("node:net").Socket,
-        servername: settings.serverName !== null && !isIP(settings.serverName)
-          ? settings.serverName
-          : undefined,
-        ca: settings.ca,
-        cert: settings.cert,
-        key: settings.key,
-        passphrase: settings.passphrase,
-        rejectUnauthorized: settings.verify !== 0,
-        checkServerIdentity: (host, cert) =>
-          settings.checkHostname
-            ? tls.checkServerIdentity(settings.serverName ?? host, cert)
-            : undefined,
-        ALPNProtocols: settings.alpn,
-        minVersion: settings.minVersion,
-        maxVersion: settings.maxVersion,
-        ciphers: settings.ciphers,
-      });
-    const inbox = new Inbox(sock);
+      ? serverEngine(duplex, settings)
+      : clientEngine(duplex, settings);
+    const inbox = new Inbox(mappedErrors(sock));
     this.#started = { sock, inbox };
-    const fail = (e: unknown) => {
-      // The peer hung up mid-handshake: Python's "EOF occurred in violation of protocol".
-      reject(
-        below.ended && !(e as { code?: string })?.code?.startsWith?.("ERR_")
-          ? new SSLEOFError(8, undefined, {
-            cause: e,
-            library: "SSL",
-            reason: "UNEXPECTED_EOF_WHILE_READING",
-          })
-          : e,
-      );
-    };
+    this.#watchHandshake(sock, inbox);
+    return this.#started;
+  }
+
+  /** Settles `handshake` with the engine's outcome. */
+  #watchHandshake(sock: tls.TLSSocket, inbox: Inbox): void {
+    const serverSide = this.#settings.serverSide;
+    const fail = (e: unknown) => this.#settle.reject(this.#handshakeFailure(e));
     // node:tls ends a server's stream without an error when the client
     // hangs up mid-handshake: that is Python's SSLEOFError too.
     const hungUp = () => fail(new Error("The peer closed the connection during the handshake"));
-    sock.once(settings.serverSide ? "secure" : "secureConnect", () => {
+    sock.once(serverSide ? "secure" : "secureConnect", () => {
       sock.off("error", fail);
       sock.off("end", hungUp);
-      if (!settings.serverSide) {
-        this.#authorized = sock.authorized === true;
-        resolve();
+      const refused = serverSide ? serverVerdict(sock, this.#settings) : null;
+      if (refused !== null) {
+        const err = tlsFailure(Object.assign(new Error(refused), { code: refused }), "handshake");
+        inbox.fail(err);
+        this.#settle.reject(err);
         return;
       }
-      // node:tls completes a server's handshake whatever the client's
-      // certificate, and leaves the verdict in verifyError(), which only a
-      // tls.Server reads: a TLSSocket of our own must read it. A
-      // certificate given must verify (CERT_OPTIONAL and CERT_REQUIRED).
-      const peer = sock.getPeerCertificate();
-      const code = settings.verify === 0 ? null : verifyErrorOf(sock, Boolean(peer?.raw));
-      if (code) {
-        const err = Object.assign(new Error(code), { code });
-        inbox.fail(err);
-        reject(err);
-      } else {
-        this.#authorized = settings.verify !== 0 && Boolean(peer?.raw);
-        resolve();
-      }
+      this.#authorized = serverSide
+        ? this.#settings.verify !== 0 && Boolean(sock.getPeerCertificate()?.raw)
+        : sock.authorized === true;
+      this.#settle.resolve();
     });
     sock.once("error", fail);
     sock.once("end", hungUp);
-    return this.#started;
+  }
+
+  /** A failed handshake's error: the peer hanging up is Python's "EOF occurred in violation of protocol". */
+  #handshakeFailure(e: unknown): Error {
+    if (this.below.ended && !(e as { code?: string })?.code?.startsWith?.("ERR_")) {
+      return new SSLEOFError(8, undefined, {
+        cause: e,
+        library: "SSL",
+        reason: "UNEXPECTED_EOF_WHILE_READING",
+      });
+    }
+    return tlsFailure(e, "handshake");
   }
 
   /** What the handshake settled (call after it resolved). */
@@ -320,7 +407,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     const n = p.length;
     return new Promise<number>((resolve, reject) => {
       // A copy: node:tls may hold the chunk until it is encrypted.
-      sock.write(Buffer.from(p), (e) => e ? reject(e) : resolve(n));
+      sock.write(Buffer.from(p), (e) => e ? reject(tlsFailure(e, "write")) : resolve(n));
     });
   }
 
@@ -358,6 +445,15 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     sock.destroy();
     return new Handback(below);
   }
+
+  detach(): StreamTransport {
+    const below = this.below;
+    below.unwrapping = true;
+    below.detached = true;
+    this.#closed = true;
+    this.#started?.sock.destroy();
+    return below.inner;
+  }
 }
 
 /** The plain transport after TLS: first what a read under way brought, then its own reads. */
@@ -384,6 +480,10 @@ class Handback extends OverPlain implements StreamTransport {
 
   close(): void {
     this.below.inner.close();
+  }
+
+  detach(): StreamTransport {
+    return this.below.inner;
   }
 }
 
