@@ -433,7 +433,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
    * transport, still open; bytes the peer sent after its close_notify are
    * the plain transport's first.
    */
-  async unwrap(): Promise<StreamTransport> {
+  async unwrap(): Promise<OverPlain & StreamTransport> {
     const below = this.below;
     below.unwrapping = true;
     const { sock, inbox } = this.#started ?? this.begin();
