@@ -1218,3 +1218,76 @@ Deno.test("SSLContext.wrap_socket(server_side) serves openssl s_client, which ve
   assert.match(err, /verify return:1/); // the chain verified against the test CA
   assert.equal(status.success, true, err);
 });
+
+// ---- detach, and which way a non-blocking call wants
+
+/** A server-side and a client-side SSLSocket over one TCP connection on 127.0.0.1, and the client's plain port. */
+async function tlsPair(): Promise<[ssl.SSLSocket, ssl.SSLSocket, number]> {
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  const connecting = connectTo(srv.getsockname()[1] as number);
+  const [conn] = await srv.accept();
+  const plain = await connecting;
+  const port = plain.getsockname()[1] as number;
+  const [server, client] = await Promise.all([
+    serverContext().wrap_socket(conn, { server_side: true }),
+    clientContext().wrap_socket(plain, { server_hostname: "localhost" }),
+  ]);
+  return [server, client, port];
+}
+
+Deno.test("SSLSocket.detach() after unwrap() returns the plain Deno.Conn, which carries plain text, and closes the socket", async () => {
+  const [server, client, port] = await tlsPair();
+  using _server = server;
+  await client.sendall(enc.encode("secret"));
+  assert.equal(dec.decode(await recvExactly(server, 6)), "secret");
+  await Promise.all([server.unwrap(), client.unwrap()]);
+  using conn = client.detach() as Deno.TcpConn;
+  assert.equal(conn.constructor.name, "TcpConn"); // Deno's own handle, not a TLS layer
+  assert.equal(conn.localAddr.port, port);
+  assert.equal(client.fileno(), -1);
+  assert.equal(client.version(), null);
+  await conn.write(enc.encode("plain"));
+  assert.equal(dec.decode(await recvExactly(server, 5)), "plain");
+  await server.sendall(enc.encode("back"));
+  const buf = new Uint8Array(4);
+  let n = 0;
+  while (n < 4) n += (await conn.read(buf.subarray(n)))!;
+  assert.equal(dec.decode(buf), "back");
+});
+
+Deno.test("SSLSocket.detach() with TLS on returns the plain connection's Deno.Conn and closes the socket", async () => {
+  const [server, client, port] = await tlsPair();
+  using _server = server;
+  await client.sendall(enc.encode("hi"));
+  assert.equal(dec.decode(await recvExactly(server, 2)), "hi");
+  const conn = client.detach() as Deno.TcpConn;
+  assert.equal(conn.constructor.name, "TcpConn"); // Deno's own handle, not a TLS layer
+  assert.equal(conn.localAddr.port, port);
+  assert.deepEqual(server.getpeername(), ["127.0.0.1", port]);
+  assert.equal(client.fileno(), -1);
+  assert.equal(client.detach(), null); // closed now, as Python's -1
+  conn.close(); // no close_notify: the server reads end of stream (a ragged EOF)
+  assert.equal((await server.recv(10)).length, 0);
+});
+
+Deno.test("SSLSocket on a non-blocking socket raises SSLWantReadError for a read and SSLWantWriteError for a send that would block", async () => {
+  const [server, client] = await tlsPair();
+  using _server = server, _client = client;
+  client.setblocking(false);
+  await assert.rejects(client.recv(10), (e) => {
+    assert.ok(e instanceof ssl.SSLWantReadError, String(e));
+    assert.equal(e.errno, ssl.SSL_ERROR.WANT_READ);
+    return true;
+  });
+  // The server reads nothing: the connection's buffers fill, and a send waits.
+  // (A non-blocking send hands up to 256 KiB at a time to the background.)
+  const big = new Uint8Array(1 << 20);
+  let blocked: unknown = null;
+  for (let sent = 0; sent < 1 << 30 && blocked === null;) {
+    sent += await client.send(big).catch((e) => (blocked = e, 0));
+  }
+  assert.ok(blocked instanceof ssl.SSLWantWriteError, String(blocked));
+  assert.ok(!(blocked instanceof ssl.SSLWantReadError));
+  assert.equal(blocked.errno, ssl.SSL_ERROR.WANT_WRITE);
+  assert.equal(blocked.message, "The operation did not complete (write)");
+});
