@@ -160,6 +160,19 @@ abstract class OverPlain {
   setKeepAlive(on?: boolean, idleSeconds?: number): void {
     this.below.inner.setKeepAlive?.(on, idleSeconds);
   }
+
+  /** The plain transport under this one (what `detach()` hands out the handle of). */
+  get plain(): StreamTransport {
+    return this.below.inner;
+  }
+
+  ref(): void {
+    this.below.inner.ref();
+  }
+
+  unref(): void {
+    this.below.inner.unref();
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { preferredBackend } from "../_transport/pick.ts";
+import { testing } from "../_common/testing.ts";
 import {
   concat,
   dec,
@@ -358,7 +358,7 @@ Deno.test("AF_UNIX stream sockets use paths ('' for the unnamed client) and carr
 Deno.test({
   name: "detach() hands back a usable Deno.Conn and leaves the socket closed",
   // A connection on the node backend has no Deno.Conn (its own test says so).
-  ignore: preferredBackend() === "node",
+  ignore: testing.backend === "node",
   fn: async () => {
     using p = await pair();
     const fd = p.cli.fileno();
