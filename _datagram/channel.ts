@@ -26,7 +26,6 @@ import { samePeer } from "./targets.ts";
 const UDP_BUFFER = 65536;
 const UNIX_BUFFER = 212992;
 const noop = () => {};
-const RESOLVED = Promise.resolve();
 
 /** A datagram as a transport's receive resolves it: the bytes and the sender. */
 type Received = [Uint8Array, Addr];

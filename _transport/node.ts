@@ -31,11 +31,6 @@ import type {
   StreamTransport,
 } from "./types.ts";
 
-/** node's error as the package's OSError (the one mapping); a promise rejects with it. */
-function raise(e: unknown): never {
-  throw fromRuntimeError(e);
-}
-
 /** A connected node:net socket's address as the seam reports addresses. */
 function addrOf(sock: net.Socket, which: "local" | "remote"): Addr {
   const hostname = which === "local" ? sock.localAddress : sock.remoteAddress;
