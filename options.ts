@@ -28,7 +28,7 @@ import { checkInt, toBytes, typeName } from "./_common/bytes.ts";
 import { levelName, refusedName } from "./_common/option_names.ts";
 import type { MulticastControl } from "./_datagram/multicast.ts";
 import type { DatagramTransport, StreamTransport } from "./_transport/types.ts";
-import { pick } from "./_transport/pick.ts";
+import { capabilities } from "./_transport/pick.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
 export type OptionValue = number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer;
@@ -43,8 +43,8 @@ export interface OptionHandles {
   bound: boolean;
   /** The multicast state (datagram sockets; made when first asked for). */
   multicast?: () => MulticastControl;
-  /** The name of the backend of the connection or listener (`"deno"`, `"node"`), if any. */
-  backend?: string;
+  /** Whether the backend of the connection, listener or datagram socket applies the kernel options Deno's API lacks. */
+  kernelOptions?: boolean;
   /** The datagram transport, once bound (datagram sockets). */
   datagram?: DatagramTransport | null;
 }
@@ -126,11 +126,11 @@ interface Spec {
     encode: (stored: number, b: DataView) => void;
   };
   /**
-   * Whether a stored value asks for what only the node backend gives: then
-   * the socket connects through node:net, and a connection that exists
-   * already (Deno's) refuses it.
+   * Whether a stored value asks for a kernel option Deno's API lacks: then
+   * the socket's handle is made by a backend that applies it (pick.ts), and
+   * a handle that exists already on one that does not refuses it.
    */
-  needsNode?: (stored: number) => boolean;
+  needsKernel?: (stored: number) => boolean;
   /** Why a Deno connection cannot take such a value (for the error). */
   nodeWhy?: string;
 }
@@ -192,7 +192,7 @@ function bufferSize(name: string, which: "recv" | "send"): Spec {
     // the default (212992), or the size asked (at most rmem_max) doubled.
     read: ({ h }, v) =>
       h.datagram?.getBufferSize?.(which) ?? (v === 0 ? 212992 : Math.min(v, 212992) * 2),
-    needsNode: () => true,
+    needsKernel: () => true,
     nodeWhy: "Deno's datagram sockets take no buffer size",
   };
 }
@@ -248,7 +248,7 @@ const TABLE = new Map<number, Spec>([
     initial: 7200, // Linux's tcp_keepalive_time
     check: range("TCP_KEEPIDLE", 1, 32767),
     apply: ({ h, s }, v) => h.conn?.setKeepAlive?.(s.flag(C.SOL_SOCKET, C.SO_KEEPALIVE), v),
-    needsNode: () => true,
+    needsKernel: () => true,
     nodeWhy: "Deno's connections take no keepalive idle time",
   }],
   [key(C.SOL_SOCKET, C.SO_LINGER), {
@@ -265,7 +265,7 @@ const TABLE = new Map<number, Spec>([
       },
     },
     read: (_c, v) => v & 1,
-    needsNode: (v) => v === 1, // on, lingering 0 seconds: close with a reset
+    needsKernel: (v) => v === 1, // on, lingering 0 seconds: close with a reset
     nodeWhy: "Deno's connections cannot be closed with a reset (SO_LINGER on, 0 seconds)",
   }],
   [key(C.SOL_SOCKET, C.SO_RCVBUF), bufferSize("SO_RCVBUF", "recv")],
@@ -278,7 +278,7 @@ const TABLE = new Map<number, Spec>([
     initial: 64, // Linux's ip_default_ttl
     check: range("IP_TTL", 1, 255),
     apply: ({ h }, v) => h.datagram?.setTTL?.(v),
-    needsNode: () => true,
+    needsKernel: () => true,
     nodeWhy: "Deno's datagram sockets take no TTL",
   }],
   [key(C.IPPROTO_IP, C.IP_MULTICAST_TTL), {
@@ -347,7 +347,7 @@ const TABLE = new Map<number, Spec>([
     // too, Linux's default), so in Deno a UDP socket asking for it moves to
     // node:dgram and a stream socket cannot have it.
     check: ({ h, s }, v) => {
-      if (v !== 0 && s.type === C.SOCK_STREAM && pick("listen").name !== "node") {
+      if (v !== 0 && s.type === C.SOCK_STREAM && !capabilities("listen").ipv6OnlyListeners) {
         throw new OSError(errno.ENOPROTOOPT, undefined, {
           detail: "Cannot setsockopt: Deno's listeners do not expose IPV6_V6ONLY; " +
             "their IPv6 sockets always accept IPv4 too",
@@ -355,7 +355,7 @@ const TABLE = new Map<number, Spec>([
       }
       beforeBind("IPV6_V6ONLY", C.IPPROTO_IPV6)({ h, s }, v);
     },
-    needsNode: (v) => v !== 0,
+    needsKernel: (v) => v !== 0,
   }],
   [key(C.SOL_SOCKET, C.SO_TYPE), {
     name: "SO_TYPE",
@@ -464,9 +464,9 @@ export class SocketOptions {
     return (this.#values?.get(key(level, optname)) ?? 0) !== 0;
   }
 
-  /** Whether an option set asks for what only the node backend gives (see `needsNode`). */
-  needsNode(): boolean {
-    for (const [k, v] of this.#values ?? []) if (TABLE.get(k)?.needsNode?.(v)) return true;
+  /** Whether an option set asks for a kernel option Deno's API lacks (see `needsKernel`). */
+  needsKernel(): boolean {
+    for (const [k, v] of this.#values ?? []) if (TABLE.get(k)?.needsKernel?.(v)) return true;
     return false;
   }
 
@@ -534,8 +534,8 @@ export class SocketOptions {
       : intValue(value, "setsockopt", !!spec.byte);
     spec.check?.(ctx, v);
     if (
-      spec.needsNode?.(v) &&
-      (handles.listening || ((handles.conn || handles.datagram) && handles.backend !== "node"))
+      spec.needsKernel?.(v) &&
+      (handles.listening || ((handles.conn || handles.datagram) && !handles.kernelOptions))
     ) {
       throw new OSError(errno.ENOPROTOOPT, undefined, {
         detail: `Cannot setsockopt: ${spec.nodeWhy}; set ${spec.name} before ` +

@@ -40,7 +40,6 @@ import {
   SO_REUSEPORT,
   SOCK_STREAM,
   SOL_SOCKET,
-  SOMAXCONN,
 } from "./constants.ts";
 import { errno, OSError, oserror, TimeoutError, ValueError } from "./errors.ts";
 import { fromRuntimeError } from "./_common/runtime_errors.ts";
@@ -66,8 +65,9 @@ import {
 } from "./_common/bytes.ts";
 import { type Deadline, NONBLOCK, waitUntil } from "./_common/deadline.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
-import { pick } from "./_transport/pick.ts";
-import { wrapListener } from "./_transport/deno.ts";
+import { capabilities, pick } from "./_transport/pick.ts";
+import { wrapConn, wrapListener } from "./_transport/deno.ts";
+import * as system from "./_common/system.ts";
 import type {
   Addr,
   Backend,
@@ -83,6 +83,30 @@ import type { StreamPort } from "./_stream/port.ts";
 import { socketReadable, socketWritable } from "./_stream/web_streams.ts";
 import { checkSendfile, sendfile, type SendfileSource } from "./_stream/sendfile.ts";
 import { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
+
+/** The system's largest listen backlog (`net.core.somaxconn`), read once; 4096 where it cannot be read. */
+let backlogMax = 0;
+
+const SOMAXCONN_FILE = "/proc/sys/net/core/somaxconn";
+
+function largestBacklog(): number {
+  if (backlogMax === 0) {
+    // In Deno, only where reading it is granted already (never a prompt).
+    const perms = (globalThis as {
+      Deno?: { permissions?: { querySync?(d: { name: "read"; path: string }): { state: string } } };
+    }).Deno?.permissions;
+    try {
+      const query = perms?.querySync?.({ name: "read", path: SOMAXCONN_FILE });
+      if (query === undefined || query.state === "granted") {
+        backlogMax = Number.parseInt(system.readTextFile(SOMAXCONN_FILE), 10);
+      }
+    } catch {
+      // not Linux, or not readable: Linux's default since 5.4
+    }
+    if (!(backlogMax > 0)) backlogMax = 4096;
+  }
+  return backlogMax;
+}
 
 /** The flags `recv`, `recv_into` take. */
 const RECV_FLAGS = MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT;
@@ -145,7 +169,6 @@ export class StreamSocket extends Socket {
   #backend: Backend | null = null; // picked when the handle is made
   #listener: ListenerTransport | null = null; // made by bind()
   #acceptor: Acceptor | null = null; // made by listen()
-  #backlog = DEFAULT_BACKLOG;
   #conn: StreamTransport | null = null;
   #connecting: Promise<void> | null = null;
   /** Aborts the connect under way (close() does). */
@@ -179,7 +202,7 @@ export class StreamSocket extends Socket {
    */
   constructor(family: number = AF_INET, proto = 0, conn?: Deno.Conn) {
     super(family, SOCK_STREAM, proto);
-    if (conn) this.#attach(conn);
+    if (conn) this.#attach(wrapConn(conn));
   }
 
   /**
@@ -313,7 +336,7 @@ export class StreamSocket extends Socket {
       conn: this.#conn,
       listening: this.#acceptor !== null,
       bound: this.#listener !== null,
-      backend: this.#backend?.name,
+      kernelOptions: this.#backend?.caps.kernelOptions,
     };
   }
 
@@ -352,25 +375,29 @@ export class StreamSocket extends Socket {
         detail: "Cannot bind: socket is already bound",
       });
     }
-    this.#listener = this.#listen(target, this.#backlog, `Cannot bind to ${reprAddress(address)}`);
-  }
-
-  #listen(target: Target, backlog: number, detail: string): ListenerTransport {
     const reusePort = this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     const ipv6Only = this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY);
     try {
-      return (this.#backend ??= pick("listen")).listen(target, { backlog, reusePort, ipv6Only });
+      // The listener takes the system's largest backlog now: listen(n) then
+      // never has to make it again (which would free the port for a moment).
+      this.#listener = (this.#backend ??= pick("listen")).listen(target, {
+        backlog: largestBacklog(),
+        reusePort,
+        ipv6Only,
+      });
     } catch (e) {
-      throw fromRuntimeError(e, detail);
+      throw fromRuntimeError(e, `Cannot bind to ${reprAddress(address)}`);
     }
   }
 
   /**
    * Starts accepting connections. An unbound socket binds to the wildcard
-   * address and a free port first, as Linux does.
+   * address and a free port first, as Linux does. The listener that
+   * `bind()` made is kept: the port is never free in between.
    *
-   * @param backlog The queue length for connections not yet accepted
-   *   (Deno's `tcpBacklog`); omitted: Python's default, `min(SOMAXCONN, 128)`.
+   * @param backlog The queue length for connections not yet accepted;
+   *   omitted: Python's default, `min(SOMAXCONN, 128)`. The kernel's queue
+   *   may be longer: `bind()` made the listener with the system's largest.
    * @throws {OSError} when the socket is connected or closed, or an AF_UNIX
    *   socket is not bound; `ENOPROTOOPT` when options only node:net honours
    *   are set (`SO_LINGER` on with 0 seconds, `TCP_KEEPIDLE`).
@@ -390,36 +417,23 @@ export class StreamSocket extends Socket {
     if (this.#conn || this.#connecting) {
       throw new OSError(errno.EINVAL, undefined, { detail: "Cannot listen: socket is connected" });
     }
-    if (this._options.needsNode() && (this.#backend ?? pick("listen")).name !== "node") {
+    if (
+      this._options.needsKernel() && !(this.#backend?.caps ?? capabilities("listen")).kernelOptions
+    ) {
       // Accepted connections inherit the options, and in Deno they are Deno's.
       throw new OSError(errno.ENOPROTOOPT, undefined, {
         detail: "Cannot listen: SO_LINGER (on, 0 seconds) or TCP_KEEPIDLE is set, and the " +
           "connections a listener accepts are Deno's, which take neither",
       });
     }
-    backlog = Math.max(0, Math.min(backlog, SOMAXCONN));
     if (!this.#listener) {
       if (this.family === AF_UNIX) {
         throw new OSError(errno.EINVAL, undefined, {
           detail: "Cannot listen: bind an AF_UNIX socket to a path first",
         });
       }
-      this.#backlog = backlog;
       this.bind([this.family === AF_INET6 ? "::" : "0.0.0.0", 0]);
-    } else if (
-      backlog !== this.#backlog && this.#listener.addr.transport === "tcp" && !this.#acceptor
-    ) {
-      // The backend takes the backlog when it creates the listener: make it again on the same port.
-      const addr = this.#listener.addr as Deno.NetAddr;
-      this.#listener.close();
-      this.#listener = null;
-      this.#listener = this.#listen(
-        { transport: "tcp", hostname: addr.hostname, port: addr.port },
-        backlog,
-        "Cannot listen",
-      );
     }
-    this.#backlog = backlog;
     this.#acceptor ??= new Acceptor(this.#listener!, this.#failer());
   }
 
@@ -555,7 +569,10 @@ export class StreamSocket extends Socket {
       local = { hostname: bound.hostname, port: bound.port };
       this.#listener.close();
       this.#listener = null;
-      this.#backend = pick("connect", { localAddress: true });
+      this.#backend = pick("connect", {
+        localAddress: true,
+        kernelOptions: this._options.needsKernel(),
+      });
     }
     const err = this._options.takeError();
     if (err) {
@@ -587,7 +604,7 @@ export class StreamSocket extends Socket {
   ): Promise<void> {
     try {
       const backend = this.#backend ??= pick("connect", {
-        nodeOptions: this._options.needsNode(),
+        kernelOptions: this._options.needsKernel(),
       });
       const plain = await dial(backend, target, this.family, deadline, abort, local);
       if (this.closed) {
@@ -1246,21 +1263,27 @@ export class StreamSocket extends Socket {
     this.#writer!.closeAfter(conn, lingerOn ? linger : this.gettimeout());
   }
 
-  /** @ignore The backend of the socket's handle (the inspect string names node). */
+  /** @ignore The backend of the socket's handle (the inspect string names it). */
   protected override _backendName(): string | null {
-    return this.#conn !== null || this.#listener !== null ? this.#backend?.name ?? null : null;
+    return this.#conn !== null || this.#listener !== null
+      ? this.#backend?.caps.shownAs ?? null
+      : null;
   }
 
   /**
-   * Leaves the socket closed without closing its Deno handle, and returns
-   * the handle: a `Deno.Conn`, a `Deno.Listener`, or `null` if it had none
-   * (or was already closed).
-   * Python's `detach()` returns the file descriptor; this is how a socket
-   * is handed to `Deno.startTls()`.
+   * Leaves the socket closed without closing its handle, and returns the
+   * handle: the runtime's own where the backend has one — a `Deno.Conn`
+   * (for a TLS socket, the plain connection under TLS), a `Deno.Listener`
+   * —, the descriptor number where the socket has one, or `null` if it had
+   * no handle yet (or was already closed). Python's `detach()` returns the
+   * file descriptor; this is how a socket is handed to `Deno.startTls()`.
    *
-   * @returns The Deno handle.
+   * @returns The `Deno.Conn` or `Deno.Listener`, a descriptor, or `null`.
    * @throws {OSError} `EBUSY` when a read, an accept or a send is pending, or
-   *   bytes are buffered that the handle would not return.
+   *   bytes are buffered that the handle would not return; `EOPNOTSUPP`
+   *   when the socket's backend has no handle to give (a connection or
+   *   listener on node:net, whose bytes and connections pass through the
+   *   package); the socket is then left as it was.
    *
    * @example Hand the connection to Deno and back
    * ```ts
@@ -1273,16 +1296,26 @@ export class StreamSocket extends Socket {
    * console.log(again.getpeername()[1] === srv.getsockname()[1]); // true
    * ```
    */
-  detach(): Deno.Conn | Deno.Listener | null {
+  detach(): Deno.Conn | Deno.Listener | number | null {
     if (this.closed) return null; // Python's detach() of a closed socket returns -1
     this.#checkHandOver("detach");
-    if (this.#conn !== null && this.#backend?.name === "node") {
+    // The connection the runtime knows: under TLS, the plain one.
+    const t = this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener;
+    if (t === null) {
+      this.#handOver("detach");
+      return null;
+    }
+    const caps = this.#backend?.caps;
+    const detachable = this.#conn !== null ? caps?.detachableStream : caps?.detachableListener;
+    const handle = t.fd ?? t.handle;
+    if (detachable === false || handle === undefined) {
       throw new OSError(errno.EOPNOTSUPP, undefined, {
-        detail: "Cannot detach: the connection runs on node:net, which has no Deno handle to give",
+        detail: `Cannot detach: the ${this.#conn !== null ? "connection" : "listener"} runs on ` +
+          `${caps?.name ?? "a backend"}, which has no handle to give`,
       });
     }
-    const { conn, listener } = this.#handOver("detach");
-    return (conn ?? listener?.handle ?? null) as Deno.Conn | Deno.Listener | null;
+    this.#handOver("detach");
+    return handle as Deno.Conn | Deno.Listener | number;
   }
 
   /** Lets go of the connection or listener without closing it (detach and hand-over). */

@@ -183,7 +183,7 @@ export class DatagramSocket extends Socket {
       listening: false,
       bound: this.#channel !== null,
       multicast: () => this.#multicastOf(),
-      backend: this.#backend?.name,
+      kernelOptions: this.#backend?.caps.kernelOptions,
       datagram: this.#channel?.transport ?? null,
     };
   }
@@ -220,7 +220,7 @@ export class DatagramSocket extends Socket {
     let t: DatagramTransport;
     try {
       const backend = this.#backend ??= pick("datagram", {
-        nodeOptions: this._options.needsNode(),
+        kernelOptions: this._options.needsKernel(),
         unix: target.transport === "unix",
       });
       t = backend.listenDatagram(target, {
@@ -760,42 +760,49 @@ export class DatagramSocket extends Socket {
   }
 
   /**
-   * Leaves the socket closed without closing its Deno handle, and returns
-   * the handle (or `null` if it had none).
+   * Leaves the socket closed without closing its handle, and returns the
+   * handle: the runtime's own where the backend has one (a
+   * `Deno.DatagramConn`), the descriptor number where the socket has one,
+   * or `null` if it had no handle yet.
    *
-   * @returns The `Deno.DatagramConn`.
-   * @throws {OSError} `EBUSY` when a receive is pending or a received datagram is kept.
+   * @returns The `Deno.DatagramConn`, a descriptor, or `null`.
+   * @throws {OSError} `EBUSY` when a receive is pending or a received
+   *   datagram is kept; `EOPNOTSUPP` when the socket's backend has no handle
+   *   to give (node:dgram, whose datagrams pass through the package).
    *
    * @example
    * ```ts
    * import * as socket from "@pysocket/socket";
    * const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
    * s.bind(["127.0.0.1", 0]);
-   * const dc = s.detach()!;
+   * const dc = s.detach() as Deno.DatagramConn;
    * console.log(dc.addr.transport); // "udp"
    * dc.close();
    * ```
    */
-  detach(): Deno.DatagramConn | null {
+  detach(): Deno.DatagramConn | number | null {
     this._checkOpen("detach");
     if (this.#channel?.busy) {
       throw new OSError(errno.EBUSY, undefined, {
         detail: "Cannot detach: a receive is pending or a received datagram is kept",
       });
     }
-    if (this.#channel !== null && this.#backend?.name === "node") {
+    const t = this.#channel?.transport ?? null;
+    const handle = t === null ? null : t.fd ?? t.handle;
+    if (t !== null && (this.#backend?.caps.detachableDatagram === false || handle === undefined)) {
       throw new OSError(errno.EOPNOTSUPP, undefined, {
-        detail: "Cannot detach: the socket runs on node:dgram, which has no Deno handle to give",
+        detail: `Cannot detach: the socket runs on ${
+          this.#backend?.caps.name ?? "a backend"
+        }, which has no handle to give`,
       });
     }
-    const conn = (this.#channel?.transport.handle ?? null) as Deno.DatagramConn | null;
     this.#channel = null;
     super.close();
-    return conn;
+    return handle as Deno.DatagramConn | number | null;
   }
 
-  /** @ignore The backend of the socket's handle (the inspect string names node). */
+  /** @ignore The backend of the socket's handle (the inspect string names it). */
   protected override _backendName(): string | null {
-    return this.#channel !== null ? this.#backend?.name ?? null : null;
+    return this.#channel !== null ? this.#backend?.caps.shownAs ?? null : null;
   }
 }

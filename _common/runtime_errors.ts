@@ -43,8 +43,10 @@ const ERRNO_BY_DENO_NAME: Record<string, number> = {
  * {@linkcode SSLError} Python raises ({@linkcode SSLCertVerificationError}
  * for a certificate that does not verify). Deno's permission errors (`Deno.errors.NotCapable`),
  * `OSError`s and programming errors (`TypeError`, `RangeError` without an
- * OS error number) are returned unchanged. This is the package's one error
- * mapping: every engine and transport calls it.
+ * OS error number) are returned unchanged — except that an `OSError` a
+ * transport mapped (its runtime error as `cause`, no detail yet) takes
+ * `detail`, as a fresh error of its class. This is the package's one
+ * error mapping: the transports call it, at the edge.
  *
  * @param err What Deno threw.
  * @param detail Appended to the message: what was being done.
@@ -63,7 +65,8 @@ const ERRNO_BY_DENO_NAME: Record<string, number> = {
  * ```
  */
 export function fromRuntimeError(err: unknown, detail?: string): Error {
-  if (err instanceof OSError || isNotCapable(err)) return err;
+  if (err instanceof OSError) return detail ? withDetail(err, detail) : err;
+  if (isNotCapable(err)) return err;
   if (!(err instanceof Error)) return new OSError(errno.EIO, String(err), { detail });
   const tls = tlsError(err);
   if (tls !== null) return tls;
@@ -98,6 +101,20 @@ export function fromRuntimeError(err: unknown, detail?: string): Error {
  * ```
  */
 export const fromDenoError: (err: unknown, detail?: string) => Error = fromRuntimeError;
+
+/**
+ * An OSError a transport mapped (a runtime error as its cause, no detail
+ * yet) with what the caller was doing added, as one of its own class;
+ * any other OSError unchanged.
+ */
+function withDetail(err: OSError, detail: string): OSError {
+  if (
+    err instanceof SSLError || err.errno === null || err.cause === undefined ||
+    err.message !== `[Errno ${err.errno}] ${err.strerror}`
+  ) return err;
+  const Class = err.constructor as typeof OSError;
+  return new Class(err.errno, err.strerror ?? undefined, { cause: err.cause, detail });
+}
 
 /** Whether `err` is Deno's permission error, which passes through every mapping untouched. */
 export function isNotCapable(err: unknown): err is Error {

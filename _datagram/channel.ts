@@ -27,6 +27,9 @@ const UDP_BUFFER = 65536;
 const UNIX_BUFFER = 212992;
 const noop = () => {};
 
+/** A datagram as a transport's receive resolves it: the bytes and the sender. */
+type Received = [Uint8Array, Addr];
+
 /** What a receive resolves, shaped by its caller: the count, or the count and the sender. */
 export type Shape<R> = (n: number, from: Addr) => R;
 
@@ -38,8 +41,8 @@ export class Channel {
   readonly #readLock = new Lock();
   /** Exclusive transports only: sends go one at a time. */
   readonly #sendLock: Lock | null;
-  /** The receive in flight, direct or background. */
-  #rx: Promise<[Uint8Array, Addr]> | null = null;
+  /** The receive in flight, direct or background (settles when the transport's does). */
+  #rx: Promise<unknown> | null = null;
   /** Exclusive transports only: the send in flight. */
   #tx: Promise<number> | null = null;
   #bg: Promise<void> | null = null;
@@ -52,8 +55,11 @@ export class Channel {
   #directP: Uint8Array | null = null;
   #directOp = "";
   #directShape: Shape<unknown> | null = null;
-  #onReceived: ((got: [Uint8Array, Addr]) => unknown) | null = null; // made by the first
-  #onReceiveError: ((e: unknown) => never) | null = null;
+  /** The reactions of receives (made on first use), so a receive allocates no closure. */
+  #onDirect: ((got: Received) => unknown) | null = null;
+  #onDirectError: ((e: unknown) => never) | null = null;
+  #onBackground: ((got: Received) => void | Promise<void>) | null = null;
+  #onBackgroundError: ((e: unknown) => void) | null = null;
   /** A send's error handler by op (made on first use), so a send allocates no closure. */
   #sendFailed: Record<string, (e: unknown) => never> = {};
 
@@ -81,7 +87,20 @@ export class Channel {
 
   /** Starts (or joins) the background receive; resolves when it settles, never rejects. */
   prefetch(): Promise<void> {
-    return this.#bg ??= this.#receiveBackground();
+    if (this.#bg !== null) return this.#bg;
+    const buf = this.#rbuf ??= new Uint8Array(this.#sendLock ? UNIX_BUFFER : UDP_BUFFER);
+    this.#onBackground ??= (got) => {
+      if (!this.#wanted(got)) return this.#receiveBackground(buf);
+      this.#rx = this.#bg = null;
+      this.#kept = got[0];
+      this.#keptFrom = got[1];
+    };
+    this.#onBackgroundError ??= (e) => {
+      this.#rx = this.#bg = null;
+      this.#failed = true;
+      this.#error = e;
+    };
+    return this.#bg = this.#receiveBackground(buf);
   }
 
   /** A send would not wait (always, but on an exclusive transport with a receive or send pending). */
@@ -119,34 +138,29 @@ export class Channel {
    *
    * @throws {TimeoutError|BlockingIOError} when `deadline` passes (no datagram is lost).
    */
-  async receive<R>(
+  receive<R>(
     p: Uint8Array,
     peek: boolean,
     deadline: Deadline,
     op: string,
     shape: Shape<R>,
   ): Promise<R> {
-    if (
-      deadline === null && !peek && this.#kept === null && !this.#failed && this.#bg === null &&
-      this.#tx === null && this.#readLock.tryAcquire()
-    ) {
-      // The hot path: blocking, nothing kept or pending: straight into p.
-      try {
-        for (;;) {
-          const got = await (this.#rx = this.transport.receive(p));
-          this.#rx = null;
-          // From other than the connected peer: dropped, as a connected socket does.
-          if (this.peer === null || samePeer(this.peer, got[1])) {
-            return shape(got[0].length, got[1]);
-          }
-        }
-      } catch (e) {
-        this.#rx = null;
-        throw this.#fail(e, op);
-      } finally {
-        this.#readLock.release();
-      }
+    if (deadline === null && !peek && this.#direct() && this.#readLock.tryAcquire()) {
+      // The hot path: blocking, nothing kept or pending, no other reader:
+      // straight into the caller's buffer, with one promise reaction on the
+      // transport's receive and nothing else.
+      return this.#receiveDirect(p, op, shape);
     }
+    return this.#receiveInTurn(p, peek, deadline, op, shape);
+  }
+
+  async #receiveInTurn<R>(
+    p: Uint8Array,
+    peek: boolean,
+    deadline: Deadline,
+    op: string,
+    shape: Shape<R>,
+  ): Promise<R> {
     if (!this.#readLock.tryAcquire()) await this.#readLock.acquire(deadline, op);
     try {
       for (;;) {
@@ -156,32 +170,81 @@ export class Channel {
           p.set(n === data.length ? data : data.subarray(0, n));
           const from = this.#keptFrom!;
           if (!peek) this.#kept = this.#keptFrom = null;
+          this.#readLock.release();
           return shape(n, from);
         }
         if (this.#failed) {
           this.#failed = false;
           throw this.#error;
         }
-        if (deadline === null && !peek && this.#bg === null && this.#tx === null) {
-          // Blocking, nothing pending: receive straight into the caller's buffer.
-          let got: [Uint8Array, Addr];
-          try {
-            got = await (this.#rx = this.transport.receive(p));
-          } finally {
-            this.#rx = null;
-          }
-          if (this.peer === null || samePeer(this.peer, got[1])) {
-            return shape(got[0].length, got[1]);
-          }
-          continue;
-        }
+        // Blocking, nothing pending: straight into the caller's buffer (the
+        // direct receive releases the read lock).
+        if (deadline === null && !peek && this.#direct()) return this.#receiveDirect(p, op, shape);
         await waitUntil(this.prefetch(), deadline, op);
       }
     } catch (e) {
-      throw this.#fail(e, op);
-    } finally {
       this.#readLock.release();
+      throw this.#fail(e, op);
     }
+  }
+
+  /** Whether a receive may go straight to the transport: nothing kept, failed or pending. */
+  #direct(): boolean {
+    return this.#kept === null && !this.#failed && this.#bg === null && this.#tx === null;
+  }
+
+  /** Whether a datagram received is one to deliver: from the connected peer, or anyone's when not connected. */
+  #wanted(got: Received): boolean {
+    return this.peer === null || samePeer(this.peer, got[1]);
+  }
+
+  /**
+   * The one receive loop, direct: receives into `p` until a wanted datagram
+   * comes (others are dropped, as a connected socket's kernel does), then
+   * releases the read lock (held by the caller) and resolves `shape` of it.
+   */
+  #receiveDirect<R>(p: Uint8Array, op: string, shape: Shape<R>): Promise<R> {
+    this.#directP = p;
+    this.#directOp = op;
+    this.#directShape = shape;
+    this.#onDirect ??= (got) => {
+      const shape = this.#directShape!;
+      if (!this.#wanted(got)) return this.#receiveDirect(this.#directP!, this.#directOp, shape);
+      this.#rx = this.#directP = this.#directShape = null;
+      this.#readLock.release();
+      return shape(got[0].length, got[1]);
+    };
+    this.#onDirectError ??= (e) => {
+      this.#rx = this.#directP = this.#directShape = null;
+      this.#readLock.release();
+      throw this.#fail(e, this.#directOp);
+    };
+    try {
+      const rx = this.transport.receive(p).then(this.#onDirect, this.#onDirectError);
+      this.#rx = rx;
+      return rx as Promise<R>;
+    } catch (e) {
+      this.#directP = this.#directShape = null;
+      this.#readLock.release();
+      return Promise.reject(this.#fail(e, op));
+    }
+  }
+
+  /** The one receive loop, in the background: into `buf` until a wanted datagram comes, which is kept. */
+  #receiveBackground(buf: Uint8Array): Promise<void> {
+    let rx: Promise<void>;
+    if (this.#tx !== null) {
+      // An exclusive transport takes no receive beside a send: the send first.
+      rx = this.#tx.then(noop, noop).then(() => this.#receiveBackground(buf));
+    } else {
+      try {
+        rx = this.transport.receive(buf).then(this.#onBackground, this.#onBackgroundError);
+      } catch (e) {
+        rx = Promise.reject(e).catch(this.#onBackgroundError!);
+      }
+    }
+    this.#rx = rx;
+    return rx;
   }
 
   /**
@@ -226,31 +289,6 @@ export class Channel {
       throw this.#fail(e, op);
     } finally {
       lock.release();
-    }
-  }
-
-  async #receiveBackground(): Promise<void> {
-    try {
-      const buf = this.#rbuf ??= new Uint8Array(this.#sendLock ? UNIX_BUFFER : UDP_BUFFER);
-      for (;;) {
-        while (this.#tx) await this.#tx.then(noop, noop);
-        let got: [Uint8Array, Addr];
-        try {
-          got = await (this.#rx = this.transport.receive(buf));
-        } finally {
-          this.#rx = null;
-        }
-        if (this.peer === null || samePeer(this.peer, got[1])) {
-          this.#kept = got[0];
-          this.#keptFrom = got[1];
-          return;
-        }
-      }
-    } catch (e) {
-      this.#failed = true;
-      this.#error = e;
-    } finally {
-      this.#bg = null;
     }
   }
 

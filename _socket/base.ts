@@ -507,9 +507,9 @@ export abstract class Socket {
       const raddr = this.getpeername();
       if (raddr !== "") parts.push(`raddr=${show(raddr)}`);
     } catch { /* not connected */ }
-    // Deno.* is the default and goes unsaid; another backend is named.
+    // The default backend goes unsaid (its name is null); another is named.
     const backend = this._backendName();
-    if (backend !== null && backend !== "deno") parts.push(`backend=${backend}`);
+    if (backend !== null) parts.push(`backend=${backend}`);
     return parts.join(", ") + ">";
   }
   /**
@@ -529,7 +529,11 @@ export abstract class Socket {
     return this.#repr();
   }
 
-  /** @ignore The name of the backend the socket's handle came from, or `null` before it has one. */
+  /**
+   * @ignore The name of the backend the socket's handle came from, as the
+   * inspect string shows it: `null` before it has one, or for the default
+   * backend (Deno's own API), which goes unsaid.
+   */
   protected _backendName(): string | null {
     return null;
   }

@@ -990,18 +990,16 @@ export class SSLSocket extends StreamSocket {
    * await conn.write(new TextEncoder().encode("plain text\n"));
    * ```
    */
-  override detach(): Deno.Conn | Deno.Listener | null {
+  override detach(): Deno.Conn | Deno.Listener | number | null {
     const over = this.#over;
     if (over === null || this.closed) return super.detach();
     over.checkDetach();
-    const handle = super.detach(); // the TLS transport (or its hand-back): this socket is closed now
+    const handle = super.detach(); // the plain connection's handle: this socket is closed now
+    over.detach(); // TLS lets go of the plain transport without closing it
     this.#tls = null;
     this.#session = null;
     this.#over = null;
-    return ((handle as unknown) === over ? over.detach() : handle) as
-      | Deno.Conn
-      | Deno.Listener
-      | null;
+    return handle;
   }
 
   /**

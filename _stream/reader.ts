@@ -18,6 +18,7 @@
 
 import { type Deadline, NONBLOCK, waitUntil } from "../_common/deadline.ts";
 import { Lock } from "../_common/lock.ts";
+import { testing } from "../_common/testing.ts";
 
 /** What the reader reads from: the read side of a stream transport. */
 export interface Source {
@@ -70,12 +71,7 @@ export const view: Take<Uint8Array<ArrayBuffer>> = (buf, start, end) =>
 export type Skip = () => number;
 
 /** Byte accounting, for tests that check what reads cost without timing them. */
-export const stats = {
-  /** Bytes copied by the buffer: growing, compacting, and handing copies out. */
-  copied: 0,
-  /** Reads of the transport into the buffer. */
-  fills: 0,
-};
+const stats = testing.reader;
 
 /** The first size of the buffer (Python's `io.DEFAULT_BUFFER_SIZE`). */
 const FIRST_SIZE = 8 * 1024;

@@ -1,12 +1,14 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // The Deno backend of the transport seam: `Deno.connect`, `Deno.listen` and
-// `Deno.listenDatagram` — the fast default. A `Deno.Conn` is a stream
-// transport as it is (no wrapper between a socket's blocking read and
-// Deno's op); listeners and datagram handles get a thin wrapper that adds
-// what the seam asks for.
+// `Deno.listenDatagram` — the fast default. Each handle gets a thin
+// wrapper that adds what the seam asks for and maps Deno's errors to the
+// package's OSErrors, once, here: a blocking read stays Deno's own op and
+// one reaction.
 
 import { errno, OSError } from "../errors.ts";
 import type { Target } from "../address.ts";
+import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { DENO } from "./capabilities.ts";
 import type {
   Addr,
   Backend,
@@ -28,6 +30,81 @@ function peerGone(e: unknown): boolean {
     e instanceof Deno.errors.ConnectionAborted;
 }
 
+/** Deno's error as the package's (its permission errors untouched); the promise rejects with it. */
+function raise(e: unknown): never {
+  throw fromRuntimeError(e);
+}
+
+/** A promise of a Deno call, its failure mapped. */
+function mapped<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return call().catch(raise);
+  } catch (e) {
+    return Promise.reject(fromRuntimeError(e));
+  }
+}
+
+/** A `Deno.Conn` as the seam's stream transport. */
+class DenoStream implements StreamTransport {
+  readonly handle: Deno.Conn;
+
+  constructor(conn: Deno.Conn) {
+    this.handle = conn;
+  }
+
+  get localAddr(): Addr {
+    return this.handle.localAddr;
+  }
+
+  get remoteAddr(): Addr {
+    return this.handle.remoteAddr;
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    try {
+      return this.handle.read(p).catch(raise);
+    } catch (e) {
+      return Promise.reject(fromRuntimeError(e));
+    }
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    try {
+      return this.handle.write(p).catch(raise);
+    } catch (e) {
+      return Promise.reject(fromRuntimeError(e));
+    }
+  }
+
+  closeWrite(): Promise<void> {
+    return mapped(() => this.handle.closeWrite());
+  }
+
+  close(): void {
+    try {
+      this.handle.close();
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
+  }
+
+  setNoDelay(on?: boolean): void {
+    (this.handle as Deno.TcpConn).setNoDelay?.(on);
+  }
+
+  setKeepAlive(on?: boolean): void {
+    (this.handle as Deno.TcpConn).setKeepAlive?.(on);
+  }
+
+  ref(): void {
+    this.handle.ref();
+  }
+
+  unref(): void {
+    this.handle.unref();
+  }
+}
+
 /** A `Deno.Listener` as the seam's listener. */
 class DenoListener implements ListenerTransport {
   readonly handle: Deno.Listener;
@@ -43,15 +120,27 @@ class DenoListener implements ListenerTransport {
   async accept(): Promise<StreamTransport> {
     for (let dropped = 0;; dropped++) {
       try {
-        return await this.handle.accept();
+        return new DenoStream(await this.handle.accept());
       } catch (e) {
-        if (!peerGone(e) || dropped >= 1000) throw e;
+        if (!peerGone(e) || dropped >= 1000) throw fromRuntimeError(e);
       }
     }
   }
 
   close(): void {
-    this.handle.close();
+    try {
+      this.handle.close();
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
+  }
+
+  ref(): void {
+    this.handle.ref();
+  }
+
+  unref(): void {
+    this.handle.unref();
   }
 }
 
@@ -79,37 +168,61 @@ class DenoDatagram implements DatagramTransport {
   }
 
   send(p: Uint8Array, to: DatagramAddr): Promise<number> {
-    return this.handle.send(p, to);
+    try {
+      return this.handle.send(p, to).catch(raise);
+    } catch (e) {
+      return Promise.reject(fromRuntimeError(e));
+    }
   }
 
   receive(p: Uint8Array): Promise<[Uint8Array, Addr]> {
-    return this.handle.receive(p);
+    try {
+      return this.handle.receive(p).catch(raise);
+    } catch (e) {
+      return Promise.reject(fromRuntimeError(e));
+    }
   }
 
   close(): void {
-    this.handle.close();
+    try {
+      this.handle.close();
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
   }
 
-  async joinGroup(group: string, iface: string | number): Promise<void> {
-    const m = typeof iface === "number"
-      ? await this.handle.joinMulticastV6(group, iface)
-      : await this.handle.joinMulticastV4(group, iface);
-    (this.#members ??= new Map()).set(`${group}|${iface}`, m);
+  ref(): void {
+    (this.handle as Deno.DatagramConn & { ref(): void }).ref();
   }
 
-  async leaveGroup(group: string, iface: string | number): Promise<void> {
-    const key = `${group}|${iface}`;
-    const m = this.#members?.get(key);
-    this.#members?.delete(key);
-    await m?.leave();
+  unref(): void {
+    (this.handle as Deno.DatagramConn & { unref(): void }).unref();
+  }
+
+  joinGroup(group: string, iface: string | number): Promise<void> {
+    return mapped(async () => {
+      const m = typeof iface === "number"
+        ? await this.handle.joinMulticastV6(group, iface)
+        : await this.handle.joinMulticastV4(group, iface);
+      (this.#members ??= new Map()).set(`${group}|${iface}`, m);
+    });
+  }
+
+  leaveGroup(group: string, iface: string | number): Promise<void> {
+    return mapped(async () => {
+      const key = `${group}|${iface}`;
+      const m = this.#members?.get(key);
+      this.#members?.delete(key);
+      await m?.leave();
+    });
   }
 
   setMulticastTTL(ttl: number): Promise<void> {
-    return this.#withMember((m) => (m as Deno.MulticastV4Membership).setTTL(ttl));
+    return mapped(() => this.#withMember((m) => (m as Deno.MulticastV4Membership).setTTL(ttl)));
   }
 
   setMulticastLoopback(on: boolean): Promise<void> {
-    return this.#withMember((m) => m.setLoopback(on));
+    return mapped(() => this.#withMember((m) => m.setLoopback(on)));
   }
 
   /** Runs `fn` on some membership; joins a scratch group on loopback for the moment if none. */
@@ -135,6 +248,11 @@ function unstableError(): OSError {
   });
 }
 
+/** Wraps a `Deno.Conn` the user hands over (`fromConn`). */
+export function wrapConn(conn: Deno.Conn): StreamTransport {
+  return new DenoStream(conn);
+}
+
 /** Wraps a `Deno.Listener` the user hands over (`fromListener`). */
 export function wrapListener(listener: Deno.Listener): ListenerTransport {
   return new DenoListener(listener);
@@ -147,34 +265,52 @@ export function wrapDatagram(dc: Deno.DatagramConn): DatagramTransport {
 
 /** The Deno backend. */
 export const deno: Backend = {
-  name: "deno",
+  caps: DENO,
 
-  connect(target: Target, signal?: AbortSignal): Promise<StreamTransport> {
-    if (target.transport === "unix") return Deno.connect(target); // immediate: nothing to abort
-    return Deno.connect({ hostname: target.hostname, port: target.port, signal });
+  async connect(target: Target, signal?: AbortSignal): Promise<StreamTransport> {
+    try {
+      return new DenoStream(
+        target.transport === "unix"
+          ? await Deno.connect(target) // immediate: nothing to abort
+          : await Deno.connect({ hostname: target.hostname, port: target.port, signal }),
+      );
+    } catch (e) {
+      // An abort's reason (the deadline's) is the caller's, not Deno's.
+      throw signal?.aborted ? e : fromRuntimeError(e);
+    }
   },
 
   listen(target: Target, { backlog, reusePort }: ListenOptions): ListenerTransport {
-    if (target.transport === "unix") return new DenoListener(Deno.listen(target));
-    return new DenoListener(Deno.listen({
-      hostname: target.hostname,
-      port: target.port,
-      tcpBacklog: backlog,
-      ...(reusePort ? { reusePort } : {}),
-    }));
+    try {
+      if (target.transport === "unix") return new DenoListener(Deno.listen(target));
+      return new DenoListener(Deno.listen({
+        hostname: target.hostname,
+        port: target.port,
+        tcpBacklog: backlog,
+        ...(reusePort ? { reusePort } : {}),
+      }));
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
   },
 
   listenDatagram(target: Target, { reuseAddress }: DatagramOptions): DatagramTransport {
     if (typeof Deno.listenDatagram !== "function") throw unstableError();
-    if (target.transport === "unix") {
-      return new DenoDatagram(Deno.listenDatagram({ transport: "unixpacket", path: target.path }));
+    try {
+      if (target.transport === "unix") {
+        return new DenoDatagram(
+          Deno.listenDatagram({ transport: "unixpacket", path: target.path }),
+        );
+      }
+      return new DenoDatagram(Deno.listenDatagram({
+        transport: "udp",
+        hostname: target.hostname,
+        port: target.port,
+        ...(reuseAddress ? { reuseAddress: true } : {}),
+      }));
+    } catch (e) {
+      throw fromRuntimeError(e);
     }
-    return new DenoDatagram(Deno.listenDatagram({
-      transport: "udp",
-      hostname: target.hostname,
-      port: target.port,
-      ...(reuseAddress ? { reuseAddress: true } : {}),
-    }));
   },
 
   stdin(): { read(p: Uint8Array): Promise<number | null> } {

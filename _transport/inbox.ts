@@ -35,9 +35,15 @@ export class Inbox {
     reject: (e: unknown) => void;
   } | null = null;
   readonly #stream: NodeReadable;
+  readonly #map: (e: unknown) => unknown;
 
-  constructor(stream: NodeReadable) {
+  /**
+   * @param stream The node stream to read.
+   * @param map What a stream error becomes (the backend's mapping to the package's OSError).
+   */
+  constructor(stream: NodeReadable, map: (e: unknown) => unknown = (e) => e) {
     this.#stream = stream;
+    this.#map = map;
     stream.on("data", (chunk: Uint8Array) => {
       const r = this.#reader;
       if (r !== null) {
@@ -77,9 +83,9 @@ export class Inbox {
     return this.#error;
   }
 
-  /** Fails later reads with `e` (the first error stays). */
+  /** Fails later reads with `e`, mapped (the first error stays). */
   fail(e: unknown): void {
-    this.#error ??= e;
+    this.#error ??= this.#map(e);
     const r = this.#reader;
     this.#reader = null;
     r?.reject(this.#error);

@@ -16,6 +16,8 @@ import * as net from "node:net";
 import process from "node:process";
 import type { Target } from "../address.ts";
 import { errno, OSError, oserror } from "../errors.ts";
+import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { NODE } from "./capabilities.ts";
 import { Inbox } from "./inbox.ts";
 import type {
   Addr,
@@ -46,7 +48,7 @@ class NodeStream implements StreamTransport {
   /** `unix`: an AF_UNIX connection's two paths (a client's own end is unnamed: `""`). */
   constructor(sock: net.Socket, unix?: { local: string; remote: string }) {
     this.#sock = sock;
-    this.#inbox = new Inbox(sock);
+    this.#inbox = new Inbox(sock, fromRuntimeError);
     // Read once: node:net forgets them when the socket closes.
     this.localAddr = unix ? { transport: "unix", path: unix.local } : addrOf(sock, "local");
     this.remoteAddr = unix ? { transport: "unix", path: unix.remote } : addrOf(sock, "remote");
@@ -60,26 +62,29 @@ class NodeStream implements StreamTransport {
     const error = this.#inbox.error;
     if (error !== null) return Promise.reject(error);
     if (this.#sock.destroyed || this.#sock.writableEnded) {
-      return Promise.reject(
-        Object.assign(new Error("This socket has been ended"), { code: "EPIPE" }),
-      );
+      return Promise.reject(oserror(errno.EPIPE));
     }
     // The callback runs once node:net has written the bytes: the caller's
     // buffer is free again then, so it is not copied.
     return new Promise<number>((resolve, reject) => {
-      this.#sock.write(p, (e) => e ? reject(e) : resolve(p.length));
+      this.#sock.write(p, (e) => e ? reject(fromRuntimeError(e)) : resolve(p.length));
     });
   }
 
   closeWrite(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const sock = this.#sock;
-      if (sock.destroyed) {
-        reject(Object.assign(new Error("This socket is closed"), { code: "ENOTCONN" }));
-        return;
-      }
+      if (sock.destroyed) return reject(oserror(errno.ENOTCONN));
       sock.end(() => resolve());
     });
+  }
+
+  ref(): void {
+    this.#sock.ref();
+  }
+
+  unref(): void {
+    this.#sock.unref();
   }
 
   close(): void {
@@ -166,7 +171,8 @@ class NodeListener implements ListenerTransport {
       w.resolve(this.#stream(sock));
     });
     // An accept that failed (EMFILE…): the accept() under way, or the next, raises it once.
-    server.on("error", (e) => {
+    server.on("error", (error) => {
+      const e = fromRuntimeError(error);
       const w = this.#waiter;
       this.#waiter = null;
       if (w) w.reject(e);
@@ -193,6 +199,14 @@ class NodeListener implements ListenerTransport {
     return new Promise((resolve, reject) => this.#waiter = { resolve, reject });
   }
 
+  ref(): void {
+    this.handle.ref();
+  }
+
+  unref(): void {
+    this.handle.unref();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -217,9 +231,9 @@ class NodeListener implements ListenerTransport {
   }
 }
 
-/** The error of a call on a listener closed already. */
-function closedError(): Error {
-  return Object.assign(new Error("The listener was closed"), { code: "EBADF" });
+/** The error of a call on a listener or datagram socket closed already. */
+function closedError(): OSError {
+  return oserror(errno.EBADF);
 }
 
 /**
@@ -283,7 +297,7 @@ class NodeDatagram implements DatagramTransport {
     sock.off("error", early);
     if (failed !== null) {
       sock.close();
-      throw failed;
+      throw fromRuntimeError(failed);
     }
     this.#addr = { transport: "udp", hostname: target.hostname, port: target.port };
     this.#limit = 0;
@@ -294,12 +308,13 @@ class NodeDatagram implements DatagramTransport {
       this.#bound = new Promise<void>((resolve, reject) => {
         sock.off("listening", listening);
         sock.once("listening", () => {
-          sock.off("error", reject);
+          sock.off("error", failed);
           this.#bound = null;
           this.#ready();
           resolve();
         });
-        sock.once("error", reject);
+        const failed = (e: unknown) => reject(fromRuntimeError(e));
+        sock.once("error", failed);
       });
       this.#bound.catch((e) => this.#error ??= e);
     }
@@ -314,7 +329,8 @@ class NodeDatagram implements DatagramTransport {
       this.#queue.push([msg, from]);
       this.#queued += msg.length;
     });
-    sock.on("error", (e) => {
+    sock.on("error", (error) => {
+      const e = fromRuntimeError(error);
       this.#error ??= e;
       const w = this.#waiter;
       this.#waiter = null;
@@ -323,7 +339,7 @@ class NodeDatagram implements DatagramTransport {
     sock.on("close", () => {
       const w = this.#waiter;
       this.#waiter = null;
-      w?.reject(Object.assign(new Error("The socket was closed"), { code: "EBADF" }));
+      w?.reject(closedError());
     });
   }
 
@@ -352,10 +368,19 @@ class NodeDatagram implements DatagramTransport {
     if (this.#bound !== null) return this.#bound.then(() => this.send(p, to));
     const { hostname, port } = to as Deno.NetAddr;
     // Linux refuses port 0 with EINVAL; node:dgram would throw its own RangeError.
-    if (port === 0) return Promise.reject(Object.assign(new Error("port 0"), { code: "EINVAL" }));
+    if (port === 0) return Promise.reject(oserror(errno.EINVAL));
     // The callback runs once the datagram is sent: `p` is free again then.
     return new Promise<number>((resolve, reject) => {
-      this.handle.send(p, port, hostname, (e) => e ? reject(e) : resolve(p.length));
+      try {
+        this.handle.send(
+          p,
+          port,
+          hostname,
+          (e) => e ? reject(fromRuntimeError(e)) : resolve(p.length),
+        );
+      } catch (e) {
+        reject(fromRuntimeError(e));
+      }
     });
   }
 
@@ -373,6 +398,14 @@ class NodeDatagram implements DatagramTransport {
     }
     if (this.#error !== null) return Promise.reject(this.#error);
     return new Promise<Received>((resolve, reject) => this.#waiter = { p, resolve, reject });
+  }
+
+  ref(): void {
+    this.handle.ref();
+  }
+
+  unref(): void {
+    this.handle.unref();
   }
 
   /** Closes the socket; node:dgram lets go of the port a moment later (a timer turn). */
@@ -421,8 +454,14 @@ class NodeDatagram implements DatagramTransport {
    * when a bind that ends later has (a failure then fails later calls).
    */
   #once(call: () => void): void {
-    if (this.#bound === null) return call();
-    this.#bound.then(call).catch((e) => this.#error ??= e);
+    if (this.#bound === null) {
+      try {
+        return call();
+      } catch (e) {
+        throw fromRuntimeError(e);
+      }
+    }
+    this.#bound.then(call).catch((e) => this.#error ??= fromRuntimeError(e));
   }
 
   /** A synchronous node:dgram call, made once the socket is bound, as the seam's promise. */
@@ -459,7 +498,7 @@ function settled(call: () => unknown): Promise<void> {
     call();
     return Promise.resolve();
   } catch (e) {
-    return Promise.reject(e);
+    return Promise.reject(fromRuntimeError(e));
   }
 }
 
@@ -468,7 +507,7 @@ let stdinInbox: Inbox | null = null;
 
 /** The node backend: node:net and node:dgram. */
 export const node: Backend = {
-  name: "node",
+  caps: NODE,
 
   connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport> {
     return new Promise<StreamTransport>((resolve, reject) => {
@@ -496,12 +535,13 @@ export const node: Backend = {
           ),
         );
       };
-      const failed = (e: unknown) => {
+      const failed = (e: unknown, aborting = false) => {
         done();
         sock.destroy();
-        reject(e);
+        // An abort's reason (the deadline's) is the caller's, not node's.
+        reject(aborting ? e : fromRuntimeError(e));
       };
-      const aborted = () => failed(signal!.reason);
+      const aborted = () => failed(signal!.reason, true);
       sock.once("connect", connected);
       sock.once("error", failed);
       signal?.addEventListener("abort", aborted, { once: true });
@@ -509,7 +549,11 @@ export const node: Backend = {
   },
 
   listen(target: Target, options: ListenOptions): ListenerTransport {
-    return new NodeListener(target, options);
+    try {
+      return new NodeListener(target, options);
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
   },
 
   listenDatagram(target: Target, options: DatagramOptions): DatagramTransport {
@@ -523,6 +567,6 @@ export const node: Backend = {
   },
 
   stdin(): { read(p: Uint8Array): Promise<number | null> } {
-    return stdinInbox ??= new Inbox(process.stdin);
+    return stdinInbox ??= new Inbox(process.stdin, fromRuntimeError);
   },
 };

@@ -1,23 +1,30 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Which backend a socket uses. In Deno, Deno.* is the default wherever it
-// can do what the socket was asked; a socket moves to node:net or
-// node:dgram only before its handle exists, when asked for what Deno cannot
-// do. Where there is no Deno (Node, Bun), node:net and node:dgram are the
-// only backend, and nothing touches the Deno global.
+// Which backend a socket uses: the one place that chooses. In Deno,
+// Deno.* is the default wherever it can do what the socket was asked; a
+// socket moves to node:net or node:dgram only before its handle exists,
+// when asked for what Deno cannot do. Where there is no Deno (Node, Bun),
+// node:net and node:dgram are the only backend, and nothing touches the
+// Deno global. The choice is made on capabilities (capabilities.ts), so
+// `capabilities()` answers without a backend's runtime modules.
 
 import type { Backend } from "./types.ts";
+import { type Capabilities, DENO, NODE } from "./capabilities.ts";
+import { testing } from "../_common/testing.ts";
 import { deno } from "./deno.ts";
 import { node } from "./node.ts";
 
-/** What a socket about to connect asks of its backend. */
+/** What a socket about to create its handle asks of its backend. */
 export interface Needs {
   /** To connect from a bound local address (`bind()` before `connect()`). */
   localAddress?: boolean;
-  /** Options only node:net or node:dgram applies (`TCP_KEEPIDLE`, `SO_LINGER` with a zero linger; `SO_RCVBUF`, `SO_SNDBUF`, `IP_TTL`). */
-  nodeOptions?: boolean;
-  /** An AF_UNIX datagram socket, which only Deno has (node:dgram has no AF_UNIX). */
+  /** Kernel options Deno's API lacks (`TCP_KEEPIDLE`, `SO_LINGER` with a zero linger; `SO_RCVBUF`, `SO_SNDBUF`, `IP_TTL`). */
+  kernelOptions?: boolean;
+  /** An AF_UNIX datagram socket. */
   unix?: boolean;
 }
+
+/** What a socket is about to create: a connection, a listener or a datagram socket. */
+export type Op = "connect" | "listen" | "datagram";
 
 /** Deno's network API, when the runtime is Deno. */
 const denoNet = (globalThis as { Deno?: typeof Deno }).Deno;
@@ -25,36 +32,28 @@ const denoNet = (globalThis as { Deno?: typeof Deno }).Deno;
 /** The runtime's own network API is Deno's: the Deno backend is there. */
 const inDeno = typeof denoNet?.connect === "function";
 
-let preferred: Backend = inDeno ? deno : node;
-
 /**
- * The backend for a socket about to create its handle: a connection, a
- * listener or a datagram socket. Outside Deno, the node backend. In Deno:
- * listeners are Deno's (node.ts says why); a connection is node:net's when
- * it needs it; a datagram socket is node:dgram's when Deno's datagram API
- * is not enabled, AF_UNIX ones always Deno's.
+ * The capabilities of the backend `pick(op, needs)` returns, without
+ * loading it. Outside Deno, the node backend's. In Deno: listeners are
+ * those whose `listen()` binds at once (Deno's: node:net in Deno binds
+ * later); a connection is one that has what it needs (connecting from a
+ * bound address, kernel options); a datagram socket likewise, and node's
+ * when Deno's datagram API is not enabled (no `--unstable-net`).
  */
-export function pick(op: "connect" | "listen" | "datagram" = "connect", needs?: Needs): Backend {
-  if (!inDeno) return node;
-  if (op === "listen") return deno;
+export function capabilities(op: Op = "connect", needs?: Needs): Capabilities {
+  if (!inDeno) return NODE;
+  const preferred = testing.backend === "node" ? NODE : DENO;
+  if (op === "listen") return preferred.listenBindsAtOnce ? preferred : DENO;
   if (op === "datagram") {
-    if (needs?.unix) return deno;
-    // Deno's need --unstable-net; without it, node:dgram serves.
-    return typeof denoNet!.listenDatagram === "function" && !needs?.nodeOptions ? preferred : node;
+    if (needs?.unix) return preferred.unixDatagrams ? preferred : DENO;
+    if (typeof denoNet!.listenDatagram !== "function") return NODE;
+    return needs?.kernelOptions && !preferred.kernelOptions ? NODE : preferred;
   }
-  return needs?.localAddress || needs?.nodeOptions ? node : preferred;
+  if (needs?.localAddress && !preferred.bindBeforeConnect) return NODE;
+  return needs?.kernelOptions && !preferred.kernelOptions ? NODE : preferred;
 }
 
-/**
- * Test-only: makes `name` the backend every connecting and datagram socket
- * takes when it needs nothing in particular, so one suite runs over both
- * backends.
- */
-export function preferBackend(name: "deno" | "node"): void {
-  preferred = name === "node" || !inDeno ? node : deno;
-}
-
-/** Test-only: the name of the backend connecting sockets take by default. */
-export function preferredBackend(): string {
-  return preferred.name;
+/** The backend for a socket about to create its handle (see {@linkcode capabilities}). */
+export function pick(op: Op = "connect", needs?: Needs): Backend {
+  return capabilities(op, needs) === NODE ? node : deno;
 }

@@ -2,11 +2,16 @@
 // The transport seam: the small interface through which a socket talks to
 // the network. Everything above it — the read buffer, deadlines, Python's
 // semantics — is written once; each backend (deno.ts, the default; node.ts
-// for what Deno.* cannot do) implements it, and tls.ts runs over either. Transports throw their
-// runtime's own errors; the engines above map them with `fromRuntimeError`,
-// the one mapping, adding what was being done.
+// for what Deno.* cannot do) implements it, and tls.ts runs over either.
+// What a backend can do is said by its capabilities (capabilities.ts),
+// never by its name. Transports throw the package's OSError subclasses:
+// each maps its runtime's errors once, with `fromRuntimeError` (Deno's
+// permission errors pass through untouched); the engines above pass them on.
 
 import type { Target } from "../address.ts";
+import type { Capabilities } from "./capabilities.ts";
+
+export type { Capabilities };
 
 /** An address as a transport reports it: Deno's `Deno.Addr` shape (`tcp`/`udp` host and port, or a path). */
 export type Addr = Deno.Addr;
@@ -15,10 +20,24 @@ export type Addr = Deno.Addr;
 export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
 
 /**
- * A connected byte stream. `Deno.Conn` is one as it is: the Deno backend
- * hands it over unwrapped, so a blocking read or write is Deno's own op.
+ * What every transport the seam hands out has besides its own verbs:
+ * whether a pending operation keeps the process alive (DESIGN §21), and
+ * what `detach()` can hand out.
  */
-export interface StreamTransport {
+export interface Refable {
+  /** A pending read, accept or receive keeps the process alive (the default). */
+  ref(): void;
+  /** A pending read, accept or receive no longer keeps the process alive. */
+  unref(): void;
+  /** The socket's descriptor, where the backend has one (none yet: an FFI backend will). */
+  readonly fd?: number;
+}
+
+/**
+ * A connected byte stream. The Deno backend's is a thin wrapper around a
+ * `Deno.Conn`: a blocking read or write is Deno's own op and one reaction.
+ */
+export interface StreamTransport extends Refable {
   /** Reads into `p`: resolves the count, or `null` at end of stream. Cannot be cancelled. */
   read(p: Uint8Array): Promise<number | null>;
   /** Writes some of `p` (at least one byte); resolves the count. */
@@ -37,6 +56,13 @@ export interface StreamTransport {
   setKeepAlive?(on?: boolean, idleSeconds?: number): void;
   /** Closes with a reset (RST) rather than a FIN: `SO_LINGER` on with a zero linger. */
   reset?(): void;
+  /**
+   * The runtime's own handle, what `detach()` returns (a `Deno.Conn`);
+   * `undefined` where the backend has none to give.
+   */
+  readonly handle?: unknown;
+  /** The transport this one runs over (a TLS transport's plain connection), if any. */
+  readonly plain?: StreamTransport;
 }
 
 /** A local address to connect from (`bind()` before `connect()`). */
@@ -46,7 +72,7 @@ export interface LocalAddr {
 }
 
 /** A listening socket. */
-export interface ListenerTransport {
+export interface ListenerTransport extends Refable {
   /**
    * The next connection. Connections reset before they could be accepted
    * are passed over (they are gone; the listener is fine). Cannot be cancelled.
@@ -61,7 +87,7 @@ export interface ListenerTransport {
 }
 
 /** A bound datagram socket (UDP, or AF_UNIX `SOCK_DGRAM`). */
-export interface DatagramTransport {
+export interface DatagramTransport extends Refable {
   /** Sends one datagram; resolves the bytes sent. */
   send(p: Uint8Array, to: DatagramAddr): Promise<number>;
   /** Receives one datagram into `p` (cut to its length): the bytes and the sender. Cannot be cancelled. */
@@ -113,8 +139,8 @@ export interface DatagramOptions {
 
 /** One way of reaching the network: makes the transports above. */
 export interface Backend {
-  /** Its name, as the socket's inspect string shows it. */
-  readonly name: string;
+  /** What it can do, and its name (for the inspect string only). */
+  readonly caps: Capabilities;
   /**
    * Connects to `target` (an IP literal and port, or a path); `signal`
    * abandons the attempt. `local`: the address to connect from (a backend

@@ -7,6 +7,10 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { dec, enc, isOSError, portOf, recvExactly, startPython } from "./_helpers.ts";
+import { deno } from "../_transport/deno.ts";
+import { node } from "../_transport/node.ts";
+import { capabilities } from "../_transport/pick.ts";
+import { DENO, NODE } from "../_transport/capabilities.ts";
 
 /** CPython's server: for each of `n` connections, sends back the address it sees, as JSON. */
 const PY_WHO = String.raw`
@@ -266,4 +270,105 @@ for _ in range(2):
   assert.equal(await py.readLine(), "seven 7");
   assert.equal(await py.readLine(), "forty-two 42");
   await py.wait();
+});
+
+// ---- the seam itself: capabilities, ref/unref, errors at the edge
+
+Deno.test("capabilities() answers from plain data: the backend pick() makes has those capabilities", () => {
+  assert.equal(deno.caps, DENO);
+  assert.equal(node.caps, NODE);
+  assert.equal(capabilities("connect", { localAddress: true }).bindBeforeConnect, true);
+  assert.equal(capabilities("connect", { kernelOptions: true }).kernelOptions, true);
+  assert.equal(capabilities("datagram", { unix: true }).unixDatagrams, true);
+  assert.equal(capabilities("listen").listenBindsAtOnce, true);
+});
+
+Deno.test("ref() and unref() are verbs of every transport of both backends", async () => {
+  for (const backend of [deno, node]) {
+    const listener = (backend === node ? deno : backend).listen(
+      { transport: "tcp", hostname: "127.0.0.1", port: 0 },
+      { backlog: 4, reusePort: false },
+    );
+    const addr = listener.addr as Deno.NetAddr;
+    const accepting = listener.accept();
+    const conn = await backend.connect({
+      transport: "tcp",
+      hostname: "127.0.0.1",
+      port: addr.port,
+    });
+    const accepted = await accepting;
+    const dgram = backend.listenDatagram({ transport: "tcp", hostname: "127.0.0.1", port: 0 }, {
+      reuseAddress: false,
+    });
+    for (const t of [listener, conn, accepted, dgram]) {
+      assert.equal(typeof t.ref, "function");
+      assert.equal(typeof t.unref, "function");
+      t.unref();
+      t.ref();
+    }
+    conn.close();
+    accepted.close();
+    listener.close();
+    dgram.close();
+  }
+});
+
+Deno.test("a pending recv() on a socket whose transport is unref'd lets the program exit", async () => {
+  const program = `
+    import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    import { deno } from ${JSON.stringify(new URL("../_transport/deno.ts", import.meta.url).href)};
+    const listener = deno.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 }, { backlog: 4, reusePort: false });
+    const port = listener.addr.port;
+    const accepting = listener.accept();
+    const t = await deno.connect({ transport: "tcp", hostname: "127.0.0.1", port });
+    const peer = await accepting;
+    listener.unref();
+    t.unref();
+    peer.unref();
+    t.read(new Uint8Array(16)).then(() => console.log("read"), () => console.log("failed"));
+    console.log("waiting");
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", program],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  assert.equal(dec.decode(out.stdout).trim(), "waiting");
+});
+
+Deno.test("transports throw the package's OSError subclasses with the runtime's error as cause", async () => {
+  // A port nobody listens on: bind one, close it, connect to it.
+  using probe = socket.socket();
+  probe.bind(["127.0.0.1", 0]);
+  const port = (probe.getsockname() as socket.IPv4Address)[1];
+  probe.close();
+  for (const backend of [deno, node]) {
+    const err = await backend.connect({ transport: "tcp", hostname: "127.0.0.1", port }).then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(err instanceof socket.ConnectionRefusedError, String(err));
+    assert.equal(err.errno, socket.errno.ECONNREFUSED);
+    assert.ok(err.cause instanceof Error);
+    assert.ok(!(err.cause instanceof socket.OSError));
+  }
+  const held = deno.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 }, {
+    backlog: 4,
+    reusePort: false,
+  });
+  try {
+    const taken = (held.addr as Deno.NetAddr).port;
+    assert.throws(
+      () =>
+        deno.listen({ transport: "tcp", hostname: "127.0.0.1", port: taken }, {
+          backlog: 4,
+          reusePort: false,
+        }),
+      (e) =>
+        e instanceof socket.OSError && e.errno === socket.errno.EADDRINUSE && e.cause !== undefined,
+    );
+  } finally {
+    held.close();
+  }
 });

@@ -6,7 +6,10 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { Reader, stats } from "../_stream/reader.ts";
+import { Reader } from "../_stream/reader.ts";
+import { testing } from "../_common/testing.ts";
+
+const stats = testing.reader;
 import { Writer } from "../_stream/writer.ts";
 import { NONBLOCK } from "../_common/deadline.ts";
 import { concat } from "./_helpers.ts";

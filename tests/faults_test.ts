@@ -153,8 +153,11 @@ function listenPort(): number {
 
 Deno.test("close() ends a connect that the full backlog keeps pending, and leaves no half-open socket", async () => {
   // A listener that never accepts, its backlog filled: further connects wait for the SYN's retries.
-  using full = socket.socket();
-  full.bind(["127.0.0.1", 0]);
+  // (bind() makes its listener with the system's largest backlog, so that
+  // listen(n) never frees the port: a queue this short is made by Deno directly.)
+  using full = socket.fromListener(
+    Deno.listen({ hostname: "127.0.0.1", port: 0, tcpBacklog: 0 }),
+  );
   full.listen(0);
   const [, port] = full.getsockname() as socket.IPv4Address;
   const fillers: socket.StreamSocket[] = [];

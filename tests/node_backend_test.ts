@@ -6,9 +6,9 @@
 // (_transport/node.ts says why), so each connection here has a node:net end
 // and a Deno end.
 
-import { preferBackend } from "../_transport/pick.ts";
+import { testing } from "../_common/testing.ts";
 
-preferBackend("node");
+testing.backend = "node";
 
 await import("./tcp_test.ts");
 await import("./timeout_test.ts");

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { preferredBackend } from "../_transport/pick.ts";
+import { testing } from "../_common/testing.ts";
 import {
   concat,
   dec,
@@ -358,7 +358,7 @@ Deno.test("AF_UNIX stream sockets use paths ('' for the unnamed client) and carr
 Deno.test({
   name: "detach() hands back a usable Deno.Conn and leaves the socket closed",
   // A connection on the node backend has no Deno.Conn (its own test says so).
-  ignore: preferredBackend() === "node",
+  ignore: testing.backend === "node",
   fn: async () => {
     using p = await pair();
     const fd = p.cli.fileno();
@@ -434,4 +434,43 @@ Deno.test("bind() of an AF_UNIX socket takes the path as bytes in an ArrayBuffer
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("listen(n) after bind() keeps the listener: the port never frees, and a client that connected before listen() is accepted", async () => {
+  using srv = socket.socket();
+  srv.bind(["127.0.0.1", 0]);
+  const addr = srv.getsockname();
+  using early = socket.socket();
+  await early.connect(addr);
+  // No other socket can take the port between bind() and listen().
+  using other = socket.socket();
+  assert.throws(() => other.bind(addr), isOSError(socket.errno.EADDRINUSE));
+  srv.listen(1);
+  assert.deepEqual(srv.getsockname(), addr);
+  srv.settimeout(5);
+  const [conn, peer] = await srv.accept();
+  using _conn = conn;
+  assert.deepEqual(peer, early.getsockname());
+});
+
+Deno.test("detach() returns the runtime handle: a Deno.Conn, a Deno.Listener; EOPNOTSUPP where the backend has none", async () => {
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  const cli = await socket.create_connection(srv.getsockname() as [string, number]);
+  const [conn] = await srv.accept();
+  using _conn = conn;
+  if (testing.backend === "node") {
+    // node:net's connection has no handle to give: the socket is kept.
+    assert.throws(() => cli.detach(), isOSError(socket.errno.EOPNOTSUPP));
+    assert.equal(cli.closed, false);
+    cli.close();
+  } else {
+    const handle = cli.detach();
+    assert.ok(handle !== null && typeof handle === "object" && "read" in handle);
+    (handle as Deno.Conn).close();
+  }
+  const listener = socket.socket();
+  listener.bind(["127.0.0.1", 0]);
+  const l = listener.detach();
+  assert.ok(l !== null && typeof l === "object" && "accept" in l);
+  (l as Deno.Listener).close();
 });

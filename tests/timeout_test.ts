@@ -140,9 +140,12 @@ Deno.test("TimeoutError is socket.timeout, an OSError with errno null and messag
 
 Deno.test("connect() with a timeout throws TimeoutError when the listener's queue is full", async () => {
   // A listener with backlog 0 holds one unaccepted connection; Linux drops
-  // the SYNs of later ones, so their connect() cannot finish.
-  using srv = socket.socket();
-  srv.bind(["127.0.0.1", 0]);
+  // the SYNs of later ones, so their connect() cannot finish. (bind() makes
+  // its listener with the system's largest backlog, so that listen(n) never
+  // frees the port: a queue this short is made by Deno directly.)
+  using srv = socket.fromListener(
+    Deno.listen({ hostname: "127.0.0.1", port: 0, tcpBacklog: 0 }),
+  );
   srv.listen(0);
   const addr = srv.getsockname();
   const clients: socket.StreamSocket[] = [];

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { pollOf } from "../_common/readiness.ts";
-import { preferredBackend } from "../_transport/pick.ts";
+import { testing } from "../_common/testing.ts";
 import { Lines, tempDir } from "./_helpers.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -443,7 +443,7 @@ Deno.test("using closes the socket and its handle", async () => {
     port = (a.getsockname() as number[])[1];
   }
   // node:dgram lets go of the port a timer turn after close(); Deno at once.
-  if (preferredBackend() === "node") await new Promise((r) => setTimeout(r, 20));
+  if (testing.backend === "node") await new Promise((r) => setTimeout(r, 20));
   using b = udp();
   b.bind(["127.0.0.1", port]);
   assert.equal((b.getsockname() as number[])[1], port);

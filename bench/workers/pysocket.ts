@@ -24,14 +24,14 @@
 import process from "node:process";
 import * as socket from "../../mod.ts";
 import { BaseRequestHandler, ThreadingTCPServer } from "../../socketserver.ts";
-import { preferBackend } from "../../_transport/pick.ts";
+import { testing } from "../../_common/testing.ts";
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
 const [impl, role, ...args] = process.argv.slice(2);
 const IMPLS = ["pysocket", "pysocket-node", "pysocket-nodejs", "pysocket-bun"];
 if (!IMPLS.includes(impl)) throw new Error(`unknown implementation ${impl}`);
-if (impl === "pysocket-node") preferBackend("node");
+if (impl === "pysocket-node") testing.backend = "node";
 
 function say(line: string): void {
   process.stdout.write(line + "\n");

@@ -1,0 +1,24 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The one door through which the package's tests steer and observe its
+// internals: plain state, read where it matters, set by nothing but tests.
+// Production modules export nothing test-only.
+
+/** Switches and counters for the package's own tests. */
+export const testing: {
+  /**
+   * The backend connecting and datagram sockets take in Deno when they need
+   * nothing in particular, so that one suite runs over both backends
+   * (`_transport/pick.ts` reads it; outside Deno the node backend is the only one).
+   */
+  backend: "deno" | "node";
+  /** Byte accounting of the stream reader, for tests that check what reads cost without timing them. */
+  readonly reader: {
+    /** Bytes copied by the buffer: growing, compacting, and handing copies out. */
+    copied: number;
+    /** Reads of the transport into the buffer. */
+    fills: number;
+  };
+} = {
+  backend: "deno",
+  reader: { copied: 0, fills: 0 },
+};
