@@ -77,9 +77,9 @@ export const stats = {
 export class Watch {
   readonly poll: Poll;
   pending: Promise<void> | null = null;
-  read = false;
-  write = false;
-  readonly waiters = new Set<() => void>();
+  read: boolean = false;
+  write: boolean = false;
+  readonly waiters: Set<() => void> = new Set();
   constructor(poll: Poll) {
     this.poll = poll;
   }
