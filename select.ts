@@ -28,11 +28,11 @@
  * @module
  */
 
-import { ValueError } from "./errors.ts";
 import { typeName } from "./_common/bytes.ts";
 import { SocketFile } from "./makefile.ts";
 import { stdinPort } from "./_stream/stdin.ts";
-import { type Interest, Registry, timeoutOf, watchOf } from "./_common/readiness.ts";
+import { type Interest, Registry, watchOf } from "./_common/readiness.ts";
+import { checkTimeout } from "./_common/deadline.ts";
 
 export { ValueError } from "./errors.ts";
 
@@ -183,8 +183,7 @@ export async function select<
   timeout?: number | null,
 ): Promise<[R[], W[], X[]]> {
   const rs = sequence(rlist, "rlist"), ws = sequence(wlist, "wlist"), xs = sequence(xlist, "xlist");
-  const seconds = timeoutOf(timeout, "select");
-  if (seconds !== null && seconds < 0) throw new ValueError("timeout must be non-negative");
+  const seconds = checkTimeout(timeout, "select");
   const interests = new Map<object, Interest>();
   const add = (obj: unknown, read: boolean, write: boolean) => {
     watchOf(obj, "select");

@@ -47,7 +47,8 @@
 
 import { errno, KeyError, OSError, RuntimeError, ValueError } from "./errors.ts";
 import { typeName } from "./_common/bytes.ts";
-import { isClosed, Registry, timeoutOf, watchOf } from "./_common/readiness.ts";
+import { isClosed, Registry, watchOf } from "./_common/readiness.ts";
+import { checkTimeout } from "./_common/deadline.ts";
 import type { StreamSocket } from "./tcp.ts";
 
 export { KeyError, RuntimeError, ValueError } from "./errors.ts";
@@ -446,8 +447,7 @@ export class DefaultSelector<F extends FileObject = StreamSocket, D = unknown> {
    */
   async select(timeout?: number | null): Promise<[SelectorKey<F, D>, number][]> {
     this.#checkOpen("select");
-    let seconds = timeoutOf(timeout, "select");
-    if (seconds !== null && seconds < 0) seconds = 0;
+    const seconds = checkTimeout(timeout, "select", true);
     // A socket found closed before this call (reported once already): Python's EBADF.
     for (const fd of this.#registry.dirty()) {
       if (isClosed(this.#keys.get(fd)!.fileobj)) {

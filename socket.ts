@@ -38,7 +38,8 @@ import {
 } from "./constants.ts";
 import { errno, ExceptionGroup, OSError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
-import { checkTimeout, getdefaulttimeout } from "./_socket/base.ts";
+import { getdefaulttimeout } from "./_socket/base.ts";
+import { checkTimeout } from "./_common/deadline.ts";
 import { resolveHost } from "./_common/resolve.ts";
 import { makeTempDir, removeDir } from "./_common/system.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";

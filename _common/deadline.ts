@@ -1,16 +1,22 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Deadlines for timeouts and non-blocking mode, and the one way to wait for
-// a promise until a deadline. Deno cannot cancel a read, an accept or a
-// receive, so a wait that gives up leaves the operation running: the engine
-// that started it keeps its result for the next call, never loses it.
+// Deadlines for timeouts and non-blocking mode: the check of a timeout
+// argument, the one timer primitive (`whenExpired`) and the one way to wait
+// for a promise until a deadline built on it. Deno cannot cancel a read, an
+// accept or a receive, so a wait that gives up leaves the operation running:
+// the engine that started it keeps its result for the next call, never
+// loses it.
 
-import { BlockingIOError, errno, TimeoutError } from "../errors.ts";
+import { BlockingIOError, errno, TimeoutError, ValueError } from "../errors.ts";
+import { typeName } from "./bytes.ts";
 
 /** A deadline: `null` waits forever, `NONBLOCK` gives the event loop one turn, else `performance.now()` ms. */
 export type Deadline = number | null;
 
 /** The deadline of a non-blocking call. */
 export const NONBLOCK = -1;
+
+/** The longest timeout Python accepts (its clock counts nanoseconds in 64 bits). */
+const MAX_TIMEOUT = 9.2e9;
 
 /**
  * The largest timeout a timer can wait (2³¹ − 1 ms, about 24.8 days). A
@@ -19,18 +25,36 @@ export const NONBLOCK = -1;
  */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** `seconds` as a timer delay in ms, or `null` when it is too long for a timer (wait without one). */
-export function timerMs(seconds: number): number | null {
-  const ms = seconds * 1000;
-  return ms > MAX_TIMER_MS ? null : ms;
+/**
+ * Checks a timeout in seconds as Python's `settimeout()` does: `null` (or
+ * `undefined`) is none. A negative one raises, unless `negativeIsZero` (as
+ * `selector.select()` takes it: do not wait).
+ *
+ * @throws {TypeError} for anything but a number; {ValueError} (a
+ *   `RangeError`) for a negative one, or one too large to wait (Python's
+ *   OverflowError: infinity, 1e300).
+ */
+export function checkTimeout(value: unknown, op: string, negativeIsZero = false): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${typeName(value)}'`);
+  }
+  if (value < 0) {
+    if (negativeIsZero) return 0;
+    throw new ValueError(`Cannot ${op}: timeout must be non-negative: current value is ${value}`);
+  }
+  if (value > MAX_TIMEOUT) {
+    throw new ValueError(`Cannot ${op}: timeout is too large: current value is ${value}`);
+  }
+  return value;
 }
 
-/** The deadline of a call that starts now on a socket with `timeout` (seconds, or null). */
+/** The deadline of a call that starts now with `timeout` (seconds, or null). */
 export function deadlineFor(timeout: number | null): Deadline {
   if (timeout === null) return null;
   if (timeout === 0) return NONBLOCK;
-  const ms = timerMs(timeout);
-  return ms === null ? null : performance.now() + ms;
+  const ms = timeout * 1000;
+  return ms > MAX_TIMER_MS ? null : performance.now() + ms;
 }
 
 /** Milliseconds left before `deadline` (0 for a non-blocking call). */
@@ -46,24 +70,56 @@ export function expired(deadline: number, op: string): Error {
   return new TimeoutError(null, "timed out");
 }
 
+const runtime = (globalThis as { Deno?: { unrefTimer(id: number): void } }).Deno;
+
+/** Lets a timer fire without keeping the process alive (Deno's `unrefTimer`, Node's and Bun's `unref()`). */
+const unref: (id: ReturnType<typeof setTimeout>) => void = runtime
+  ? (id) => runtime.unrefTimer(id as unknown as number)
+  : (id) => (id as unknown as { unref?(): void }).unref?.();
+
+const noop = () => {};
+
+/**
+ * The one deadline timer: calls `onExpire` once when `deadline` passes,
+ * unless the returned cancel is called first. `null` starts no timer (and
+ * never calls it); `NONBLOCK` calls it after one timer turn of the event
+ * loop, which includes the runtime's I/O polling, so that what has already
+ * arrived is seen first.
+ *
+ * The timer is unref'd: it never keeps a finished program alive by itself
+ * (an awaited operation does so through its own I/O, DESIGN §21). The one
+ * turn of `NONBLOCK` is not a wait and stays ref'd: it ends within the
+ * turn, and without it a poll with nothing else pending (`select(0)` on
+ * idle sockets) would be dropped before it returns.
+ *
+ * @returns The cancel: it clears the timer; calling it again, or after the
+ *   timer fired, does nothing.
+ */
+export function whenExpired(deadline: Deadline, onExpire: () => void): () => void {
+  if (deadline === null) return noop;
+  const id = setTimeout(onExpire, msLeft(deadline));
+  if (deadline !== NONBLOCK) unref(id);
+  return () => clearTimeout(id);
+}
+
 /**
  * Waits for `p` until `deadline`: resolves or rejects as `p` does, or
  * rejects with `expired(deadline, op)` when the deadline passes first (a
  * non-blocking deadline gives `p` one timer turn of the event loop, which
- * includes Deno's I/O polling). `p` is observed either way, so nothing is
- * left to reject unheard, and no timer is left running.
+ * includes the runtime's I/O polling). `p` is observed either way, so
+ * nothing is left to reject unheard, and no timer is left running.
  *
  * @throws {BlockingIOError|TimeoutError} when the deadline passes first.
  */
 export function waitUntil<T>(p: Promise<T>, deadline: Deadline, op: string): Promise<T> {
   if (deadline === null) return p;
   return new Promise<T>((resolve, reject) => {
-    const id = setTimeout(() => reject(expired(deadline, op)), msLeft(deadline));
+    const cancel = whenExpired(deadline, () => reject(expired(deadline, op)));
     p.then((v) => {
-      clearTimeout(id);
+      cancel();
       resolve(v);
     }, (e) => {
-      clearTimeout(id);
+      cancel();
       reject(e);
     });
   });

@@ -3,16 +3,11 @@
 // on one socket are served in call order. Taking a free lock allocates
 // nothing; waiting for it may be bounded by a deadline.
 
-import { type Deadline, expired, msLeft } from "./deadline.ts";
-
-interface Waiter {
-  grant: () => void;
-  gone: boolean;
-}
+import { type Deadline, expired, whenExpired } from "./deadline.ts";
 
 export class Lock {
   #held = false;
-  #queue: Waiter[] | null = null; // made when someone first has to wait
+  #queue: (() => void)[] | null = null; // grants, in turn; made when someone first has to wait
 
   /** Whether someone holds the lock. */
   get held(): boolean {
@@ -40,26 +35,28 @@ export class Lock {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { grant: resolve, gone: false };
-      if (deadline !== null) {
-        const id = setTimeout(() => {
-          waiter.gone = true;
-          reject(expired(deadline, op));
-        }, msLeft(deadline));
-        waiter.grant = () => {
-          clearTimeout(id);
-          resolve();
-        };
+      const queue = this.#queue ??= [];
+      if (deadline === null) {
+        queue.push(resolve);
+        return;
       }
-      (this.#queue ??= []).push(waiter);
+      const grant = () => {
+        cancel();
+        resolve();
+      };
+      const cancel = whenExpired(deadline, () => {
+        const i = queue.indexOf(grant);
+        if (i >= 0) queue.splice(i, 1);
+        reject(expired(deadline, op));
+      });
+      queue.push(grant);
     });
   }
 
   /** Hands the lock to the next waiter, or frees it. */
   release(): void {
-    let next = this.#queue?.shift();
-    while (next?.gone) next = this.#queue!.shift();
-    if (next) next.grant();
+    const next = this.#queue?.shift();
+    if (next) next();
     else this.#held = false;
   }
 

@@ -5,11 +5,12 @@
 // An object says how ready it is through one named slot, `[POLL]()`: whether
 // a read or a write would return at once, and a way to wait until that may
 // have changed, without consuming anything. Sockets, the standard-input
-// object and anything else select accepts implement it; nothing is
-// registered anywhere.
+// object and anything else select accepts implement it, returning the same
+// object on every call.
 //
 // Each watched object has one *watch*: the promise of its last `changed()`
-// call and the set of waits on it. A wait that finds nothing ready joins the
+// call and the set of waits on it. It is kept on the object's own `Poll`
+// (its `watch` field), so nothing is registered anywhere. A wait that finds nothing ready joins the
 // watch of every object it waits on (starting `changed()` only when no call
 // of the right kind is under way) and leaves them when it returns. So
 // repeated select calls start no new work on an object whose wait is still
@@ -18,7 +19,7 @@
 
 import { errno, OSError } from "../errors.ts";
 import { typeName } from "./bytes.ts";
-import { timerMs } from "./deadline.ts";
+import { deadlineFor, NONBLOCK, whenExpired } from "./deadline.ts";
 
 /** An object's readiness now, and a way to wait for a change. */
 export interface Poll {
@@ -33,11 +34,17 @@ export interface Poll {
    * nothing: what made the object ready is returned by its next read.
    */
   changed(read: boolean, write: boolean): Promise<void>;
+  /**
+   * The object's watch, which {@linkcode watchOf} keeps here: the object
+   * leaves it out (and returns this same `Poll` from every `[POLL]()` call).
+   */
+  watch?: Watch;
 }
 
 /**
  * The named slot through which select, selectors and socketserver reach an
- * object's readiness: `obj[POLL]()` returns its {@linkcode Poll}.
+ * object's readiness: `obj[POLL]()` returns its {@linkcode Poll}, the same
+ * object on every call.
  */
 export const POLL: unique symbol = Symbol.for("pysocket.poll");
 
@@ -66,19 +73,22 @@ export const stats = {
   waiting: 0,
 };
 
-/** Resolvers of select calls waiting on one socket. */
+/** Resolvers of select calls waiting on one socket, and its `changed()` call under way. */
 export class Watch {
   readonly poll: Poll;
   pending: Promise<void> | null = null;
-  read = false;
-  write = false;
-  readonly waiters = new Set<() => void>();
+  read: boolean = false;
+  write: boolean = false;
+  readonly waiters: Set<() => void> = new Set();
   constructor(poll: Poll) {
     this.poll = poll;
   }
 }
 
-const watches = new WeakMap<object, Watch>();
+/** The watch kept on `poll`, made on first use. */
+function watchIn(poll: Poll): Watch {
+  return poll.watch ??= new Watch(poll);
+}
 
 /** What a select call asks of one socket. */
 export interface Interest {
@@ -105,10 +115,6 @@ export interface Readiness {
  * @throws {OSError} `EBADF` for a closed socket.
  */
 export function watchOf(obj: unknown, op: string): Watch {
-  if (obj !== null && typeof obj === "object") {
-    const known = watches.get(obj);
-    if (known) return checkOpen(obj, known, op);
-  }
   if (
     obj === null || typeof obj !== "object" ||
     typeof (obj as { fileno?: unknown }).fileno !== "function"
@@ -125,18 +131,12 @@ export function watchOf(obj: unknown, op: string): Watch {
         "only sockets made by this module can be watched (Deno has no file descriptors)",
     );
   }
-  const watch = new Watch(poll);
-  watches.set(obj, watch);
-  return checkOpen(obj, watch, op);
-}
-
-function checkOpen(obj: object, watch: Watch, op: string): Watch {
   if ((obj as { fileno(): number }).fileno() < 0) {
     throw new OSError(errno.EBADF, undefined, {
       detail: `Cannot ${op}: the socket is closed`,
     });
   }
-  return watch;
+  return watchIn(poll);
 }
 
 /** Whether `sock` is closed (its `fileno()` is -1, or raises). */
@@ -148,9 +148,8 @@ export function isClosed(sock: object): boolean {
   }
 }
 
-/** The readiness of `sock` for what `interest` asks (the socket must have a watch). */
-export function readinessOf(interest: Interest): Readiness {
-  const watch = watches.get(interest.sock)!;
+/** The readiness of `interest.sock` (whose watch is `watch`) for what `interest` asks. */
+export function readinessOf(interest: Interest, watch: Watch): Readiness {
   if (isClosed(interest.sock)) {
     return { readable: interest.read, writable: interest.write, closed: true };
   }
@@ -208,24 +207,6 @@ export function turn(): Promise<void> {
 /** After this many wake-ups in a row that found nothing ready, give the event loop a turn. */
 const SPURIOUS_LIMIT = 32;
 
-/**
- * Checks a timeout in seconds (`null`/`undefined`: none); whether a negative
- * one is an error is the caller's to say.
- *
- * @throws {TypeError} for anything but a number; {RangeError} for one too
- *   large to wait (Python's OverflowError: infinity, 1e300).
- */
-export function timeoutOf(value: unknown, op: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${typeName(value)}'`);
-  }
-  if (value > 9.2e9) {
-    throw new RangeError(`Cannot ${op}: timeout is too large: current value is ${value}`);
-  }
-  return value;
-}
-
 /** A registered key's state: what it asks, its socket's watch, its wake once listening. */
 interface Entry {
   readonly interest: Interest;
@@ -248,9 +229,10 @@ export class Registry<K> {
   /** How many keys the last collect() found ready for all they ask. */
   #full = 0;
 
-  /** Registers `key` (its socket has a watch: `watchOf()`); it is checked at the next wait. */
+  /** Registers `key` (its socket checked by `watchOf()`); it is checked at the next wait. */
   add(key: K, interest: Interest): void {
-    this.#entries.set(key, { interest, watch: watches.get(interest.sock)!, wake: null });
+    const watch = watchIn(pollOf(interest.sock)!);
+    this.#entries.set(key, { interest, watch, wake: null });
     this.#dirty.add(key);
   }
 
@@ -283,7 +265,7 @@ export class Registry<K> {
     for (const key of this.#dirty) {
       const entry = this.#entries.get(key)!;
       const { interest } = entry;
-      const now = readinessOf(interest);
+      const now = readinessOf(interest, entry.watch);
       const read = interest.read && !now.readable, write = interest.write && !now.writable;
       if (now.closed || read !== interest.read || write !== interest.write) {
         report(key, now);
@@ -356,8 +338,7 @@ export class Registry<K> {
       timedOut = true;
       wake();
     };
-    const ms = timeout === null ? null : timerMs(timeout);
-    const id = ms === null ? undefined : setTimeout(stop, ms);
+    const cancel = whenExpired(deadlineFor(timeout), stop);
     signal?.addEventListener("abort", stop);
     const waiting = () => wake();
     this.#waiting.add(waiting);
@@ -368,13 +349,13 @@ export class Registry<K> {
         if (found !== null) return found;
         if (spurious >= SPURIOUS_LIMIT && !timedOut) {
           // A socket keeps saying "changed" without becoming ready: let I/O run.
-          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          await new Promise<void>((resolve) => whenExpired(NONBLOCK, resolve));
           spurious = 0;
         }
       }
       return null;
     } finally {
-      clearTimeout(id);
+      cancel();
       signal?.removeEventListener("abort", stop);
       this.#waiting.delete(waiting);
     }

@@ -21,30 +21,12 @@ import { fromRuntimeError } from "../_common/runtime_errors.ts";
 import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
 import type { Addr } from "../_transport/types.ts";
-import { type Deadline, deadlineFor, NONBLOCK } from "../_common/deadline.ts";
+import { checkTimeout, type Deadline, deadlineFor, NONBLOCK } from "../_common/deadline.ts";
 import { checkInt, Scratch, typeName } from "../_common/bytes.ts";
 import { POLL, type Poll } from "../_common/readiness.ts";
 
 let defaultTimeout: number | null = null;
 let nextFd = 3;
-
-/** The longest timeout Python accepts (its clock counts nanoseconds in 64 bits). */
-const MAX_TIMEOUT = 9.2e9;
-
-/** Checks a timeout the way `settimeout()` does; returns it in seconds or null. */
-export function checkTimeout(value: unknown, op: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Cannot ${op}: timeout must be a number or null, not '${typeName(value)}'`);
-  }
-  if (value < 0) {
-    throw new RangeError(`Cannot ${op}: timeout must be non-negative: current value is ${value}`);
-  }
-  if (value > MAX_TIMEOUT) {
-    throw new RangeError(`Cannot ${op}: timeout is too large: current value is ${value}`);
-  }
-  return value;
-}
 
 /**
  * The default timeout, in seconds, of sockets made from now on (`null`: they

@@ -1,10 +1,11 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Connecting a stream socket: resolve the host for the socket's family,
 // then connect through the backend, abandoning the attempt (name lookup
-// included) when the deadline passes.
+// included) when the deadline passes. A non-blocking connect has none: it
+// goes on in the background.
 
 import type { Target } from "../address.ts";
-import { type Deadline, expired, msLeft, NONBLOCK } from "../_common/deadline.ts";
+import { type Deadline, expired, NONBLOCK, whenExpired } from "../_common/deadline.ts";
 import { resolveHost } from "../_common/resolve.ts";
 import type { Backend, LocalAddr, StreamTransport } from "../_transport/types.ts";
 
@@ -25,12 +26,10 @@ export async function dial(
   local?: LocalAddr,
 ): Promise<StreamTransport> {
   let timedOut = false;
-  const timer = deadline !== null && deadline !== NONBLOCK
-    ? setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, msLeft(deadline))
-    : undefined;
+  const cancel = whenExpired(deadline === NONBLOCK ? null : deadline, () => {
+    timedOut = true;
+    abort.abort();
+  });
   try {
     if (target.transport === "unix") return await backend.connect(target, abort.signal);
     const [hostname] = await resolveHost(target.hostname, family);
@@ -41,6 +40,6 @@ export async function dial(
     if (timedOut) throw expired(deadline!, "connect");
     throw e;
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }

@@ -162,6 +162,9 @@ Deno.test("Writer: a timed write the transport has not finished counts as sent, 
     },
   };
   const writer = new Writer(sink, fail);
+  // The fake sink has no I/O to keep the event loop alive, and deadline timers are unref'd.
+  const alive = setInterval(() => {}, 60_000);
+  using _alive = { [Symbol.dispose]: () => clearInterval(alive) };
   const data = new Uint8Array([1, 2, 3, 4]);
   await writer.writeAll(data, performance.now() + 20, "sendall");
   assert.equal(writer.ready, false, "the copy is still being written");
