@@ -12,9 +12,11 @@
  * listens at once, synchronously, as in Python.
  *
  * Python's class attributes (`allow_reuse_address`, `request_queue_size`,
- * `address_family`, `timeout`, `block_on_close`…) are static properties
- * here, so that a subclass's value is in force when the constructor binds:
- * `static override allow_reuse_address = true`.
+ * `address_family`, `timeout`, `block_on_close`, a handler's `timeout`…) are
+ * `static` fields here, so that a subclass's value is in force when the
+ * constructor binds: `static override allow_reuse_address = true`. Each
+ * object starts with its class's value, and `this.timeout = 5` changes it
+ * for that object alone, as Python's `self.timeout = 5` does.
  *
  * @example An upper-casing TCP server, one request per client line
  * ```ts
@@ -45,6 +47,7 @@
 export { BaseServer, type RequestHandlerClass, type RequestHandlerLike } from "./_server/base.ts";
 export {
   type DatagramRequest,
+  SocketServer,
   TCPServer,
   UDPServer,
   UnixDatagramServer,
@@ -56,6 +59,7 @@ export {
   ForkingUDPServer,
   ForkingUnixDatagramServer,
   ForkingUnixStreamServer,
+  type RequestOf,
   type ServerConstructor,
   ThreadingMixIn,
   type ThreadingMixInClass,

@@ -96,10 +96,37 @@ for (const [from, tos] of edges) {
   }
 }
 
+// No type assertion in _server/ (DESIGN §12: its generics are typed so that
+// none is needed): a non-comment line may not hold `x as T` (but `as const`)
+// or `<T>x`. Documentation examples, comments, strings and import/export
+// renames aside.
+const ASSERTION =
+  /\bas\s+(?!const\b)[\w$({[]|(?:[=(,:?]|\breturn|\bawait)\s*<[\w$][^<>]*>\s*[\w$(]/;
+const assertions: string[] = [];
+for await (const entry of Deno.readDir(new URL("_server/", root))) {
+  if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+  const path = `_server/${entry.name}`;
+  const lines = (await Deno.readTextFile(new URL(path, root))).split("\n");
+  let inImport = false; // inside a multi-line `import { … } from`
+  lines.forEach((line, i) => {
+    if (/^\s*(\*|\/\/|\/\*)/.test(line)) return; // comments and documentation examples
+    if (inImport || /^\s*(import|export)\b/.test(line) && /\bas\b/.test(line)) {
+      inImport = !/\bfrom\b|;/.test(line); // `import * as C from …`: a rename, no assertion
+      return;
+    }
+    if (/^\s*(import|export)\s.*\{\s*$/.test(line)) inImport = true;
+    const code = line
+      .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""')
+      .replace(/\/\*.*?\*\/|\/\/.*$/g, "");
+    if (ASSERTION.test(code)) assertions.push(`${path}:${i + 1}: ${line.trim()}`);
+  });
+}
+
+for (const a of assertions) console.error(`type assertion in _server/: ${a}`);
 for (const u of upward) console.error(`import against the layers: ${u}`);
 for (const c of cycles) console.error(`import cycle: ${c.map(name).join(" -> ")}`);
 for (const l of leaks) console.error(`network call outside _transport/: ${l}`);
-if (cycles.length || leaks.length || upward.length) Deno.exit(1);
+if (cycles.length || leaks.length || upward.length || assertions.length) Deno.exit(1);
 console.log(
-  `no import cycle, no import against the layers and no network call above _transport/ in ${edges.size} modules`,
+  `no import cycle, no import against the layers, no network call above _transport/ and no type assertion in _server/ in ${edges.size} modules`,
 );

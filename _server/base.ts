@@ -22,11 +22,17 @@ const STARVED = "starved";
 /** The errnos of a request that could not be taken for want of descriptors or memory. */
 const SCARCE = new Set<number>([errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM]);
 
-/** What a request handler class looks like to a server: Python's `RequestHandlerClass`. */
+/**
+ * What a request handler class looks like to a server: Python's
+ * `RequestHandlerClass`, made with the request, the client's address and the
+ * server (a handler may declare its server as a subclass of `BaseServer`).
+ *
+ * @typeParam R The server's request type.
+ */
 export type RequestHandlerClass<R> = new (
   request: R,
   client_address: Address,
-  server: never,
+  server: BaseServer<R>,
 ) => RequestHandlerLike;
 
 /**
@@ -128,9 +134,11 @@ export function isClientGone(e: unknown): boolean {
  * and never stops the server; a client that disconnects mid-request
  * (`ConnectionResetError`, `BrokenPipeError`) only ends its own request.
  *
- * Python keeps settings such as `timeout` as class attributes; here they are
- * static properties (`static override timeout = 5`), which take effect
- * before the constructor binds, and an instance may set its own.
+ * Python keeps settings such as `timeout` as class attributes; here each is
+ * a `static` field (`static override timeout = 5`), which the instance
+ * starts with (the most derived class's value, read by
+ * {@linkcode classAttr}); `this.timeout = 5` then overrides it for one
+ * instance, as Python's `self.timeout = 5` does.
  *
  * @typeParam R What `get_request()` returns as a request: a connected
  *   `StreamSocket` for stream servers, `[data, socket]` for datagram servers.
@@ -164,11 +172,15 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
 
   /** The address the server listens on (after binding: the address the system gave). */
   server_address: Address;
+  /**
+   * Seconds `handle_request()` waits before calling `handle_timeout()`;
+   * `null` waits forever. Starts as the class's `static timeout`.
+   */
+  timeout: number | null = classAttr(this, "timeout");
   /** The class instantiated for each request. */
   RequestHandlerClass: RequestHandlerClass<R>;
   /** The listening (or receiving) socket, where the subclass has one. */
   socket?: Socket;
-  #timeout: number | null | undefined;
   #serving = false;
   #shutdownRequest = false;
   #stopped: Promise<void> = Promise.resolve();
@@ -191,20 +203,6 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
   constructor(server_address: Address, RequestHandlerClass: RequestHandlerClass<R>) {
     this.server_address = server_address;
     this.RequestHandlerClass = RequestHandlerClass;
-  }
-
-  /** Seconds `handle_request()` waits for a request (the class's `static timeout` unless set). */
-  get timeout(): number | null {
-    return this.#timeout !== undefined ? this.#timeout : staticOf(this, "timeout", null);
-  }
-  /**
-   * Sets this server's own `timeout` for `handle_request()`, in place of the
-   * class's `static timeout`.
-   *
-   * @param value Seconds, or `null` to wait forever.
-   */
-  set timeout(value: number | null) {
-    this.#timeout = value;
   }
 
   /**
@@ -604,7 +602,7 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
    * ```
    */
   async finish_request(request: R, client_address: Address): Promise<void> {
-    const handler = new this.RequestHandlerClass(request, client_address, this as never);
+    const handler = new this.RequestHandlerClass(request, client_address, this);
     await handler.setup();
     try {
       await handler.handle();
@@ -760,10 +758,38 @@ export class BaseServer<R = unknown> implements AsyncDisposable, Disposable {
 }
 
 /**
- * A Python class attribute: the value of `static name` on the object's class
- * (a subclass's `static override` wins), or `fallback`.
+ * Python's class attributes, the one way socketserver reads them: the value
+ * of the `static` field `name` on the class of `obj` — its most derived
+ * class, so a subclass's `static override` wins. Each setting is an
+ * instance field that starts with this value (`timeout: number | null =
+ * classAttr(this, "timeout")`); an instance's own `this.timeout = 5` (or a
+ * subclass's instance field) then overrides it, as Python's `self.timeout`
+ * does. `name` must name a field of `obj`, which the compiler checks, and the
+ * class must declare the `static` of that name.
+ *
+ * @typeParam T The object's type.
+ * @typeParam K The setting's name: a key of `T`.
+ * @param obj The server, mixin or handler being made.
+ * @param name The setting.
+ * @returns The class's value for it.
+ * @throws {TypeError} if the class has no `static` of that name.
+ *
+ * @example
+ * ```ts ignore
+ * class Server {
+ *   static timeout: number | null = null;
+ *   timeout: number | null = classAttr(this, "timeout");
+ * }
+ * class Patient extends Server {
+ *   static override timeout = 5;
+ * }
+ * console.log(new Patient().timeout); // 5
+ * ```
  */
-export function staticOf<T>(obj: object, name: string, fallback: T): T {
-  const value = (obj.constructor as unknown as Record<string, unknown>)[name];
-  return value === undefined ? fallback : value as T;
+export function classAttr<T extends object, K extends keyof T & string>(obj: T, name: K): T[K] {
+  const cls = obj.constructor;
+  if (!(name in cls)) {
+    throw new TypeError(`Cannot read class attribute: ${cls.name} has no static '${name}'`);
+  }
+  return Reflect.get(cls, name);
 }

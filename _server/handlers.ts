@@ -8,7 +8,7 @@ import type { Address } from "../address.ts";
 import type { StreamSocket } from "../tcp.ts";
 import type { DatagramSocket } from "../udp.ts";
 import type { SocketFile } from "../makefile.ts";
-import type { BaseServer } from "./base.ts";
+import { type BaseServer, classAttr } from "./base.ts";
 import { type BytesLike, toBytes } from "../_common/bytes.ts";
 
 /**
@@ -142,14 +142,16 @@ export class BaseRequestHandler<R = StreamSocket, S = BaseServer<R>> {
  * (`makefile("wb", wbufsize)`; with the default `wbufsize` 0 every write is
  * sent at once), applies `timeout` and `disable_nagle_algorithm`;
  * `finish()` flushes and closes both files (the server closes the
- * connection). Override the settings as fields: `override timeout = 5`.
+ * connection). The settings are Python's class attributes: `static` fields
+ * (`static override timeout = 5`), which each handler starts with; a
+ * handler may change its own before `super.setup()` (`this.timeout = 5`).
  *
  * @example
  * ```ts
  * import { socketserver } from "@pysocket/socket";
  *
  * class LineEcho extends socketserver.StreamRequestHandler {
- *   override timeout = 10;
+ *   static override timeout = 10;
  *   override async handle() {
  *     for await (const line of this.rfile) await this.wfile.write(line);
  *   }
@@ -160,13 +162,22 @@ export class BaseRequestHandler<R = StreamSocket, S = BaseServer<R>> {
 export class StreamRequestHandler<S = BaseServer<StreamSocket>>
   extends BaseRequestHandler<StreamSocket, S> {
   /** The read file's buffering (-1: default). */
-  rbufsize: number = -1;
+  static rbufsize: number = -1;
   /** The write file's buffer size: 0 sends each write at once. */
-  wbufsize: number = 0;
+  static wbufsize = 0;
   /** A timeout in seconds for the connection, or `null` to leave it as it is. */
-  timeout: number | null = null;
+  static timeout: number | null = null;
   /** Set `TCP_NODELAY` on the connection. */
-  disable_nagle_algorithm = false;
+  static disable_nagle_algorithm = false;
+
+  /** The read file's buffering `setup()` uses (starts as the class's `static rbufsize`). */
+  rbufsize: number = classAttr(this, "rbufsize");
+  /** The write file's buffer size `setup()` uses (starts as the class's `static wbufsize`). */
+  wbufsize: number = classAttr(this, "wbufsize");
+  /** The connection's timeout `setup()` applies (starts as the class's `static timeout`). */
+  timeout: number | null = classAttr(this, "timeout");
+  /** Whether `setup()` sets `TCP_NODELAY` (starts as the class's `static disable_nagle_algorithm`). */
+  disable_nagle_algorithm: boolean = classAttr(this, "disable_nagle_algorithm");
   /** The connection (the same as `request`). */
   connection!: StreamSocket;
   /** A binary file reading from the connection; made by `setup()`. */

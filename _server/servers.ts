@@ -1,47 +1,50 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// The socket servers of socketserver: TCPServer and UDPServer, and their
-// AF_UNIX twins, each a BaseServer whose hooks use a pysocket socket.
+// The socket servers of socketserver: SocketServer, the part TCPServer and
+// UDPServer share (the socket, its settings, binding), TCPServer and
+// UDPServer themselves, and their AF_UNIX twins.
 
 import * as C from "../constants.ts";
-import { OSError } from "../errors.ts";
+import { OSError, ValueError } from "../errors.ts";
 import type { Address } from "../address.ts";
-import type { Socket } from "../_socket/base.ts";
 import { socket } from "../socket.ts";
-import type { StreamSocket } from "../tcp.ts";
-import type { DatagramSocket } from "../udp.ts";
-import { BaseServer, type RequestHandlerClass, staticOf } from "./base.ts";
+import { StreamSocket } from "../tcp.ts";
+import { DatagramSocket } from "../udp.ts";
+import { BaseServer, classAttr, type RequestHandlerClass } from "./base.ts";
 
 /** A datagram server's request: the datagram's bytes and the server socket to reply on. */
 export type DatagramRequest = [data: Uint8Array, socket: DatagramSocket];
 
 /**
- * Python's `socketserver.TCPServer`: a stream server that handles one
- * connection at a time, in order. The constructor makes the socket, binds
- * it to `server_address` and listens (unless `bind_and_activate` is false);
- * `server_address` then holds the real address (the port the system chose
- * for port 0). Each connection is the handler's `request`; after the
- * handler finishes the connection is half-closed and closed.
+ * What {@linkcode TCPServer} and {@linkcode UDPServer} share (in Python,
+ * `UDPServer` subclasses `TCPServer` for it): the server socket, made by
+ * the constructor from `address_family` and `socket_type`, the settings
+ * `server_bind()` and `server_activate()` use, binding and closing. Use
+ * `TCPServer` or `UDPServer`; this class is their common base.
  *
- * @typeParam R The request type (a connected `StreamSocket`; UDPServer changes it).
+ * Each setting is a Python class attribute: a `static` field, which a
+ * server starts with (a subclass's `static override` wins), and an instance
+ * field that `this.x = …` changes for one server. The constructor makes,
+ * binds and activates the socket, so a setting it uses must be `static`, or
+ * set before `server_bind()` with `bind_and_activate` false.
+ *
+ * @typeParam R The request: a connected `StreamSocket`, or `[data, socket]`.
  * @typeParam S The server socket's type.
  *
  * @example
  * ```ts
  * import { socketserver } from "@pysocket/socket";
  *
- * class Hello extends socketserver.BaseRequestHandler {
- *   override async handle() {
- *     await this.request.sendall(new TextEncoder().encode("Hello Client"));
- *   }
+ * class Reusing extends socketserver.TCPServer {
+ *   static override allow_reuse_address = true;
  * }
- * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
- * console.log((server.server_address as [string, number])[1] > 0); // true
+ * await using server = new Reusing(["127.0.0.1", 0], socketserver.StreamRequestHandler);
+ * console.log(server instanceof socketserver.SocketServer, server.allow_reuse_address); // true true
  * ```
  */
-export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extends BaseServer<R> {
-  /** The socket family made by the constructor (`AF_INET`). */
+export class SocketServer<R, S extends StreamSocket | DatagramSocket> extends BaseServer<R> {
+  /** The socket family the constructor makes (`AF_INET`). */
   static address_family: number = C.AF_INET;
-  /** The socket type made by the constructor (`SOCK_STREAM`). */
+  /** The socket type the constructor makes (`SOCK_STREAM`). */
   static socket_type: number = C.SOCK_STREAM;
   /** The `listen()` backlog (5, as Python's). */
   static request_queue_size = 5;
@@ -50,16 +53,29 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   /** Set `SO_REUSEPORT` before binding. */
   static allow_reuse_port = false;
 
+  /** The socket family (starts as the class's `static address_family`). */
+  address_family: number = classAttr(this, "address_family");
+  /** The socket type (starts as the class's `static socket_type`). */
+  socket_type: number = classAttr(this, "socket_type");
+  /** The listen backlog `server_activate()` uses (starts as the class's `static request_queue_size`). */
+  request_queue_size: number = classAttr(this, "request_queue_size");
+  /** Whether `server_bind()` sets `SO_REUSEADDR` (starts as the class's `static allow_reuse_address`). */
+  allow_reuse_address: boolean = classAttr(this, "allow_reuse_address");
+  /** Whether `server_bind()` sets `SO_REUSEPORT` (starts as the class's `static allow_reuse_port`). */
+  allow_reuse_port: boolean = classAttr(this, "allow_reuse_port");
+
   /** The server socket. */
   declare socket: S;
-  #own = new Map<string, unknown>();
+  #make: (family: number, type: number) => S;
 
   /**
-   * Makes the server socket and, unless told not to, binds and listens.
+   * Makes the server socket with `make(address_family, socket_type)` and,
+   * unless told not to, binds and activates it.
    *
    * @param server_address `[host, port]` (port 0: any free port), or a path for AF_UNIX.
    * @param RequestHandlerClass The handler class, made once per request.
    * @param bind_and_activate Call `server_bind()` and `server_activate()` now.
+   * @param make Makes the server socket of a family and a type.
    * @throws {OSError} when binding or listening fails (the socket is closed first).
    * @throws {TypeError|RangeError} for a malformed address.
    *
@@ -68,23 +84,25 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * import * as socket from "@pysocket/socket";
    * import { socketserver } from "@pysocket/socket";
    *
-   * class Hello extends socketserver.BaseRequestHandler {
-   *   override async handle() {
-   *     await this.request.sendall(new TextEncoder().encode("hello"));
-   *   }
-   * }
-   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
-   * console.log((server.server_address as socket.IPv4Address)[1] > 0); // true (the port chosen)
+   * const server = new socketserver.SocketServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.BaseRequestHandler,
+   *   true,
+   *   (family) => socket.socket(family, socket.SOCK_STREAM),
+   * );
+   * console.log((server.server_address as socket.IPv4Address)[1] > 0); // true
+   * await server.server_close();
    * ```
    */
   constructor(
     server_address: Address,
     RequestHandlerClass: RequestHandlerClass<R>,
-    bind_and_activate = true,
+    bind_and_activate: boolean,
+    make: (family: number, type: number) => S,
   ) {
     super(server_address, RequestHandlerClass);
-    const type = this.socket_type as typeof C.SOCK_STREAM;
-    this.socket = socket(this.address_family, type) as unknown as S;
+    this.#make = make;
+    this.socket = make(this.address_family, this.socket_type);
     if (!bind_and_activate) return;
     try {
       this.server_bind();
@@ -95,81 +113,13 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
     }
   }
 
-  #attr<T>(name: string, fallback: T): T {
-    return this.#own.has(name) ? this.#own.get(name) as T : staticOf(this, name, fallback);
-  }
-
-  /** The socket family (the class's `static address_family` unless set). */
-  get address_family(): number {
-    return this.#attr("address_family", C.AF_INET);
-  }
-  /**
-   * Sets this server's own socket family, in place of the class's `static
-   * address_family`. It takes effect when the socket is made: set it on the
-   * class to change what the constructor makes.
-   *
-   * @param value `AF_INET`, `AF_INET6` or `AF_UNIX`.
-   */
-  set address_family(value: number) {
-    this.#own.set("address_family", value);
-  }
-  /** The socket type (the class's `static socket_type` unless set). */
-  get socket_type(): number {
-    return this.#attr("socket_type", C.SOCK_STREAM);
-  }
-  /**
-   * Sets this server's own socket type, in place of the class's `static
-   * socket_type`. It takes effect when the socket is made: set it on the
-   * class to change what the constructor makes.
-   *
-   * @param value `SOCK_STREAM` or `SOCK_DGRAM`.
-   */
-  set socket_type(value: number) {
-    this.#own.set("socket_type", value);
-  }
-  /** The listen backlog (the class's `static request_queue_size` unless set). */
-  get request_queue_size(): number {
-    return this.#attr("request_queue_size", 5);
-  }
-  /**
-   * Sets this server's own listen backlog, in place of the class's `static
-   * request_queue_size`; `server_activate()` uses it.
-   *
-   * @param value The backlog.
-   */
-  set request_queue_size(value: number) {
-    this.#own.set("request_queue_size", value);
-  }
-  /** Whether `server_bind()` sets `SO_REUSEADDR`. */
-  get allow_reuse_address(): boolean {
-    return this.#attr("allow_reuse_address", false);
-  }
-  /**
-   * Sets whether this server's `server_bind()` sets `SO_REUSEADDR`, in place
-   * of the class's `static allow_reuse_address`.
-   *
-   * @param value Whether to set it.
-   */
-  set allow_reuse_address(value: boolean) {
-    this.#own.set("allow_reuse_address", value);
-  }
-  /** Whether `server_bind()` sets `SO_REUSEPORT`. */
-  get allow_reuse_port(): boolean {
-    return this.#attr("allow_reuse_port", false);
-  }
-  /**
-   * Sets whether this server's `server_bind()` sets `SO_REUSEPORT`, in place
-   * of the class's `static allow_reuse_port`.
-   *
-   * @param value Whether to set it.
-   */
-  set allow_reuse_port(value: boolean) {
-    this.#own.set("allow_reuse_port", value);
-  }
-
   /**
    * Sets the reuse options asked for, binds the socket and records the bound
-   * address in `server_address`. Called by the constructor.
+   * address in `server_address`. Called by the constructor. When
+   * `address_family` or `socket_type` no longer match the socket (set with
+   * `this.x = …` after a constructor that did not bind), it first makes the
+   * socket anew: JavaScript cannot set `this.x` before `super()`, as Python
+   * sets `self.x` before `TCPServer.__init__`.
    *
    * @throws {OSError} e.g. `EADDRINUSE`.
    *
@@ -191,36 +141,15 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * ```
    */
   server_bind(): void {
+    if (this.socket.family !== this.address_family || this.socket.type !== this.socket_type) {
+      const made = this.#make(this.address_family, this.socket_type);
+      this.socket.close();
+      this.socket = made;
+    }
     if (this.allow_reuse_address) this.socket.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
     if (this.allow_reuse_port) this.socket.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
-    (this.socket as unknown as StreamSocket | DatagramSocket).bind(this.server_address);
+    this.socket.bind(this.server_address);
     this.server_address = this.socket.getsockname();
-  }
-
-  /**
-   * Listens, with `request_queue_size` as the backlog. Called by the constructor.
-   *
-   * @throws {OSError} when the socket cannot listen.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * const server = new socketserver.TCPServer(
-   *   ["127.0.0.1", 0],
-   *   socketserver.StreamRequestHandler,
-   *   false,
-   * );
-   * server.request_queue_size = 64;
-   * server.server_bind();
-   * server.server_activate();
-   * console.log(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)); // 1
-   * await server.server_close();
-   * ```
-   */
-  override server_activate(): void {
-    (this.socket as unknown as StreamSocket).listen(this.request_queue_size);
   }
 
   /**
@@ -265,6 +194,106 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
   fileno(): number {
     return this.socket.fileno();
   }
+}
+
+/** Makes a TCPServer's socket: `socket(family, type)`, which must be a stream socket. */
+function streamSocket(family: number, type: number): StreamSocket {
+  const made = socket(family, type);
+  if (made instanceof StreamSocket) return made;
+  made.close();
+  throw new ValueError(
+    `Cannot make the server socket: socket_type must be SOCK_STREAM for a stream server: current value is ${type}`,
+  );
+}
+
+/** Makes a UDPServer's socket: `socket(family, type)`, which must be a datagram socket. */
+function datagramSocket(family: number, type: number): DatagramSocket {
+  const made = socket(family, type);
+  if (made instanceof DatagramSocket) return made;
+  made.close();
+  throw new ValueError(
+    `Cannot make the server socket: socket_type must be SOCK_DGRAM for a datagram server: current value is ${type}`,
+  );
+}
+
+/**
+ * Python's `socketserver.TCPServer`: a stream server that handles one
+ * connection at a time, in order. The constructor makes the socket, binds
+ * it to `server_address` and listens (unless `bind_and_activate` is false);
+ * `server_address` then holds the real address (the port the system chose
+ * for port 0). Each connection is the handler's `request`; after the
+ * handler finishes the connection is half-closed and closed.
+ *
+ * @example
+ * ```ts
+ * import { socketserver } from "@pysocket/socket";
+ *
+ * class Hello extends socketserver.BaseRequestHandler {
+ *   override async handle() {
+ *     await this.request.sendall(new TextEncoder().encode("Hello Client"));
+ *   }
+ * }
+ * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
+ * console.log((server.server_address as [string, number])[1] > 0); // true
+ * ```
+ */
+export class TCPServer extends SocketServer<StreamSocket, StreamSocket> {
+  /**
+   * Makes the server socket and, unless told not to, binds and listens.
+   *
+   * @param server_address `[host, port]` (port 0: any free port), or a path for AF_UNIX.
+   * @param RequestHandlerClass The handler class, made once per request.
+   * @param bind_and_activate Call `server_bind()` and `server_activate()` now.
+   * @throws {OSError} when binding or listening fails (the socket is closed first).
+   * @throws {TypeError|RangeError} for a malformed address.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.TCPServer(["127.0.0.1", 0], Hello);
+   * console.log((server.server_address as socket.IPv4Address)[1] > 0); // true (the port chosen)
+   * ```
+   */
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<StreamSocket>,
+    bind_and_activate = true,
+  ) {
+    super(server_address, RequestHandlerClass, bind_and_activate, streamSocket);
+  }
+
+  /**
+   * Listens, with `request_queue_size` as the backlog. Called by the constructor.
+   *
+   * @throws {OSError} when the socket cannot listen.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.TCPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.StreamRequestHandler,
+   *   false,
+   * );
+   * server.request_queue_size = 64;
+   * server.server_bind();
+   * server.server_activate();
+   * console.log(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)); // 1
+   * await server.server_close();
+   * ```
+   */
+  override server_activate(): void {
+    this.socket.listen(this.request_queue_size);
+  }
 
   /**
    * Accepts a connection.
@@ -287,10 +316,8 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * conn.close();
    * ```
    */
-  override get_request(): Promise<[R, Address]> {
-    return (this.socket as unknown as StreamSocket).accept() as Promise<
-      [unknown, Address]
-    > as Promise<[R, Address]>;
+  override get_request(): Promise<[StreamSocket, Address]> {
+    return this.socket.accept();
   }
 
   /**
@@ -314,9 +341,9 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * console.log(conn.closed, (await cli.recv(1024)).length); // true 0
    * ```
    */
-  override async shutdown_request(request: R): Promise<void> {
+  override async shutdown_request(request: StreamSocket): Promise<void> {
     try {
-      await (request as unknown as StreamSocket).shutdown(C.SHUT_WR);
+      await request.shutdown(C.SHUT_WR);
     } catch (e) {
       if (!(e instanceof OSError)) throw e;
     }
@@ -343,8 +370,8 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
    * console.log(conn.closed); // true
    * ```
    */
-  override close_request(request: R): void {
-    (request as unknown as StreamSocket).close();
+  override close_request(request: StreamSocket): void {
+    request.close();
   }
 }
 
@@ -367,25 +394,41 @@ export class TCPServer<R = StreamSocket, S extends Socket = StreamSocket> extend
  * console.log(server.socket.type === 2); // true (SOCK_DGRAM)
  * ```
  */
-export class UDPServer extends TCPServer<DatagramRequest, DatagramSocket> {
+export class UDPServer extends SocketServer<DatagramRequest, DatagramSocket> {
   /** The socket type made by the constructor (`SOCK_DGRAM`). */
   static override socket_type: number = C.SOCK_DGRAM;
   /** The largest datagram read whole (8192, as Python's). */
   static max_packet_size = 8192;
-  #maxPacket: number | undefined;
+  /** The receive size `get_request()` uses (starts as the class's `static max_packet_size`). */
+  max_packet_size: number = classAttr(this, "max_packet_size");
 
-  /** The receive size (the class's `static max_packet_size` unless set). */
-  get max_packet_size(): number {
-    return this.#maxPacket ?? staticOf(this, "max_packet_size", 8192);
-  }
   /**
-   * Sets this server's own receive size, in place of the class's `static
-   * max_packet_size`.
+   * Makes the server socket and, unless told not to, binds it.
    *
-   * @param value The most bytes of a datagram to read.
+   * @param server_address `[host, port]` (port 0: any free port), or a path for AF_UNIX.
+   * @param RequestHandlerClass The handler class, made once per datagram.
+   * @param bind_and_activate Call `server_bind()` and `server_activate()` now.
+   * @throws {OSError} when binding fails (the socket is closed first).
+   * @throws {TypeError|RangeError} for a malformed address.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * await using server = new socketserver.UDPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.DatagramRequestHandler,
+   * );
+   * console.log((server.server_address as socket.IPv4Address)[1] > 0); // true (the port chosen)
+   * ```
    */
-  set max_packet_size(value: number) {
-    this.#maxPacket = value;
+  constructor(
+    server_address: Address,
+    RequestHandlerClass: RequestHandlerClass<DatagramRequest>,
+    bind_and_activate = true,
+  ) {
+    super(server_address, RequestHandlerClass, bind_and_activate, datagramSocket);
   }
 
   /**

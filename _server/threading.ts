@@ -1,14 +1,15 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// ThreadingMixIn and the Threading* servers: each request a concurrent task
-// (Deno has no threads; the names are Python's). ForkingMixIn and the
-// Forking* servers: Deno cannot fork, so they refuse to be constructed.
+// ThreadingMixIn, and the Threading* servers it makes of the socket servers:
+// each request a concurrent task (Deno has no threads; the names are
+// Python's). ForkingMixIn and the Forking* servers: Deno cannot fork, so
+// they refuse to be constructed.
 
 import * as C from "../constants.ts";
 import { errno, OSError } from "../errors.ts";
 import type { Address } from "../address.ts";
 import type { StreamSocket } from "../tcp.ts";
 import { DatagramSocket } from "../udp.ts";
-import { BaseServer, isClientGone, type RequestHandlerClass } from "./base.ts";
+import { BaseServer, classAttr, isClientGone, type RequestHandlerClass } from "./base.ts";
 import {
   type DatagramRequest,
   TCPServer,
@@ -17,19 +18,39 @@ import {
   UnixStreamServer,
 } from "./servers.ts";
 
-/** Any server class, as {@linkcode ThreadingMixIn} and {@linkcode ForkingMixIn} take it. */
+/**
+ * Any server class, as {@linkcode ThreadingMixIn} and {@linkcode ForkingMixIn}
+ * take it: a constructor of a {@linkcode BaseServer} whose requests are `R`.
+ *
+ * @typeParam R The server's request type.
+ */
 // deno-lint-ignore no-explicit-any
-export type ServerConstructor = new (...args: any[]) => BaseServer<any>;
+export type ServerConstructor<R = any> = new (...args: any[]) => BaseServer<R>;
 
-/** What {@linkcode ThreadingMixIn} adds to a server. */
-export interface ThreadingMixInMembers {
-  /** Whether `server_close()` waits for the running request tasks (default `true`). */
+/** The request type of the servers a server class makes. */
+export type RequestOf<T extends ServerConstructor> = InstanceType<T> extends BaseServer<infer R> ? R
+  : never;
+
+/**
+ * What {@linkcode ThreadingMixIn} adds to a server whose requests are `R`.
+ *
+ * @typeParam R The server's request type.
+ */
+export interface ThreadingMixInMembers<R> {
+  /**
+   * Whether `server_close()` waits for the running request tasks (starts as
+   * the class's `static block_on_close`, `true`).
+   */
   block_on_close: boolean;
-  /** Requests started while this is `true` are not waited for by `server_close()`. */
+  /**
+   * Requests started while this is `true` are not waited for by
+   * `server_close()` (starts as the class's `static daemon_threads`, `false`).
+   */
   daemon_threads: boolean;
   /**
    * Runs one request to the end: `finish_request()`, `handle_error()` for
-   * what it throws, then `shutdown_request()`.
+   * what it throws (a client gone away aside), then `shutdown_request()`.
+   * `process_request()` runs it as a task of its own.
    *
    * @param request The request.
    * @param client_address The client's address.
@@ -37,31 +58,90 @@ export interface ThreadingMixInMembers {
    *
    * @example
    * ```ts
+   * import * as socket from "@pysocket/socket";
    * import { socketserver } from "@pysocket/socket";
    *
-   * const Threading = socketserver.ThreadingMixIn(socketserver.TCPServer);
-   * await using server = new Threading(["127.0.0.1", 0], socketserver.StreamRequestHandler);
-   * console.log(typeof server.process_request_thread); // "function"
+   * class Hello extends socketserver.BaseRequestHandler {
+   *   override async handle() {
+   *     await this.request.sendall(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], Hello);
+   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+   * const [conn, client_address] = await server.get_request();
+   * await server.process_request_thread(conn, client_address); // the whole request, awaited
+   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
    * ```
    */
-  process_request_thread(request: never, client_address: Address): Promise<void>;
+  process_request_thread(request: R, client_address: Address): Promise<void>;
+  /**
+   * Starts the request as a concurrent task (`process_request_thread()`)
+   * and resolves at once, so that the loop takes the next request (on an
+   * AF_UNIX datagram socket: once the task is done, so that its reply is
+   * sent before the next receive).
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   * @returns A promise that resolves once the task is started.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * class Echo extends socketserver.DatagramRequestHandler {
+   *   override handle() {
+   *     this.wfile.write(this.rfile.read());
+   *   }
+   * }
+   * await using server = new socketserver.ThreadingUDPServer(["127.0.0.1", 0], Echo);
+   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await cli.sendto(new TextEncoder().encode("ping"), server.server_address);
+   * const [request, client_address] = await server.get_request();
+   * await server.process_request(request, client_address); // started, not awaited
+   * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
+   * ```
+   */
+  process_request(request: R, client_address: Address): Promise<void>;
+  /**
+   * Closes the server, then waits for the running requests, unless
+   * `block_on_close` is false (requests started while `daemon_threads` was
+   * true are not waited for).
+   *
+   * @returns A promise that resolves when they have finished.
+   *
+   * @example
+   * ```ts
+   * import { socketserver } from "@pysocket/socket";
+   *
+   * const server = new socketserver.ThreadingUDPServer(
+   *   ["127.0.0.1", 0],
+   *   socketserver.DatagramRequestHandler,
+   * );
+   * const serving = server.serve_forever();
+   * await server.shutdown();
+   * await serving;
+   * await server.server_close(); // no request is running: resolves at once
+   * console.log(server.socket.closed); // true
+   * ```
+   */
+  server_close(): Promise<void>;
 }
 
-/** The constructor type {@linkcode ThreadingMixIn} returns, mixed into the server class. */
-// deno-lint-ignore no-explicit-any
-export type ThreadingMixInClass = new (...args: any[]) => ThreadingMixInMembers;
-
-type Threaded<R> = BaseServer<R> & ThreadingMixInMembers;
-
-/** Python's `process_request_thread`, shared by every threading server. */
-async function runRequest<R>(server: BaseServer<R>, request: R, addr: Address): Promise<void> {
-  try {
-    await server.finish_request(request, addr);
-  } catch (e) {
-    if (!isClientGone(e)) await server.handle_error(request, addr, e);
-  } finally {
-    await server.shutdown_request(request);
-  }
+/**
+ * The class {@linkcode ThreadingMixIn} returns, beside the server class it
+ * was given: its constructor and its two class attributes.
+ *
+ * @typeParam R The server's request type.
+ */
+export interface ThreadingMixInClass<R> {
+  /** Makes a server, with the arguments of the server class mixed into. */
+  // deno-lint-ignore no-explicit-any
+  new (...args: any[]): ThreadingMixInMembers<R>;
+  /** Whether `server_close()` waits for the running request tasks (`true`). */
+  block_on_close: boolean;
+  /** Whether requests run as daemon tasks, which `server_close()` does not wait for (`false`). */
+  daemon_threads: boolean;
 }
 
 /** The running request tasks of one threading server. */
@@ -69,8 +149,12 @@ class RequestTasks {
   #tasks = new Set<Promise<void>>();
 
   /** Starts a request as a task; resolves at once (or, on AF_UNIX datagram sockets, when done). */
-  start<R>(server: Threaded<R>, request: R, addr: Address): Promise<void> {
-    const task = server.process_request_thread(request as never, addr).catch(reportStray);
+  start<R>(
+    server: BaseServer<R> & ThreadingMixInMembers<R>,
+    request: R,
+    addr: Address,
+  ): Promise<void> {
+    const task = server.process_request_thread(request, addr).catch(reportStray);
     if (server.block_on_close && !server.daemon_threads) {
       this.#tasks.add(task);
       task.then(() => this.#tasks.delete(task));
@@ -98,7 +182,12 @@ function reportStray(e: unknown): void {
  * waits for the running requests (unless `block_on_close` is false). On an
  * AF_UNIX datagram socket, Deno cannot send while a receive is pending, so
  * such a server sends each reply before receiving the next datagram.
+ * `block_on_close` and `daemon_threads` are class attributes: `static`
+ * fields of the class made, which a subclass overrides
+ * (`static override block_on_close = false`) and a server changes for
+ * itself (`this.daemon_threads = true`).
  *
+ * @typeParam T The server class.
  * @param Base A server class such as `TCPServer`.
  * @returns The class with concurrent request processing mixed in.
  *
@@ -108,18 +197,29 @@ function reportStray(e: unknown): void {
  *
  * class MyServer extends socketserver.ThreadingMixIn(socketserver.TCPServer) {
  *   static override allow_reuse_address = true;
+ *   static override block_on_close = false;
  * }
  * await using server = new MyServer(["127.0.0.1", 0], socketserver.StreamRequestHandler);
- * console.log(server.block_on_close); // true
+ * console.log(server.block_on_close, server.daemon_threads); // false false
  * ```
  */
-export function ThreadingMixIn<T extends ServerConstructor>(Base: T): T & ThreadingMixInClass {
-  return class Threading extends Base implements ThreadingMixInMembers {
-    block_on_close = true;
-    daemon_threads = false;
+export function ThreadingMixIn<T extends ServerConstructor>(
+  Base: T,
+): T & ThreadingMixInClass<RequestOf<T>> {
+  const Threading = class extends Base implements ThreadingMixInMembers<unknown> {
+    static block_on_close = true;
+    static daemon_threads = false;
+    block_on_close: boolean = classAttr(this, "block_on_close");
+    daemon_threads: boolean = classAttr(this, "daemon_threads");
     #tasks = new RequestTasks();
-    process_request_thread(request: unknown, client_address: Address): Promise<void> {
-      return runRequest(this, request, client_address);
+    async process_request_thread(request: unknown, client_address: Address): Promise<void> {
+      try {
+        await this.finish_request(request, client_address);
+      } catch (e) {
+        if (!isClientGone(e)) await this.handle_error(request, client_address, e);
+      } finally {
+        await this.shutdown_request(request);
+      }
     }
     override process_request(request: unknown, client_address: Address): Promise<void> {
       return this.#tasks.start(this, request, client_address);
@@ -129,12 +229,16 @@ export function ThreadingMixIn<T extends ServerConstructor>(Base: T): T & Thread
       await this.#tasks.join(this);
     }
   };
+  // As Python's `class ThreadingTCPServer(ThreadingMixIn, TCPServer)` is named.
+  Object.defineProperty(Threading, "name", { value: `Threading${Base.name}` });
+  return Threading;
 }
 
 /**
  * A {@linkcode TCPServer} that serves each connection as its own concurrent
- * task (Python's `ThreadingTCPServer`). `server_close()` waits for the
- * running requests unless `block_on_close` is false.
+ * task (Python's `ThreadingTCPServer`: `ThreadingMixIn` applied to
+ * `TCPServer`). `server_close()` waits for the running requests unless
+ * `block_on_close` is false.
  *
  * @example
  * ```ts
@@ -146,100 +250,15 @@ export function ThreadingMixIn<T extends ServerConstructor>(Base: T): T & Thread
  * console.log(server.block_on_close); // true
  * ```
  */
-export class ThreadingTCPServer extends TCPServer implements ThreadingMixInMembers {
-  /** Whether `server_close()` waits for the running request tasks. */
-  block_on_close = true;
-  /** Requests started while this is `true` are not waited for by `server_close()`. */
-  daemon_threads = false;
-  #tasks = new RequestTasks();
-  /**
-   * Runs one request to the end: `finish_request()`, `handle_error()` for
-   * what it throws (a client gone away aside), then `shutdown_request()`.
-   * `process_request()` runs it as a task of its own.
-   *
-   * @param request The connection.
-   * @param client_address The client's address.
-   * @returns A promise that resolves when the request is done; it never rejects.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * class Hello extends socketserver.BaseRequestHandler {
-   *   override async handle() {
-   *     await this.request.sendall(new TextEncoder().encode("hello"));
-   *   }
-   * }
-   * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], Hello);
-   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
-   * const [conn, client_address] = await server.get_request();
-   * await server.process_request_thread(conn, client_address); // the whole request, awaited
-   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
-   * ```
-   */
-  process_request_thread(request: StreamSocket, client_address: Address): Promise<void> {
-    return runRequest(this, request, client_address);
-  }
-  /**
-   * Starts the request as a concurrent task (`process_request_thread()`)
-   * and resolves at once, so that the loop takes the next request.
-   *
-   * @param request The connection.
-   * @param client_address The client's address.
-   * @returns A promise that resolves once the task is started.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * class Hello extends socketserver.BaseRequestHandler {
-   *   override async handle() {
-   *     await this.request.sendall(new TextEncoder().encode("hello"));
-   *   }
-   * }
-   * await using server = new socketserver.ThreadingTCPServer(["127.0.0.1", 0], Hello);
-   * using cli = await socket.create_connection(server.server_address as socket.IPv4Address);
-   * const [conn, client_address] = await server.get_request();
-   * await server.process_request(conn, client_address); // started, not awaited
-   * console.log(new TextDecoder().decode(await cli.recv(1024))); // "hello"
-   * ```
-   */
-  override process_request(request: StreamSocket, client_address: Address): Promise<void> {
-    return this.#tasks.start(this, request, client_address);
-  }
-  /**
-   * Closes the socket, then waits for the running requests, unless
-   * `block_on_close` is false (requests started while `daemon_threads` was
-   * true are not waited for).
-   *
-   * @returns A promise that resolves when they have finished.
-   *
-   * @example
-   * ```ts
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * const server = new socketserver.ThreadingTCPServer(
-   *   ["127.0.0.1", 0],
-   *   socketserver.StreamRequestHandler,
-   * );
-   * const serving = server.serve_forever();
-   * await server.shutdown();
-   * await serving;
-   * await server.server_close(); // no request is running: resolves at once
-   * console.log(server.socket.closed); // true
-   * ```
-   */
-  override async server_close(): Promise<void> {
-    await super.server_close();
-    await this.#tasks.join(this);
-  }
-}
+export const ThreadingTCPServer: typeof TCPServer & ThreadingMixInClass<StreamSocket> =
+  ThreadingMixIn(TCPServer);
+/** A server of {@linkcode ThreadingTCPServer}: a `TCPServer` with {@linkcode ThreadingMixInMembers}. */
+export type ThreadingTCPServer = TCPServer & ThreadingMixInMembers<StreamSocket>;
 
 /**
  * A {@linkcode UDPServer} that handles each datagram as its own concurrent
- * task (Python's `ThreadingUDPServer`).
+ * task (Python's `ThreadingUDPServer`: `ThreadingMixIn` applied to
+ * `UDPServer`).
  *
  * @example
  * ```ts
@@ -251,103 +270,15 @@ export class ThreadingTCPServer extends TCPServer implements ThreadingMixInMembe
  * console.log(server.max_packet_size); // 8192
  * ```
  */
-export class ThreadingUDPServer extends UDPServer implements ThreadingMixInMembers {
-  /** Whether `server_close()` waits for the running request tasks. */
-  block_on_close = true;
-  /** Requests started while this is `true` are not waited for by `server_close()`. */
-  daemon_threads = false;
-  #tasks = new RequestTasks();
-  /**
-   * Runs one request to the end: `finish_request()`, `handle_error()` for
-   * what it throws (a client gone away aside), then `shutdown_request()`.
-   * `process_request()` runs it as a task of its own.
-   *
-   * @param request The datagram and the server socket.
-   * @param client_address The client's address.
-   * @returns A promise that resolves when the request is done; it never rejects.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * class Echo extends socketserver.DatagramRequestHandler {
-   *   override handle() {
-   *     this.wfile.write(this.rfile.read());
-   *   }
-   * }
-   * await using server = new socketserver.ThreadingUDPServer(["127.0.0.1", 0], Echo);
-   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-   * await cli.sendto(new TextEncoder().encode("ping"), server.server_address);
-   * const [request, client_address] = await server.get_request();
-   * await server.process_request_thread(request, client_address); // the whole request, awaited
-   * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
-   * ```
-   */
-  process_request_thread(request: DatagramRequest, client_address: Address): Promise<void> {
-    return runRequest(this, request, client_address);
-  }
-  /**
-   * Starts the request as a concurrent task (`process_request_thread()`)
-   * and resolves at once (on an AF_UNIX socket: once the task is done, so
-   * that its reply is sent before the next receive).
-   *
-   * @param request The datagram and the server socket.
-   * @param client_address The client's address.
-   * @returns A promise that resolves once the task is started.
-   *
-   * @example
-   * ```ts
-   * import * as socket from "@pysocket/socket";
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * class Echo extends socketserver.DatagramRequestHandler {
-   *   override handle() {
-   *     this.wfile.write(this.rfile.read());
-   *   }
-   * }
-   * await using server = new socketserver.ThreadingUDPServer(["127.0.0.1", 0], Echo);
-   * using cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-   * await cli.sendto(new TextEncoder().encode("ping"), server.server_address);
-   * const [request, client_address] = await server.get_request();
-   * await server.process_request(request, client_address); // started, not awaited
-   * console.log(new TextDecoder().decode((await cli.recvfrom(1024))[0])); // "ping"
-   * ```
-   */
-  override process_request(request: DatagramRequest, client_address: Address): Promise<void> {
-    return this.#tasks.start(this, request, client_address);
-  }
-  /**
-   * Closes the socket, then waits for the running requests, unless
-   * `block_on_close` is false (requests started while `daemon_threads` was
-   * true are not waited for).
-   *
-   * @returns A promise that resolves when they have finished.
-   *
-   * @example
-   * ```ts
-   * import { socketserver } from "@pysocket/socket";
-   *
-   * const server = new socketserver.ThreadingTCPServer(
-   *   ["127.0.0.1", 0],
-   *   socketserver.StreamRequestHandler,
-   * );
-   * const serving = server.serve_forever();
-   * await server.shutdown();
-   * await serving;
-   * await server.server_close(); // no request is running: resolves at once
-   * console.log(server.socket.closed); // true
-   * ```
-   */
-  override async server_close(): Promise<void> {
-    await super.server_close();
-    await this.#tasks.join(this);
-  }
-}
+export const ThreadingUDPServer: typeof UDPServer & ThreadingMixInClass<DatagramRequest> =
+  ThreadingMixIn(UDPServer);
+/** A server of {@linkcode ThreadingUDPServer}: a `UDPServer` with {@linkcode ThreadingMixInMembers}. */
+export type ThreadingUDPServer = UDPServer & ThreadingMixInMembers<DatagramRequest>;
 
 /**
  * A {@linkcode UnixStreamServer} that serves each connection as a concurrent
- * task (Python's `ThreadingUnixStreamServer`).
+ * task (Python's `ThreadingUnixStreamServer`: `ThreadingMixIn` applied to
+ * `UnixStreamServer`).
  *
  * @example
  * ```ts
@@ -371,14 +302,16 @@ export class ThreadingUDPServer extends UDPServer implements ThreadingMixInMembe
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export class ThreadingUnixStreamServer extends ThreadingTCPServer {
-  /** `AF_UNIX`. */
-  static override address_family: number = C.AF_UNIX;
-}
+export const ThreadingUnixStreamServer:
+  & typeof UnixStreamServer
+  & ThreadingMixInClass<StreamSocket> = ThreadingMixIn(UnixStreamServer);
+/** A server of {@linkcode ThreadingUnixStreamServer}: a `UnixStreamServer` with {@linkcode ThreadingMixInMembers}. */
+export type ThreadingUnixStreamServer = UnixStreamServer & ThreadingMixInMembers<StreamSocket>;
 
 /**
  * A {@linkcode UnixDatagramServer} with concurrent request tasks (Python's
- * `ThreadingUnixDatagramServer`). Deno cannot send on an AF_UNIX datagram
+ * `ThreadingUnixDatagramServer`: `ThreadingMixIn` applied to
+ * `UnixDatagramServer`). Deno cannot send on an AF_UNIX datagram
  * socket while a receive is pending, so each reply is sent before the next
  * datagram is received.
  *
@@ -403,10 +336,13 @@ export class ThreadingUnixStreamServer extends ThreadingTCPServer {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export class ThreadingUnixDatagramServer extends ThreadingUDPServer {
-  /** `AF_UNIX`. */
-  static override address_family: number = UnixDatagramServer.address_family;
-}
+export const ThreadingUnixDatagramServer:
+  & typeof UnixDatagramServer
+  & ThreadingMixInClass<DatagramRequest> = ThreadingMixIn(UnixDatagramServer);
+/** A server of {@linkcode ThreadingUnixDatagramServer}: a `UnixDatagramServer` with {@linkcode ThreadingMixInMembers}. */
+export type ThreadingUnixDatagramServer =
+  & UnixDatagramServer
+  & ThreadingMixInMembers<DatagramRequest>;
 
 function refuseFork(): never {
   throw new OSError(errno.EOPNOTSUPP, undefined, {
