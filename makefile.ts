@@ -51,7 +51,10 @@ export type BinaryMode = "rb" | "wb" | "rwb" | "wrb" | "br" | "bw" | "brw" | "bw
 /** Modes that give strings. */
 export type TextMode = "r" | "w" | "rw" | "wr";
 
-/** Text-mode settings, as Python's `makefile(..., encoding, errors, newline)`. */
+/**
+ * Text-mode settings, as Python's `makefile(..., encoding, errors, newline)`; a binary file
+ * ignores them, as Python's does.
+ */
 export interface MakefileOptions {
   /** `"utf-8"` (default), `"latin-1"` or `"ascii"`. */
   encoding?: string | null;
@@ -78,8 +81,8 @@ function normEncoding(enc: string | null | undefined): "utf-8" | "latin1" | "asc
  * modes reads give `Uint8Array`s; in text modes, strings. Reads wait as the
  * socket's timeout says; end of stream gives an empty result. Writes are
  * buffered (unless `buffering` is 0) until `flush()` or `close()`.
- * Closing the file does not close the socket; closing the socket leaves the
- * connection open for the file until the file is closed too, as in Python.
+ * Closing the file does not close the socket; closing the socket while a
+ * file is open leaves it open until its last file is closed, as in Python.
  *
  * A binary file made with `buffering` 0 is Python's raw `SocketIO`: `read(n)`
  * and `readinto()` make one read (what has arrived, up to `n`), and on a
@@ -144,8 +147,8 @@ export class SocketFile<
    * @param port What the socket hands its files.
    * @param mode Any of `r`, `w`, `b`.
    * @param buffering Write buffer size: omitted or negative for 8192, 0 for none.
-   * @param options Text-mode encoding, errors and newline.
-   * @throws {RangeError} for an invalid mode, encoding or newline.
+   * @param options Text-mode encoding, errors and newline (a binary file ignores them).
+   * @throws {RangeError} for an invalid mode, or a text file's invalid encoding or newline.
    */
   constructor(
     port: StreamPort,
@@ -180,15 +183,9 @@ export class SocketFile<
     this.#bufsize = buffering === undefined || buffering === null || buffering < 0
       ? DEFAULT_BUFFER_SIZE
       : buffering;
-    if (
-      this.#binary &&
-      ((options.encoding ?? null) !== null || (options.errors ?? null) !== null ||
-        (options.newline ?? null) !== null)
-    ) {
-      throw new RangeError(
-        "Cannot makefile: binary mode doesn't take an encoding, errors or newline argument",
-      );
-    }
+    // As Python's socket.makefile(): encoding, errors and newline are for the
+    // text layer only; a binary file ignores them, whatever they are.
+    if (this.#binary) options = {};
     const nl = options.newline ?? null;
     if (nl !== null && !["", "\n", "\r", "\r\n"].includes(nl)) {
       throw new RangeError(`Cannot makefile: illegal newline value: ${JSON.stringify(nl)}`);
@@ -790,8 +787,8 @@ export class SocketFile<
 
   /**
    * Flushes and closes the file; the socket stays open. Calling it again
-   * does nothing. If the socket was closed while the file was open, this
-   * lets go of the connection.
+   * does nothing. If the socket's `close()` was called while the file was
+   * open, closing its last file closes the socket.
    *
    * @returns A promise that resolves once the file is flushed and closed.
    * @throws {OSError} the errors of the flush (the file is closed all the same).

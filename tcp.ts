@@ -179,8 +179,10 @@ export class StreamSocket extends Socket {
   #scratch: Scratch | null = null; // recv(bufsize)'s buffer, made on first use
   #poll: Poll | null = null;
   #port: StreamPort | null = null;
-  /** The files of makefile() still open: they keep the connection after close(). */
+  /** The files of makefile() still open (Python's `_io_refs`): they keep the socket open after close(). */
   #files = 0;
+  /** close() was called while a file was open (Python's `_closed`): the last file to close closes the socket. */
+  #closeWhenFilesClose = false;
   #readable: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
   #writable: WritableStream<BytesLike> | null = null;
 
@@ -981,7 +983,7 @@ export class StreamSocket extends Socket {
         this.#files++;
       },
       release: () => {
-        if (--this.#files === 0 && this.closed) this.#release();
+        if (--this.#files === 0 && this.#closeWhenFilesClose) this.close();
       },
     };
   }
@@ -994,9 +996,9 @@ export class StreamSocket extends Socket {
    *
    * @param mode `"rb"`, `"wb"` or `"rwb"`.
    * @param buffering 0.
-   * @param options `encoding`, `errors` and `newline` may be given as `null`, as Python allows.
+   * @param options `encoding`, `errors` and `newline`: ignored, as Python's binary files do.
    * @returns The file; closing it leaves the socket open.
-   * @throws {RangeError} for an invalid mode, or an encoding given for a binary file.
+   * @throws {RangeError} for an invalid mode.
    * @throws {OSError} `EBADF` when the socket is closed.
    *
    * @example
@@ -1027,9 +1029,9 @@ export class StreamSocket extends Socket {
    *
    * @param mode Any of `r`, `w`, `b`; default `"r"`.
    * @param buffering Write buffer size (omitted or negative: 8192).
-   * @param options `encoding`, `errors` and `newline` may be given as `null`, as Python allows.
+   * @param options `encoding`, `errors` and `newline`: ignored, as Python's binary files do.
    * @returns The file; closing it leaves the socket open.
-   * @throws {RangeError} for an invalid mode, or an encoding given for a binary file.
+   * @throws {RangeError} for an invalid mode.
    * @throws {OSError} `EBADF` when the socket is closed.
    *
    * @example
@@ -1224,8 +1226,9 @@ export class StreamSocket extends Socket {
    * Closes the socket and its Deno handles; calling it again does nothing.
    * Pending reads and accepts fail with `OSError` `EBADF`. Bytes already
    * accepted by a timed-out `send` are still written before the connection
-   * closes. A file from `makefile()` that is still open keeps the
-   * connection until it is closed too, as in Python.
+   * closes. While a file from `makefile()` is open, `close()` only marks the
+   * socket, which stays open and usable until the last file is closed, as
+   * Python's `_io_refs` do.
    *
    * @example
    * ```ts
@@ -1238,15 +1241,16 @@ export class StreamSocket extends Socket {
    */
   override close(): void {
     if (this.closed) return;
+    // As Python's: while a file from makefile() is open, close() only marks
+    // the socket; it stays open and usable until the last file is closed.
+    if (this.#files > 0) return void (this.#closeWhenFilesClose = true);
     super.close();
     this.#dialing?.abort();
     if (this.#acceptor) this.#acceptor.close();
     else this.#listener?.close();
     this.#listener = null;
     this.#acceptor = null;
-    // As Python's: a file from makefile() still open keeps the connection
-    // until it is closed too (the socket itself is closed at once).
-    if (this.#files === 0) this.#release();
+    this.#release();
   }
 
   /** Closes the connection (once neither the socket nor a file holds it). */

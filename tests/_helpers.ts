@@ -14,6 +14,121 @@ export const KILL_AFTER_MS = 30_000;
 export const enc: TextEncoder = new TextEncoder();
 export const dec: TextDecoder = new TextDecoder();
 
+/**
+ * The families a stream suite runs over: each behavioural test is registered once per family (see
+ * {@linkcode eachFamily}), as CPython's `test_selectors.py` runs one suite over every selector.
+ */
+export const FAMILIES: readonly number[] = [socket.AF_INET, socket.AF_INET6, socket.AF_UNIX];
+/** The families of UDP (datagram tests that need a UDP peer or its addresses). */
+export const IP_FAMILIES: readonly number[] = [socket.AF_INET, socket.AF_INET6];
+
+/** `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`: the constant's name, as Python spells it. */
+export function familyName(family: number): string {
+  switch (family) {
+    case socket.AF_INET:
+      return "AF_INET";
+    case socket.AF_INET6:
+      return "AF_INET6";
+    case socket.AF_UNIX:
+      return "AF_UNIX";
+  }
+  throw new RangeError(`familyName: unknown family ${family}`);
+}
+
+/**
+ * Registers `fn` as one test per family, each named `"<name> [AF_…]"`: one behaviour suite over
+ * every family (and, through tests/node_backend_test.ts, over both backends).
+ */
+export function eachFamily(
+  name: string,
+  fn: (family: number) => void | Promise<void>,
+  families: readonly number[] = FAMILIES,
+): void {
+  for (const family of families) {
+    Deno.test(`${name} [${familyName(family)}]`, () => fn(family));
+  }
+}
+
+/**
+ * An address of `family` to bind: the loopback address with port 0, or for AF_UNIX a path in a
+ * fresh temporary directory; `using` removes that directory (with the socket file in it).
+ */
+export interface Place extends Disposable {
+  /** What to pass to `bind()`. */
+  address: socket.Address;
+}
+
+/** Makes a {@linkcode Place} of `family` (`name`: the AF_UNIX file's name in its directory). */
+export function place(family: number, name = "s.sock"): Place {
+  if (family !== socket.AF_UNIX) {
+    return {
+      address: [family === socket.AF_INET6 ? "::1" : "127.0.0.1", 0],
+      [Symbol.dispose]() {},
+    };
+  }
+  const dir = Deno.makeTempDirSync({ prefix: "pysocket-test-" });
+  return {
+    address: `${dir}/${name}`,
+    [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }),
+  };
+}
+
+/** A listening stream socket and its address; `using` closes it (and removes an AF_UNIX path). */
+export interface Listening extends Disposable {
+  srv: socket.StreamSocket;
+  /** Its `getsockname()`: what to `connect()` to. */
+  addr: socket.Address;
+}
+
+/** Makes a listening stream socket of `family` on loopback (AF_UNIX: in a temporary directory). */
+export function listening(family: number = socket.AF_INET, backlog?: number): Listening {
+  const where = place(family);
+  // bind() makes its listener with the system's largest backlog (so that
+  // listen(n) never frees the port): a shorter queue on an IP listener is made
+  // by Deno directly and wrapped.
+  const short = backlog !== undefined && backlog < 16 && family !== socket.AF_UNIX;
+  const srv = short
+    ? socket.fromListener(
+      Deno.listen({
+        hostname: family === socket.AF_INET6 ? "::1" : "127.0.0.1",
+        port: 0,
+        tcpBacklog: backlog,
+      }),
+    )
+    : socket.socket(family, socket.SOCK_STREAM);
+  try {
+    if (!short) srv.bind(where.address);
+    srv.listen(backlog);
+  } catch (e) {
+    srv.close();
+    where[Symbol.dispose]();
+    throw e;
+  }
+  return {
+    srv,
+    addr: srv.getsockname(),
+    [Symbol.dispose]() {
+      srv.close();
+      where[Symbol.dispose]();
+    },
+  };
+}
+
+/** A stream socket of `family` connected to `addr` (with the socket's timeout as given). */
+export async function connectTo(
+  family: number,
+  addr: socket.Address,
+): Promise<socket.StreamSocket> {
+  const s = socket.socket(family, socket.SOCK_STREAM);
+  try {
+    await s.connect(addr);
+  } catch (e) {
+    s.close();
+    throw e;
+  }
+  return s;
+}
+
 /** A listening socket, a client connected to it and the accepted end; `using` closes all three. */
 export interface Pair extends Disposable {
   srv: socket.StreamSocket;
@@ -26,29 +141,70 @@ export interface Pair extends Disposable {
  * removed on dispose).
  */
 export async function pair(family: number = socket.AF_INET): Promise<Pair> {
-  let dir: string | null = null;
-  let where: socket.Address;
-  if (family === socket.AF_UNIX) {
-    dir = Deno.makeTempDirSync({ prefix: "pysocket-test-" });
-    where = `${dir}/s.sock`;
-  } else {
-    where = [family === socket.AF_INET6 ? "::1" : "127.0.0.1", 0];
+  const l = listening(family);
+  let cli: socket.StreamSocket | null = null;
+  try {
+    cli = await connectTo(family, l.addr);
+    const [conn] = await l.srv.accept();
+    return {
+      srv: l.srv,
+      cli,
+      conn,
+      [Symbol.dispose]() {
+        cli!.close();
+        conn.close();
+        l[Symbol.dispose]();
+      },
+    };
+  } catch (e) {
+    cli?.close();
+    l[Symbol.dispose]();
+    throw e;
   }
-  const srv = socket.socket(family, socket.SOCK_STREAM);
-  srv.bind(where);
-  srv.listen();
-  const cli = socket.socket(family, socket.SOCK_STREAM);
-  await cli.connect(srv.getsockname());
-  const [conn] = await srv.accept();
+}
+
+/** Two datagram sockets of `family`, both bound (AF_UNIX: to paths in temporary directories). */
+export interface DatagramPair extends Disposable {
+  a: socket.DatagramSocket;
+  b: socket.DatagramSocket;
+}
+
+/** Makes a {@linkcode DatagramPair} of `family`; `using` closes both and removes their paths. */
+export function datagramPair(family: number = socket.AF_INET): DatagramPair {
+  const places = [place(family, "a.sock"), place(family, "b.sock")];
+  const [a, b] = places.map((where) => {
+    const s = socket.socket(family, socket.SOCK_DGRAM);
+    s.bind(where.address);
+    return s;
+  });
   return {
-    srv,
-    cli,
-    conn,
+    a,
+    b,
     [Symbol.dispose]() {
-      for (const s of [cli, conn, srv]) s.close();
-      if (dir) Deno.removeSync(dir, { recursive: true });
+      a.close();
+      b.close();
+      for (const where of places) where[Symbol.dispose]();
     },
   };
+}
+
+/**
+ * A CPython snippet defining `peer(argv)`: a stream socket connected to the address that
+ * {@linkcode pyPeerArgs} put in `argv` (family name, then the address as JSON).
+ */
+export const PY_PEER = `
+import json as _json, socket as _socket
+def peer(argv):
+    fam = getattr(_socket, argv[0])
+    addr = _json.loads(argv[1])
+    s = _socket.socket(fam, _socket.SOCK_STREAM)
+    s.connect(tuple(addr) if isinstance(addr, list) else addr)
+    return s
+`;
+
+/** The arguments that tell {@linkcode PY_PEER}'s `peer(sys.argv[1:3])` where to connect. */
+export function pyPeerArgs(family: number, addr: socket.Address): string[] {
+  return [familyName(family), JSON.stringify(addr)];
 }
 
 /** Concatenates byte arrays. */

@@ -1,52 +1,151 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // The file objects of makefile(), as CPython's own test_socket.py checks
 // them (FileObjectClassTestCase, UnbufferedFileObjectClassTestCase and
-// their kin): the connection outlives the socket while a file is open, the
-// methods and attributes of Python's files, and an unbuffered file on a
-// non-blocking socket that answers null rather than raising.
+// their kin): the socket outlives close() while a file is open (Python's
+// _io_refs), the methods and attributes of Python's files, binary files that
+// ignore text arguments, and an unbuffered file on a non-blocking socket
+// that answers null rather than raising. Each behavioural test runs once per
+// family (AF_INET, AF_INET6, AF_UNIX).
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { closeAll, dec, enc, sleep, startPython, tcpTriple } from "./_helpers.ts";
+import {
+  connectTo,
+  dec,
+  eachFamily,
+  enc,
+  familyName,
+  isOSError,
+  pair,
+  place,
+  sleep,
+  startPython,
+} from "./_helpers.ts";
 
-Deno.test("makefile(): a file keeps the connection after the socket is closed, as http.client relies on", async () => {
-  await using py = await startPython(`
-import socket, sys, time
-srv = socket.create_server(("127.0.0.1", 0))
-print(srv.getsockname()[1], flush=True)
+eachFamily(
+  "makefile(): a file keeps the connection after the socket is closed, as http.client relies on",
+  async (family) => {
+    using where = place(family);
+    await using py = await startPython(
+      `
+import json, socket, sys, time
+srv = socket.socket(getattr(socket, sys.argv[1]))
+addr = json.loads(sys.argv[2])
+srv.bind(tuple(addr) if isinstance(addr, list) else addr)
+srv.listen()
+print(json.dumps(srv.getsockname()), flush=True)
 conn, _ = srv.accept()
 conn.recv(100)
 time.sleep(0.2)
 conn.sendall(b"HTTP/1.0 200 OK\\r\\n\\r\\nbody after the socket was closed")
 conn.shutdown(socket.SHUT_WR)
 print(len(conn.recv(100)), flush=True)  # 0: the client closed its file
-`);
-  const sock = await socket.create_connection(["127.0.0.1", Number(py.line)]);
-  await sock.sendall(enc.encode("GET / HTTP/1.0\r\n\r\n"));
-  const f = sock.makefile("rb");
-  sock.close(); // as http.client does once it has made its response file
-  assert.equal(sock.fileno(), -1);
-  await assert.rejects(
-    sock.recv(1),
-    (e) => e instanceof socket.OSError && e.errno === socket.errno.EBADF,
-  );
-  assert.equal(dec.decode(await f.readline()), "HTTP/1.0 200 OK\r\n");
-  assert.equal(dec.decode(await f.readline()), "\r\n");
-  assert.equal(dec.decode(await f.read()), "body after the socket was closed");
-  assert.equal(f.closed, false);
-  await f.close(); // the last holder: now the connection goes
-  assert.equal(await py.readLine(), "0");
-});
+`,
+      [familyName(family), JSON.stringify(where.address)],
+    );
+    const sock = await connectTo(family, JSON.parse(py.line));
+    await sock.sendall(enc.encode("GET / HTTP/1.0\r\n\r\n"));
+    const f = sock.makefile("rb");
+    const fd = sock.fileno();
+    sock.close(); // as http.client does once it has made its response file
+    assert.equal(sock.fileno(), fd, "Python's socket keeps its fd while a file holds it");
+    assert.equal(dec.decode(await f.readline()), "HTTP/1.0 200 OK\r\n");
+    assert.equal(dec.decode(await f.readline()), "\r\n");
+    assert.equal(dec.decode(await f.read()), "body after the socket was closed");
+    assert.equal(f.closed, false);
+    await f.close(); // the last holder: now the connection goes
+    assert.equal(sock.fileno(), -1);
+    await assert.rejects(
+      sock.recv(1),
+      (e) => e instanceof socket.OSError && e.errno === socket.errno.EBADF,
+    );
+    assert.equal(await py.readLine(), "0");
+  },
+);
 
-Deno.test("makefile(): the connection stays until every file is closed, and closing files first leaves the socket open", async () => {
-  const [srv, cli, conn] = await tcpTriple();
-  try {
+for (const [kind, buffering] of [["buffered", -1], ["unbuffered", 0]] as const) {
+  eachFamily(
+    `close() with a${
+      kind === "buffered" ? "" : "n"
+    } ${kind} file open leaves the socket open and usable until the file closes, as Python's`,
+    async (family) => {
+      using p = await pair(family);
+      const { cli, conn } = p;
+      const fd = conn.fileno();
+      const f = conn.makefile("rb", buffering);
+      conn.close();
+      conn.close(); // as often as Python allows: still only marked
+      // CPython: close() sets _closed, but while _io_refs > 0 the socket stays
+      // open: fileno(), recv(), send() and makefile() work as before.
+      assert.equal(conn.fileno(), fd);
+      await cli.sendall(enc.encode("hello"));
+      assert.equal(dec.decode(await conn.recv(10)), "hello");
+      await conn.sendall(enc.encode("back"));
+      assert.equal(dec.decode(await cli.recv(10)), "back");
+      const g = conn.makefile("rb");
+      await g.close(); // not the last file: the socket stays
+      assert.equal(conn.fileno(), fd);
+      await cli.sendall(enc.encode("line\n"));
+      assert.equal(dec.decode((await f.readline())!), "line\n");
+      await f.close(); // the last file: now close() takes effect
+      assert.equal(conn.fileno(), -1);
+      assert.equal(conn.closed, true);
+      await assert.rejects(conn.recv(1), isOSError(socket.errno.EBADF));
+      await assert.rejects(conn.sendall(enc.encode("x")), isOSError(socket.errno.EBADF));
+      assert.throws(() => conn.makefile("rb"), isOSError(socket.errno.EBADF));
+      assert.equal((await cli.recv(10)).length, 0, "the peer reads end of stream");
+    },
+  );
+}
+
+eachFamily(
+  "close() then closing the last of several files closes the connection: a CPython peer reads EOF",
+  async (family) => {
+    using where = place(family);
+    await using py = await startPython(
+      `
+import json, socket, sys
+srv = socket.socket(getattr(socket, sys.argv[1]))
+addr = json.loads(sys.argv[2])
+srv.bind(tuple(addr) if isinstance(addr, list) else addr)
+srv.listen()
+print(json.dumps(srv.getsockname()), flush=True)
+conn, _ = srv.accept()
+conn.sendall(b"ping\\n")
+print(conn.recv(100).decode().strip(), flush=True)
+print(len(conn.recv(100)), flush=True)  # 0 once the last file is closed
+`,
+      [familyName(family), JSON.stringify(where.address)],
+    );
+    const sock = await connectTo(family, JSON.parse(py.line));
+    const r = sock.makefile("rb", 0);
+    const w = sock.makefile("w");
+    sock.close();
+    assert.equal(dec.decode((await r.readline())!), "ping\n");
+    await r.close();
+    await w.write("pong\n");
+    await w.flush();
+    assert.equal(await py.readLine(), "pong");
+    assert.notEqual(sock.fileno(), -1, "one file still holds the socket");
+    await w.close();
+    assert.equal(sock.fileno(), -1);
+    assert.equal(await py.readLine(), "0");
+  },
+);
+
+eachFamily(
+  "makefile(): the connection stays until every file is closed, and closing files first leaves the socket open",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     const a = conn.makefile("rb");
     const b = conn.makefile("wb");
     conn.close();
     await b.write(enc.encode("still here\n"));
     await b.close();
-    assert.equal(dec.decode(await cli.makefile("rb").readline()), "still here\n");
+    const cf = cli.makefile("rb");
+    assert.equal(dec.decode(await cf.readline()), "still here\n");
+    await cf.close();
     await cli.sendall(enc.encode("and back\n"));
     assert.equal(dec.decode(await a.readline()), "and back\n");
     await a.close();
@@ -56,20 +155,19 @@ Deno.test("makefile(): the connection stays until every file is closed, and clos
       "the peer sees the end once the last file is closed",
     );
     // Files closed before the socket leave it open.
-    const [s2, c2, n2] = await tcpTriple();
-    const f = n2.makefile("rb");
+    using q = await pair(family);
+    const f = q.conn.makefile("rb");
     await f.close();
-    await c2.sendall(enc.encode("x"));
-    assert.equal(dec.decode(await n2.recv(1)), "x");
-    closeAll(s2, c2, n2);
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+    await q.cli.sendall(enc.encode("x"));
+    assert.equal(dec.decode(await q.conn.recv(1)), "x");
+  },
+);
 
-Deno.test("SocketFile: readinto, read1, peek, name, fileno, readable, writable, seekable", async () => {
-  const [srv, cli, conn] = await tcpTriple();
-  try {
+eachFamily(
+  "SocketFile: readinto, read1, peek, name, fileno, readable, writable, seekable",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     const f = conn.makefile("rwb");
     assert.equal(f.name, conn.fileno());
     assert.equal(f.fileno(), conn.fileno());
@@ -101,14 +199,14 @@ Deno.test("SocketFile: readinto, read1, peek, name, fileno, readable, writable, 
     const text = conn.makefile("r");
     await assert.rejects(text.readinto(new Uint8Array(1)), TypeError);
     await text.close();
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("makefile('rb', 0) is Python's raw SocketIO: one read per call, null when a non-blocking read would wait", async () => {
-  const [srv, cli, conn] = await tcpTriple();
-  try {
+eachFamily(
+  "makefile('rb', 0) is Python's raw SocketIO: one read per call, null when a non-blocking read would wait",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     const raw = conn.makefile("rb", 0);
     await cli.sendall(enc.encode("abc"));
     assert.equal(dec.decode((await raw.read(100))!), "abc", "what has arrived, not 100 bytes");
@@ -121,14 +219,14 @@ Deno.test("makefile('rb', 0) is Python's raw SocketIO: one read per call, null w
     assert.equal(await raw.readinto(buf), 3);
     assert.equal(dec.decode(buf.subarray(0, 3)), "xyz");
     await raw.close();
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("makefile('wb', 0) on a non-blocking socket: write() resolves the bytes sent, or null, and a retry with the rest sends no byte twice", async () => {
-  const [srv, cli, conn] = await tcpTriple();
-  try {
+eachFamily(
+  "makefile('wb', 0) on a non-blocking socket: write() resolves the bytes sent, or null, and a retry with the rest sends no byte twice",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     cli.setblocking(false);
     const raw = cli.makefile("wb", 0);
     const data = new Uint8Array(8 << 20).map((_, i) => i * 7);
@@ -157,28 +255,43 @@ Deno.test("makefile('wb', 0) on a non-blocking socket: write() resolves the byte
     cli.setblocking(true);
     await cli.shutdown(socket.SHUT_WR);
     assert.deepEqual(await reading, data, "every byte once, in order");
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("makefile() takes Python's None for encoding, errors and newline in binary mode, and refuses real ones", async () => {
-  const [srv, cli, conn] = await tcpTriple();
-  try {
+eachFamily(
+  "makefile() in binary mode ignores encoding, errors and newline, None or not, as Python's",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     for (const buffering of [0, -1, null]) {
       const f = conn.makefile("rb", buffering, { encoding: null, errors: null, newline: null });
       assert.equal(f.mode, "rb");
       await f.close();
     }
-    assert.throws(() => conn.makefile("rb", -1, { encoding: "utf-8" }), RangeError);
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+    // CPython: sock.makefile("rb", -1, encoding="utf-8", errors="strict", newline=None)
+    // is a BufferedReader of bytes; the text arguments are never looked at.
+    const f = conn.makefile("rb", -1, { encoding: "utf-8", errors: "strict", newline: null });
+    assert.equal(f.mode, "rb");
+    const bytes = new Uint8Array([0xc3, 0xa9, 0xff, 0x0d, 0x0a]); // "é", a byte no UTF-8 has, CRLF
+    await cli.sendall(bytes);
+    assert.deepEqual(await f.readline(), bytes, "bytes, neither decoded nor newline-translated");
+    await f.close();
+    // Even values a text file would refuse.
+    for (const buffering of [0, -1]) {
+      const g = conn.makefile("rwb", buffering, { encoding: "klingon", errors: "x", newline: "?" });
+      await g.write(enc.encode("ok\r"));
+      await g.flush();
+      assert.equal(dec.decode(await cli.recv(10)), "ok\r");
+      await g.close();
+    }
+  },
+);
 
-Deno.test("SocketFile.readline() that timed out keeps the half line: the next readline() returns it whole", async () => {
-  const [srv, cli, conn] = await tcpTriple();
-  try {
+eachFamily(
+  "SocketFile.readline() that timed out keeps the half line: the next readline() returns it whole",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     conn.settimeout(0.2);
     const f = conn.makefile("rb");
     await cli.sendall(enc.encode("first half, "));
@@ -194,7 +307,5 @@ Deno.test("SocketFile.readline() that timed out keeps the half line: the next re
     await cli.sendall(new Uint8Array([0xa9, 0x0a]));
     assert.equal(await text.readline(), "café\n");
     await text.close();
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);

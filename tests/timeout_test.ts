@@ -1,10 +1,22 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Timeouts and blocking mode (DESIGN §7) on real loopback sockets: the
-// errors Python raises, and no byte lost or duplicated by a timeout.
+// errors Python raises, and no byte lost or duplicated by a timeout. Each
+// behavioural test runs once per family (AF_INET, AF_INET6, AF_UNIX).
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { closeAll, concat, sleep, tcpTriple as pair } from "./_helpers.ts";
+import {
+  closeAll,
+  concat,
+  connectTo,
+  eachFamily,
+  IP_FAMILIES,
+  listening,
+  pair,
+  PY_PEER,
+  pyPeerArgs,
+  sleep,
+} from "./_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -124,107 +136,115 @@ Deno.test("setdefaulttimeout() applies to sockets made afterwards, not before", 
   assert.equal(later.gettimeout(), null);
 });
 
-Deno.test("TimeoutError is socket.timeout, an OSError with errno null and message 'timed out'", async () => {
-  assert.equal(socket.timeout, socket.TimeoutError);
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "TimeoutError is socket.timeout, an OSError with errno null and message 'timed out'",
+  async (family) => {
+    assert.equal(socket.timeout, socket.TimeoutError);
+    using p = await pair(family);
+    const { conn } = p;
     conn.settimeout(0.02);
     const err = await conn.recv(10).catch((e) => e);
     assertTimeout(err);
     assert.ok(err instanceof socket.timeout);
     assert.ok(err instanceof Error);
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("connect() with a timeout throws TimeoutError when the listener's queue is full", async () => {
-  // A listener with backlog 0 holds one unaccepted connection; Linux drops
-  // the SYNs of later ones, so their connect() cannot finish. (bind() makes
-  // its listener with the system's largest backlog, so that listen(n) never
-  // frees the port: a queue this short is made by Deno directly.)
-  using srv = socket.fromListener(
-    Deno.listen({ hostname: "127.0.0.1", port: 0, tcpBacklog: 0 }),
-  );
-  srv.listen(0);
-  const addr = srv.getsockname();
-  const clients: socket.StreamSocket[] = [];
-  let timedOut: unknown = null;
-  try {
-    for (let i = 0; i < 6 && timedOut === null; i++) {
-      const c = socket.socket();
+// TCP only: a full queue drops the SYNs of a TCP connect(); an AF_UNIX connect() fails at once
+// with EAGAIN instead (CPython: BlockingIOError, not a timeout).
+eachFamily(
+  "connect() with a timeout throws TimeoutError when the listener's queue is full",
+  async (family) => {
+    // A listener with backlog 0 holds one unaccepted connection; Linux drops
+    // the SYNs of later ones, so their connect() cannot finish.
+    using l = listening(family, 0);
+    const addr = l.addr;
+    const clients: socket.StreamSocket[] = [];
+    let timedOut: unknown = null;
+    try {
+      for (let i = 0; i < 6 && timedOut === null; i++) {
+        const c = socket.socket(family);
+        clients.push(c);
+        c.settimeout(0.2);
+        await c.connect(addr).catch((e) => (timedOut = e));
+      }
+      assertTimeout(timedOut);
+      // connect_ex() reports the same timeout as EAGAIN, as Python does.
+      const c = socket.socket(family);
       clients.push(c);
-      c.settimeout(0.2);
-      await c.connect(addr).catch((e) => (timedOut = e));
+      c.settimeout(0.1);
+      assert.equal(await c.connect_ex(addr), socket.errno.EAGAIN);
+    } finally {
+      closeAll(...clients);
     }
-    assertTimeout(timedOut);
-    // connect_ex() reports the same timeout as EAGAIN, as Python does.
-    const c = socket.socket();
-    clients.push(c);
-    c.settimeout(0.1);
-    assert.equal(await c.connect_ex(addr), socket.errno.EAGAIN);
-  } finally {
-    closeAll(...clients);
-  }
-});
+  },
+  IP_FAMILIES,
+);
 
-Deno.test("accept() with a timeout throws TimeoutError; non-blocking accept() throws EAGAIN", async () => {
-  using srv = socket.create_server(["127.0.0.1", 0]);
-  srv.settimeout(0.02);
-  assertTimeout(await srv.accept().catch((e) => e));
-  srv.setblocking(false);
-  assertWouldBlock(await srv.accept().catch((e) => e));
-});
+eachFamily(
+  "accept() with a timeout throws TimeoutError; non-blocking accept() throws EAGAIN",
+  async (family) => {
+    using l = listening(family);
+    const { srv } = l;
+    srv.settimeout(0.02);
+    assertTimeout(await srv.accept().catch((e) => e));
+    srv.setblocking(false);
+    assertWouldBlock(await srv.accept().catch((e) => e));
+  },
+);
 
-Deno.test("a timed-out accept() loses no connection: the next accept() returns it", async () => {
-  using srv = socket.create_server(["127.0.0.1", 0]);
-  srv.settimeout(0.02);
-  assertTimeout(await srv.accept().catch((e) => e));
-  using cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
-  await cli.sendall(enc.encode("first"));
-  srv.settimeout(null);
-  const [conn, addr] = await srv.accept();
-  using _conn = conn;
-  assert.deepEqual(addr, cli.getsockname());
-  assert.equal(dec.decode(await conn.recv(10)), "first");
-});
+eachFamily(
+  "a timed-out accept() loses no connection: the next accept() returns it",
+  async (family) => {
+    using l = listening(family);
+    const { srv } = l;
+    srv.settimeout(0.02);
+    assertTimeout(await srv.accept().catch((e) => e));
+    using cli = await connectTo(family, l.addr);
+    await cli.sendall(enc.encode("first"));
+    srv.settimeout(null);
+    const [conn, addr] = await srv.accept();
+    using _conn = conn;
+    assert.deepEqual(addr, cli.getsockname());
+    assert.equal(dec.decode(await conn.recv(10)), "first");
+  },
+);
 
-Deno.test("recv() with a timeout throws TimeoutError; non-blocking recv() throws EAGAIN", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "recv() with a timeout throws TimeoutError; non-blocking recv() throws EAGAIN",
+  async (family) => {
+    using p = await pair(family);
+    const { conn } = p;
     conn.settimeout(0.02);
     assertTimeout(await conn.recv(10).catch((e) => e));
     assertTimeout(await conn.recv_into(new Uint8Array(10)).catch((e) => e));
     conn.setblocking(false);
     assertWouldBlock(await conn.recv(10).catch((e) => e));
     assertWouldBlock(await conn.recv_into(new Uint8Array(10)).catch((e) => e));
-  } finally {
-    closeAll(srv, cli, conn);
-  }
+  },
+);
+
+eachFamily("recv() after a timeout returns the bytes that arrived late", async (family) => {
+  using p = await pair(family);
+  const { cli, conn } = p;
+  conn.settimeout(0.02);
+  assertTimeout(await conn.recv(100).catch((e) => e));
+  await cli.sendall(enc.encode("late bytes"));
+  conn.settimeout(null);
+  assert.equal(dec.decode(await conn.recv(100)), "late bytes");
+  // A non-blocking recv that gave up leaves its bytes as well.
+  conn.setblocking(false);
+  assertWouldBlock(await conn.recv(100).catch((e) => e));
+  await cli.sendall(enc.encode("more"));
+  conn.settimeout(1);
+  assert.equal(dec.decode(await conn.recv(100)), "more");
 });
 
-Deno.test("recv() after a timeout returns the bytes that arrived late", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
-    conn.settimeout(0.02);
-    assertTimeout(await conn.recv(100).catch((e) => e));
-    await cli.sendall(enc.encode("late bytes"));
-    conn.settimeout(null);
-    assert.equal(dec.decode(await conn.recv(100)), "late bytes");
-    // A non-blocking recv that gave up leaves its bytes as well.
-    conn.setblocking(false);
-    assertWouldBlock(await conn.recv(100).catch((e) => e));
-    await cli.sendall(enc.encode("more"));
-    conn.settimeout(1);
-    assert.equal(dec.decode(await conn.recv(100)), "more");
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
-
-Deno.test("recv_into() with a timeout takes all that has arrived, up to its size, in one call", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "recv_into() with a timeout takes all that has arrived, up to its size, in one call",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     conn.settimeout(5);
     const data = new Uint8Array(64 * 1024).map((_, i) => i * 7);
     await cli.sendall(data);
@@ -239,14 +259,14 @@ Deno.test("recv_into() with a timeout takes all that has arrived, up to its size
     await cli.sendall(data.subarray(0, 300));
     assert.deepEqual(await conn.recv(100), data.subarray(0, 100));
     assert.deepEqual(await conn.recv(1000), data.subarray(100, 300));
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("a non-blocking socket returns buffered bytes at once and EAGAIN once they run out", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "a non-blocking socket returns buffered bytes at once and EAGAIN once they run out",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     await cli.sendall(enc.encode("abcdef"));
     conn.setblocking(false);
     let got = "";
@@ -266,16 +286,16 @@ Deno.test("a non-blocking socket returns buffered bytes at once and EAGAIN once 
       eof = await conn.recv(2).catch((e) => (assertWouldBlock(e), sleep(2).then(() => null)));
     }
     assert.equal(eof?.length, 0);
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("timeout storm: thousands of short recv timeouts against a trickling sender lose no byte", async () => {
-  const rand = rng(0x5eed);
-  const data = randomBytes(200 * 1024, rand);
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "timeout storm: thousands of short recv timeouts against a trickling sender lose no byte",
+  async (family) => {
+    const rand = rng(0x5eed);
+    const data = randomBytes(72 * 1024, rand); // per family: the three runs read about what one read before
+    using p = await pair(family);
+    const { cli, conn } = p;
     const sender = (async () => {
       for (let off = 0; off < data.length;) {
         const n = Math.min(data.length - off, 1 + ((rand() * 512) | 0));
@@ -310,24 +330,24 @@ Deno.test("timeout storm: thousands of short recv timeouts against a trickling s
     await sender;
     assert.ok(timeouts >= 100 && wouldBlocks > 0, `${timeouts} timeouts, ${wouldBlocks} EAGAINs`);
     assert.deepEqual(concat(parts), data);
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("timeout storm against a CPython sender with random pauses: every byte, in order", async () => {
-  const rand = rng(42);
-  const data = randomBytes(96 * 1024, rand);
-  using srv = socket.create_server(["127.0.0.1", 0]);
-  const [, port] = srv.getsockname() as socket.IPv4Address;
-  const py = new Deno.Command("python3", {
-    args: [
-      "-c",
-      `
+eachFamily(
+  "timeout storm against a CPython sender with random pauses: every byte, in order",
+  async (family) => {
+    const rand = rng(42);
+    const data = randomBytes(96 * 1024, rand);
+    using l = listening(family);
+    const { srv } = l;
+    const py = new Deno.Command("python3", {
+      args: [
+        "-c",
+        `${PY_PEER}
 import random, socket, sys, time
 data = sys.stdin.buffer.read()
 rnd = random.Random(7)
-with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+with peer(sys.argv[1:3]) as s:
     off = 0
     while off < len(data):
         n = rnd.randint(1, 2048)
@@ -336,42 +356,45 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
         if rnd.random() < 0.3:
             time.sleep(rnd.random() * 0.008)
 `,
-      String(port),
-    ],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const w = py.stdin.getWriter();
-  await w.write(data);
-  await w.close();
-  const [conn] = await srv.accept();
-  try {
-    const parts: Uint8Array[] = [];
-    let timeouts = 0;
-    for (let i = 0; i < 200_000; i++) {
-      conn.settimeout(0.001 + ((rand() * 4) | 0) / 1000);
-      try {
-        const d = await conn.recv(1 + ((rand() * 4096) | 0));
-        if (d.length === 0) break;
-        parts.push(d);
-      } catch (e) {
-        assertTimeout(e);
-        timeouts++;
+        ...pyPeerArgs(family, l.addr),
+      ],
+      stdin: "piped",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const w = py.stdin.getWriter();
+    await w.write(data);
+    await w.close();
+    const [conn] = await srv.accept();
+    try {
+      const parts: Uint8Array[] = [];
+      let timeouts = 0;
+      for (let i = 0; i < 200_000; i++) {
+        conn.settimeout(0.001 + ((rand() * 4) | 0) / 1000);
+        try {
+          const d = await conn.recv(1 + ((rand() * 4096) | 0));
+          if (d.length === 0) break;
+          parts.push(d);
+        } catch (e) {
+          assertTimeout(e);
+          timeouts++;
+        }
       }
+      assert.ok(timeouts > 0);
+      assert.deepEqual(concat(parts), data);
+    } finally {
+      conn.close();
+      const status = await py.output();
+      assert.equal(status.code, 0, dec.decode(status.stderr));
     }
-    assert.ok(timeouts > 0);
-    assert.deepEqual(concat(parts), data);
-  } finally {
-    conn.close();
-    const status = await py.output();
-    assert.equal(status.code, 0, dec.decode(status.stderr));
-  }
-});
+  },
+);
 
-Deno.test("send() with a timeout never duplicates: the peer receives exactly the bytes reported sent", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "send() with a timeout never duplicates: the peer receives exactly the bytes reported sent",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     const sent = await fillUntilTimeout(cli, rng(3));
     // More timed-out sends while the buffers are still full: each returns a
     // count or throws TimeoutError, and only counted bytes may arrive.
@@ -391,14 +414,14 @@ Deno.test("send() with a timeout never duplicates: the peer receives exactly the
     const got = await received;
     assert.equal(got.length, expected.length);
     assert.deepEqual(got, expected);
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("sendall() with a timeout throws TimeoutError while the peer is not reading", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "sendall() with a timeout throws TimeoutError while the peer is not reading",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     cli.settimeout(0.1);
     const big = new Uint8Array(8 * 1024 * 1024);
     let err: unknown = null;
@@ -410,14 +433,14 @@ Deno.test("sendall() with a timeout throws TimeoutError while the peer is not re
     const got = await received;
     assert.ok(got.length > 0);
     assert.ok(got.every((b) => b === 0));
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("non-blocking send() throws EAGAIN once the buffers are full, and sends no extra byte", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "non-blocking send() throws EAGAIN once the buffers are full, and sends no extra byte",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     cli.setblocking(false);
     const rand = rng(9);
     const sent: Uint8Array[] = [];
@@ -435,14 +458,14 @@ Deno.test("non-blocking send() throws EAGAIN once the buffers are full, and send
     cli.setblocking(true);
     await cli.shutdown(socket.SHUT_WR);
     assert.deepEqual(await received, concat(sent));
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
 
-Deno.test("makefile reads honour the socket's timeout and keep the bytes that arrive late", async () => {
-  const [srv, cli, conn] = await pair();
-  try {
+eachFamily(
+  "makefile reads honour the socket's timeout and keep the bytes that arrive late",
+  async (family) => {
+    using p = await pair(family);
+    const { cli, conn } = p;
     const f = conn.makefile("rb");
     conn.settimeout(0.02);
     await cli.sendall(enc.encode("partial"));
@@ -455,7 +478,5 @@ Deno.test("makefile reads honour the socket's timeout and keep the bytes that ar
     conn.settimeout(null);
     assert.equal(dec.decode(await conn.recv(100)), "rest");
     await f.close();
-  } finally {
-    closeAll(srv, cli, conn);
-  }
-});
+  },
+);
