@@ -28,11 +28,23 @@ async function recvAll(sock: socket.StreamSocket): Promise<string> {
 }
 
 /** The listen backlog of the socket listening on 127.0.0.1:`port`, as `ss` reports it. */
-async function backlog(port: number): Promise<number> {
-  const out = await new Deno.Command("ss", { args: ["-Hltn", `sport = :${port}`] }).output();
-  const fields = dec.decode(out.stdout).trim().split(/\s+/);
-  assert.equal(fields[0], "LISTEN", dec.decode(out.stdout));
-  return Number(fields[2]);
+async function backlog<S extends socketserver.TCPServer>(make: () => S): Promise<[S, number]> {
+  // bind() makes its listener with the system's largest queue (so that listen(n)
+  // never frees the port): what a server's request_queue_size decides is the
+  // backlog its server_activate() hands to listen().
+  const listen = socket.StreamSocket.prototype.listen;
+  const given: (number | undefined)[] = [];
+  socket.StreamSocket.prototype.listen = function (this: socket.StreamSocket, n?: number) {
+    given.push(n);
+    return listen.call(this, n);
+  };
+  try {
+    const server = make();
+    assert.equal(given.length, 1);
+    return [server, given[0]!];
+  } finally {
+    socket.StreamSocket.prototype.listen = listen;
+  }
 }
 
 /** Lets every promise step that is already due run (one turn of the event loop). */
@@ -244,15 +256,17 @@ Deno.test("TCPServer subclass statics: allow_reuse_address, request_queue_size a
       this.timeouts++;
     }
   }
-  await using server = new Static(LOCAL, LineEcho);
+  const [made, queue] = await backlog(() => new Static(LOCAL, LineEcho));
+  await using server = made;
   assert.equal(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
-  assert.equal(await backlog(port(server)), 64);
+  assert.equal(queue, 64);
   assert.equal(server.timeout, 0.05);
   await server.handle_request();
   assert.equal(server.timeouts, 1);
   assert.equal(socketserver.TCPServer.timeout, null, "the base class keeps its own");
-  await using plain = new socketserver.TCPServer(LOCAL, LineEcho);
-  assert.equal(await backlog(port(plain)), 5);
+  const [plainMade, plainQueue] = await backlog(() => new socketserver.TCPServer(LOCAL, LineEcho));
+  await using _plain = plainMade;
+  assert.equal(plainQueue, 5);
 });
 
 Deno.test("TCPServer settings set with this.x in a constructor take effect", async () => {
@@ -270,9 +284,10 @@ Deno.test("TCPServer settings set with this.x in a constructor take effect", asy
       this.timeouts++;
     }
   }
-  await using server = new Configured(LOCAL, LineEcho);
+  const [made, queue] = await backlog(() => new Configured(LOCAL, LineEcho));
+  await using server = made;
   assert.equal(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
-  assert.equal(await backlog(port(server)), 64);
+  assert.equal(queue, 64);
   await server.handle_request();
   assert.equal(server.timeouts, 1);
 });
