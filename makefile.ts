@@ -878,8 +878,8 @@ export class SocketFile<
         try {
           const r = this.#reader ?? this.#port.reader("select");
           return r instanceof Promise
-            ? r.then((reader) => (this.#reader = reader).prefetch(), () => {})
-            : (this.#reader = r).prefetch();
+            ? r.then((reader) => (this.#reader = reader).watch(), () => {})
+            : (this.#reader = r).watch();
         } catch {
           return Promise.resolve(); // not connected: reading would raise at once
         }

@@ -1212,8 +1212,8 @@ export class StreamSocket extends Socket {
         if (this.closed) return Promise.resolve();
         const waits: Promise<unknown>[] = [];
         if (this.#connecting) waits.push(this.#connecting);
-        else if (read && this.#acceptor) waits.push(this.#acceptor.prefetch());
-        else if (read && this.#reader) waits.push(this.#reader.prefetch());
+        else if (read && this.#acceptor) waits.push(this.#acceptor.watch());
+        else if (read && this.#reader) waits.push(this.#reader.watch());
         // A send finishing in the background, or another task's send holding
         // the writer: wait until a send would not (so a select loop never spins).
         if (write && this.#writer && !this.#writer.ready) waits.push(this.#writer.idle());

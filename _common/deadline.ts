@@ -86,20 +86,29 @@ const noop = () => {};
  * loop, which includes the runtime's I/O polling, so that what has already
  * arrived is seen first.
  *
- * The timer is unref'd: it never keeps a finished program alive by itself
- * (an awaited operation does so through its own I/O, DESIGN §21). The one
- * turn of `NONBLOCK` is not a wait and stays ref'd: it ends within the
- * turn, and without it a poll with nothing else pending (`select(0)` on
- * idle sockets) would be dropped before it returns.
+ * The timer is unref'd unless `held`: it never keeps a finished program
+ * alive by itself (an awaited operation does so through its own I/O, DESIGN
+ * §21). A wait with no I/O of its own behind it (`select()` blocked on
+ * sockets whose pending operations keep nobody alive, or on none) passes
+ * `held`, as a Python thread blocked there keeps its process. The one turn
+ * of `NONBLOCK` is not a wait and stays ref'd: it ends within the turn,
+ * and without it a poll with nothing else pending (`select(0)` on idle
+ * sockets) would be dropped before it returns.
  *
  * @returns The cancel: it clears the timer; calling it again, or after the
  *   timer fired, does nothing.
  */
-export function whenExpired(deadline: Deadline, onExpire: () => void): () => void {
-  if (deadline === null) return noop;
+export function whenExpired(deadline: Deadline, onExpire: () => void, held = false): () => void {
+  if (deadline === null) return held ? keepAlive() : noop;
   const id = setTimeout(onExpire, msLeft(deadline));
-  if (deadline !== NONBLOCK) unref(id);
+  if (deadline !== NONBLOCK && !held) unref(id);
   return () => clearTimeout(id);
+}
+
+/** Keeps the process alive until the returned release is called (one ref'd timer that never fires). */
+function keepAlive(): () => void {
+  const id = setInterval(noop, MAX_TIMER_MS);
+  return () => clearInterval(id);
 }
 
 /**

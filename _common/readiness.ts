@@ -338,7 +338,10 @@ export class Registry<K> {
       timedOut = true;
       wake();
     };
-    const cancel = whenExpired(deadlineFor(timeout), stop);
+    // Held: the sockets' pending operations keep nobody alive by themselves
+    // (what select() starts is let go), so the wait keeps the process alive
+    // while its caller awaits it, as a Python thread blocked in select() does.
+    const cancel = whenExpired(deadlineFor(timeout), stop, true);
     signal?.addEventListener("abort", stop);
     const waiting = () => wake();
     this.#waiting.add(waiting);

@@ -17,6 +17,7 @@
 
 import { errno, OSError } from "../errors.ts";
 import { type Deadline, expired, NONBLOCK, waitUntil } from "../_common/deadline.ts";
+import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import type { Addr, DatagramAddr, DatagramTransport } from "../_transport/types.ts";
 import type { Fail } from "../_stream/reader.ts";
@@ -39,6 +40,8 @@ export class Channel {
   peer: DatagramAddr | null = null;
   readonly #fail: Fail;
   readonly #readLock = new Lock();
+  /** Held while a caller awaits a receive; one left pending for the next keeps nobody alive. */
+  readonly #live: Liveness;
   /** Exclusive transports only: sends go one at a time. */
   readonly #sendLock: Lock | null;
   /** The receive in flight, direct or background (settles when the transport's does). */
@@ -70,6 +73,7 @@ export class Channel {
   constructor(transport: DatagramTransport, fail: Fail) {
     this.transport = transport;
     this.#fail = fail;
+    this.#live = new Liveness(transport);
     this.#sendLock = transport.exclusive ? new Lock() : null;
   }
 
@@ -121,7 +125,13 @@ export class Channel {
       if (this.#rx) waits.push(this.#rx);
       if (this.#tx) waits.push(this.#tx);
     }
+    this.#letGo(); // a receive started for select keeps nobody alive by itself
     return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+  }
+
+  /** Lets go of the transport when a background receive is left pending with no caller waiting for it. */
+  #letGo(): void {
+    if (this.#bg !== null && !this.#readLock.held) this.#live.release();
   }
 
   /** Drops the kept datagram (on close). */
@@ -149,6 +159,7 @@ export class Channel {
       // The hot path: blocking, nothing kept or pending, no other reader:
       // straight into the caller's buffer, with one promise reaction on the
       // transport's receive and nothing else.
+      this.#live.hold();
       return this.#receiveDirect(p, op, shape);
     }
     return this.#receiveInTurn(p, peek, deadline, op, shape);
@@ -162,6 +173,7 @@ export class Channel {
     shape: Shape<R>,
   ): Promise<R> {
     if (!this.#readLock.tryAcquire()) await this.#readLock.acquire(deadline, op);
+    this.#live.hold();
     try {
       for (;;) {
         const data = this.#kept;
@@ -184,6 +196,7 @@ export class Channel {
       }
     } catch (e) {
       this.#readLock.release();
+      this.#letGo();
       throw this.#fail(e, op);
     }
   }
@@ -279,6 +292,7 @@ export class Channel {
     const lock = this.#sendLock!;
     if (!lock.tryAcquire()) await lock.acquire(deadline, op);
     try {
+      if (this.#rx) this.#live.hold(); // the send awaits the receive under way
       while (this.#rx) await this.#receiveDone(deadline, op);
       try {
         return await (this.#tx = this.transport.send(view, to));
@@ -289,6 +303,7 @@ export class Channel {
       throw this.#fail(e, op);
     } finally {
       lock.release();
+      this.#letGo();
     }
   }
 

@@ -7,6 +7,7 @@
 
 import * as C from "../constants.ts";
 import { type Deadline, waitUntil } from "../_common/deadline.ts";
+import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import type { ListenerTransport, StreamTransport } from "../_transport/types.ts";
 import type { Fail } from "./reader.ts";
@@ -18,6 +19,8 @@ export class Acceptor {
   readonly listener: ListenerTransport;
   readonly #fail: Fail;
   readonly #lock = new Lock();
+  /** Held while a caller awaits an accept; one left pending for the next keeps nobody alive. */
+  readonly #live: Liveness;
   #kept: StreamTransport[] | null = null;
   #pending: Promise<void> | null = null;
   #error: unknown = null;
@@ -30,6 +33,7 @@ export class Acceptor {
   constructor(listener: ListenerTransport, fail: Fail) {
     this.listener = listener;
     this.#fail = fail;
+    this.#live = new Liveness(listener);
   }
 
   // ---- the vocabulary shared with the reader and the datagram channel
@@ -59,6 +63,21 @@ export class Acceptor {
     });
   }
 
+  /**
+   * `prefetch()` for a caller that does not accept (select, selectors): the
+   * accept it starts keeps the process alive only while an `accept()` awaits it.
+   */
+  watch(): Promise<void> {
+    const pending = this.prefetch();
+    this.#letGo();
+    return pending;
+  }
+
+  /** Lets go of the listener when an accept is left pending with no caller waiting for it. */
+  #letGo(): void {
+    if (this.#pending !== null && !this.#lock.held) this.#live.release();
+  }
+
   // ---- verbs
 
   /**
@@ -70,6 +89,7 @@ export class Acceptor {
    */
   async accept(deadline: Deadline, op: string): Promise<StreamTransport> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    this.#live.hold();
     try {
       let conn = this.#kept?.shift();
       if (!conn && deadline === null && !this.#pending && this.#error === null) {
@@ -89,6 +109,7 @@ export class Acceptor {
       throw this.#fail(e, op);
     } finally {
       this.#lock.release();
+      this.#letGo();
     }
   }
 

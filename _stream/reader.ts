@@ -17,6 +17,7 @@
 // come back in. An empty buffer that grew large is let go.
 
 import { type Deadline, NONBLOCK, waitUntil } from "../_common/deadline.ts";
+import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import { testing } from "../_common/testing.ts";
 
@@ -24,6 +25,10 @@ import { testing } from "../_common/testing.ts";
 export interface Source {
   /** Reads into `p`: resolves the count, or `null` at end of stream. */
   read(p: Uint8Array): Promise<number | null>;
+  /** A pending read keeps the process alive (where the source can say). */
+  ref?(): void;
+  /** A pending read no longer keeps the process alive. */
+  unref?(): void;
 }
 
 /** Turns what a read threw into what its caller sees (the socket's mapping: EBADF once closed). */
@@ -86,6 +91,8 @@ export class Reader {
   readonly #src: Source;
   readonly #fail: Fail;
   readonly #lock = new Lock();
+  /** Held while a caller awaits a read; a fill left for the next read keeps nobody alive. */
+  readonly live: Liveness;
   #buf: Uint8Array = EMPTY; // made by the first fill: a reader that only reads directly needs none
   #start = 0;
   #end = 0;
@@ -113,6 +120,7 @@ export class Reader {
   constructor(src: Source, fail: Fail) {
     this.#src = src;
     this.#fail = fail;
+    this.live = new Liveness(src);
   }
 
   // ---- the vocabulary shared with the acceptor and the datagram channel
@@ -157,6 +165,34 @@ export class Reader {
     );
   }
 
+  /**
+   * `prefetch()` for a caller that does not read (select, selectors): the
+   * fill it starts keeps the process alive only while a read awaits it.
+   */
+  watch(): Promise<void> {
+    const fill = this.prefetch();
+    this.#letGo();
+    return fill;
+  }
+
+  /**
+   * Waits for the next fill as a read does — the transport held while it
+   * waits — without taking the lock (a `readable` stream's pull). Never rejects.
+   */
+  async arrival(): Promise<void> {
+    this.live.hold();
+    try {
+      await this.prefetch();
+    } finally {
+      this.#letGo();
+    }
+  }
+
+  /** Lets go of the transport when a fill is left pending with no read waiting for it. */
+  #letGo(): void {
+    if (this.#fill !== null && !this.#lock.held) this.live.release();
+  }
+
   /** How many bytes are buffered. */
   get size(): number {
     return this.#end - this.#start;
@@ -177,6 +213,7 @@ export class Reader {
       // one promise reaction on the transport's read and nothing else — a
       // read waiting on an idle connection holds no frame of ours.
       this.#directOp = op;
+      this.live.hold();
       try {
         return this.#src.read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
       } catch (e) {
@@ -204,6 +241,7 @@ export class Reader {
 
   async #readBuffered(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    this.live.hold();
     try {
       if (p.length === 0) return 0;
       while (this.#end === this.#start) {
@@ -217,6 +255,7 @@ export class Reader {
       throw this.#fail(e, op);
     } finally {
       this.#lock.release();
+      this.#letGo();
     }
   }
 
@@ -229,6 +268,7 @@ export class Reader {
    */
   async peek(p: Uint8Array, all: boolean, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    this.live.hold();
     try {
       const want = all ? p.length : Math.min(1, p.length);
       while (this.size < want && !this.#eof && this.#error === null) {
@@ -243,6 +283,7 @@ export class Reader {
       throw this.#fail(e, op);
     } finally {
       this.#lock.release();
+      this.#letGo();
     }
   }
 
@@ -257,6 +298,7 @@ export class Reader {
    */
   async readExactly(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    this.live.hold();
     try {
       if (deadline !== null) {
         while (this.size < p.length && !this.#eof && this.#error === null) {
@@ -287,6 +329,7 @@ export class Reader {
       throw this.#fail(e, op);
     } finally {
       this.#lock.release();
+      this.#letGo();
     }
   }
 
@@ -307,6 +350,7 @@ export class Reader {
     skip: Skip | null = null,
   ): Promise<R> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    this.live.hold();
     try {
       if (skip !== null) {
         while (this.#end === this.#start && !this.#eof && this.#error === null) {
@@ -330,6 +374,7 @@ export class Reader {
       throw this.#fail(e, op);
     } finally {
       this.#lock.release();
+      this.#letGo();
     }
   }
 
@@ -379,6 +424,7 @@ export class Reader {
       throw this.#fail(e, op);
     } finally {
       this.#lock.release();
+      this.#letGo();
     }
   }
 
@@ -397,6 +443,7 @@ export class Reader {
     const arrived = this.#fill ?? this.prefetch();
     await waitUntil(arrived, NONBLOCK, "shutdown").catch(() => {});
     this.#eof = true;
+    this.#letGo(); // a fill still under way is nobody's now
   }
 
   // ---- the buffer

@@ -21,7 +21,7 @@ export function socketReadable(port: StreamPort): ReadableStream<Uint8Array<Arra
       const reader = await port.reader("read");
       for (;;) {
         // Wait for bytes without the lock, so recv() callers are not held up.
-        while (!reader.ready) await reader.prefetch();
+        while (!reader.ready) await reader.arrival();
         // A read whose reader was released meanwhile takes nothing: the bytes stay for recv().
         if (cancelled || !stream.locked) return;
         const req = controller.byobRequest;

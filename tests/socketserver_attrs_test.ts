@@ -28,7 +28,7 @@ async function recvAll(sock: socket.StreamSocket): Promise<string> {
 }
 
 /** The listen backlog of the socket listening on 127.0.0.1:`port`, as `ss` reports it. */
-async function backlog<S extends socketserver.TCPServer>(make: () => S): Promise<[S, number]> {
+function backlog<S extends socketserver.TCPServer>(make: () => S): [S, number] {
   // bind() makes its listener with the system's largest queue (so that listen(n)
   // never frees the port): what a server's request_queue_size decides is the
   // backlog its server_activate() hands to listen().
@@ -256,7 +256,7 @@ Deno.test("TCPServer subclass statics: allow_reuse_address, request_queue_size a
       this.timeouts++;
     }
   }
-  const [made, queue] = await backlog(() => new Static(LOCAL, LineEcho));
+  const [made, queue] = backlog(() => new Static(LOCAL, LineEcho));
   await using server = made;
   assert.equal(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
   assert.equal(queue, 64);
@@ -264,7 +264,7 @@ Deno.test("TCPServer subclass statics: allow_reuse_address, request_queue_size a
   await server.handle_request();
   assert.equal(server.timeouts, 1);
   assert.equal(socketserver.TCPServer.timeout, null, "the base class keeps its own");
-  const [plainMade, plainQueue] = await backlog(() => new socketserver.TCPServer(LOCAL, LineEcho));
+  const [plainMade, plainQueue] = backlog(() => new socketserver.TCPServer(LOCAL, LineEcho));
   await using _plain = plainMade;
   assert.equal(plainQueue, 5);
 });
@@ -284,7 +284,7 @@ Deno.test("TCPServer settings set with this.x in a constructor take effect", asy
       this.timeouts++;
     }
   }
-  const [made, queue] = await backlog(() => new Configured(LOCAL, LineEcho));
+  const [made, queue] = backlog(() => new Configured(LOCAL, LineEcho));
   await using server = made;
   assert.equal(server.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
   assert.equal(queue, 64);
