@@ -90,22 +90,29 @@ const readiness = new URL("../_common/readiness.ts", import.meta.url).href;
 const selectMod = new URL("../select.ts", import.meta.url).href;
 const selectorsMod = new URL("../selectors.ts", import.meta.url).href;
 
-Deno.test("Registry.wait(): a program whose only pending things are select timeouts nobody awaits exits at once", async () => {
+Deno.test("Registry.wait(): a select() holds its program until it returns, as a blocked thread does, and not a moment longer", async () => {
+  // Each wait holds the process until its timeout (awaited or not, a wait is
+  // a wait): the program ends once the longest, 0.4 s, is over — not at its
+  // last line, and not an hour later as a timer left behind would make it.
   const code = `
     import { Registry } from "${readiness}";
     import { select } from "${selectMod}";
     import { DefaultSelector } from "${selectorsMod}";
-    new Registry().wait(3600, () => null);
-    select([], [], [], 3600);
-    new DefaultSelector().select(3600);
+    const t0 = performance.now();
+    new Registry().wait(0.2, () => null);
+    select([], [], [], 0.3);
+    const sel = new DefaultSelector();
+    sel.select(0.4).then(() => sel.close());
+    globalThis.addEventListener("unload", () => console.log(Math.round(performance.now() - t0)));
     console.log("ended");
   `;
-  // A timer held for an hour would keep it alive until the helper's kill timer.
   const out = await runDeno(["run", "--quiet", "-"], { stdin: enc.encode(code) });
   assert.equal(out.stderr, "");
   assert.equal(out.signal, null);
   assert.equal(out.code, 0);
-  assert.equal(out.stdout, "ended\n");
+  const [last, ms] = out.stdout.trim().split("\n");
+  assert.equal(last, "ended");
+  assert.ok(Number(ms) >= 390 && Number(ms) < 5000, `ended after ${ms} ms`);
 });
 
 Deno.test("select() with a timeout and nothing to watch sleeps: awaited at a program's top level, it returns", async () => {
