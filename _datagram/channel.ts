@@ -19,7 +19,6 @@ import { errno, OSError } from "../errors.ts";
 import { type Deadline, expired, NONBLOCK, waitUntil } from "../_common/deadline.ts";
 import { Lock } from "../_common/lock.ts";
 import type { Addr, DatagramAddr, DatagramTransport } from "../_transport/types.ts";
-import type { Fail } from "../_stream/reader.ts";
 import { samePeer } from "./targets.ts";
 
 /** The buffer of background receives: the largest UDP payload; Linux's default AF_UNIX limit. */
@@ -37,7 +36,6 @@ export class Channel {
   readonly transport: DatagramTransport;
   /** The connected peer: datagrams from anyone else are dropped. */
   peer: DatagramAddr | null = null;
-  readonly #fail: Fail;
   readonly #readLock = new Lock();
   /** Exclusive transports only: sends go one at a time. */
   readonly #sendLock: Lock | null;
@@ -51,25 +49,23 @@ export class Channel {
   #keptFrom: Addr | null = null;
   #failed = false;
   #error: unknown = null;
-  /** The direct receive under way (one at a time: it holds the read lock): its buffer, op and shape. */
+  /** The direct receive under way (one at a time: it holds the read lock): its buffer and shape. */
   #directP: Uint8Array | null = null;
-  #directOp = "";
   #directShape: Shape<unknown> | null = null;
   /** The reactions of receives (made on first use), so a receive allocates no closure. */
   #onDirect: ((got: Received) => unknown) | null = null;
   #onDirectError: ((e: unknown) => never) | null = null;
   #onBackground: ((got: Received) => void | Promise<void>) | null = null;
   #onBackgroundError: ((e: unknown) => void) | null = null;
-  /** A send's error handler by op (made on first use), so a send allocates no closure. */
-  #sendFailed: Record<string, (e: unknown) => never> = {};
 
   /**
+   * Errors reach callers as the transport threw them (the package's
+   * OSErrors, mapped at its edge), and a deadline's as `expired()` makes them.
+   *
    * @param transport The bound datagram transport.
-   * @param fail How errors reach callers (the socket's mapping).
    */
-  constructor(transport: DatagramTransport, fail: Fail) {
+  constructor(transport: DatagramTransport) {
     this.transport = transport;
-    this.#fail = fail;
     this.#sendLock = transport.exclusive ? new Lock() : null;
   }
 
@@ -149,7 +145,7 @@ export class Channel {
       // The hot path: blocking, nothing kept or pending, no other reader:
       // straight into the caller's buffer, with one promise reaction on the
       // transport's receive and nothing else.
-      return this.#receiveDirect(p, op, shape);
+      return this.#receiveDirect(p, shape);
     }
     return this.#receiveInTurn(p, peek, deadline, op, shape);
   }
@@ -179,12 +175,12 @@ export class Channel {
         }
         // Blocking, nothing pending: straight into the caller's buffer (the
         // direct receive releases the read lock).
-        if (deadline === null && !peek && this.#direct()) return this.#receiveDirect(p, op, shape);
+        if (deadline === null && !peek && this.#direct()) return this.#receiveDirect(p, shape);
         await waitUntil(this.prefetch(), deadline, op);
       }
     } catch (e) {
       this.#readLock.release();
-      throw this.#fail(e, op);
+      throw e;
     }
   }
 
@@ -203,13 +199,12 @@ export class Channel {
    * comes (others are dropped, as a connected socket's kernel does), then
    * releases the read lock (held by the caller) and resolves `shape` of it.
    */
-  #receiveDirect<R>(p: Uint8Array, op: string, shape: Shape<R>): Promise<R> {
+  #receiveDirect<R>(p: Uint8Array, shape: Shape<R>): Promise<R> {
     this.#directP = p;
-    this.#directOp = op;
     this.#directShape = shape;
     this.#onDirect ??= (got) => {
       const shape = this.#directShape!;
-      if (!this.#wanted(got)) return this.#receiveDirect(this.#directP!, this.#directOp, shape);
+      if (!this.#wanted(got)) return this.#receiveDirect(this.#directP!, shape);
       this.#rx = this.#directP = this.#directShape = null;
       this.#readLock.release();
       return shape(got[0].length, got[1]);
@@ -217,7 +212,7 @@ export class Channel {
     this.#onDirectError ??= (e) => {
       this.#rx = this.#directP = this.#directShape = null;
       this.#readLock.release();
-      throw this.#fail(e, this.#directOp);
+      throw e;
     };
     try {
       const rx = this.transport.receive(p).then(this.#onDirect, this.#onDirectError);
@@ -226,7 +221,7 @@ export class Channel {
     } catch (e) {
       this.#directP = this.#directShape = null;
       this.#readLock.release();
-      return Promise.reject(this.#fail(e, op));
+      return Promise.reject(e);
     }
   }
 
@@ -256,17 +251,11 @@ export class Channel {
   send(view: Uint8Array, to: DatagramAddr, deadline: Deadline, op: string): Promise<number> {
     if (this.#sendLock !== null) return this.#sendInTurn(view, to, deadline, op);
     // The hot path: a send never waits on a transport that allows one beside a
-    // receive: straight to it, with one promise reaction (for its error).
-    let failed = this.#sendFailed[op];
-    if (failed === undefined) {
-      failed = this.#sendFailed[op] = (e: unknown): never => {
-        throw this.#fail(e, op);
-      };
-    }
+    // receive: straight to it, its promise handed back as it is.
     try {
-      return this.transport.send(view, to).catch(failed);
+      return this.transport.send(view, to);
     } catch (e) {
-      return Promise.reject(this.#fail(e, op));
+      return Promise.reject(e);
     }
   }
 
@@ -285,8 +274,6 @@ export class Channel {
       } finally {
         this.#tx = null;
       }
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       lock.release();
     }

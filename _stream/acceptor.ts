@@ -9,14 +9,12 @@ import * as C from "../constants.ts";
 import { type Deadline, waitUntil } from "../_common/deadline.ts";
 import { Lock } from "../_common/lock.ts";
 import type { ListenerTransport, StreamTransport } from "../_transport/types.ts";
-import type { Fail } from "./reader.ts";
 
 /** Python's default `listen()` backlog: `min(SOMAXCONN, 128)`. */
 export const DEFAULT_BACKLOG: number = Math.min(C.SOMAXCONN, 128);
 
 export class Acceptor {
   readonly listener: ListenerTransport;
-  readonly #fail: Fail;
   readonly #lock = new Lock();
   #kept: StreamTransport[] | null = null;
   #pending: Promise<void> | null = null;
@@ -24,12 +22,13 @@ export class Acceptor {
   #closed = false;
 
   /**
+   * Errors reach callers as the listener threw them (the package's
+   * OSErrors, mapped at its edge), and a deadline's as `expired()` makes them.
+   *
    * @param listener The listening transport; the acceptor closes it.
-   * @param fail How errors reach callers (the socket's mapping).
    */
-  constructor(listener: ListenerTransport, fail: Fail) {
+  constructor(listener: ListenerTransport) {
     this.listener = listener;
-    this.#fail = fail;
   }
 
   // ---- the vocabulary shared with the reader and the datagram channel
@@ -85,8 +84,6 @@ export class Acceptor {
         conn = this.#kept?.shift();
       }
       return conn;
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
     }
