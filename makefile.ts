@@ -246,10 +246,11 @@ export class SocketFile<
   /**
    * Runs `body` on the socket's reader — at once when the socket is
    * connected, so that the read joins the reader's queue in call order;
-   * after the connect under way otherwise.
+   * after the connect under way otherwise. Asked of the port at each read,
+   * which tells the socket a read starts (a TLS socket's handshake is seen).
    */
   #withReader<R>(op: string, body: (reader: Reader) => Promise<R>): Promise<R> {
-    const r = this.#reader ?? this.#port.reader(op);
+    const r = this.#port.reader(op);
     if (r instanceof Promise) {
       return r.then((reader) => body(this.#reader = reader));
     }

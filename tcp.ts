@@ -63,7 +63,13 @@ import {
   toBytes,
   typeName,
 } from "./_common/bytes.ts";
-import { type Deadline, NONBLOCK, waitUntil } from "./_common/deadline.ts";
+import {
+  type Deadline,
+  NONBLOCK,
+  waitUntil,
+  type WouldBlock,
+  wouldBlock,
+} from "./_common/deadline.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
 import { capabilities, pick } from "./_transport/pick.ts";
 import { wrapConn, wrapListener } from "./_transport/deno.ts";
@@ -75,7 +81,7 @@ import type {
   LocalAddr,
   StreamTransport,
 } from "./_transport/types.ts";
-import { type Fail, Reader } from "./_stream/reader.ts";
+import { Reader } from "./_stream/reader.ts";
 import { Writer } from "./_stream/writer.ts";
 import { Acceptor, DEFAULT_BACKLOG } from "./_stream/acceptor.ts";
 import { dial } from "./_stream/dial.ts";
@@ -175,7 +181,6 @@ export class StreamSocket extends Socket {
   #dialing: AbortController | null = null;
   #reader: Reader | null = null;
   #writer: Writer | null = null;
-  #fail: Fail | null = null;
   #scratch: Scratch | null = null; // recv(bufsize)'s buffer, made on first use
   #poll: Poll | null = null;
   #port: StreamPort | null = null;
@@ -256,22 +261,21 @@ export class StreamSocket extends Socket {
     }
     const s = new StreamSocket(familyOf(listener.addr));
     s.#listener = wrapListener(listener);
-    s.#acceptor = new Acceptor(s.#listener, s.#failer());
+    s.#acceptor = new Acceptor(s.#listener);
     return s;
   }
 
-  #failer(): Fail {
-    return this.#fail ??= (e, op) => this._ioError(e, op);
+  /**
+   * @ignore What a non-blocking read or write that would block raises, made
+   * by the reader ("read") or the writer ("write"): `BlockingIOError` here;
+   * a TLS socket's `SSLWantReadError` or `SSLWantWriteError`.
+   */
+  protected get _wouldBlock(): WouldBlock {
+    return wouldBlock;
   }
 
-  /**
-   * @ignore The error a failed read, write or accept raises (the hook a
-   * TLS socket refines: a read that would block is `SSLWantReadError` there).
-   */
-  protected _ioError(e: unknown, op: string): Error {
-    // While a file keeps the connection after close(), its calls fail as the connection says.
-    return this.#conn !== null ? fromRuntimeError(e, `Cannot ${op}`) : this._fail(e, op);
-  }
+  /** @ignore Called as a read of the socket or of a file over it starts (a TLS socket notes it). */
+  protected _reading(): void {}
 
   /**
    * @ignore What a new connection (connected or accepted) becomes before the
@@ -310,7 +314,7 @@ export class StreamSocket extends Socket {
     to.#backend = from.#backend;
     if (listener) {
       to.#listener = listener;
-      if (listening) to.#acceptor = new Acceptor(listener, to.#failer());
+      if (listening) to.#acceptor = new Acceptor(listener);
     }
     return conn;
   }
@@ -327,8 +331,8 @@ export class StreamSocket extends Socket {
 
   #attach(conn: StreamTransport): void {
     this.#conn = conn;
-    this.#reader = new Reader(conn, this.#failer());
-    this.#writer = new Writer(conn, this.#failer());
+    this.#reader = new Reader(conn, this._wouldBlock);
+    this.#writer = new Writer(conn, this._wouldBlock);
     this._options.applyTo(this._handles());
   }
 
@@ -436,7 +440,7 @@ export class StreamSocket extends Socket {
       }
       this.bind([this.family === AF_INET6 ? "::" : "0.0.0.0", 0]);
     }
-    this.#acceptor ??= new Acceptor(this.#listener!, this.#failer());
+    this.#acceptor ??= new Acceptor(this.#listener!);
   }
 
   /**
@@ -902,6 +906,7 @@ export class StreamSocket extends Socket {
 
   /** @ignore A read into `p`, arguments and state checked: straight to the reader when there are no flags. */
   protected _recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
+    this._reading();
     const reader = this.#reader;
     if (reader !== null && flags === 0) return reader.read(p, this._deadline(), op);
     return this.#recvFlagged(p, flags, op);
@@ -962,6 +967,7 @@ export class StreamSocket extends Socket {
   #portOf(): StreamPort {
     return this.#port ??= {
       reader: (op) => {
+        this._reading();
         if (this.#reader !== null) return this.#reader;
         this._checkOpen(op);
         return this.#waitConnected(op).then(() => this.#reader!);

@@ -207,7 +207,7 @@ export class DatagramSocket extends Socket {
   }
 
   #attach(t: DatagramTransport): Channel {
-    this.#channel = new Channel(t, (e, op) => this._fail(e, op));
+    this.#channel = new Channel(t);
     this.#multicast?.attach(t);
     this._options.applyTo(this._handles());
     return this.#channel;

@@ -62,11 +62,31 @@ export function msLeft(deadline: number): number {
   return deadline === NONBLOCK ? 0 : Math.max(0, deadline - performance.now());
 }
 
-/** The error for a deadline that has passed: `BlockingIOError` or `TimeoutError`. */
-export function expired(deadline: number, op: string): Error {
-  if (deadline === NONBLOCK) {
-    return new BlockingIOError(errno.EAGAIN, undefined, { detail: `Cannot ${op}: would block` });
-  }
+/** Which way a call that would block was going: reading or writing. */
+export type Want = "read" | "write";
+
+/**
+ * Makes the error of a non-blocking call that would block going `want`'s
+ * way: `BlockingIOError` on a plain socket ({@linkcode wouldBlock}), a TLS
+ * socket's `SSLWantReadError` or `SSLWantWriteError`.
+ */
+export type WouldBlock = (want: Want, op: string) => Error;
+
+/** A plain socket's would-block error: `BlockingIOError` (`EAGAIN`), whichever way. */
+export const wouldBlock: WouldBlock = (_want, op) =>
+  new BlockingIOError(errno.EAGAIN, undefined, { detail: `Cannot ${op}: would block` });
+
+/**
+ * The error for a deadline that has passed: `TimeoutError`, or for a
+ * non-blocking call what `make` makes for `want` (`BlockingIOError` by default).
+ */
+export function expired(
+  deadline: number,
+  op: string,
+  want: Want = "read",
+  make: WouldBlock = wouldBlock,
+): Error {
+  if (deadline === NONBLOCK) return make(want, op);
   return new TimeoutError(null, "timed out");
 }
 
@@ -113,17 +133,23 @@ function keepAlive(): () => void {
 
 /**
  * Waits for `p` until `deadline`: resolves or rejects as `p` does, or
- * rejects with `expired(deadline, op)` when the deadline passes first (a
+ * rejects with `expired(deadline, op, want, make)` when the deadline passes first (a
  * non-blocking deadline gives `p` one timer turn of the event loop, which
  * includes the runtime's I/O polling). `p` is observed either way, so
  * nothing is left to reject unheard, and no timer is left running.
  *
  * @throws {BlockingIOError|TimeoutError} when the deadline passes first.
  */
-export function waitUntil<T>(p: Promise<T>, deadline: Deadline, op: string): Promise<T> {
+export function waitUntil<T>(
+  p: Promise<T>,
+  deadline: Deadline,
+  op: string,
+  want?: Want,
+  make?: WouldBlock,
+): Promise<T> {
   if (deadline === null) return p;
   return new Promise<T>((resolve, reject) => {
-    const cancel = whenExpired(deadline, () => reject(expired(deadline, op)));
+    const cancel = whenExpired(deadline, () => reject(expired(deadline, op, want, make)));
     p.then((v) => {
       cancel();
       resolve(v);

@@ -3,7 +3,7 @@
 // on one socket are served in call order. Taking a free lock allocates
 // nothing; waiting for it may be bounded by a deadline.
 
-import { type Deadline, expired, whenExpired } from "./deadline.ts";
+import { type Deadline, expired, type Want, whenExpired, type WouldBlock } from "./deadline.ts";
 
 export class Lock {
   #held = false;
@@ -27,9 +27,10 @@ export class Lock {
    * holds even if it awaits something else first.
    *
    * @throws {BlockingIOError|TimeoutError} when the deadline passes first
-   * (the caller has then left the queue).
+   * (the caller has then left the queue); a non-blocking call's error is
+   * what `make` makes for `want`.
    */
-  acquire(deadline: Deadline = null, op = "wait"): Promise<void> {
+  acquire(deadline: Deadline = null, op = "wait", want?: Want, make?: WouldBlock): Promise<void> {
     if (!this.#held) {
       this.#held = true;
       return Promise.resolve();
@@ -47,7 +48,7 @@ export class Lock {
       const cancel = whenExpired(deadline, () => {
         const i = queue.indexOf(grant);
         if (i >= 0) queue.splice(i, 1);
-        reject(expired(deadline, op));
+        reject(expired(deadline, op, want, make));
       });
       queue.push(grant);
     });

@@ -85,6 +85,16 @@ export function fromRuntimeError(err: unknown, detail?: string): Error {
 }
 
 /**
+ * What a call on a closed handle raises — a call pending when the handle
+ * was closed included — as Python's: `OSError` EBADF, "[Errno 9] Bad file
+ * descriptor". The transports make it at their edge, where they know the
+ * handle was closed.
+ */
+export function closedError(cause?: unknown): OSError {
+  return oserror(errno.EBADF, undefined, cause);
+}
+
+/**
  * The former name of {@linkcode fromRuntimeError}, which maps Deno, Node
  * and TLS errors alike.
  *

@@ -20,7 +20,6 @@ import { type Deadline, expired, NONBLOCK, waitUntil } from "../_common/deadline
 import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import type { Addr, DatagramAddr, DatagramTransport } from "../_transport/types.ts";
-import type { Fail } from "../_stream/reader.ts";
 import { samePeer } from "./targets.ts";
 
 /** The buffer of background receives: the largest UDP payload; Linux's default AF_UNIX limit. */
@@ -38,7 +37,6 @@ export class Channel {
   readonly transport: DatagramTransport;
   /** The connected peer: datagrams from anyone else are dropped. */
   peer: DatagramAddr | null = null;
-  readonly #fail: Fail;
   readonly #readLock = new Lock();
   /** Held while a caller awaits a receive; one left pending for the next keeps nobody alive. */
   readonly #live: Liveness;
@@ -54,25 +52,23 @@ export class Channel {
   #keptFrom: Addr | null = null;
   #failed = false;
   #error: unknown = null;
-  /** The direct receive under way (one at a time: it holds the read lock): its buffer, op and shape. */
+  /** The direct receive under way (one at a time: it holds the read lock): its buffer and shape. */
   #directP: Uint8Array | null = null;
-  #directOp = "";
   #directShape: Shape<unknown> | null = null;
   /** The reactions of receives (made on first use), so a receive allocates no closure. */
   #onDirect: ((got: Received) => unknown) | null = null;
   #onDirectError: ((e: unknown) => never) | null = null;
   #onBackground: ((got: Received) => void | Promise<void>) | null = null;
   #onBackgroundError: ((e: unknown) => void) | null = null;
-  /** A send's error handler by op (made on first use), so a send allocates no closure. */
-  #sendFailed: Record<string, (e: unknown) => never> = {};
 
   /**
+   * Errors reach callers as the transport threw them (the package's
+   * OSErrors, mapped at its edge), and a deadline's as `expired()` makes them.
+   *
    * @param transport The bound datagram transport.
-   * @param fail How errors reach callers (the socket's mapping).
    */
-  constructor(transport: DatagramTransport, fail: Fail) {
+  constructor(transport: DatagramTransport) {
     this.transport = transport;
-    this.#fail = fail;
     this.#live = new Liveness(transport);
     this.#sendLock = transport.exclusive ? new Lock() : null;
   }
@@ -160,7 +156,7 @@ export class Channel {
       // straight into the caller's buffer, with one promise reaction on the
       // transport's receive and nothing else.
       this.#live.hold();
-      return this.#receiveDirect(p, op, shape);
+      return this.#receiveDirect(p, shape);
     }
     return this.#receiveInTurn(p, peek, deadline, op, shape);
   }
@@ -191,13 +187,13 @@ export class Channel {
         }
         // Blocking, nothing pending: straight into the caller's buffer (the
         // direct receive releases the read lock).
-        if (deadline === null && !peek && this.#direct()) return this.#receiveDirect(p, op, shape);
+        if (deadline === null && !peek && this.#direct()) return this.#receiveDirect(p, shape);
         await waitUntil(this.prefetch(), deadline, op);
       }
     } catch (e) {
       this.#readLock.release();
       this.#letGo();
-      throw this.#fail(e, op);
+      throw e;
     }
   }
 
@@ -216,13 +212,12 @@ export class Channel {
    * comes (others are dropped, as a connected socket's kernel does), then
    * releases the read lock (held by the caller) and resolves `shape` of it.
    */
-  #receiveDirect<R>(p: Uint8Array, op: string, shape: Shape<R>): Promise<R> {
+  #receiveDirect<R>(p: Uint8Array, shape: Shape<R>): Promise<R> {
     this.#directP = p;
-    this.#directOp = op;
     this.#directShape = shape;
     this.#onDirect ??= (got) => {
       const shape = this.#directShape!;
-      if (!this.#wanted(got)) return this.#receiveDirect(this.#directP!, this.#directOp, shape);
+      if (!this.#wanted(got)) return this.#receiveDirect(this.#directP!, shape);
       this.#rx = this.#directP = this.#directShape = null;
       this.#readLock.release();
       return shape(got[0].length, got[1]);
@@ -230,7 +225,7 @@ export class Channel {
     this.#onDirectError ??= (e) => {
       this.#rx = this.#directP = this.#directShape = null;
       this.#readLock.release();
-      throw this.#fail(e, this.#directOp);
+      throw e;
     };
     try {
       const rx = this.transport.receive(p).then(this.#onDirect, this.#onDirectError);
@@ -239,7 +234,7 @@ export class Channel {
     } catch (e) {
       this.#directP = this.#directShape = null;
       this.#readLock.release();
-      return Promise.reject(this.#fail(e, op));
+      return Promise.reject(e);
     }
   }
 
@@ -269,17 +264,11 @@ export class Channel {
   send(view: Uint8Array, to: DatagramAddr, deadline: Deadline, op: string): Promise<number> {
     if (this.#sendLock !== null) return this.#sendInTurn(view, to, deadline, op);
     // The hot path: a send never waits on a transport that allows one beside a
-    // receive: straight to it, with one promise reaction (for its error).
-    let failed = this.#sendFailed[op];
-    if (failed === undefined) {
-      failed = this.#sendFailed[op] = (e: unknown): never => {
-        throw this.#fail(e, op);
-      };
-    }
+    // receive: straight to it, its promise handed back as it is.
     try {
-      return this.transport.send(view, to).catch(failed);
+      return this.transport.send(view, to);
     } catch (e) {
-      return Promise.reject(this.#fail(e, op));
+      return Promise.reject(e);
     }
   }
 
@@ -299,8 +288,6 @@ export class Channel {
       } finally {
         this.#tx = null;
       }
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       lock.release();
       this.#letGo();

@@ -7,7 +7,6 @@
 
 import { SOCK_STREAM } from "../constants.ts";
 import {
-  BlockingIOError,
   errno,
   OSError,
   SSL_ERROR,
@@ -18,7 +17,13 @@ import {
 } from "../errors.ts";
 import { StreamSocket } from "../tcp.ts";
 import { typeName } from "../_common/bytes.ts";
-import { type Deadline, NONBLOCK, waitUntil } from "../_common/deadline.ts";
+import {
+  type Deadline,
+  NONBLOCK,
+  waitUntil,
+  type Want,
+  type WouldBlock,
+} from "../_common/deadline.ts";
 import { POLL, type Poll } from "../_common/readiness.ts";
 import type { StreamTransport } from "../_transport/types.ts";
 import {
@@ -532,38 +537,15 @@ export function create_default_context(
 }
 
 /**
- * Which way a TLS socket's call that would block was going: what the TLS
- * engine wants next, Python's SSLWantReadError or SSLWantWriteError.
+ * The error a call on a non-blocking TLS socket raises when it would block
+ * going `want`'s way (the reader's "read", the writer's "write"): what the
+ * TLS engine wants next, Python's SSLWantReadError or SSLWantWriteError.
+ * Connect and accept raise BlockingIOError as on a plain socket.
  */
-export type Want = "read" | "write";
-
-/** The error a call on a non-blocking TLS socket raises when it would block going `want`'s way. */
-export function wantError(want: Want): SSLWantReadError | SSLWantWriteError {
-  return want === "read"
+export const wantError: WouldBlock = (want: Want): SSLWantReadError | SSLWantWriteError =>
+  want === "read"
     ? new SSLWantReadError(SSL_ERROR.WANT_READ)
     : new SSLWantWriteError(SSL_ERROR.WANT_WRITE);
-}
-
-/**
- * The way each call of StreamSocket's that can block goes, by the name it
- * reports errors under; a call not named here (connect, accept) raises
- * BlockingIOError as on a plain socket.
- */
-const WANTS: Readonly<Record<string, Want>> = {
-  recv: "read",
-  recv_into: "read",
-  recvfrom: "read",
-  recvfrom_into: "read",
-  read: "read",
-  readinto: "read",
-  readline: "read",
-  send: "write",
-  sendall: "write",
-  sendto: "write",
-  sendfile: "write",
-  write: "write",
-  flush: "write",
-};
 
 /**
  * Python's `ssl.SSLSocket`: a {@linkcode StreamSocket} speaking TLS. Made
@@ -672,7 +654,7 @@ export class SSLSocket extends StreamSocket {
         await waitUntil(tls.handshake, deadline, op);
       } catch (e) {
         tls.close();
-        throw this._ioError(e, op);
+        throw this._fail(e, op);
       }
     }
     return tls;
@@ -689,34 +671,21 @@ export class SSLSocket extends StreamSocket {
   }
 
   /**
-   * @ignore Python's errors of a TLS socket: a call that would block is
-   * SSLWantReadError or SSLWantWriteError, as {@linkcode SSLSocket._wouldBlock}
-   * says for the way the call was going.
+   * @ignore What a non-blocking read or write that would block raises, handed
+   * down to the reader and the writer: Python's SSLWantReadError or
+   * SSLWantWriteError. Only makes the error; changes no state.
    */
-  protected override _ioError(e: unknown, op: string): Error {
-    const err = super._ioError(e, op);
-    const want = Object.hasOwn(WANTS, op) ? WANTS[op] : undefined;
-    if (want === undefined || !(err instanceof BlockingIOError) || err instanceof SSLError) {
-      return err;
-    }
-    return this._wouldBlock(want);
+  protected override get _wouldBlock(): WouldBlock {
+    return wantError;
   }
 
   /**
-   * @ignore What a call that would block going `want`'s way raises: Python's
-   * SSLWantReadError or SSLWantWriteError. Only maps; changes no state.
+   * @ignore A read made after the handshake ended — recv, or a file's or
+   * stream's read: the caller has seen it end, so readiness is the
+   * connection's from now on.
    */
-  protected _wouldBlock(want: Want): Error {
-    return wantError(want);
-  }
-
-  /**
-   * @ignore A read made after the handshake ended: the caller has seen it
-   * end, so readiness is the connection's from now on.
-   */
-  protected override _recvInto(p: Uint8Array, flags: number, op: string): Promise<number> {
+  protected override _reading(): void {
     if (this.#settled) this.#acknowledged = true;
-    return super._recvInto(p, flags, op);
   }
 
   /**
@@ -796,7 +765,7 @@ export class SSLSocket extends StreamSocket {
     try {
       await waitUntil(tls.handshake, deadline, "do_handshake");
     } catch (e) {
-      throw this._ioError(e, "do_handshake");
+      throw this._fail(e, "do_handshake");
     }
     this.#acknowledged = true;
   }
@@ -962,7 +931,7 @@ export class SSLSocket extends StreamSocket {
     try {
       plain = await waitUntil(tls.unwrap(), this._deadline(), "unwrap");
     } catch (e) {
-      throw this._ioError(e, "unwrap");
+      throw this._fail(e, "unwrap");
     }
     this.#tls = null;
     this.#session = null;

@@ -10,14 +10,12 @@ import { type Deadline, waitUntil } from "../_common/deadline.ts";
 import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import type { ListenerTransport, StreamTransport } from "../_transport/types.ts";
-import type { Fail } from "./reader.ts";
 
 /** Python's default `listen()` backlog: `min(SOMAXCONN, 128)`. */
 export const DEFAULT_BACKLOG: number = Math.min(C.SOMAXCONN, 128);
 
 export class Acceptor {
   readonly listener: ListenerTransport;
-  readonly #fail: Fail;
   readonly #lock = new Lock();
   /** Held while a caller awaits an accept; one left pending for the next keeps nobody alive. */
   readonly #live: Liveness;
@@ -27,12 +25,13 @@ export class Acceptor {
   #closed = false;
 
   /**
+   * Errors reach callers as the listener threw them (the package's
+   * OSErrors, mapped at its edge), and a deadline's as `expired()` makes them.
+   *
    * @param listener The listening transport; the acceptor closes it.
-   * @param fail How errors reach callers (the socket's mapping).
    */
-  constructor(listener: ListenerTransport, fail: Fail) {
+  constructor(listener: ListenerTransport) {
     this.listener = listener;
-    this.#fail = fail;
     this.#live = new Liveness(listener);
   }
 
@@ -105,8 +104,6 @@ export class Acceptor {
         conn = this.#kept?.shift();
       }
       return conn;
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
       this.#letGo();

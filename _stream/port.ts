@@ -9,8 +9,9 @@ import type { Reader } from "./reader.ts";
 /** A stream socket, as the objects built on it see it. */
 export interface StreamPort {
   /**
-   * The socket's reader; waits for a connect under way, throws `ENOTCONN`
-   * (not connected) or `EBADF` (the connection is gone).
+   * The socket's reader, asked for as each read starts; waits for a
+   * connect under way, throws `ENOTCONN` (not connected) or `EBADF` (the
+   * connection is gone).
    */
   reader(op: string): Reader | Promise<Reader>;
   /** The deadline of an operation starting now, by the socket's timeout. */

@@ -16,7 +16,13 @@
 // reading N bytes copies O(N) bytes whatever size the transport's reads
 // come back in. An empty buffer that grew large is let go.
 
-import { type Deadline, NONBLOCK, waitUntil } from "../_common/deadline.ts";
+import {
+  type Deadline,
+  NONBLOCK,
+  waitUntil,
+  type WouldBlock,
+  wouldBlock,
+} from "../_common/deadline.ts";
 import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import { testing } from "../_common/testing.ts";
@@ -30,9 +36,6 @@ export interface Source {
   /** A pending read no longer keeps the process alive. */
   unref?(): void;
 }
-
-/** Turns what a read threw into what its caller sees (the socket's mapping: EBADF once closed). */
-export type Fail = (e: unknown, op: string) => Error;
 
 /**
  * Finds where a read ends in the buffered bytes `buf[start..end)`: how many
@@ -89,7 +92,7 @@ const RESOLVED = Promise.resolve();
 
 export class Reader {
   readonly #src: Source;
-  readonly #fail: Fail;
+  readonly #wouldBlock: WouldBlock;
   readonly #lock = new Lock();
   /** Held while a caller awaits a read; a fill left for the next read keeps nobody alive. */
   readonly live: Liveness;
@@ -105,8 +108,6 @@ export class Reader {
   #onError: ((e: unknown) => void) | null = null;
   #onDirect: ((n: number | null) => number) | null = null; // made by the first direct read
   #onDirectError: ((e: unknown) => never) | null = null;
-  /** What the direct read under way is for, for its error message (one at a time: it holds the lock). */
-  #directOp = "";
   /** Bytes before `#start` may be seen through views handed out (`view`): never write them again. */
   #shared = false;
   /** The room the last fill was given, and whether it came back full (then the next gets more). */
@@ -114,12 +115,16 @@ export class Reader {
   #full = false;
 
   /**
+   * Errors reach callers as the transport threw them (the package's
+   * OSErrors, mapped at its edge), and a deadline's as `expired()` makes them.
+   *
    * @param src The transport to read from.
-   * @param fail How errors reach callers (the socket's mapping).
+   * @param blocked What a non-blocking read that would block raises
+   *   (`BlockingIOError`; a TLS socket's `SSLWantReadError`).
    */
-  constructor(src: Source, fail: Fail) {
+  constructor(src: Source, blocked: WouldBlock = wouldBlock) {
     this.#src = src;
-    this.#fail = fail;
+    this.#wouldBlock = blocked;
     this.live = new Liveness(src);
   }
 
@@ -212,13 +217,12 @@ export class Reader {
       // reader: straight into the caller's buffer (no timer, no copy), with
       // one promise reaction on the transport's read and nothing else — a
       // read waiting on an idle connection holds no frame of ours.
-      this.#directOp = op;
       this.live.hold();
       try {
         return this.#src.read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
       } catch (e) {
         this.#lock.release();
-        return Promise.reject(this.#fail(e, op));
+        return Promise.reject(e);
       }
     }
     return this.#readBuffered(p, deadline, op);
@@ -229,7 +233,7 @@ export class Reader {
     this.#onDirectError = (e) => {
       this.#lock.release();
       this.#eof = true; // a stream that failed reads as ended after the failure
-      throw this.#fail(e, this.#directOp);
+      throw e;
     };
     return (n) => {
       this.#lock.release();
@@ -240,7 +244,7 @@ export class Reader {
   }
 
   async #readBuffered(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
     this.live.hold();
     try {
       if (p.length === 0) return 0;
@@ -248,11 +252,9 @@ export class Reader {
         this.#throwError();
         if (this.#eof) return 0;
         if (deadline === null && this.#fill === null) return await this.#readDirect(p);
-        await waitUntil(this.prefetch(p.length), deadline, op);
+        await waitUntil(this.prefetch(p.length), deadline, op, "read", this.#wouldBlock);
       }
       return this.#take(p);
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
       this.#letGo();
@@ -267,20 +269,18 @@ export class Reader {
    * @throws {TimeoutError|BlockingIOError} when `deadline` passes.
    */
   async peek(p: Uint8Array, all: boolean, deadline: Deadline, op: string): Promise<number> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
     this.live.hold();
     try {
       const want = all ? p.length : Math.min(1, p.length);
       while (this.size < want && !this.#eof && this.#error === null) {
-        await waitUntil(this.prefetch(want - this.size), deadline, op);
+        await waitUntil(this.prefetch(want - this.size), deadline, op, "read", this.#wouldBlock);
       }
       this.#throwError();
       const n = Math.min(p.length, this.size);
       p.set(this.#buf.subarray(this.#start, this.#start + n));
       stats.copied += n;
       return n;
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
       this.#letGo();
@@ -297,12 +297,18 @@ export class Reader {
    * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
    */
   async readExactly(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
     this.live.hold();
     try {
       if (deadline !== null) {
         while (this.size < p.length && !this.#eof && this.#error === null) {
-          await waitUntil(this.prefetch(p.length - this.size), deadline, op);
+          await waitUntil(
+            this.prefetch(p.length - this.size),
+            deadline,
+            op,
+            "read",
+            this.#wouldBlock,
+          );
         }
         if (this.size === 0) this.#throwError();
         return this.#take(p);
@@ -325,8 +331,6 @@ export class Reader {
         this.#error = e; // the bytes first; the failure at the next read
       }
       return got;
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
       this.#letGo();
@@ -349,12 +353,12 @@ export class Reader {
     want = 0,
     skip: Skip | null = null,
   ): Promise<R> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
     this.live.hold();
     try {
       if (skip !== null) {
         while (this.#end === this.#start && !this.#eof && this.#error === null) {
-          await waitUntil(this.prefetch(want), deadline, op);
+          await waitUntil(this.prefetch(want), deadline, op, "read", this.#wouldBlock);
         }
         this.#skipFirst(skip());
       }
@@ -368,10 +372,8 @@ export class Reader {
           return this.#takeWith(take, size);
         }
         from = size;
-        await waitUntil(this.prefetch(want - size), deadline, op);
+        await waitUntil(this.prefetch(want - size), deadline, op, "read", this.#wouldBlock);
       }
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
       this.#letGo();
@@ -384,7 +386,7 @@ export class Reader {
    * it; `undefined` when the caller must wait (`readUntil`). `skip` as for
    * {@linkcode Skip}.
    */
-  tryTake<R>(until: Until, take: Take<R>, op: string, skip: Skip | null = null): R | undefined {
+  tryTake<R>(until: Until, take: Take<R>, _op: string, skip: Skip | null = null): R | undefined {
     // Synchronous: when nobody holds the lock, nobody can take it before this returns.
     if (this.#lock.held) return undefined;
     const ended = this.#eof || this.#error !== null;
@@ -396,13 +398,7 @@ export class Reader {
     if (n < 0) {
       if (!ended) return undefined;
       n = this.#end - this.#start;
-      if (n === 0) {
-        try {
-          this.#throwError();
-        } catch (e) {
-          throw this.#fail(e, op);
-        }
-      }
+      if (n === 0) this.#throwError();
     }
     return this.#takeWith(take, n);
   }
@@ -412,7 +408,7 @@ export class Reader {
    * progress: the count, 0 at end of stream, or -1 when nothing is buffered
    * yet (or another read holds the lock).
    */
-  tryRead(p: Uint8Array, op: string): number {
+  tryRead(p: Uint8Array, _op: string): number {
     if (!this.#lock.tryAcquire()) return -1;
     try {
       if (this.#end === this.#start) {
@@ -420,8 +416,6 @@ export class Reader {
         return this.#eof ? 0 : -1;
       }
       return this.#take(p);
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
       this.#letGo();

@@ -5,7 +5,6 @@
 // what the next read returns, and no byte is lost.
 
 import { OSError } from "../errors.ts";
-import { fromRuntimeError } from "../_common/runtime_errors.ts";
 import { errno } from "../errors.ts";
 import { pick } from "../_transport/pick.ts";
 import { Reader } from "./reader.ts";
@@ -13,7 +12,7 @@ import type { StreamPort } from "./port.ts";
 
 /** A port for a file that reads the process's standard input (never written, never closed). */
 export function stdinPort(): StreamPort {
-  const reader = new Reader(pick().stdin(), (e, op) => fromRuntimeError(e, `Cannot ${op}`));
+  const reader = new Reader(pick().stdin());
   const refuse = () =>
     Promise.reject(
       new OSError(errno.EBADF, undefined, { detail: "Cannot write: standard input is read-only" }),

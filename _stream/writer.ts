@@ -8,10 +8,15 @@
 // write waits for it. So a timed-out send never sends bytes the caller was
 // told were not sent.
 
-import { type Deadline, deadlineFor, waitUntil } from "../_common/deadline.ts";
+import {
+  type Deadline,
+  deadlineFor,
+  waitUntil,
+  type WouldBlock,
+  wouldBlock,
+} from "../_common/deadline.ts";
 import { Lock } from "../_common/lock.ts";
 import { BlockingIOError, TimeoutError } from "../errors.ts";
-import type { Fail } from "./reader.ts";
 
 /** What the writer writes to: the write side of a stream transport. */
 export interface Sink {
@@ -24,23 +29,26 @@ const MAX_COPY = 256 * 1024;
 
 export class Writer {
   readonly #sink: Sink;
-  readonly #fail: Fail;
+  readonly #wouldBlock: WouldBlock;
   readonly #lock = new Lock();
   #background: Promise<void> | null = null;
   #error: unknown = null;
-  /** The caller's bytes of the direct write under way (one at a time: it holds the lock), and its op. */
+  /** The caller's bytes of the direct write under way (one at a time: it holds the lock). */
   #direct: Uint8Array | null = null;
-  #directOp = "";
   #onWritten: ((n: number) => Promise<void> | undefined) | null = null; // made by the first direct write
   #onWriteError: ((e: unknown) => never) | null = null;
 
   /**
+   * Errors reach callers as the transport threw them (the package's
+   * OSErrors, mapped at its edge), and a deadline's as `expired()` makes them.
+   *
    * @param sink The transport to write to.
-   * @param fail How errors reach callers (the socket's mapping).
+   * @param blocked What a non-blocking write that would block raises
+   *   (`BlockingIOError`; a TLS socket's `SSLWantWriteError`).
    */
-  constructor(sink: Sink, fail: Fail) {
+  constructor(sink: Sink, blocked: WouldBlock = wouldBlock) {
     this.#sink = sink;
-    this.#fail = fail;
+    this.#wouldBlock = blocked;
   }
 
   /** Whether a write would be accepted without waiting. */
@@ -78,13 +86,12 @@ export class Writer {
       // promise reaction on the transport's write (a write that is not
       // complete at once goes on in #writeRest, still holding the lock).
       this.#direct = view;
-      this.#directOp = op;
       try {
         return this.#sink.write(view).then(this.#onWritten ??= this.#written(), this.#onWriteError);
       } catch (e) {
         this.#direct = null;
         this.#lock.release();
-        return Promise.reject(this.#fail(e, op));
+        return Promise.reject(e);
       }
     }
     return this.#writeAll(view, deadline, op);
@@ -95,7 +102,7 @@ export class Writer {
     this.#onWriteError = (e) => {
       this.#direct = null;
       this.#lock.release();
-      throw this.#fail(e, this.#directOp);
+      throw e;
     };
     return (n) => {
       const view = this.#direct!;
@@ -104,23 +111,21 @@ export class Writer {
         this.#lock.release();
         return;
       }
-      return this.#writeRest(view.subarray(n), this.#directOp);
+      return this.#writeRest(view.subarray(n));
     };
   }
 
   /** Writes what a direct write left, holding the lock, then releases it. */
-  async #writeRest(view: Uint8Array, op: string): Promise<void> {
+  async #writeRest(view: Uint8Array): Promise<void> {
     try {
       for (let off = 0; off < view.length;) off += await this.#sink.write(view.subarray(off));
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
     }
   }
 
   async #writeAll(view: Uint8Array, deadline: Deadline, op: string): Promise<void> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "write", this.#wouldBlock);
     try {
       let off = 0;
       if (deadline !== null) {
@@ -130,8 +135,6 @@ export class Writer {
       if (this.#background) await this.#background;
       this.#throwError();
       while (off < view.length) off += await this.#sink.write(view.subarray(off));
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
     }
@@ -149,14 +152,12 @@ export class Writer {
 
   /** Writes some of `view` (at least one byte); resolves the count. */
   async writeSome(view: Uint8Array, deadline: Deadline, op: string): Promise<number> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "write", this.#wouldBlock);
     try {
       if (deadline !== null) return await this.#offer(view, deadline, op);
       if (this.#background) await this.#background;
       this.#throwError();
       return await this.#sink.write(view);
-    } catch (e) {
-      throw this.#fail(e, op);
     } finally {
       this.#lock.release();
     }
@@ -174,12 +175,14 @@ export class Writer {
    * resolves how many were written or accepted for the background.
    */
   async #offer(view: Uint8Array, deadline: number, op: string): Promise<number> {
-    if (this.#background) await waitUntil(this.#background, deadline, op);
+    if (this.#background) {
+      await waitUntil(this.#background, deadline, op, "write", this.#wouldBlock);
+    }
     this.#throwError();
     const chunk = view.slice(0, MAX_COPY);
     const first = this.#sink.write(chunk);
     try {
-      return await waitUntil(first, deadline, op);
+      return await waitUntil(first, deadline, op); // BlockingIOError or TimeoutError: caught below
     } catch (e) {
       if (!(e instanceof TimeoutError || e instanceof BlockingIOError)) throw e;
       // Not done by the deadline: the copy is accepted and finished in the background.

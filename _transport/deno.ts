@@ -7,7 +7,7 @@
 
 import { errno, OSError } from "../errors.ts";
 import type { Target } from "../address.ts";
-import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { DENO } from "./capabilities.ts";
 import type {
   Addr,
@@ -30,9 +30,14 @@ function peerGone(e: unknown): boolean {
     e instanceof Deno.errors.ConnectionAborted;
 }
 
-/** Deno's error as the package's (its permission errors untouched); the promise rejects with it. */
+/**
+ * Deno's error as the package's (its permission errors untouched); the
+ * promise rejects with it. A read, receive or accept pending when its
+ * handle is closed is cancelled by Deno (`Interrupted`): Python's fails
+ * with EBADF, as every call after the close does.
+ */
 function raise(e: unknown): never {
-  throw fromRuntimeError(e);
+  throw e instanceof Deno.errors.Interrupted ? closedError(e) : fromRuntimeError(e);
 }
 
 /** A promise of a Deno call, its failure mapped. */
@@ -122,7 +127,7 @@ class DenoListener implements ListenerTransport {
       try {
         return new DenoStream(await this.handle.accept());
       } catch (e) {
-        if (!peerGone(e) || dropped >= 1000) throw fromRuntimeError(e);
+        if (!peerGone(e) || dropped >= 1000) raise(e);
       }
     }
   }
@@ -314,6 +319,6 @@ export const deno: Backend = {
   },
 
   stdin(): { read(p: Uint8Array): Promise<number | null> } {
-    return Deno.stdin;
+    return { read: (p) => Deno.stdin.read(p).catch(raise) };
   },
 };

@@ -16,7 +16,7 @@ import * as net from "node:net";
 import process from "node:process";
 import type { Target } from "../address.ts";
 import { errno, OSError, oserror } from "../errors.ts";
-import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { NODE } from "./capabilities.ts";
 import { Inbox } from "./inbox.ts";
 import type {
@@ -65,9 +65,13 @@ class NodeStream implements StreamTransport {
       return Promise.reject(oserror(errno.EPIPE));
     }
     // The callback runs once node:net has written the bytes: the caller's
-    // buffer is free again then, so it is not copied.
+    // buffer is free again then, so it is not copied. A write close() cut
+    // short fails as the reads do (EBADF).
     return new Promise<number>((resolve, reject) => {
-      this.#sock.write(p, (e) => e ? reject(fromRuntimeError(e)) : resolve(p.length));
+      this.#sock.write(
+        p,
+        (e) => e ? reject(this.#inbox.error ?? fromRuntimeError(e)) : resolve(p.length),
+      );
     });
   }
 
@@ -88,10 +92,13 @@ class NodeStream implements StreamTransport {
   }
 
   close(): void {
+    // A read pending now, and every call after, fails with EBADF, as Python's.
+    this.#inbox.fail(closedError());
     this.#sock.destroy();
   }
 
   reset(): void {
+    this.#inbox.fail(closedError());
     this.#sock.resetAndDestroy();
   }
 
@@ -229,11 +236,6 @@ class NodeListener implements ListenerTransport {
     sock.resume();
     return stream;
   }
-}
-
-/** The error of a call on a listener or datagram socket closed already. */
-function closedError(): OSError {
-  return oserror(errno.EBADF);
 }
 
 /**

@@ -12,7 +12,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { Duplex } from "node:stream";
 import * as tls from "node:tls";
 import { errno, OSError, SSLEOFError } from "../errors.ts";
-import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { Inbox, type NodeReadable } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
@@ -407,7 +407,11 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     const n = p.length;
     return new Promise<number>((resolve, reject) => {
       // A copy: node:tls may hold the chunk until it is encrypted.
-      sock.write(Buffer.from(p), (e) => e ? reject(tlsFailure(e, "write")) : resolve(n));
+      // A write close() cut short fails as the reads do (EBADF).
+      sock.write(
+        Buffer.from(p),
+        (e) => e ? reject(this.#closed ? closedError(e) : tlsFailure(e, "write")) : resolve(n),
+      );
     });
   }
 
@@ -420,6 +424,8 @@ export class TlsTransport extends OverPlain implements StreamTransport {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // A read pending now, and every call after, fails with EBADF, as Python's.
+    this.#started?.inbox.fail(closedError());
     this.#started?.sock.destroy();
     if (!this.below.unwrapping) {
       try {

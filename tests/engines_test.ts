@@ -11,7 +11,11 @@ import { testing } from "../_common/testing.ts";
 
 const stats = testing.reader;
 import { Writer } from "../_stream/writer.ts";
-import { NONBLOCK } from "../_common/deadline.ts";
+import { NONBLOCK, type Want } from "../_common/deadline.ts";
+import { deno } from "../_transport/deno.ts";
+import { node } from "../_transport/node.ts";
+import { TlsTransport } from "../_transport/tls.ts";
+import type { StreamTransport } from "../_transport/types.ts";
 import { concat } from "./_helpers.ts";
 
 const MiB = 1024 * 1024;
@@ -59,8 +63,6 @@ function pattern(n: number): Uint8Array {
   for (let i = 0; i < n; i++) out[i] = (i * 7 + (i >> 12)) & 0xff;
   return out;
 }
-
-const fail = (e: unknown) => e as Error;
 
 for (const [label, timeout] of [["blocking", null], ["with a timeout", 30]] as const) {
   for (const size of [64 * 1024, 4 * MiB, 32 * MiB]) {
@@ -112,7 +114,7 @@ Deno.test("makefile('rb').read() and readline() stay linear in what they copy", 
 Deno.test("Reader.readExactly() returns the bytes before a failure; the next read raises it, then reads end of stream", async () => {
   const src = new Pieces(pattern(5000), 700);
   src.failAtEnd = new Deno.errors.ConnectionReset("reset");
-  const reader = new Reader(src, fail);
+  const reader = new Reader(src);
   const p = new Uint8Array(8000);
   assert.equal(await reader.readExactly(p, null, "recv"), 5000);
   assert.deepEqual(p.subarray(0, 5000), pattern(5000));
@@ -129,7 +131,7 @@ Deno.test("Reader.read() with a deadline keeps what its fill brings after the de
       return new Promise((resolve) => (deliver = resolve));
     },
   };
-  const reader = new Reader(src, fail);
+  const reader = new Reader(src);
   await assert.rejects(reader.read(new Uint8Array(4), NONBLOCK, "recv"), socket.BlockingIOError);
   assert.equal(reader.ready, false);
   assert.equal(reader.busy, true, "the fill is still under way");
@@ -144,7 +146,7 @@ Deno.test("Reader.read() with a deadline keeps what its fill brings after the de
 
 Deno.test("Reader.prefetch() grows the buffer to what a timed read asks for, in one fill", async () => {
   const src = new Pieces(pattern(200_000), 1 << 30);
-  const reader = new Reader(src, fail);
+  const reader = new Reader(src);
   const p = new Uint8Array(100_000);
   assert.equal(await reader.read(p, performance.now() + 10_000, "recv"), 100_000);
   assert.equal(src.reads, 1);
@@ -161,7 +163,7 @@ Deno.test("Writer: a timed write the transport has not finished counts as sent, 
       return p.length;
     },
   };
-  const writer = new Writer(sink, fail);
+  const writer = new Writer(sink);
   // The fake sink has no I/O to keep the event loop alive, and deadline timers are unref'd.
   const alive = setInterval(() => {}, 60_000);
   using _alive = { [Symbol.dispose]: () => clearInterval(alive) };
@@ -199,5 +201,77 @@ Deno.test("makefile('rb').readline() lines keep their bytes through every later 
     }
     assert.equal(got.length, lines.length);
     for (let i = 0; i < lines.length; i++) assert.deepEqual(got[i], lines[i], `line ${i}`);
+  }
+});
+
+Deno.test("Reader and Writer pass the transport's errors through as they are, blocking or timed", async () => {
+  const failure = socket.oserror(socket.errno.ECONNRESET);
+  const src = { read: (_p: Uint8Array) => Promise.reject(failure) };
+  const sink = { write: (_p: Uint8Array) => Promise.reject(failure) };
+  for (const deadline of [null, performance.now() + 10_000]) {
+    const reader = new Reader(src);
+    const err = await reader.read(new Uint8Array(4), deadline, "recv").catch((e) => e);
+    assert.equal(err, failure, "the very error the transport threw");
+    const writer = new Writer(sink);
+    assert.equal(
+      await writer.writeAll(new Uint8Array(4), deadline, "sendall").catch((e) => e),
+      failure,
+    );
+  }
+});
+
+Deno.test("Reader and Writer raise what their would-block maker makes, going their own way", async () => {
+  const made: [Want, string][] = [];
+  const blocked = (want: Want, op: string) => {
+    made.push([want, op]);
+    return new Error(`wants to ${want}`);
+  };
+  const reader = new Reader({ read: () => new Promise<number | null>(() => {}) }, blocked);
+  await assert.rejects(reader.read(new Uint8Array(4), NONBLOCK, "recv"), /wants to read/);
+  // A sink whose write never ends: the first timed write is accepted for the background.
+  const writer = new Writer({ write: () => new Promise<number>(() => {}) }, blocked);
+  await writer.writeAll(new Uint8Array(4), NONBLOCK, "sendall");
+  await assert.rejects(
+    writer.writeAll(new Uint8Array(4), NONBLOCK, "send"),
+    /wants to write/,
+  );
+  assert.deepEqual(made, [["read", "recv"], ["write", "send"]]);
+  // Without one: Python's BlockingIOError.
+  const plain = new Reader({ read: () => new Promise<number | null>(() => {}) });
+  await assert.rejects(plain.read(new Uint8Array(4), NONBLOCK, "recv"), socket.BlockingIOError);
+});
+
+Deno.test("a read pending when its transport is closed fails with EBADF on Deno's, node:net's and TLS's transports", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const target = { transport: "tcp" as const, hostname: "127.0.0.1", port: listener.addr.port };
+  const tls = (inner: StreamTransport) =>
+    new TlsTransport(inner, {
+      serverSide: false,
+      serverName: "localhost",
+      checkHostname: false,
+      verify: 0,
+    });
+  for (
+    const [name, make] of [
+      ["deno", () => deno.connect(target)],
+      ["node", () => node.connect(target)],
+      ["tls", async () => tls(await deno.connect(target))],
+    ] as const
+  ) {
+    const t = await make();
+    const peer = await listener.accept();
+    const pending = t.read(new Uint8Array(8));
+    await new Promise((r) => setTimeout(r, 20));
+    t.close();
+    const err = await pending.catch((e) => e);
+    assert.ok(err instanceof socket.OSError, `${name}: ${err}`);
+    assert.equal(err.errno, socket.errno.EBADF, name);
+    assert.equal(err.message, "[Errno 9] Bad file descriptor", name);
+    await assert.rejects(
+      t.read(new Uint8Array(8)),
+      (e: socket.OSError) => e.errno === socket.errno.EBADF,
+      name,
+    );
+    peer.close();
   }
 });
