@@ -257,6 +257,14 @@ function literal(
 /** A datagram received and not yet read. */
 type Received = [Uint8Array, Addr];
 
+/**
+ * Deno's node:dgram unrefs only the receives it starts after `unref()`, not
+ * the one under way, and starts the first at bind: there a socket is
+ * unref'd before it binds, and held, while held, by a timer that never fires.
+ */
+const UNREF_AT_START = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+const noop = () => {};
+
 /** A bound node:dgram socket as the seam's datagram transport. */
 class NodeDatagram implements DatagramTransport {
   readonly handle: dgram.Socket;
@@ -272,6 +280,8 @@ class NodeDatagram implements DatagramTransport {
   #waiter: { p: Uint8Array; resolve: (r: Received) => void; reject: (e: unknown) => void } | null =
     null;
   #error: unknown = null;
+  /** Where the socket is unref'd from the start (`UNREF_AT_START`): what holds the process while held. */
+  #hold: ReturnType<typeof setInterval> | null = null;
 
   /**
    * Binds to `target` before it returns; throws node's error (EADDRINUSE…)
@@ -288,6 +298,10 @@ class NodeDatagram implements DatagramTransport {
       ipv6Only: ipv6Only === true,
       lookup: literal as unknown as dgram.SocketOptions["lookup"],
     });
+    if (UNREF_AT_START) {
+      sock.unref();
+      this.ref();
+    }
     let failed: unknown = null;
     let bound = false;
     const early = (e: unknown) => failed = e;
@@ -298,6 +312,7 @@ class NodeDatagram implements DatagramTransport {
     sock.bind({ address: target.hostname, port: target.port, exclusive: !reuseAddress });
     sock.off("error", early);
     if (failed !== null) {
+      this.unref();
       sock.close();
       throw fromRuntimeError(failed);
     }
@@ -403,15 +418,21 @@ class NodeDatagram implements DatagramTransport {
   }
 
   ref(): void {
-    this.handle.ref();
+    if (!UNREF_AT_START) this.handle.ref();
+    else this.#hold ??= setInterval(noop, 2 ** 31 - 1);
   }
 
   unref(): void {
-    this.handle.unref();
+    if (!UNREF_AT_START) this.handle.unref();
+    else if (this.#hold !== null) {
+      clearInterval(this.#hold);
+      this.#hold = null;
+    }
   }
 
   /** Closes the socket; node:dgram lets go of the port a moment later (a timer turn). */
   close(): void {
+    this.unref();
     try {
       this.handle.close();
     } catch { /* closed already */ }
