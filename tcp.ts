@@ -51,7 +51,7 @@ import {
   type Target,
   toTarget,
 } from "./address.ts";
-import { Socket } from "./_socket/base.ts";
+import { DAEMON, Socket } from "./_socket/base.ts";
 import type { OptionHandles } from "./options.ts";
 import {
   type BytesLike,
@@ -180,6 +180,8 @@ export class StreamSocket extends Socket {
   /** Aborts the connect under way (close() does). */
   #dialing: AbortController | null = null;
   #reader: Reader | null = null;
+  /** A daemon's socket: what awaits it keeps no finished program alive (`[DAEMON]()`). */
+  #daemon = false;
   #writer: Writer | null = null;
   #scratch: Scratch | null = null; // recv(bufsize)'s buffer, made on first use
   #poll: Poll | null = null;
@@ -332,6 +334,7 @@ export class StreamSocket extends Socket {
   #attach(conn: StreamTransport): void {
     this.#conn = conn;
     this.#reader = new Reader(conn, this._wouldBlock);
+    if (this.#daemon) this.#reader.live.daemon = true;
     this.#writer = new Writer(conn, this._wouldBlock);
     this._options.applyTo(this._handles());
   }
@@ -1201,6 +1204,12 @@ export class StreamSocket extends Socket {
       return Promise.reject(e);
     }
     return sendfile(file, offset, count, (p) => this.sendall(p));
+  }
+
+  /** @ignore A request of a server with `daemon_threads`: its reads keep no finished program alive. */
+  override [DAEMON](): void {
+    this.#daemon = true;
+    if (this.#reader !== null) this.#reader.live.daemon = true;
   }
 
   /** @ignore The socket's readiness, for select, selectors and socketserver. */

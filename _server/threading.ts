@@ -9,6 +9,7 @@ import { errno, OSError } from "../errors.ts";
 import type { Address } from "../address.ts";
 import type { StreamSocket } from "../tcp.ts";
 import { DatagramSocket } from "../udp.ts";
+import { DAEMON, Socket } from "../_socket/base.ts";
 import { BaseServer, classAttr, isClientGone, type RequestHandlerClass } from "./base.ts";
 import {
   type DatagramRequest,
@@ -154,6 +155,8 @@ class RequestTasks {
     request: R,
     addr: Address,
   ): Promise<void> {
+    // A daemon thread keeps no Python process alive: nor does a daemon request task.
+    if (server.daemon_threads && request instanceof Socket) request[DAEMON]();
     const task = server.process_request_thread(request, addr).catch(reportStray);
     if (server.block_on_close && !server.daemon_threads) {
       this.#tasks.add(task);

@@ -75,6 +75,12 @@ const TYPE_NAMES: Record<number, string> = {
 };
 
 /**
+ * The one slot through which a server marks a request's socket as a daemon's
+ * (DESIGN §21): what its handler awaits keeps no finished program alive.
+ */
+export const DAEMON: unique symbol = Symbol("pysocket.daemon");
+
+/**
  * What stream and datagram sockets share: family, type, protocol, the
  * timeout and blocking mode, options, `close()` and `using` support.
  * Made by {@linkcode socket}; not constructed directly.
@@ -522,6 +528,13 @@ export abstract class Socket {
 
   /** @ignore The readiness of the socket, for select, selectors and socketserver. */
   abstract [POLL](): Poll;
+
+  /**
+   * @ignore Makes the socket a daemon's: a call awaiting it no longer keeps
+   * the process alive (a request of a server with `daemon_threads`, whose
+   * handler is Python's daemon thread). Only sockets that read can say so.
+   */
+  [DAEMON](): void {}
 
   /** @ignore The option state, for subclasses. */
   protected get _options(): SocketOptions {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { socketserver } from "../mod.ts";
+import { runDeno } from "./_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -376,4 +377,38 @@ Deno.test("UDPServer timeout: handle_request() calls handle_timeout() for a stat
   server.timeout = 0.02;
   await server.handle_request();
   assert.equal(timeouts, 2);
+});
+
+Deno.test("ThreadingMixIn daemon_threads: a daemon request's handler keeps no finished program alive; a non-daemon one does until it ends", async () => {
+  // The client's line comes from an unref'd timer: only the handler's read
+  // can keep the program alive long enough to receive it.
+  const program = (daemon: boolean) => `
+    import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    import { socketserver } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    class H extends socketserver.StreamRequestHandler {
+      override async handle() {
+        await this.rfile.readline();
+        console.log("handled");
+      }
+    }
+    class S extends socketserver.ThreadingTCPServer {
+      static override daemon_threads = ${daemon};
+      static override block_on_close = false;
+    }
+    const server = new S(["127.0.0.1", 0], H);
+    const cli = await socket.create_connection(server.server_address as socket.IPv4Address);
+    await server.handle_request();
+    await server.server_close();
+    Deno.unrefTimer(setTimeout(() => cli.sendall(new TextEncoder().encode("hi\\n")), 300));
+    console.log("last line");
+  `;
+  const [daemon, plain] = await Promise.all(
+    [true, false].map((d) =>
+      runDeno(["run", "-A", "--quiet", "-"], { stdin: new TextEncoder().encode(program(d)) })
+    ),
+  );
+  assert.equal(daemon.code, 0, daemon.stderr);
+  assert.equal(daemon.stdout, "last line\n");
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(plain.stdout, "last line\nhandled\n");
 });
