@@ -13,21 +13,40 @@ export interface Holdable {
   ref?(): void;
   /** Pending operations no longer keep the process alive. */
   unref?(): void;
+  /**
+   * Whether a ref'd transport keeps the process alive with nothing of the
+   * caller's pending: node's handles do, and TLS reads its plain transport
+   * in the background. Such a transport is held only while a caller awaits.
+   */
+  readonly heldWhenIdle?: boolean;
 }
 
 /**
  * The hold of one engine on its transport. A transport starts held (what
- * its runtime does); `hold()` and `release()` are cheap when nothing
- * changes, so a blocking read's hot path pays one check.
+ * its runtime does), unless it is `heldWhenIdle` (then it starts let go);
+ * `hold()` and `idle()` are cheap when nothing changes, so a blocking
+ * read's hot path pays a check or two.
  */
 export class Liveness {
   readonly #target: Holdable;
+  readonly #whenIdle: boolean;
   #held = true;
   #daemon = false;
 
   /** @param target The transport whose pending operations are held. */
   constructor(target: Holdable) {
     this.#target = target;
+    this.#whenIdle = target.heldWhenIdle === true;
+    if (this.#whenIdle) this.release();
+  }
+
+  /**
+   * No caller awaits the transport now: it is let go when an operation is
+   * left `pending` for nobody, or when the transport keeps the process
+   * alive even idle (`heldWhenIdle`).
+   */
+  idle(pending: boolean): void {
+    if (pending || this.#whenIdle) this.release();
   }
 
   /** A caller awaits the transport: what it has pending keeps the process alive. */

@@ -127,7 +127,7 @@ export class Channel {
 
   /** Lets go of the transport when a background receive is left pending with no caller waiting for it. */
   #letGo(): void {
-    if (this.#bg !== null && !this.#readLock.held) this.#live.release();
+    if (!this.#readLock.held) this.#live.idle(this.#bg !== null);
   }
 
   /** Drops the kept datagram (on close). */
@@ -179,6 +179,7 @@ export class Channel {
           const from = this.#keptFrom!;
           if (!peek) this.#kept = this.#keptFrom = null;
           this.#readLock.release();
+          this.#letGo();
           return shape(n, from);
         }
         if (this.#failed) {
@@ -220,11 +221,13 @@ export class Channel {
       if (!this.#wanted(got)) return this.#receiveDirect(this.#directP!, shape);
       this.#rx = this.#directP = this.#directShape = null;
       this.#readLock.release();
+      this.#letGo();
       return shape(got[0].length, got[1]);
     };
     this.#onDirectError ??= (e) => {
       this.#rx = this.#directP = this.#directShape = null;
       this.#readLock.release();
+      this.#letGo();
       throw e;
     };
     try {

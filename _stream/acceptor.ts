@@ -74,7 +74,7 @@ export class Acceptor {
 
   /** Lets go of the listener when an accept is left pending with no caller waiting for it. */
   #letGo(): void {
-    if (this.#pending !== null && !this.#lock.held) this.#live.release();
+    if (!this.#lock.held) this.#live.idle(this.#pending !== null);
   }
 
   // ---- verbs

@@ -195,7 +195,7 @@ export class Reader {
 
   /** Lets go of the transport when a fill is left pending with no read waiting for it. */
   #letGo(): void {
-    if (this.#fill !== null && !this.#lock.held) this.live.release();
+    if (!this.#lock.held) this.live.idle(this.#fill !== null);
   }
 
   /** How many bytes are buffered. */
@@ -232,11 +232,13 @@ export class Reader {
   #directDone(): (n: number | null) => number {
     this.#onDirectError = (e) => {
       this.#lock.release();
+      if (!this.#lock.held) this.live.idle(false);
       this.#eof = true; // a stream that failed reads as ended after the failure
       throw e;
     };
     return (n) => {
       this.#lock.release();
+      if (!this.#lock.held) this.live.idle(false);
       if (n !== null) return n;
       this.#eof = true;
       return 0;

@@ -40,6 +40,8 @@ function addrOf(sock: net.Socket, which: "local" | "remote"): Addr {
 
 /** A connected node:net socket as the seam's stream transport. */
 class NodeStream implements StreamTransport {
+  /** A ref'd node handle keeps the process alive even idle. */
+  readonly heldWhenIdle = true;
   readonly #sock: net.Socket;
   readonly #inbox: Inbox;
   readonly localAddr: Addr;
@@ -144,6 +146,8 @@ function listenNow(server: net.Server, options: net.ListenOptions): void {
 
 /** Connections accepted by node:net and not yet taken by `accept()`. */
 class NodeListener implements ListenerTransport {
+  /** A ref'd node handle keeps the process alive even idle. */
+  readonly heldWhenIdle = true;
   readonly handle: net.Server;
   readonly addr: Addr;
   #queue: net.Socket[] = [];
@@ -267,6 +271,8 @@ const noop = () => {};
 
 /** A bound node:dgram socket as the seam's datagram transport. */
 class NodeDatagram implements DatagramTransport {
+  /** A ref'd node handle keeps the process alive even idle. */
+  readonly heldWhenIdle = true;
   readonly handle: dgram.Socket;
   readonly exclusive = false;
   #addr: { transport: "udp"; hostname: string; port: number };

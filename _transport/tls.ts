@@ -149,6 +149,8 @@ interface Refable {
  * options, ref/unref) and how it lets go of it (`detach()`).
  */
 export abstract class OverPlain {
+  /** TLS reads its plain transport in the background: held only while a caller awaits. */
+  readonly heldWhenIdle = true;
   protected readonly below: Below;
 
   constructor(below: Below) {

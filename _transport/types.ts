@@ -31,6 +31,12 @@ export interface Refable {
   unref(): void;
   /** The socket's descriptor, where the backend has one (none yet: an FFI backend will). */
   readonly fd?: number;
+  /**
+   * Whether, ref'd, it keeps the process alive with nothing pending (node's
+   * handles; TLS, which reads its plain transport in the background): the
+   * engines then hold it only while a caller awaits it.
+   */
+  readonly heldWhenIdle?: boolean;
 }
 
 /**

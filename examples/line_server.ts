@@ -84,6 +84,7 @@ function answer(count: number, line: Uint8Array): Uint8Array | null {
 async function handle(conn: socket.StreamSocket): Promise<void> {
   const rfile = conn.makefile("rb"); // self.rfile
   const wfile = conn.makefile("wb", 0); // self.wfile: unbuffered, each write a sendall
+  files.set(conn, [rfile, wfile]);
   let count = 0;
   for (;;) {
     const line = await rfile.readline(MAX_LINE + 1);
@@ -109,11 +110,16 @@ const [host, port] = srv.getsockname() as socket.IPv4Address;
 console.log(`listening on ${host}:${port}`);
 
 const clients = new Set<socket.StreamSocket>();
+/** Each connection's files: they keep it open after close(), as Python's do, so they close too. */
+const files = new Map<socket.StreamSocket, { close(): Promise<void> }[]>();
 const tasks = new Set<Promise<void>>();
 
 function onSigint(): void {
   srv.close();
-  for (const conn of clients) conn.close();
+  for (const conn of clients) {
+    conn.close();
+    for (const f of files.get(conn) ?? []) f.close().catch(() => {});
+  }
 }
 signal(SIGINT, onSigint);
 
@@ -123,6 +129,7 @@ for await (const [conn, addr] of srv) { // ThreadingTCPServer: one task per conn
     if (!srv.closed) console.error(`${JSON.stringify(addr)}: ${(e as Error).message}`);
   }).finally(() => {
     clients.delete(conn);
+    files.delete(conn);
     conn.close();
     tasks.delete(task);
   });

@@ -292,6 +292,20 @@ async function finish(child: Child, after: string): Promise<Verdict> {
   return { ok: true, detail: "" };
 }
 
+/** How long a limit cell's program must still be running after its last line. */
+const LIMIT_SHOWN_MS = 2_000;
+
+/** A limit cell: ok while the program is still running after its last line, as the limit says it is. */
+async function showsLimit(child: Child, limit: string): Promise<Verdict> {
+  const code = await child.exit(LIMIT_SHOWN_MS);
+  if (code === "running") return { ok: true, detail: "" };
+  return {
+    ok: false,
+    detail: `exited (${code}) although the documented limit says it cannot (${limit}): ` +
+      `the limit is gone — make it a plain cell and drop README's line; ${child.said}`,
+  };
+}
+
 /** Runs one cell as a program, with its own peers. */
 export async function runCell(name: string, cell: Cell, certs: Certs): Promise<Verdict> {
   const peers = await startPeers(certs);
@@ -311,6 +325,7 @@ export async function runCell(name: string, cell: Cell, certs: Certs): Promise<V
     if (await child.line(/^done$/, KILL_AFTER_MS) === null) {
       return { ok: false, detail: `never said "done"; ${child.said}` };
     }
+    if (cell.limit !== undefined) return await showsLimit(child, cell.limit);
     return await finish(child, `"done"`);
   } finally {
     await child.kill();

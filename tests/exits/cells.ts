@@ -41,6 +41,13 @@ export interface Cell {
   input?: string;
   /** Runtimes the cell applies to (default: all). */
   runtimes?: readonly ("deno" | "node" | "bun")[];
+  /**
+   * A documented limit (README "What differs"): the runtime gives no way to
+   * let this pending call go, and the cell shows it — the program is still
+   * running after its last line. When a runtime lifts it, the cell fails and
+   * becomes a plain one.
+   */
+  limit?: string;
 }
 
 const enc = new TextEncoder();
@@ -316,6 +323,7 @@ CELLS["udp select() timed out, left open"] = {
 };
 CELLS["unix datagram recvfrom timed out, left open"] = {
   runtimes: ["deno"], // node:dgram has no AF_UNIX
+  limit: "Deno's DatagramConn.unref() leaves an AF_UNIX (unixpacket) receive ref'd",
   run: async (p) => {
     const s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
     s.bind(`${p.unix}.dgram`);
