@@ -159,3 +159,20 @@ export function waitUntil<T>(
     });
   });
 }
+
+/**
+ * `waitUntil()` for a wait with no I/O of its own that keeps the process
+ * alive (a TLS handshake over a transport let go while idle): the process
+ * is held while the caller waits, as a Python thread blocked there holds
+ * its own, and not a moment after the wait ends, whichever way it ends.
+ *
+ * @throws {BlockingIOError|TimeoutError} when the deadline passes first.
+ */
+export async function heldUntil<T>(p: Promise<T>, deadline: Deadline, op: string): Promise<T> {
+  const release = keepAlive();
+  try {
+    return await waitUntil(p, deadline, op);
+  } finally {
+    release();
+  }
+}

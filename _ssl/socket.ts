@@ -19,8 +19,8 @@ import { StreamSocket } from "../tcp.ts";
 import { typeName } from "../_common/bytes.ts";
 import {
   type Deadline,
+  heldUntil,
   NONBLOCK,
-  waitUntil,
   type Want,
   type WouldBlock,
 } from "../_common/deadline.ts";
@@ -651,7 +651,7 @@ export class SSLSocket extends StreamSocket {
     const tls = this.#start(conn);
     if (this.#handshakeOnConnect && deadline !== NONBLOCK) {
       try {
-        await waitUntil(tls.handshake, deadline, op);
+        await heldUntil(tls.handshake, deadline, op);
       } catch (e) {
         tls.close();
         throw this._fail(e, op);
@@ -763,7 +763,7 @@ export class SSLSocket extends StreamSocket {
     // (select() then reports the socket when it is done).
     if (deadline === NONBLOCK && !this.#settled) throw new SSLWantReadError(SSL_ERROR.WANT_READ);
     try {
-      await waitUntil(tls.handshake, deadline, "do_handshake");
+      await heldUntil(tls.handshake, deadline, "do_handshake");
     } catch (e) {
       throw this._fail(e, "do_handshake");
     }
@@ -929,7 +929,7 @@ export class SSLSocket extends StreamSocket {
     if (tls === null) throw new ValueError("No SSL wrapper around the socket");
     let plain: OverPlain & StreamTransport;
     try {
-      plain = await waitUntil(tls.unwrap(), this._deadline(), "unwrap");
+      plain = await heldUntil(tls.unwrap(), this._deadline(), "unwrap");
     } catch (e) {
       throw this._fail(e, "unwrap");
     }
