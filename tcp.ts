@@ -82,6 +82,7 @@ import type {
   StreamTransport,
 } from "./_transport/types.ts";
 import { Reader } from "./_stream/reader.ts";
+import { Liveness } from "./_common/liveness.ts";
 import { Writer } from "./_stream/writer.ts";
 import { Acceptor, DEFAULT_BACKLOG } from "./_stream/acceptor.ts";
 import { dial } from "./_stream/dial.ts";
@@ -333,9 +334,11 @@ export class StreamSocket extends Socket {
 
   #attach(conn: StreamTransport): void {
     this.#conn = conn;
-    this.#reader = new Reader(conn, this._wouldBlock);
-    if (this.#daemon) this.#reader.live.daemon = true;
-    this.#writer = new Writer(conn, this._wouldBlock);
+    // One hold on the connection for its reader and writer: held while a caller awaits either.
+    const live = new Liveness(conn);
+    if (this.#daemon) live.daemon = true;
+    this.#reader = new Reader(conn, this._wouldBlock, live);
+    this.#writer = new Writer(conn, this._wouldBlock, live);
     this._options.applyTo(this._handles());
   }
 
@@ -958,7 +961,13 @@ export class StreamSocket extends Socket {
       // The end of the stream goes after the bytes a timed-out send left to
       // finish in the background: wait for them as long as the timeout allows.
       await waitUntil(this.#writer!.drained(), this._deadline(), "shutdown");
-      await this.#conn!.closeWrite();
+      const live = this.#reader!.live;
+      live.enter(); // the caller awaits the half-close
+      try {
+        await this.#conn!.closeWrite();
+      } finally {
+        live.leave();
+      }
     } catch (e) {
       const err = this._fail(e, "shutdown");
       if (err instanceof OSError && err.errno === errno.ENOTCONN) return;

@@ -3,9 +3,10 @@
 // Deno cannot cancel a read, an accept or a receive, so an operation that
 // outlived its caller (a fill kept for the next read, a readiness prefetch,
 // an accept or receive after a timeout) stays pending; a Python program ends
-// all the same. So an engine holds its transport while a caller awaits it,
-// and lets go once nobody does: the operation goes on, its result is kept,
-// but it no longer keeps a finished program alive.
+// all the same. So the engines of a transport hold it while a caller awaits
+// one of them, and let go once nobody does and something was left pending:
+// the operation goes on, its result is kept, but it no longer keeps a
+// finished program alive.
 
 /** What can be held: a transport's `ref()`/`unref()` (a source without them is never held). */
 export interface Holdable {
@@ -22,54 +23,65 @@ export interface Holdable {
 }
 
 /**
- * The hold of one engine on its transport. A transport starts held (what
- * its runtime does), unless it is `heldWhenIdle` (then it starts let go);
- * `hold()` and `idle()` are cheap when nothing changes, so a blocking
- * read's hot path pays a check or two.
+ * The hold on one transport, shared by its engines (a stream's reader and
+ * writer). A transport starts held, as its runtime makes it, unless it is
+ * `heldWhenIdle` (then it starts let go). `enter()` and `leave()` pair
+ * around every call a caller awaits; they only count while nothing changes,
+ * so a blocking read's hot path pays two checks.
  */
 export class Liveness {
   readonly #target: Holdable;
   readonly #whenIdle: boolean;
+  /** Calls awaited now. */
+  #waiting = 0;
   #held = true;
+  /** Something was left pending for nobody since the transport was last let go. */
+  #stray = false;
   #daemon = false;
 
   /** @param target The transport whose pending operations are held. */
   constructor(target: Holdable) {
     this.#target = target;
     this.#whenIdle = target.heldWhenIdle === true;
-    if (this.#whenIdle) this.release();
-  }
-
-  /**
-   * No caller awaits the transport now: it is let go when an operation is
-   * left `pending` for nobody, or when the transport keeps the process
-   * alive even idle (`heldWhenIdle`).
-   */
-  idle(pending: boolean): void {
-    if (pending || this.#whenIdle) this.release();
+    if (this.#whenIdle) this.#release();
   }
 
   /** A caller awaits the transport: what it has pending keeps the process alive. */
-  hold(): void {
-    if (this.#held || this.#daemon) return;
-    this.#held = true;
-    this.#target.ref?.();
+  enter(): void {
+    if (this.#waiting++ === 0 && !this.#held && !this.#daemon) {
+      this.#held = true;
+      this.#target.ref?.();
+    }
   }
 
-  /** Nobody awaits the transport any more: what it has pending goes on, but keeps nobody alive. */
-  release(): void {
+  /** The call `enter()` began is over: with nobody else waiting, the transport may be let go. */
+  leave(): void {
+    if (--this.#waiting === 0 && (this.#stray || this.#whenIdle)) this.#release();
+  }
+
+  /**
+   * An operation is left pending for nobody (a fill after a timeout, what
+   * select started): once no caller awaits, it keeps nobody alive.
+   */
+  stray(): void {
+    this.#stray = true;
+    if (this.#waiting === 0) this.#release();
+  }
+
+  #release(): void {
+    this.#stray = false;
     if (!this.#held) return;
     this.#held = false;
     this.#target.unref?.();
   }
 
   /**
-   * A daemon never holds (Python's daemon threads): a request handler of a
-   * server with `daemon_threads` waits on its connection without keeping
-   * the process alive.
+   * A daemon's transport is never held (Python's daemon threads): a request
+   * handler of a server with `daemon_threads` waits on its connection
+   * without keeping the process alive.
    */
   set daemon(on: boolean) {
     this.#daemon = on;
-    if (on) this.release();
+    if (on) this.#release();
   }
 }

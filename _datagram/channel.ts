@@ -121,13 +121,19 @@ export class Channel {
       if (this.#rx) waits.push(this.#rx);
       if (this.#tx) waits.push(this.#tx);
     }
-    this.#letGo(); // a receive started for select keeps nobody alive by itself
+    this.#stray(); // a receive started for select keeps nobody alive by itself
     return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
   }
 
-  /** Lets go of the transport when a background receive is left pending with no caller waiting for it. */
+  /** A background receive under way is nobody's (yet): it keeps no finished program alive. */
+  #stray(): void {
+    if (this.#bg !== null) this.#live.stray();
+  }
+
+  /** The call `enter()` began is over: a background receive it leaves under way is nobody's. */
   #letGo(): void {
-    if (!this.#readLock.held) this.#live.idle(this.#bg !== null);
+    this.#stray();
+    this.#live.leave();
   }
 
   /** Drops the kept datagram (on close). */
@@ -155,7 +161,7 @@ export class Channel {
       // The hot path: blocking, nothing kept or pending, no other reader:
       // straight into the caller's buffer, with one promise reaction on the
       // transport's receive and nothing else.
-      this.#live.hold();
+      this.#live.enter();
       return this.#receiveDirect(p, shape);
     }
     return this.#receiveInTurn(p, peek, deadline, op, shape);
@@ -169,7 +175,7 @@ export class Channel {
     shape: Shape<R>,
   ): Promise<R> {
     if (!this.#readLock.tryAcquire()) await this.#readLock.acquire(deadline, op);
-    this.#live.hold();
+    this.#live.enter();
     try {
       for (;;) {
         const data = this.#kept;
@@ -237,6 +243,7 @@ export class Channel {
     } catch (e) {
       this.#directP = this.#directShape = null;
       this.#readLock.release();
+      this.#letGo();
       return Promise.reject(e);
     }
   }
@@ -283,8 +290,8 @@ export class Channel {
   ): Promise<number> {
     const lock = this.#sendLock!;
     if (!lock.tryAcquire()) await lock.acquire(deadline, op);
+    this.#live.enter(); // the send may await the receive under way
     try {
-      if (this.#rx) this.#live.hold(); // the send awaits the receive under way
       while (this.#rx) await this.#receiveDone(deadline, op);
       try {
         return await (this.#tx = this.transport.send(view, to));

@@ -68,13 +68,13 @@ export class Acceptor {
    */
   watch(): Promise<void> {
     const pending = this.prefetch();
-    this.#letGo();
+    this.#stray();
     return pending;
   }
 
-  /** Lets go of the listener when an accept is left pending with no caller waiting for it. */
-  #letGo(): void {
-    if (!this.#lock.held) this.#live.idle(this.#pending !== null);
+  /** An accept under way is nobody's (yet): it keeps no finished program alive. */
+  #stray(): void {
+    if (this.#pending !== null) this.#live.stray();
   }
 
   // ---- verbs
@@ -88,7 +88,7 @@ export class Acceptor {
    */
   async accept(deadline: Deadline, op: string): Promise<StreamTransport> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
-    this.#live.hold();
+    this.#live.enter();
     try {
       let conn = this.#kept?.shift();
       if (!conn && deadline === null && !this.#pending && this.#error === null) {
@@ -106,7 +106,8 @@ export class Acceptor {
       return conn;
     } finally {
       this.#lock.release();
-      this.#letGo();
+      this.#stray();
+      this.#live.leave();
     }
   }
 

@@ -121,11 +121,12 @@ export class Reader {
    * @param src The transport to read from.
    * @param blocked What a non-blocking read that would block raises
    *   (`BlockingIOError`; a TLS socket's `SSLWantReadError`).
+   * @param live The hold on the transport, shared with its writer.
    */
-  constructor(src: Source, blocked: WouldBlock = wouldBlock) {
+  constructor(src: Source, blocked: WouldBlock = wouldBlock, live: Liveness = new Liveness(src)) {
     this.#src = src;
     this.#wouldBlock = blocked;
-    this.live = new Liveness(src);
+    this.live = live;
   }
 
   // ---- the vocabulary shared with the acceptor and the datagram channel
@@ -176,7 +177,7 @@ export class Reader {
    */
   watch(): Promise<void> {
     const fill = this.prefetch();
-    this.#letGo();
+    this.#stray();
     return fill;
   }
 
@@ -185,7 +186,7 @@ export class Reader {
    * waits — without taking the lock (a `readable` stream's pull). Never rejects.
    */
   async arrival(): Promise<void> {
-    this.live.hold();
+    this.live.enter();
     try {
       await this.prefetch();
     } finally {
@@ -193,9 +194,15 @@ export class Reader {
     }
   }
 
-  /** Lets go of the transport when a fill is left pending with no read waiting for it. */
+  /** A fill under way is nobody's (yet): it keeps no finished program alive. */
+  #stray(): void {
+    if (this.#fill !== null) this.live.stray();
+  }
+
+  /** The read `live.enter()` began is over: a fill it leaves under way is nobody's. */
   #letGo(): void {
-    if (!this.#lock.held) this.live.idle(this.#fill !== null);
+    this.#stray();
+    this.live.leave();
   }
 
   /** How many bytes are buffered. */
@@ -217,11 +224,12 @@ export class Reader {
       // reader: straight into the caller's buffer (no timer, no copy), with
       // one promise reaction on the transport's read and nothing else — a
       // read waiting on an idle connection holds no frame of ours.
-      this.live.hold();
+      this.live.enter();
       try {
         return this.#src.read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
       } catch (e) {
         this.#lock.release();
+        this.live.leave();
         return Promise.reject(e);
       }
     }
@@ -232,13 +240,13 @@ export class Reader {
   #directDone(): (n: number | null) => number {
     this.#onDirectError = (e) => {
       this.#lock.release();
-      if (!this.#lock.held) this.live.idle(false);
+      this.live.leave();
       this.#eof = true; // a stream that failed reads as ended after the failure
       throw e;
     };
     return (n) => {
       this.#lock.release();
-      if (!this.#lock.held) this.live.idle(false);
+      this.live.leave();
       if (n !== null) return n;
       this.#eof = true;
       return 0;
@@ -247,7 +255,7 @@ export class Reader {
 
   async #readBuffered(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
-    this.live.hold();
+    this.live.enter();
     try {
       if (p.length === 0) return 0;
       while (this.#end === this.#start) {
@@ -272,7 +280,7 @@ export class Reader {
    */
   async peek(p: Uint8Array, all: boolean, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
-    this.live.hold();
+    this.live.enter();
     try {
       const want = all ? p.length : Math.min(1, p.length);
       while (this.size < want && !this.#eof && this.#error === null) {
@@ -300,7 +308,7 @@ export class Reader {
    */
   async readExactly(p: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
-    this.live.hold();
+    this.live.enter();
     try {
       if (deadline !== null) {
         while (this.size < p.length && !this.#eof && this.#error === null) {
@@ -356,7 +364,7 @@ export class Reader {
     skip: Skip | null = null,
   ): Promise<R> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
-    this.live.hold();
+    this.live.enter();
     try {
       if (skip !== null) {
         while (this.#end === this.#start && !this.#eof && this.#error === null) {
@@ -420,7 +428,6 @@ export class Reader {
       return this.#take(p);
     } finally {
       this.#lock.release();
-      this.#letGo();
     }
   }
 
@@ -439,7 +446,7 @@ export class Reader {
     const arrived = this.#fill ?? this.prefetch();
     await waitUntil(arrived, NONBLOCK, "shutdown").catch(() => {});
     this.#eof = true;
-    this.#letGo(); // a fill still under way is nobody's now
+    this.#stray(); // a fill still under way is nobody's now
   }
 
   // ---- the buffer

@@ -15,11 +15,12 @@ import {
   type WouldBlock,
   wouldBlock,
 } from "../_common/deadline.ts";
+import { type Holdable, Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import { BlockingIOError, TimeoutError } from "../errors.ts";
 
 /** What the writer writes to: the write side of a stream transport. */
-export interface Sink {
+export interface Sink extends Holdable {
   /** Writes some of `p`; resolves the count. */
   write(p: Uint8Array): Promise<number>;
 }
@@ -31,6 +32,8 @@ export class Writer {
   readonly #sink: Sink;
   readonly #wouldBlock: WouldBlock;
   readonly #lock = new Lock();
+  /** Held while a caller awaits a write (shared with the reader of the same transport). */
+  readonly #live: Liveness;
   #background: Promise<void> | null = null;
   #error: unknown = null;
   /** The caller's bytes of the direct write under way (one at a time: it holds the lock). */
@@ -45,10 +48,12 @@ export class Writer {
    * @param sink The transport to write to.
    * @param blocked What a non-blocking write that would block raises
    *   (`BlockingIOError`; a TLS socket's `SSLWantWriteError`).
+   * @param live The hold on the transport, shared with its reader.
    */
-  constructor(sink: Sink, blocked: WouldBlock = wouldBlock) {
+  constructor(sink: Sink, blocked: WouldBlock = wouldBlock, live: Liveness = new Liveness(sink)) {
     this.#sink = sink;
     this.#wouldBlock = blocked;
+    this.#live = live;
   }
 
   /** Whether a write would be accepted without waiting. */
@@ -86,11 +91,13 @@ export class Writer {
       // promise reaction on the transport's write (a write that is not
       // complete at once goes on in #writeRest, still holding the lock).
       this.#direct = view;
+      this.#live.enter();
       try {
         return this.#sink.write(view).then(this.#onWritten ??= this.#written(), this.#onWriteError);
       } catch (e) {
         this.#direct = null;
         this.#lock.release();
+        this.#live.leave();
         return Promise.reject(e);
       }
     }
@@ -102,6 +109,7 @@ export class Writer {
     this.#onWriteError = (e) => {
       this.#direct = null;
       this.#lock.release();
+      this.#live.leave();
       throw e;
     };
     return (n) => {
@@ -109,6 +117,7 @@ export class Writer {
       this.#direct = null;
       if (n >= view.length) {
         this.#lock.release();
+        this.#live.leave();
         return;
       }
       return this.#writeRest(view.subarray(n));
@@ -121,11 +130,13 @@ export class Writer {
       for (let off = 0; off < view.length;) off += await this.#sink.write(view.subarray(off));
     } finally {
       this.#lock.release();
+      this.#live.leave();
     }
   }
 
   async #writeAll(view: Uint8Array, deadline: Deadline, op: string): Promise<void> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "write", this.#wouldBlock);
+    this.#live.enter();
     try {
       let off = 0;
       if (deadline !== null) {
@@ -137,6 +148,7 @@ export class Writer {
       while (off < view.length) off += await this.#sink.write(view.subarray(off));
     } finally {
       this.#lock.release();
+      this.#live.leave();
     }
   }
 
@@ -153,6 +165,7 @@ export class Writer {
   /** Writes some of `view` (at least one byte); resolves the count. */
   async writeSome(view: Uint8Array, deadline: Deadline, op: string): Promise<number> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "write", this.#wouldBlock);
+    this.#live.enter();
     try {
       if (deadline !== null) return await this.#offer(view, deadline, op);
       if (this.#background) await this.#background;
@@ -160,6 +173,7 @@ export class Writer {
       return await this.#sink.write(view);
     } finally {
       this.#lock.release();
+      this.#live.leave();
     }
   }
 
