@@ -1352,6 +1352,9 @@ export class StreamSocket extends Socket {
   ): { conn: StreamTransport | null; listener: ListenerTransport | null; listening: boolean } {
     this.#checkHandOver(op);
     const out = { conn: this.#conn, listener: this.#listener, listening: this.#acceptor !== null };
+    // Handed on as the runtime makes them: ref'd (the hold this socket kept may have let go).
+    out.conn?.ref();
+    out.listener?.ref();
     this.#conn = null;
     this.#listener = null;
     this.#acceptor = null;
