@@ -51,9 +51,11 @@ function visit(node: string): void {
 }
 for (const node of edges.keys()) if (!state.has(node)) visit(node);
 
-// The transport seam: only _transport/ names Deno's network calls or imports node's.
+// The transport seam: only _transport/ names Deno's network calls or loads
+// node's network modules (imports them, or asks _common/node_builtins.ts for
+// them); a type-only import loads nothing.
 const NETWORK =
-  /\bDeno\.(connect|listen|listenDatagram|startTls|listenTls|connectTls)\s*\(|from "node:(net|dgram|tls)"/;
+  /\bDeno\.(connect|listen|listenDatagram|startTls|listenTls|connectTls)\s*\(|^(?!\s*import type\b).*from "node:(net|dgram|tls)"|nodeBuiltin\("node:(net|dgram|tls)"\)/;
 const leaks: string[] = [];
 for (const file of edges.keys()) {
   const path = name(file);

@@ -186,6 +186,13 @@ function arm(watch: Watch, read: boolean, write: boolean): void {
 const IO_TURNS = 40;
 
 /**
+ * The web platform's MessageChannel, as the package found it at import. In
+ * Deno the first touch of `process` (loading a node: built-in) puts Node's
+ * in its place, whose messages do not make Deno poll for I/O.
+ */
+const WebMessageChannel = globalThis.MessageChannel;
+
+/**
  * Resolves after one turn of the event loop: a message to oneself, some
  * microseconds where a `setTimeout(0)` turn costs a millisecond or more.
  * Deno does not poll for I/O on every such turn (every few dozen at the
@@ -194,7 +201,7 @@ const IO_TURNS = 40;
  */
 export function turn(): Promise<void> {
   return new Promise<void>((resolve) => {
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new WebMessageChannel();
     port1.onmessage = () => {
       port1.close();
       resolve();

@@ -10,13 +10,12 @@
 // once when its address lookup answers at once, which ours does (addresses
 // here are IP literals).
 
-import dgram from "node:dgram";
-import dns from "node:dns";
-import * as net from "node:net";
-import process from "node:process";
+import type * as dgram from "node:dgram";
+import type * as net from "node:net";
 import type { Target } from "../address.ts";
 import { errno, OSError, oserror } from "../errors.ts";
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
+import { nodeBuiltin, nodeProcess } from "../_common/node_builtins.ts";
 import { NODE } from "./capabilities.ts";
 import { Inbox } from "./inbox.ts";
 import type {
@@ -122,12 +121,14 @@ class NodeStream implements StreamTransport {
  */
 function listenNow(server: net.Server, options: net.ListenOptions): void {
   let failure: unknown = null;
+  const process = nodeProcess();
+  const dns = nodeBuiltin("node:dns");
   const { nextTick } = process;
   const { lookup } = dns;
   process.nextTick = ((fn: (...a: unknown[]) => void, ...args: unknown[]) => {
     if (args[0] === server && args[1] instanceof Error) failure ??= args[1];
     else nextTick(fn, ...args);
-  }) as typeof process.nextTick;
+  }) as typeof nextTick;
   dns.lookup = literal as unknown as typeof dns.lookup;
   try {
     server.listen(options);
@@ -160,7 +161,10 @@ class NodeListener implements ListenerTransport {
   constructor(target: Target, { backlog, reusePort, ipv6Only }: ListenOptions) {
     // allowHalfOpen: a peer's FIN ends reading only (Python's half-close);
     // pauseOnConnect: no byte is read before accept() hands the connection out.
-    const server = this.handle = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const server = this.handle = nodeBuiltin("node:net").createServer({
+      allowHalfOpen: true,
+      pauseOnConnect: true,
+    });
     listenNow(
       server,
       target.transport === "unix" ? { path: target.path, backlog } : {
@@ -298,7 +302,7 @@ class NodeDatagram implements DatagramTransport {
     target: { hostname: string; port: number },
     { reuseAddress, ipv6Only }: DatagramOptions,
   ) {
-    const sock = this.handle = dgram.createSocket({
+    const sock = this.handle = nodeBuiltin("node:dgram").createSocket({
       type: target.hostname.includes(":") ? "udp6" : "udp4",
       reuseAddr: reuseAddress,
       ipv6Only: ipv6Only === true,
@@ -542,6 +546,7 @@ export const node: Backend = {
     return new Promise<StreamTransport>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       // allowHalfOpen: a peer's FIN ends reading only (Python's half-close).
+      const net = nodeBuiltin("node:net");
       const sock = target.transport === "unix"
         ? net.connect({ path: target.path, allowHalfOpen: true })
         : net.connect({
@@ -596,6 +601,6 @@ export const node: Backend = {
   },
 
   stdin(): { read(p: Uint8Array): Promise<number | null> } {
-    return stdinInbox ??= new Inbox(process.stdin, fromRuntimeError);
+    return stdinInbox ??= new Inbox(nodeProcess().stdin, fromRuntimeError);
   },
 };

@@ -7,12 +7,11 @@
 // transport below keeps its own fast read into a buffer; above, reads copy
 // from the decrypted records into the caller's buffer.
 
-import { Buffer } from "node:buffer";
-import { createPrivateKey, X509Certificate } from "node:crypto";
-import { Duplex } from "node:stream";
-import * as tls from "node:tls";
+import type { Duplex } from "node:stream";
+import type * as tls from "node:tls";
 import { errno, OSError, SSLEOFError } from "../errors.ts";
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
+import { nodeBuiltin } from "../_common/node_builtins.ts";
 import { Inbox, type NodeReadable } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
@@ -85,11 +84,31 @@ interface Below {
   rest: Uint8Array | null | undefined;
 }
 
+/** node:tls and what it runs with, loaded when the first engine starts or a certificate is checked. */
+interface Modules {
+  readonly tls: typeof tls;
+  readonly Duplex: typeof Duplex;
+  readonly Buffer: typeof import("node:buffer").Buffer;
+  readonly crypto: typeof import("node:crypto");
+}
+
+let loaded: Modules | null = null;
+
+/** The node: built-ins TLS runs on (loaded on the first call). */
+function modules(): Modules {
+  return loaded ??= {
+    tls: nodeBuiltin("node:tls"),
+    Duplex: nodeBuiltin("node:stream").Duplex,
+    Buffer: nodeBuiltin("node:buffer").Buffer,
+    crypto: nodeBuiltin("node:crypto"),
+  };
+}
+
 /** The plain transport as the duplex stream node:tls runs over. */
 function duplexOver(below: Below): Duplex {
   const { inner } = below;
   let size = READ_FIRST;
-  return new Duplex({
+  return new (modules().Duplex)({
     read() {
       if (below.detached || below.inflight) return;
       const buf = new Uint8Array(size);
@@ -213,6 +232,7 @@ export abstract class OverPlain {
 
 /** TLS's engine for a server over `duplex`: node:tls's socket with the settings' certificate. */
 function serverEngine(duplex: Duplex, settings: TlsSettings): tls.TLSSocket {
+  const { tls } = modules();
   return new tls.TLSSocket(duplex as unknown as import("node:net").Socket, {
     isServer: true,
     secureContext: tls.createSecureContext({
@@ -232,6 +252,7 @@ function serverEngine(duplex: Duplex, settings: TlsSettings): tls.TLSSocket {
 
 /** TLS's engine for a client over `duplex`: SNI, verification and the name check as the settings say. */
 function clientEngine(duplex: Duplex, settings: TlsSettings): tls.TLSSocket {
+  const { tls } = modules();
   return tls.connect({
     socket: duplex as unknown as import("node:net").Socket,
     servername: settings.serverName !== null && !isIP(settings.serverName)
@@ -411,7 +432,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
       // A copy: node:tls may hold the chunk until it is encrypted.
       // A write close() cut short fails as the reads do (EBADF).
       sock.write(
-        Buffer.from(p),
+        modules().Buffer.from(p),
         (e) => e ? reject(this.#closed ? closedError(e) : tlsFailure(e, "write")) : resolve(n),
       );
     });
@@ -513,7 +534,7 @@ function isIP(name: string): boolean {
 
 /** The runtime's own trusted root certificates (PEM), as `load_default_certs()` adds them. */
 export function rootCertificates(): readonly string[] {
-  return tls.rootCertificates;
+  return modules().tls.rootCertificates;
 }
 
 /**
@@ -524,6 +545,7 @@ export function rootCertificates(): readonly string[] {
  * node:crypto's error, or one whose `code` is `"KEY_VALUES_MISMATCH"`.
  */
 export function checkCertChain(cert: string, key: string, passphrase?: string): void {
+  const { tls, crypto: { X509Certificate, createPrivateKey } } = modules();
   tls.createSecureContext({ cert, key, passphrase });
   const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(cert);
   const pkey = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]+?-----END \1PRIVATE KEY-----/.exec(key);
