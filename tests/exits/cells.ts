@@ -331,6 +331,16 @@ CELLS["unix datagram recvfrom timed out, left open"] = {
     await raises(() => s.recvfrom(100), socket.timeout);
   },
 };
+CELLS["unix datagram recvfrom timed out, closed"] = {
+  runtimes: ["deno"], // the limit above ends with the socket
+  run: async (p) => {
+    const s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+    s.bind(`${p.unix}.dgram`);
+    s.settimeout(SHORT);
+    await raises(() => s.recvfrom(100), socket.timeout);
+    s.close();
+  },
+};
 
 // ---- standard input, left open (a pipe never closed)
 
