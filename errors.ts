@@ -534,6 +534,37 @@ export class RuntimeError extends Error {
 }
 
 /**
+ * Python's `NotImplementedError` (a {@linkcode RuntimeError}): what is not
+ * supported — a datagram socket given to `ssl`'s `wrap_socket()`, or a TLS
+ * feature the runtime's TLS engine lacks (the message names it).
+ *
+ * @example
+ * ```ts
+ * import { NotImplementedError, RuntimeError } from "@pysocket/socket";
+ * const e = new NotImplementedError("only stream sockets are supported");
+ * console.log(e.name, e instanceof RuntimeError); // "NotImplementedError" true
+ * ```
+ */
+export class NotImplementedError extends RuntimeError {
+  /**
+   * Makes the error.
+   *
+   * @param message What is not supported.
+   * @param options The cause, if any.
+   *
+   * @example
+   * ```ts
+   * import { NotImplementedError } from "@pysocket/socket";
+   * console.log(new NotImplementedError("not here").message); // "not here"
+   * ```
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotImplementedError";
+  }
+}
+
+/**
  * Python's `ExceptionGroup`: several errors raised together, as
  * `create_connection(address, …, { all_errors: true })` raises the error of
  * every address it tried. It is an `AggregateError`; `exceptions` (Python's

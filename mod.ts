@@ -79,6 +79,7 @@ export {
   herror,
   InterruptedError,
   KeyError,
+  NotImplementedError,
   OSError,
   oserror,
   type OSErrorOptions,

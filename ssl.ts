@@ -59,33 +59,25 @@ export {
 } from "./errors.ts";
 /** Python's `ssl.CertificateError`: an alias of {@linkcode SSLCertVerificationError}. */
 export { SSLCertVerificationError as CertificateError } from "./errors.ts";
-export {
-  type ASN1Object,
-  CERT_NONE,
-  CERT_OPTIONAL,
-  CERT_REQUIRED,
-  HAS_ALPN,
-  HAS_SNI,
-  HAS_TLSv1_3,
-  OP_ALL,
-  OP_CIPHER_SERVER_PREFERENCE,
-  OP_ENABLE_MIDDLEBOX_COMPAT,
-  OP_NO_COMPRESSION,
-  OP_NO_SSLv2,
-  OP_NO_SSLv3,
-  OP_NO_TICKET,
-  OP_NO_TLSv1,
-  OP_NO_TLSv1_1,
-  OP_NO_TLSv1_2,
-  OP_NO_TLSv1_3,
-  PROTOCOL_TLS,
-  PROTOCOL_TLS_CLIENT,
-  PROTOCOL_TLS_SERVER,
-  Purpose,
-  TLSVersion,
-} from "./_ssl/constants.ts";
+export * from "./_ssl/constants.ts";
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from "./_ssl/pem.ts";
 export type { Password } from "./_ssl/files.ts";
-export type { WrapSocketOptions } from "./_ssl/options.ts";
-export type { DistinguishedName, PeerCertificate } from "./_ssl/x509.ts";
-export { create_default_context, SSLContext, SSLSocket } from "./_ssl/socket.ts";
+export type { CheckedWrapOptions, WrapSocketOptions } from "./_ssl/options.ts";
+export type { AltName, DistinguishedName, PeerCertificate } from "./_ssl/x509.ts";
+export type { CipherInfo } from "./_ssl/ciphers.ts";
+export { SSLSession } from "./_ssl/session.ts";
+export {
+  type CertStoreStats,
+  create_default_context,
+  type ServernameCallback,
+  type SessionStats,
+  SSLContext,
+  SSLSocket,
+} from "./_ssl/socket.ts";
+export {
+  cert_time_to_seconds,
+  type DefaultVerifyPaths,
+  get_default_verify_paths,
+  get_server_certificate,
+  type GetServerCertificateOptions,
+} from "./_ssl/module.ts";

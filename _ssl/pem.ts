@@ -8,7 +8,7 @@ import { SSL_ERROR, SSLError, ValueError } from "../errors.ts";
 export function requirePem(text: string, op: string): string {
   if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text)) {
     throw new SSLError(
-      SSL_ERROR.SSL,
+      136, // CPython's errno: OpenSSL's reason code
       "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found",
       {
         library: "X509",

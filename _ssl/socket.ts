@@ -2,12 +2,14 @@
 // SSLContext and the SSLSocket it makes. They share a file because each
 // names the other: wrap_socket() returns an SSLSocket, and an SSLSocket's
 // `context` is its SSLContext (apart, their imports would form a cycle).
-// What the context loads (files.ts), checks (options.ts) and what a socket
+// What the context loads (files.ts), checks (options.ts), how a peer is
+// judged (verify.ts), the cipher lists (ciphers.ts) and what a socket
 // reports of the peer's certificate (x509.ts) live beside them.
 
-import { SOCK_STREAM } from "../constants.ts";
+import { SOCK_DGRAM, SOCK_STREAM } from "../constants.ts";
 import {
   errno,
+  NotImplementedError,
   OSError,
   SSL_ERROR,
   SSLError,
@@ -16,7 +18,8 @@ import {
   ValueError,
 } from "../errors.ts";
 import { StreamSocket } from "../tcp.ts";
-import { typeName } from "../_common/bytes.ts";
+import type { Address } from "../address.ts";
+import { type BytesLike, toBytes, typeName } from "../_common/bytes.ts";
 import {
   type Deadline,
   heldUntil,
@@ -27,6 +30,10 @@ import {
 import { POLL, type Poll } from "../_common/readiness.ts";
 import type { StreamTransport } from "../_transport/types.ts";
 import {
+  ALERT,
+  type ClientHello,
+  curveNames,
+  engineSupport,
   type OverPlain,
   rootCertificates,
   type TlsSession,
@@ -34,10 +41,13 @@ import {
   TlsTransport,
 } from "../_transport/tls.ts";
 import {
+  ALERT_DESCRIPTION_HANDSHAKE_FAILURE,
+  ALERT_DESCRIPTION_INTERNAL_ERROR,
   type ASN1Object,
   CERT_NONE,
   CERT_OPTIONAL,
   CERT_REQUIRED,
+  CHANNEL_BINDING_TYPES,
   OP_ALL,
   OP_CIPHER_SERVER_PREFERENCE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
@@ -50,23 +60,84 @@ import {
   PROTOCOL_TLS_SERVER,
   Purpose,
   TLSVersion,
+  VERIFY_CRL_CHECK_LEAF,
+  VERIFY_X509_TRUSTED_FIRST,
 } from "./constants.ts";
-import { caCertificates, loadCertChain, type Password } from "./files.ts";
+import { type CipherInfo, cipherInfo, cipherList, DEFAULT_CIPHERS, tls13Names } from "./ciphers.ts";
 import {
+  caCertificates,
+  dhParams,
+  type Found,
+  loadCertChain,
+  type Password,
+  type Trusted,
+} from "./files.ts";
+import { appendText, envVar, fileSize, isDirectory, isFile } from "./environ.ts";
+import {
+  type CheckedWrapOptions,
+  checkInteger,
   checkVersion,
   checkWrapOptions,
   VERSION_NAMES,
   type WrapSocketOptions,
 } from "./options.ts";
-import { type PeerCertificate, peerCertificate } from "./x509.ts";
+import { SESSION_KEY, SSLSession } from "./session.ts";
+import { judge } from "./verify.ts";
+import { decodeCertificate, type PeerCertificate } from "./x509.ts";
+
+/** The token that lets the package make SSLSockets: Python's SSLSocket has no public constructor. */
+const PRIVATE: unique symbol = Symbol("pysocket.SSLSocket");
+
+/** What a servername callback is given and may return (Python's `sni_callback`). */
+export type ServernameCallback = (
+  sslsocket: SSLSocket,
+  server_name: string | null,
+  sslcontext: SSLContext,
+) => number | null | undefined | void | Promise<number | null | undefined | void>;
+
+/** Python's `session_stats()` dict. */
+export interface SessionStats {
+  /** Sessions in the server's cache (as far as this side counts them). */
+  number: number;
+  /** Client handshakes started. */
+  connect: number;
+  /** Client handshakes that succeeded. */
+  connect_good: number;
+  /** Client renegotiations (never: renegotiation is not offered). */
+  connect_renegotiate: number;
+  /** Server handshakes started. */
+  accept: number;
+  /** Server handshakes that succeeded. */
+  accept_good: number;
+  /** Server renegotiations (never). */
+  accept_renegotiate: number;
+  /** Server handshakes that resumed a session. */
+  hits: number;
+  /** Server handshakes a client asked to resume and that did not. */
+  misses: number;
+  /** Sessions that timed out. */
+  timeouts: number;
+  /** Sessions the full cache turned away. */
+  cache_full: number;
+}
+
+/** Python's `cert_store_stats()` dict. */
+export interface CertStoreStats {
+  /** Certificates loaded. */
+  x509: number;
+  /** Certificate revocation lists loaded. */
+  crl: number;
+  /** Certificates loaded that are CAs. */
+  x509_ca: number;
+}
 
 /**
  * Python's `ssl.SSLContext`: the settings TLS connections are made with —
  * the protocol side, what is verified and against which certificates, this
- * side's certificate and key, ALPN — and `wrap_socket()`, which makes
- * them.
+ * side's certificate and key, ALPN, cipher suites, SNI — and
+ * `wrap_socket()`, which makes them.
  *
- * TLS runs on node:tls (built into Deno): TLS 1.2 and 1.3.
+ * TLS runs on the runtime's node:tls: TLS 1.2 and 1.3.
  *
  * @example
  * ```ts
@@ -79,17 +150,44 @@ export class SSLContext {
   readonly #protocol: number;
   #checkHostname: boolean;
   #verifyMode: number;
-  #minimum: number = TLSVersion.TLSv1_2;
+  #minimum: number = TLSVersion.MINIMUM_SUPPORTED;
   #maximum: number = TLSVersion.MAXIMUM_SUPPORTED;
   #options = OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION | OP_CIPHER_SERVER_PREFERENCE |
     OP_ENABLE_MIDDLEBOX_COMPAT;
-  #ca: string[] = [];
+  #verifyFlags = VERIFY_X509_TRUSTED_FIRST;
+  #commonName = true;
+  #postHandshakeAuth = false;
+  #numTickets = 2;
+  #trusted: Trusted[] = [];
+  /** Trusted certificates of directories: used, not counted (see `Found.lookup`). */
+  #lookup: Trusted[] = [];
+  #crls: string[] = [];
+  #trustedPems: string[] | null = null;
   #defaults = false;
   #cert?: string;
   #key?: string;
   #passphrase?: string;
   #alpn?: string[];
-  #ciphers?: string;
+  #ciphers = cipherList(DEFAULT_CIPHERS);
+  #dhparam?: string;
+  #ecdhCurve?: string;
+  #keylog: string | null = null;
+  #sni: ServernameCallback | null = null;
+  /** What a server's engine reuses across connections (its session tickets' keys), per settings. */
+  #shared: Record<string, unknown> = {};
+  readonly #stats: SessionStats = {
+    number: 0,
+    connect: 0,
+    connect_good: 0,
+    connect_renegotiate: 0,
+    accept: 0,
+    accept_good: 0,
+    accept_renegotiate: 0,
+    hits: 0,
+    misses: 0,
+    timeouts: 0,
+    cache_full: 0,
+  };
 
   /**
    * Makes a context for one side, with Python's defaults: a client context
@@ -98,7 +196,7 @@ export class SSLContext {
    * Neither trusts any certificate until `load_verify_locations()` or
    * `load_default_certs()` (which {@linkcode create_default_context} calls).
    *
-   * @param protocol `PROTOCOL_TLS_CLIENT`, `PROTOCOL_TLS_SERVER` or `PROTOCOL_TLS`.
+   * @param protocol `PROTOCOL_TLS_CLIENT`, `PROTOCOL_TLS_SERVER` or `PROTOCOL_TLS` (`PROTOCOL_SSLv23`).
    * @throws {ValueError} for another protocol.
    *
    * @example
@@ -120,6 +218,11 @@ export class SSLContext {
     this.#protocol = protocol;
     this.#checkHostname = protocol === PROTOCOL_TLS_CLIENT;
     this.#verifyMode = protocol === PROTOCOL_TLS_CLIENT ? CERT_REQUIRED : CERT_NONE;
+  }
+
+  /** Notes a change of what a server's engine is made with. */
+  #changed(): void {
+    this.#shared = {};
   }
 
   /**
@@ -164,6 +267,31 @@ export class SSLContext {
   }
 
   /**
+   * Whether a server certificate without DNS names may match
+   * `server_hostname` by its common name (Python's default: `true`).
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * const ctx = ssl.create_default_context();
+   * ctx.hostname_checks_common_name = false;
+   * console.log(ctx.hostname_checks_common_name); // false
+   * ```
+   */
+  get hostname_checks_common_name(): boolean {
+    return this.#commonName;
+  }
+
+  /**
+   * Sets `hostname_checks_common_name`.
+   *
+   * @param on Whether the common name counts.
+   */
+  set hostname_checks_common_name(on: boolean) {
+    this.#commonName = Boolean(on);
+  }
+
+  /**
    * What is verified of the peer's certificate: `CERT_NONE`,
    * `CERT_OPTIONAL` or `CERT_REQUIRED`.
    *
@@ -183,22 +311,54 @@ export class SSLContext {
    * Sets `verify_mode`.
    *
    * @param mode `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`.
-   * @throws {ValueError} for another value, or `CERT_NONE` while `check_hostname` is on.
+   * @throws {TypeError} for what is not an integer; {ValueError} for
+   *   another value, or `CERT_NONE` while `check_hostname` is on.
    */
   set verify_mode(mode: number) {
-    if (mode !== CERT_NONE && mode !== CERT_OPTIONAL && mode !== CERT_REQUIRED) {
-      throw new ValueError(
-        `Cannot set verify_mode: must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED: current value is ${mode}`,
-      );
+    const m = checkInteger(mode, "verify_mode");
+    if (m !== CERT_NONE && m !== CERT_OPTIONAL && m !== CERT_REQUIRED) {
+      throw new ValueError("invalid value for verify_mode");
     }
-    if (mode === CERT_NONE && this.#checkHostname) {
+    if (m === CERT_NONE && this.#checkHostname) {
       throw new ValueError("Cannot set verify_mode to CERT_NONE when check_hostname is enabled.");
     }
-    this.#verifyMode = mode;
+    this.#verifyMode = m;
+    this.#changed();
   }
 
   /**
-   * The lowest protocol version the context negotiates ({@linkcode TLSVersion}).
+   * Python's `verify_flags` (`VERIFY_*` bits): kept as set.
+   * `VERIFY_CRL_CHECK_LEAF` and `VERIFY_CRL_CHECK_CHAIN` check the peer
+   * against the revocation lists `load_verify_locations()` loaded.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * const ctx = ssl.create_default_context();
+   * console.log(ctx.verify_flags === ssl.VERIFY_X509_TRUSTED_FIRST); // true
+   * ```
+   */
+  get verify_flags(): number {
+    return this.#verifyFlags;
+  }
+
+  /**
+   * Sets `verify_flags`.
+   *
+   * @param flags The `VERIFY_*` bits.
+   * @throws {TypeError} for what is not an integer.
+   */
+  set verify_flags(flags: number) {
+    if (typeof flags !== "number" || !Number.isInteger(flags)) {
+      throw new TypeError(`argument must be int, not ${typeName(flags)}`);
+    }
+    this.#verifyFlags = flags >>> 0;
+    this.#changed();
+  }
+
+  /**
+   * The lowest protocol version the context negotiates ({@linkcode TLSVersion}),
+   * as set (`MINIMUM_SUPPORTED` reads back as itself; TLS 1.2 is the lowest spoken).
    *
    * @example
    * ```ts
@@ -216,10 +376,11 @@ export class SSLContext {
    * Sets `minimum_version`.
    *
    * @param version A {@linkcode TLSVersion} value.
-   * @throws {ValueError} for a version that is not one, or above TLS 1.3.
+   * @throws {TypeError} for what is not an integer; {ValueError} for a value that is no TLSVersion.
    */
   set minimum_version(version: number) {
     this.#minimum = checkVersion(version, "minimum_version");
+    this.#changed();
   }
 
   /**
@@ -241,7 +402,7 @@ export class SSLContext {
    * Sets `maximum_version`.
    *
    * @param version A {@linkcode TLSVersion} value.
-   * @throws {ValueError} below TLS 1.2, which node:tls does not speak.
+   * @throws {ValueError} below TLS 1.2, which node:tls does not speak here.
    */
   set maximum_version(version: number) {
     const v = checkVersion(version, "maximum_version");
@@ -251,11 +412,13 @@ export class SSLContext {
       );
     }
     this.#maximum = v;
+    this.#changed();
   }
 
   /**
    * Python's `options` bits (`OP_*`). `OP_NO_TLSv1_2` and `OP_NO_TLSv1_3`
-   * narrow the versions; the others are kept for what they say.
+   * narrow the versions, `OP_CIPHER_SERVER_PREFERENCE` makes a server
+   * choose by its own order; the others are kept for what they say.
    *
    * @example
    * ```ts
@@ -280,6 +443,174 @@ export class SSLContext {
       throw new TypeError(`Cannot set options: must be an integer, not '${typeName(value)}'`);
     }
     this.#options = value >>> 0;
+    this.#changed();
+  }
+
+  /**
+   * Python's `security_level`: OpenSSL's security level the cipher list
+   * set (`@SECLEVEL=`, 2 by default, as CPython's).
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(ssl.create_default_context().security_level); // 2
+   * ```
+   */
+  get security_level(): number {
+    return this.#ciphers.secLevel ?? 2;
+  }
+
+  /**
+   * Python's `post_handshake_auth`: whether a TLS 1.3 client offers
+   * post-handshake authentication, and a server may ask for it. Kept as
+   * set; no runtime's node:tls performs it (see
+   * {@linkcode SSLSocket.verify_client_post_handshake}).
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * const ctx = ssl.create_default_context();
+   * ctx.post_handshake_auth = true;
+   * console.log(ctx.post_handshake_auth); // true
+   * ```
+   */
+  get post_handshake_auth(): boolean {
+    return this.#postHandshakeAuth;
+  }
+
+  /**
+   * Sets `post_handshake_auth`.
+   *
+   * @param on Whether post-handshake authentication is offered.
+   */
+  set post_handshake_auth(on: boolean) {
+    this.#postHandshakeAuth = Boolean(on);
+  }
+
+  /**
+   * Python's `num_tickets`: how many TLS 1.3 session tickets a server
+   * sends (2 by default). Kept as set; the engine sends its own number.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).num_tickets); // 2
+   * ```
+   */
+  get num_tickets(): number {
+    return this.#numTickets;
+  }
+
+  /**
+   * Sets `num_tickets`.
+   *
+   * @param n The number of tickets.
+   * @throws {TypeError} for what is not an integer; {ValueError} for a
+   *   negative number, or on a client context.
+   */
+  set num_tickets(n: number) {
+    const v = checkInteger(n, "num_tickets");
+    if (v < 0) throw new ValueError("value must be non-negative");
+    if (this.#protocol !== PROTOCOL_TLS_SERVER) {
+      throw new ValueError("SSLContext is not a server context.");
+    }
+    this.#numTickets = v;
+  }
+
+  /**
+   * Python's `keylog_filename`: the file TLS secrets are appended to, in
+   * NSS key log format (for Wireshark), or `null`. Setting it makes the
+   * file (with CPython's header line when new).
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(ssl.create_default_context().keylog_filename); // null (unless SSLKEYLOGFILE is set)
+   * ```
+   */
+  get keylog_filename(): string | null {
+    return this.#keylog;
+  }
+
+  /**
+   * Sets `keylog_filename`.
+   *
+   * @param path The file, or `null` to stop.
+   * @throws {TypeError} for what is not a path; {OSError} when the file
+   *   cannot be opened for appending; {NotImplementedError} where the
+   *   runtime's TLS engine gives no key log (Deno).
+   */
+  set keylog_filename(path: string | null) {
+    if (path === null || path === undefined) {
+      this.#keylog = null;
+      return;
+    }
+    if (typeof path !== "string") {
+      throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeName(path)}`);
+    }
+    const engine = engineSupport();
+    if (!engine.keylog) {
+      throw new NotImplementedError(
+        `keylog_filename is not supported: ${engine.name} gives no TLS key log`,
+      );
+    }
+    appendText(
+      path,
+      fileSize(path) === 0 ? "# TLS secrets log file, generated by OpenSSL / Python\n" : "",
+    );
+    this.#keylog = path;
+  }
+
+  /**
+   * Python's `sni_callback`: called on the server's side with the server
+   * name a client asks for (SNI) before the handshake goes on, as
+   * `callback(sslsocket, server_name, sslcontext)`; it may set
+   * `sslsocket.context` to another context (whose certificate is then
+   * used), return `null`, or return an `ALERT_DESCRIPTION_*` number to
+   * refuse the client with that alert. It may return a Promise.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+   * ctx.sni_callback = (sock, name) => console.log("client asked for", name);
+   * ```
+   */
+  get sni_callback(): ServernameCallback | null {
+    return this.#sni;
+  }
+
+  /**
+   * Sets `sni_callback`.
+   *
+   * @param callback The callback, or `null`.
+   * @throws {TypeError} for what is not callable; {ValueError} on a client context.
+   */
+  set sni_callback(callback: ServernameCallback | null) {
+    if (this.#protocol === PROTOCOL_TLS_CLIENT) {
+      throw new ValueError("sni_callback cannot be set on TLS_CLIENT context");
+    }
+    if (callback !== null && callback !== undefined && typeof callback !== "function") {
+      throw new TypeError("not a callable object");
+    }
+    this.#sni = callback ?? null;
+  }
+
+  /**
+   * Python's `set_servername_callback()`: sets {@linkcode SSLContext.sni_callback}.
+   *
+   * @param callback The callback, or `null`.
+   * @throws {TypeError} for what is not callable.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+   * ctx.set_servername_callback(null);
+   * ```
+   */
+  set_servername_callback(callback: ServernameCallback | null): void {
+    this.sni_callback = callback;
   }
 
   /**
@@ -288,8 +619,9 @@ export class SSLContext {
    *
    * @param certfile The certificate chain (it may hold the key too).
    * @param keyfile The private key, when not in `certfile`.
-   * @param password The key's passphrase, or a function that returns it.
-   * @throws {FileNotFoundError} for a missing file; {SSLError} for a certificate and key that do not load.
+   * @param password The key's passphrase, or a function that returns it (up to 1024 bytes).
+   * @throws {FileNotFoundError} for a missing file; {ValueError} for a
+   *   password over 1024 bytes; {SSLError} for a certificate and key that do not load.
    *
    * @example
    * ```ts ignore
@@ -303,16 +635,19 @@ export class SSLContext {
     this.#cert = cert;
     this.#key = key;
     this.#passphrase = passphrase;
+    this.#changed();
   }
 
   /**
-   * Adds trusted certificates: from a PEM file, a directory of PEM files,
-   * or data (PEM text, or DER bytes one certificate after another).
+   * Adds trusted certificates (and certificate revocation lists): from a
+   * PEM file, a directory of PEM files, or data (PEM text, or DER bytes one
+   * certificate after another). A certificate loaded twice counts once.
    *
    * @param cafile A PEM file of certificates.
    * @param capath A directory of PEM files.
    * @param cadata PEM text or DER bytes.
-   * @throws {TypeError} when all three are omitted; {FileNotFoundError}; {SSLError} for data without a certificate.
+   * @throws {TypeError} when all three are omitted; {FileNotFoundError};
+   *   {SSLError} for what holds no certificate or a malformed one ("PEM lib").
    *
    * @example
    * ```ts
@@ -330,14 +665,31 @@ export class SSLContext {
     capath?: string | null,
     cadata?: string | Uint8Array | null,
   ): void {
-    this.#ca.push(...caCertificates(cafile, capath, cadata));
+    this.#trust(caCertificates(cafile, capath, cadata));
+  }
+
+  #trust(found: Found): void {
+    for (const [list, more] of [[this.#trusted, found.certs], [this.#lookup, found.lookup]]) {
+      const have = new Set(list.map((t) => t.pem));
+      for (const t of more) {
+        if (have.has(t.pem)) continue;
+        have.add(t.pem);
+        list.push(t);
+      }
+    }
+    this.#crls.push(...found.crls);
+    this.#trustedPems = null;
+    this.#changed();
   }
 
   /**
-   * Trusts the runtime's own root certificates (Mozilla's, as node:tls
-   * ships them), besides any loaded. `create_default_context()` calls it.
+   * Trusts the default certificates: the files `SSL_CERT_FILE` and
+   * `SSL_CERT_DIR` name when set (as OpenSSL reads them), else the
+   * runtime's own root certificates (Mozilla's, as node:tls ships them).
+   * `create_default_context()` calls it.
    *
-   * @param _purpose `Purpose.SERVER_AUTH` (default) or `Purpose.CLIENT_AUTH`.
+   * @param purpose `Purpose.SERVER_AUTH` (default) or `Purpose.CLIENT_AUTH`.
+   * @throws {TypeError} for what is not a Purpose.
    *
    * @example
    * ```ts
@@ -346,13 +698,16 @@ export class SSLContext {
    * ctx.load_default_certs();
    * ```
    */
-  load_default_certs(_purpose: ASN1Object = Purpose.SERVER_AUTH): void {
-    this.#defaults = true;
+  load_default_certs(purpose: ASN1Object = Purpose.SERVER_AUTH): void {
+    if (purpose !== Purpose.SERVER_AUTH && purpose !== Purpose.CLIENT_AUTH) {
+      throw new TypeError(String(purpose));
+    }
+    this.set_default_verify_paths();
   }
 
   /**
-   * Python's `set_default_verify_paths()`: here the same as
-   * `load_default_certs()`.
+   * Python's `set_default_verify_paths()`: trusts what `SSL_CERT_FILE` and
+   * `SSL_CERT_DIR` name, else the runtime's root certificates.
    *
    * @example
    * ```ts
@@ -361,12 +716,111 @@ export class SSLContext {
    * ```
    */
   set_default_verify_paths(): void {
-    this.#defaults = true;
+    const file = envVar("SSL_CERT_FILE"), dir = envVar("SSL_CERT_DIR");
+    if (file && isFile(file)) this.#trust(caCertificates(file, null, null));
+    if (dir && isDirectory(dir)) this.#trust(caCertificates(null, dir, null));
+    if (!file && !dir) this.#defaults = true;
+    this.#trustedPems = null;
+    this.#changed();
+  }
+
+  /**
+   * The certificates loaded as trusted that are CAs: as dicts (Python's
+   * `getpeercert()` form), or DER bytes with `binary_form`. The runtime's
+   * own roots are not listed (CPython lists none it has not read yet either).
+   *
+   * @param binary_form Whether to return DER bytes.
+   * @returns The certificates.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).get_ca_certs()); // []
+   * ```
+   */
+  get_ca_certs(binary_form?: false): PeerCertificate[];
+  /**
+   * The CA certificates loaded, as DER bytes.
+   *
+   * @param binary_form `true`.
+   * @returns The certificates' DER bytes.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).get_ca_certs(true)); // []
+   * ```
+   */
+  get_ca_certs(binary_form: true): Uint8Array<ArrayBuffer>[];
+  /**
+   * The CA certificates loaded: dicts, or DER bytes with `binary_form`.
+   *
+   * @param binary_form Whether to return DER bytes.
+   * @returns The certificates.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).get_ca_certs(false).length); // 0
+   * ```
+   */
+  get_ca_certs(binary_form = false): PeerCertificate[] | Uint8Array<ArrayBuffer>[] {
+    const cas = this.#trusted.filter((t) => isCA(t.der));
+    return binary_form
+      ? cas.map((t) => new Uint8Array(t.der))
+      : cas.map((t) => decodeCertificate(t.der));
+  }
+
+  /**
+   * Python's `cert_store_stats()`: how many certificates, CAs among them,
+   * and revocation lists were loaded.
+   *
+   * @returns The counts.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).cert_store_stats()); // { x509: 0, crl: 0, x509_ca: 0 }
+   * ```
+   */
+  cert_store_stats(): CertStoreStats {
+    return {
+      x509: this.#trusted.length,
+      crl: this.#crls.length,
+      x509_ca: this.#trusted.filter((t) => isCA(t.der)).length,
+    };
+  }
+
+  /**
+   * Python's `session_stats()`: the handshakes made with this context,
+   * as far as this side counts them.
+   *
+   * @returns The counters.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(ssl.create_default_context().session_stats().connect); // 0
+   * ```
+   */
+  session_stats(): SessionStats {
+    return { ...this.#stats };
+  }
+
+  /** @ignore Counts a handshake of a connection made with this context. */
+  _count(serverSide: boolean, outcome: "start" | "good" | "hit" | "miss"): void {
+    const s = this.#stats;
+    if (outcome === "start") serverSide ? s.accept++ : s.connect++;
+    else if (outcome === "good") serverSide ? s.accept_good++ : s.connect_good++;
+    else if (outcome === "hit") s.hits++;
+    else s.misses++;
   }
 
   /**
    * The protocols to offer (client) or accept (server) through ALPN, in
-   * order of preference.
+   * order of preference. A server picks, as CPython's, the first of its
+   * own the client offers; with none in common the connection goes on
+   * without ALPN.
    *
    * @param protocols Protocol names, 1 to 255 bytes each.
    * @throws {SSLError} for an empty or too long name, as Python's.
@@ -388,23 +842,90 @@ export class SSLContext {
   }
 
   /**
-   * The cipher suites to allow, as an OpenSSL cipher list (TLS 1.2 suites;
-   * TLS 1.3's are always on).
+   * The cipher suites to allow for TLS 1.2, as an OpenSSL cipher list
+   * (OpenSSL 3.0's language and suites, as CPython's; TLS 1.3's suites are
+   * always on). Where the runtime's TLS engine offers its own suites
+   * whatever it is given (Deno's), a connection that agrees on a suite the
+   * list excludes fails with an SSLError saying so.
    *
    * @param ciphers The list, e.g. `"ECDHE+AESGCM"`.
-   * @throws {TypeError} for anything but a string.
+   * @throws {TypeError} for anything but a string; {SSLError} "No cipher
+   *   can be selected." for a list that selects none.
    *
    * @example
    * ```ts
    * import * as ssl from "@pysocket/socket/ssl";
-   * ssl.create_default_context().set_ciphers("ECDHE+AESGCM");
+   * const ctx = ssl.create_default_context();
+   * ctx.set_ciphers("ECDHE+AESGCM");
+   * console.log(ctx.get_ciphers().some((c) => c.name === "ECDHE-RSA-AES128-GCM-SHA256")); // true
    * ```
    */
   set_ciphers(ciphers: string): void {
     if (typeof ciphers !== "string") {
       throw new TypeError(`Cannot set_ciphers: must be a string, not '${typeName(ciphers)}'`);
     }
-    this.#ciphers = ciphers;
+    this.#ciphers = cipherList(ciphers);
+    this.#changed();
+  }
+
+  /**
+   * Python's `get_ciphers()`: the enabled cipher suites in order of
+   * preference, TLS 1.3's first, as dicts.
+   *
+   * @returns The suites.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(ssl.create_default_context().get_ciphers()[0].name); // "TLS_AES_256_GCM_SHA384"
+   * ```
+   */
+  get_ciphers(): CipherInfo[] {
+    return [...tls13Names(), ...this.#ciphers.names].map((n) => cipherInfo(n)!);
+  }
+
+  /**
+   * Python's `load_dh_params()`: Diffie-Hellman parameters for a server's
+   * DHE suites (TLS 1.2), from a PEM file. Where the runtime's TLS engine
+   * has no DHE suites (Deno's, Bun's), they are kept and unused.
+   *
+   * @param path The PEM file.
+   * @throws {TypeError}; {FileNotFoundError}; {SSLError} for a file without parameters.
+   *
+   * @example
+   * ```ts ignore
+   * ctx.load_dh_params("dhparams.pem");
+   * ```
+   */
+  load_dh_params(path: string): void {
+    this.#dhparam = dhParams(path);
+    this.#changed();
+  }
+
+  /**
+   * Python's `set_ecdh_curve()`: the curve for ECDHE key exchange.
+   *
+   * @param curve_name The curve's OpenSSL name (`"prime256v1"`, `"secp384r1"`…), text or bytes.
+   * @throws {TypeError} for what is neither; {ValueError} for an unknown curve.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * ssl.create_default_context().set_ecdh_curve("prime256v1");
+   * ```
+   */
+  set_ecdh_curve(curve_name: string | Uint8Array): void {
+    const name = curve_name instanceof Uint8Array
+      ? new TextDecoder().decode(curve_name)
+      : curve_name;
+    if (typeof name !== "string") {
+      throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeName(curve_name)}`);
+    }
+    if (!curveNames().has(name.toLowerCase())) {
+      throw new ValueError(`unknown elliptic curve name '${name}'`);
+    }
+    this.#ecdhCurve = name;
+    this.#changed();
   }
 
   /**
@@ -415,13 +936,15 @@ export class SSLContext {
    * from now on use the `SSLSocket` returned.
    *
    * @param sock A `SOCK_STREAM` socket.
-   * @param options `server_side`, `server_hostname`, `do_handshake_on_connect`, `suppress_ragged_eofs`.
+   * @param options `server_side`, `server_hostname`, `do_handshake_on_connect`, `suppress_ragged_eofs`, `session`.
    * @returns The TLS socket.
    * @throws {ValueError} for options that contradict (a client without
    *   `server_hostname` while `check_hostname` is on, a server with one, a
-   *   handshake on connect of a non-blocking socket); {TypeError} for
-   *   what is not a stream socket; {SSLCertVerificationError} and the other
-   *   {SSLError}s from the handshake; {TimeoutError} when it outlives the timeout.
+   *   handshake on connect of a non-blocking socket); {NotImplementedError}
+   *   for a datagram socket; {TypeError} for what is not a socket;
+   *   {SSLError} for a side the context's protocol cannot take, and from
+   *   the handshake ({SSLCertVerificationError}…); {TimeoutError} when it
+   *   outlives the timeout.
    *
    * @example
    * ```ts ignore
@@ -433,11 +956,15 @@ export class SSLContext {
    * console.log(tls.version());
    * ```
    */
-  async wrap_socket(sock: StreamSocket, options?: WrapSocketOptions): Promise<SSLSocket> {
+  async wrap_socket(
+    sock: StreamSocket,
+    options?: WrapSocketOptions<SSLSession>,
+  ): Promise<SSLSocket> {
+    const type = (sock as { type?: unknown } | null)?.type;
+    if (type === SOCK_DGRAM || (typeof type === "number" && !(sock instanceof StreamSocket))) {
+      throw new NotImplementedError("only stream sockets are supported");
+    }
     if (!(sock instanceof StreamSocket) || sock.type !== SOCK_STREAM) {
-      if (sock && typeof sock === "object" && "type" in sock) {
-        throw new TypeError("Cannot wrap_socket: only stream sockets are supported");
-      }
       throw new TypeError(
         `Cannot wrap_socket: sock must be a stream socket, not '${typeName(sock)}'`,
       );
@@ -449,12 +976,13 @@ export class SSLContext {
     } catch {
       connected = false;
     }
+    if (connected) this._checkSide(opts.server_side);
     if (connected && opts.do_handshake_on_connect && sock.gettimeout() === 0) {
       throw new ValueError(
         "do_handshake_on_connect should not be specified for non-blocking sockets",
       );
     }
-    const ssock = new SSLSocket(this, opts, sock);
+    const ssock = new SSLSocket(PRIVATE, this, opts, sock);
     if (connected && opts.do_handshake_on_connect) {
       try {
         await ssock.do_handshake();
@@ -466,9 +994,27 @@ export class SSLContext {
     return ssock;
   }
 
-  /** @ignore The settings of a TLS connection made with this context. */
-  _settings(serverSide: boolean, serverHostname: string | null): TlsSettings {
-    const ca = this.#defaults ? [...rootCertificates(), ...this.#ca] : [...this.#ca];
+  /**
+   * @ignore Refuses a side this context's protocol cannot take, with
+   * CPython's error, as the TLS object for it would be made.
+   */
+  _checkSide(serverSide: boolean): void {
+    if (!serverSide && this.#protocol === PROTOCOL_TLS_SERVER) {
+      throw new SSLError(0, "Cannot create a client socket with a PROTOCOL_TLS_SERVER context");
+    }
+    if (serverSide && this.#protocol === PROTOCOL_TLS_CLIENT) {
+      throw new SSLError(0, "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context");
+    }
+  }
+
+  /** The trusted certificates (PEM): the loaded ones, and the defaults when asked for. */
+  #trustedList(): string[] {
+    const loaded = [...this.#trusted, ...this.#lookup].map((t) => t.pem);
+    return this.#trustedPems ??= this.#defaults ? [...rootCertificates(), ...loaded] : loaded;
+  }
+
+  /** The protocol versions to run with, as node:tls names them. */
+  #versions(): { min: "TLSv1.2" | "TLSv1.3"; max: "TLSv1.2" | "TLSv1.3" } {
     let min = this.#minimum < TLSVersion.TLSv1_2 ? TLSVersion.TLSv1_2 : this.#minimum;
     let max = this.#maximum === TLSVersion.MAXIMUM_SUPPORTED ? TLSVersion.TLSv1_3 : this.#maximum;
     if (this.#options & OP_NO_TLSv1_2 && min < TLSVersion.TLSv1_3) min = TLSVersion.TLSv1_3;
@@ -479,34 +1025,113 @@ export class SSLContext {
         reason: "NO_PROTOCOLS_AVAILABLE",
       });
     }
-    return {
+    return { min: VERSION_NAMES[min], max: VERSION_NAMES[max] };
+  }
+
+  /** @ignore The settings of a TLS connection made with this context for `sock`. */
+  _settings(sock: SSLSocket, opts: CheckedWrapOptions<SSLSession>): TlsSettings {
+    const serverSide = opts.server_side;
+    this._checkSide(serverSide);
+    const { min, max } = this.#versions();
+    const engine = engineSupport();
+    const ca = this.#trustedList();
+    if (
+      this.#verifyMode !== CERT_NONE && this.#verifyFlags & VERIFY_CRL_CHECK_LEAF &&
+      this.#crls.length === 0
+    ) {
+      // OpenSSL fails such a handshake for want of a CRL: so does this side, before it.
+      throw new SSLError(
+        SSL_ERROR.SSL,
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get certificate CRL",
+        { library: "SSL", reason: "CERTIFICATE_VERIFY_FAILED" },
+      );
+    }
+    const policy = {
       serverSide,
-      serverName: serverHostname,
-      checkHostname: this.#checkHostname,
+      verify: this.#verifyMode as 0 | 1 | 2,
+      hostname: !serverSide && this.#checkHostname ? opts.server_hostname : null,
+      commonName: this.#commonName,
+      trusted: () => ca,
+      allowed: engine.cipherList ? null : new Set(this.#ciphers.names),
+    };
+    const keylogPath = this.#keylog;
+    const settings: TlsSettings = {
+      serverSide,
+      serverName: opts.server_hostname,
       verify: this.#verifyMode as 0 | 1 | 2,
       ca,
+      crl: this.#crls.length ? this.#crls : undefined,
       cert: this.#cert,
       key: this.#key,
       passphrase: this.#passphrase,
       alpn: this.#alpn,
-      minVersion: VERSION_NAMES[min],
-      maxVersion: VERSION_NAMES[max],
-      ciphers: this.#ciphers,
+      minVersion: min,
+      maxVersion: max,
+      ciphers: engine.cipherList ? this.#ciphers.names.join(":") : undefined,
+      honorCipherOrder: (this.#options & OP_CIPHER_SERVER_PREFERENCE) !== 0,
+      dhparam: engine.dhParams ? this.#dhparam : undefined,
+      ecdhCurve: engine.ecdhCurve ? this.#ecdhCurve : undefined,
+      session: opts.session?._data,
+      keylog: keylogPath === null
+        ? undefined
+        : (line) => appendText(keylogPath, `${new TextDecoder().decode(line)}\n`),
+      suppressRaggedEofs: opts.suppress_ragged_eofs,
+      judge: judge(policy),
+      shared: serverSide ? this.#shared : undefined,
+    };
+    if (serverSide) settings.hello = (hello) => sock._hello(hello, settings);
+    return settings;
+  }
+
+  /** @ignore A server's settings once its client's hello is in (ALPN chosen), from this context. */
+  _forHello(base: TlsSettings, hello: ClientHello): TlsSettings {
+    const ours = this.#alpn ?? [];
+    const chosen = hello.alpn === null ? undefined : ours.find((p) => hello.alpn!.includes(p));
+    return {
+      ...base,
+      cert: this.#cert,
+      key: this.#key,
+      passphrase: this.#passphrase,
+      alpn: chosen === undefined ? [] : [chosen],
+      shared: this.#shared,
     };
   }
+
+  /** @ignore The enabled suites' names (TLS 1.2 and below). */
+  _cipherNames(): readonly string[] {
+    return this.#ciphers.names;
+  }
+}
+
+/** Whether a certificate (DER) is a CA's: its basicConstraints say so, as OpenSSL's X509_check_ca. */
+function isCA(der: Uint8Array): boolean {
+  // basicConstraints (2.5.29.19) with cA TRUE: the OID, then the value's
+  // SEQUENCE { BOOLEAN TRUE }, as DER writes them.
+  const oid = [0x06, 0x03, 0x55, 0x1d, 0x13];
+  for (let i = 0; i + oid.length < der.length; i++) {
+    if (oid.every((b, k) => der[i + k] === b)) {
+      let at = i + oid.length;
+      if (der[at] === 0x01) at += 3; // critical
+      // OCTET STRING { SEQUENCE { BOOLEAN } }
+      return der[at] === 0x04 && der[at + 2] === 0x30 && der[at + 4] === 0x01 &&
+        der[at + 6] !== 0x00 && der[at + 3] > 0;
+    }
+  }
+  return false;
 }
 
 /**
  * Python's `ssl.create_default_context()`: a context with the defaults
  * Python recommends. For `Purpose.SERVER_AUTH` (a client's) it checks the
  * server's certificate and name against the given certificates, or the
- * runtime's roots when none are given; for `Purpose.CLIENT_AUTH` (a
- * server's) it asks for no client certificate.
+ * default ones when none are given; for `Purpose.CLIENT_AUTH` (a
+ * server's) it asks for no client certificate. `SSLKEYLOGFILE` in the
+ * environment sets `keylog_filename`, where the engine gives a key log.
  *
  * @param purpose `Purpose.SERVER_AUTH` (default) or `Purpose.CLIENT_AUTH`.
- * @param options Certificates to trust instead of the roots: `cafile`, `capath`, `cadata`.
+ * @param options Certificates to trust instead of the defaults: `cafile`, `capath`, `cadata`.
  * @returns The context.
- * @throws {FileNotFoundError|SSLError} as `load_verify_locations()` does.
+ * @throws {TypeError} for what is not a Purpose; {FileNotFoundError|SSLError} as `load_verify_locations()` does.
  *
  * @example
  * ```ts
@@ -533,6 +1158,8 @@ export function create_default_context(
   } else if (context.verify_mode !== CERT_NONE) {
     context.load_default_certs(purpose);
   }
+  const keylog = envVar("SSLKEYLOGFILE");
+  if (keylog && engineSupport().keylog) context.keylog_filename = keylog;
   return context;
 }
 
@@ -547,14 +1174,20 @@ export const wantError: WouldBlock = (want: Want): SSLWantReadError | SSLWantWri
     ? new SSLWantReadError(SSL_ERROR.WANT_READ)
     : new SSLWantWriteError(SSL_ERROR.WANT_WRITE);
 
+/** An alert for the client, and the server's error: what a refusing SNI callback makes. */
+function refusal(alert: number, error: Error): Error {
+  return Object.assign(error, { [ALERT]: alert });
+}
+
 /**
  * Python's `ssl.SSLSocket`: a {@linkcode StreamSocket} speaking TLS. Made
- * by {@linkcode SSLContext.wrap_socket} (there is no public constructor in
- * Python; here the constructor is for `wrap_socket` and `accept`). Every
+ * by {@linkcode SSLContext.wrap_socket} (or by `accept()` on a wrapped
+ * listening socket); there is no public constructor, as in Python. Every
  * socket method works on it; on a non-blocking one a read that would wait
  * raises {@linkcode SSLWantReadError} and a write {@linkcode SSLWantWriteError},
  * as in Python. A peer that closes TLS, with close_notify or without,
- * reads as end of stream.
+ * reads as end of stream (without: SSLEOFError when the socket was made
+ * with `suppress_ragged_eofs: false`).
  *
  * `shutdown(SHUT_WR)` sends close_notify before half-closing (Python drops
  * TLS there and half-closes the TCP connection); `close()` sends none, as
@@ -572,10 +1205,10 @@ export const wantError: WouldBlock = (want: Want): SSLWantReadError | SSLWantWri
  * ```
  */
 export class SSLSocket extends StreamSocket {
-  readonly #context: SSLContext;
-  readonly #serverSide: boolean;
-  readonly #serverHostname: string | null;
-  readonly #handshakeOnConnect: boolean;
+  #context: SSLContext;
+  /** The context the socket was made with (the SNI callback's `sslcontext`). */
+  readonly #initial: SSLContext;
+  readonly #opts: CheckedWrapOptions<SSLSession>;
   #tls: TlsTransport | null = null;
   /** What holds the plain connection: the TLS transport, or after `unwrap()` its hand-back. */
   #over: OverPlain | null = null;
@@ -584,35 +1217,46 @@ export class SSLSocket extends StreamSocket {
   /** The caller has seen the handshake end (do_handshake() returned, or a read waited after it). */
   #acknowledged = true;
   #poll: Poll | null = null;
+  /** The session to resume, as set before connecting. */
+  #resume: SSLSession | null;
 
   /**
-   * Use {@linkcode SSLContext.wrap_socket}. Takes over `sock` (it is left
-   * detached) or, without one, makes a socket of `family` for `connect()`
-   * or `accept()`.
+   * Not for use: SSLSockets come from {@linkcode SSLContext.wrap_socket} or
+   * `accept()`, as in Python.
    *
+   * @param key The package's token.
    * @param context The context the connection is made with.
    * @param options The checked `wrap_socket` options.
    * @param sock The socket to take over, or a family for a new one.
+   * @throws {TypeError} always, called from outside the package.
    *
    * @example
    * ```ts
-   * import * as socket from "@pysocket/socket";
    * import * as ssl from "@pysocket/socket/ssl";
-   * const ctx = ssl.create_default_context();
-   * using tls = await ctx.wrap_socket(socket.socket(), { server_hostname: "localhost" });
-   * console.log(tls instanceof ssl.SSLSocket, tls.server_hostname); // true "localhost"
+   * try {
+   *   new (ssl.SSLSocket as unknown as new () => unknown)();
+   * } catch (e) {
+   *   console.log((e as Error).message);
+   *   // "SSLSocket does not have a public constructor. Instances are returned by SSLContext.wrap_socket()."
+   * }
    * ```
    */
   constructor(
+    key: typeof PRIVATE,
     context: SSLContext,
-    options: Required<WrapSocketOptions>,
+    options: CheckedWrapOptions<SSLSession>,
     sock: StreamSocket | number,
   ) {
+    if (key !== PRIVATE) {
+      throw new TypeError(
+        "SSLSocket does not have a public constructor. Instances are returned by SSLContext.wrap_socket().",
+      );
+    }
     super(typeof sock === "number" ? sock : sock.family, typeof sock === "number" ? 0 : sock.proto);
-    this.#context = context;
-    this.#serverSide = options.server_side;
-    this.#serverHostname = options.server_hostname;
-    this.#handshakeOnConnect = options.do_handshake_on_connect;
+    this.#context = this.#initial = context;
+    this.#opts = options;
+    this.#resume = options.session;
+    this.#acknowledged = options.do_handshake_on_connect;
     if (typeof sock !== "number") {
       const conn = StreamSocket._handOver(sock, this, "wrap_socket");
       if (conn !== null) this._attach(this.#start(conn), "wrap_socket");
@@ -623,23 +1267,73 @@ export class SSLSocket extends StreamSocket {
   #start(conn: StreamTransport): TlsTransport {
     let settings: TlsSettings;
     try {
-      settings = this.#context._settings(this.#serverSide, this.#serverHostname);
+      if (this.#resume !== null && this.#resume._context !== this.#context) {
+        throw new ValueError("Session refers to a different SSLContext.");
+      }
+      settings = this.#context._settings(this, { ...this.#opts, session: this.#resume });
     } catch (e) {
       conn.close();
       throw e;
     }
+    const handshakeOnConnect = this.#opts.do_handshake_on_connect;
     // do_handshake_on_connect=False: nothing is sent before do_handshake()
     // (or the first read or write), as in Python.
-    const tls = this.#tls = new TlsTransport(conn, settings, !this.#handshakeOnConnect);
+    const tls = this.#tls = new TlsTransport(conn, settings, !handshakeOnConnect);
     this.#over = tls;
     this.#settled = false;
-    this.#acknowledged = this.#handshakeOnConnect;
+    this.#acknowledged = handshakeOnConnect;
     this.#session = null;
+    const serverSide = this.#opts.server_side;
+    const context = this.#context;
+    context._count(serverSide, "start");
     tls.handshake.then(() => {
       this.#settled = true;
-      if (this.#tls === tls) this.#session = tls.session();
+      if (this.#tls !== tls) return;
+      const session = this.#session = tls.session();
+      context._count(serverSide, "good");
+      if (serverSide && session.sessionReused) context._count(true, "hit");
     }, () => this.#settled = true);
     return tls;
+  }
+
+  /** @ignore A server's settings for its client's hello: the SNI callback, then the ALPN choice. */
+  async _hello(hello: ClientHello, base: TlsSettings): Promise<TlsSettings> {
+    const callback = this.#context.sni_callback;
+    if (callback !== null) {
+      let answer: unknown;
+      try {
+        answer = await callback(this, hello.serverName, this.#initial);
+      } catch (e) {
+        throw refusal(
+          ALERT_DESCRIPTION_HANDSHAKE_FAILURE,
+          new SSLError(SSL_ERROR.SSL, "[SSL: CALLBACK_FAILED] callback failed", {
+            cause: e,
+            library: "SSL",
+            reason: "CALLBACK_FAILED",
+          }),
+        );
+      }
+      if (answer !== null && answer !== undefined) {
+        if (typeof answer !== "number") {
+          throw refusal(
+            ALERT_DESCRIPTION_INTERNAL_ERROR,
+            new SSLError(SSL_ERROR.SSL, "[SSL: CALLBACK_FAILED] callback failed", {
+              cause: new TypeError("servername callback must return None or an integer"),
+              library: "SSL",
+              reason: "CALLBACK_FAILED",
+            }),
+          );
+        }
+        throw refusal(
+          answer,
+          new SSLError(SSL_ERROR.SSL, "[SSL: CALLBACK_FAILED] callback failed", {
+            library: "SSL",
+            reason: "CALLBACK_FAILED",
+          }),
+        );
+      }
+    }
+    return this.#context._forHello(base, hello);
   }
 
   /** @ignore A connection made by connect() or accept(): TLS over it, the handshake awaited. */
@@ -649,7 +1343,7 @@ export class SSLSocket extends StreamSocket {
     op: string,
   ): Promise<StreamTransport> {
     const tls = this.#start(conn);
-    if (this.#handshakeOnConnect && deadline !== NONBLOCK) {
+    if (this.#opts.do_handshake_on_connect && deadline !== NONBLOCK) {
       try {
         await heldUntil(tls.handshake, deadline, op);
       } catch (e) {
@@ -662,12 +1356,39 @@ export class SSLSocket extends StreamSocket {
 
   /** @ignore An accepted connection becomes a server-side TLS socket. */
   protected override _acceptedSocket(): StreamSocket {
-    return new SSLSocket(this.#context, {
+    this.#context._checkSide(true);
+    return new SSLSocket(PRIVATE, this.#context, {
       server_side: true,
       server_hostname: null,
-      do_handshake_on_connect: this.#handshakeOnConnect,
-      suppress_ragged_eofs: true,
+      do_handshake_on_connect: this.#opts.do_handshake_on_connect,
+      suppress_ragged_eofs: this.#opts.suppress_ragged_eofs,
+      session: null,
     }, this.family);
+  }
+
+  /**
+   * Connects, then runs the handshake (unless `do_handshake_on_connect` is
+   * false). A client socket of a `PROTOCOL_TLS_SERVER` context is refused
+   * before connecting, as in Python.
+   *
+   * @param address Where to connect.
+   * @returns A promise that resolves once connected (and the handshake done).
+   * @throws {SSLError} for a side the context cannot take, and from the
+   *   handshake; the {OSError}s `connect()` raises.
+   *
+   * @example
+   * ```ts ignore
+   * const tls = await ctx.wrap_socket(socket.socket(), { server_hostname: "example.com" });
+   * await tls.connect(["example.com", 443]);
+   * ```
+   */
+  override connect(address: Address): Promise<void> {
+    try {
+      this.#context._checkSide(this.#opts.server_side);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return super.connect(address);
   }
 
   /**
@@ -689,7 +1410,8 @@ export class SSLSocket extends StreamSocket {
   }
 
   /**
-   * The context the socket was made with.
+   * The context the socket uses. A server's SNI callback may set it to
+   * another context, whose certificate the handshake then uses.
    *
    * @example
    * ```ts
@@ -705,6 +1427,19 @@ export class SSLSocket extends StreamSocket {
   }
 
   /**
+   * Sets `context` (Python's SNI use: from a server's SNI callback).
+   *
+   * @param ctx The context to use.
+   * @throws {TypeError} for what is not an SSLContext.
+   */
+  set context(ctx: SSLContext) {
+    if (!(ctx instanceof SSLContext)) {
+      throw new TypeError(`The value must be a SSLContext, not ${typeName(ctx)}`);
+    }
+    this.#context = ctx;
+  }
+
+  /**
    * Whether this is the server's side.
    *
    * @example
@@ -716,22 +1451,74 @@ export class SSLSocket extends StreamSocket {
    * ```
    */
   get server_side(): boolean {
-    return this.#serverSide;
+    return this.#opts.server_side;
   }
 
   /**
-   * The name the server's certificate is checked against (clients), or `null`.
+   * The name the server's certificate is checked against (clients),
+   * IDNA-encoded as sent, or `null`.
    *
    * @example
    * ```ts
    * import * as socket from "@pysocket/socket";
    * import * as ssl from "@pysocket/socket/ssl";
-   * using tls = await ssl.create_default_context().wrap_socket(socket.socket(), { server_hostname: "localhost" });
-   * console.log(tls.server_hostname); // "localhost"
+   * using tls = await ssl.create_default_context().wrap_socket(socket.socket(), { server_hostname: "könig.example" });
+   * console.log(tls.server_hostname); // "xn--knig-5qa.example"
    * ```
    */
   get server_hostname(): string | null {
-    return this.#serverHostname;
+    return this.#opts.server_hostname;
+  }
+
+  /**
+   * The TLS session (clients): after the handshake, what the server gave
+   * (in TLS 1.3 its ticket comes with the first read); `null` before.
+   *
+   * @example
+   * ```ts ignore
+   * const session = tls.session;
+   * ```
+   */
+  get session(): SSLSession | null {
+    if (this.closed) return null;
+    const data = this.#session?.sessionData() ?? null;
+    if (data === null) return this.#settled ? null : this.#resume;
+    return new SSLSession(SESSION_KEY, data, this.#context);
+  }
+
+  /**
+   * Sets the session to resume: before connecting (clients).
+   *
+   * @param session An earlier socket's session (of the same context).
+   * @throws {TypeError} for what is not an SSLSession; {ValueError} on a
+   *   server socket, after the handshake, or for another context's session.
+   */
+  set session(session: SSLSession | null) {
+    if (session !== null && !(session instanceof SSLSession)) {
+      throw new TypeError("Value is not a SSLSession.");
+    }
+    if (this.#opts.server_side) {
+      throw new ValueError("Cannot set session for server-side SSLSocket.");
+    }
+    if (this.#tls !== null && this.#tls.begun) {
+      throw new ValueError("Cannot set session after handshake.");
+    }
+    if (session !== null && session._context !== this.#context) {
+      throw new ValueError("Session refers to a different SSLContext.");
+    }
+    this.#resume = session;
+  }
+
+  /**
+   * Whether the handshake resumed a session; `null` before it.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(tls.session_reused); // false
+   * ```
+   */
+  get session_reused(): boolean | null {
+    return this.#session?.sessionReused ?? null;
   }
 
   /**
@@ -770,16 +1557,107 @@ export class SSLSocket extends StreamSocket {
     this.#acknowledged = true;
   }
 
-  /** The session, once the handshake is done; `null` before (and after `unwrap()`). */
+  /** The session, once the handshake is done and while the socket is open; `null` otherwise. */
   #done(): TlsSession | null {
-    return this.#session;
+    return this.closed ? null : this.#session;
+  }
+
+  /**
+   * Receives up to `bufsize` bytes (1024 by default, as Python's
+   * `SSLSocket.recv`); an empty array at end of stream.
+   *
+   * @param bufsize The most bytes to receive.
+   * @param flags `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
+   * @returns The bytes received.
+   * @throws {SSLWantReadError} on a non-blocking socket with nothing to read;
+   *   {SSLEOFError} at a ragged end when `suppress_ragged_eofs` is false; the {OSError}s `recv()` raises.
+   *
+   * @example
+   * ```ts ignore
+   * const data = await tls.recv();
+   * ```
+   */
+  override recv(bufsize = 1024, flags = 0): Promise<Uint8Array<ArrayBuffer>> {
+    return super.recv(bufsize, flags);
+  }
+
+  /**
+   * Python's `SSLSocket.read()`: reads up to `len` bytes of decrypted data
+   * (1024 by default); into `buffer` when given, resolving the count.
+   *
+   * @param len The most bytes to read.
+   * @returns The bytes read (empty at end of stream).
+   * @throws {ValueError} on a closed or unwrapped socket; as `recv()` otherwise.
+   *
+   * @example
+   * ```ts ignore
+   * const data = await tls.read(1024);
+   * ```
+   */
+  read(len?: number): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * Reads into `buffer`, up to `len` bytes (its size when `len` is omitted or larger).
+   *
+   * @param len The most bytes to read.
+   * @param buffer Where to put them.
+   * @returns The count read (0 at end of stream).
+   * @throws {ValueError} on a closed or unwrapped socket; as `recv_into()` otherwise.
+   *
+   * @example
+   * ```ts ignore
+   * const buf = new Uint8Array(4096);
+   * const n = await tls.read(buf.length, buf);
+   * ```
+   */
+  read(len: number, buffer: BytesLike): Promise<number>;
+  /**
+   * Reads decrypted data: bytes, or a count into `buffer`.
+   *
+   * @param len The most bytes to read.
+   * @param buffer Where to put them, or omitted.
+   * @returns The bytes, or the count.
+   * @throws {ValueError} on a closed or unwrapped socket.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await tls.read());
+   * ```
+   */
+  read(len = 1024, buffer?: BytesLike): Promise<Uint8Array<ArrayBuffer> | number> {
+    if (this.closed || this.#tls === null) {
+      return Promise.reject(new ValueError("Read on closed or unwrapped SSL socket."));
+    }
+    if (buffer === undefined) return this.recv(len);
+    const view = toBytes(buffer);
+    return this.recv_into(view, Math.min(len > 0 ? len : view.length, view.length));
+  }
+
+  /**
+   * Python's `SSLSocket.write()`: sends all of `data` over TLS; resolves its length.
+   *
+   * @param data The bytes.
+   * @returns The count written (all of it).
+   * @throws {ValueError} on a closed or unwrapped socket; as `sendall()` otherwise.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await tls.write(new TextEncoder().encode("hello"))); // 5
+   * ```
+   */
+  async write(data: BytesLike): Promise<number> {
+    if (this.closed || this.#tls === null) {
+      throw new ValueError("Write on closed or unwrapped SSL socket.");
+    }
+    const view = toBytes(data);
+    await this.sendall(view);
+    return view.length;
   }
 
   /**
    * The peer's certificate. As a dict (Python's: `subject`, `issuer`,
-   * `version`, `serialNumber`, `notBefore`, `notAfter`, `subjectAltName`…)
-   * when it was verified, `{}` when it was not (`CERT_NONE`), `null` when
-   * the peer sent none.
+   * `version`, `serialNumber`, `notBefore`, `notAfter`, `subjectAltName`,
+   * `OCSP`, `caIssuers`, `crlDistributionPoints`) when it was verified,
+   * `{}` when it was not (`CERT_NONE`), `null` when the peer sent none.
    *
    * @param binary_form `false` (default).
    * @returns The certificate's fields, `{}`, or `null`.
@@ -827,15 +1705,16 @@ export class SSLSocket extends StreamSocket {
     }
     const session = this.#done();
     if (session === null) throw new ValueError("handshake not done yet");
-    const cert = session.peerCertificate();
-    if (cert === null) return null;
-    if (binary_form) return new Uint8Array(cert.raw);
+    const cert = session.chain[0];
+    if (cert === undefined) return null;
+    if (binary_form) return new Uint8Array(cert);
     if (!session.authorized) return {};
-    return peerCertificate(cert);
+    return decodeCertificate(cert);
   }
 
   /**
-   * The protocol version agreed on (`"TLSv1.3"`), or `null` before the handshake.
+   * The protocol version agreed on (`"TLSv1.3"`), or `null` before the
+   * handshake and after `close()`.
    *
    * @returns The version, or `null`.
    *
@@ -852,8 +1731,8 @@ export class SSLSocket extends StreamSocket {
   }
 
   /**
-   * The cipher suite: `[name, protocol version, secret bits]`, or `null`
-   * before the handshake.
+   * The cipher suite: `[name, protocol version, secret bits]` (OpenSSL's
+   * name and the suite's version, as CPython), or `null` before the handshake.
    *
    * @returns The cipher, or `null`.
    *
@@ -863,7 +1742,34 @@ export class SSLSocket extends StreamSocket {
    * ```
    */
   cipher(): [string, string, number] | null {
-    return this.#done()?.cipher ?? null;
+    const c = this.#done()?.cipher ?? null;
+    if (c === null) return null;
+    const info = cipherInfo(c[0]);
+    return info === null ? c : [info.name, info.protocol, info.strength_bits];
+  }
+
+  /**
+   * Python's `shared_ciphers()` (servers): the suites the client offered
+   * that this side has enabled, as `[name, version, bits]`; `null` on a
+   * client or before the handshake.
+   *
+   * @returns The suites, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(conn.shared_ciphers()?.[0]); // ["TLS_AES_256_GCM_SHA384", "TLSv1.3", 256]
+   * ```
+   */
+  shared_ciphers(): [string, string, number][] | null {
+    const hello = this.#done()?.clientHello ?? null;
+    if (hello === null) return null;
+    const offered = new Set(hello.ciphers);
+    const out: [string, string, number][] = [];
+    for (const name of [...tls13Names(), ...this.#context._cipherNames()]) {
+      const info = cipherInfo(name)!;
+      if (offered.has(info.id & 0xffff)) out.push([info.name, info.protocol, info.strength_bits]);
+    }
+    return out;
   }
 
   /**
@@ -878,7 +1784,84 @@ export class SSLSocket extends StreamSocket {
    * ```
    */
   selected_alpn_protocol(): string | null {
-    return this.#done()?.alpn ?? null;
+    return this.#done()?.alpn || null;
+  }
+
+  /**
+   * Python's `get_channel_binding()`: the `"tls-unique"` channel binding
+   * (RFC 5929) — the first Finished message of the handshake — or `null`
+   * before the handshake.
+   *
+   * @param cb_type `"tls-unique"` (the only type, as in CPython).
+   * @returns The binding bytes, or `null`.
+   * @throws {ValueError} for another type; {NotImplementedError} where the
+   *   runtime's TLS engine does not give the Finished messages (Deno's, Bun's).
+   *
+   * @example
+   * ```ts ignore
+   * console.log(tls.get_channel_binding("tls-unique")?.length); // 12 (TLS 1.2)
+   * ```
+   */
+  get_channel_binding(cb_type = "tls-unique"): Uint8Array<ArrayBuffer> | null {
+    if (!CHANNEL_BINDING_TYPES.includes(cb_type)) {
+      throw new ValueError(`Unsupported channel binding type ${cb_type}`);
+    }
+    const session = this.#done();
+    if (session === null) return null;
+    const engine = engineSupport();
+    if (!engine.finished) {
+      throw new NotImplementedError(
+        `get_channel_binding("tls-unique") is not supported: ${engine.name} does not give the handshake's Finished messages`,
+      );
+    }
+    // The first Finished: the client's in a full handshake, the server's in a resumed one.
+    const own = session.sessionReused !== !this.#opts.server_side;
+    return own ? session.finished() : session.peerFinished();
+  }
+
+  /**
+   * Python's `verify_client_post_handshake()` (TLS 1.3 servers): asks the
+   * client for a certificate after the handshake. No runtime's node:tls
+   * performs TLS 1.3 post-handshake authentication.
+   *
+   * @returns Never.
+   * @throws {ValueError} on a client socket; {NotImplementedError} otherwise.
+   *
+   * @example
+   * ```ts ignore
+   * try {
+   *   await conn.verify_client_post_handshake();
+   * } catch (e) {
+   *   console.log(e instanceof NotImplementedError); // true
+   * }
+   * ```
+   */
+  verify_client_post_handshake(): Promise<never> {
+    if (!this.#opts.server_side) {
+      return Promise.reject(
+        new ValueError("Cannot verify client post-handshake on a client socket."),
+      );
+    }
+    return Promise.reject(
+      new NotImplementedError(
+        `verify_client_post_handshake() is not supported: ${engineSupport().name} has no TLS 1.3 post-handshake authentication`,
+      ),
+    );
+  }
+
+  /**
+   * The peer's certificate chain as it sent it (DER bytes, its own first);
+   * `null` before the handshake.
+   *
+   * @returns The chain.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(tls.get_unverified_chain()?.length); // 1
+   * ```
+   */
+  get_unverified_chain(): Uint8Array<ArrayBuffer>[] | null {
+    return this.#done()?.chain.map((c) => new Uint8Array(c)) ?? null;
   }
 
   /**

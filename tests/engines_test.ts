@@ -248,7 +248,6 @@ Deno.test("a read pending when its transport is closed fails with EBADF on Deno'
     new TlsTransport(inner, {
       serverSide: false,
       serverName: "localhost",
-      checkHostname: false,
       verify: 0,
     });
   for (

@@ -752,8 +752,9 @@ Deno.test("SSLContext.wrap_socket() raises Python's errors for arguments that co
     // deno-lint-ignore no-explicit-any
     client.wrap_socket(udp as any, { server_hostname: "localhost" }),
     (e) => {
-      assert.ok(e instanceof TypeError, String(e));
-      assert.match(e.message, /only stream sockets are supported/);
+      // CPython: NotImplementedError("only stream sockets are supported").
+      assert.ok(e instanceof socket.NotImplementedError, String(e));
+      assert.equal(e.message, "only stream sockets are supported");
       return true;
     },
   );
@@ -950,8 +951,10 @@ Deno.test("SSLContext with CERT_OPTIONAL on the server side refuses a client cer
   // Trusting another certificate than the CA: the client's does not verify.
   const { error, python } = await serveClientCert(ssl.CERT_OPTIONAL, true, files.otherCert);
   assert.ok(error instanceof ssl.SSLCertVerificationError, String(error));
-  assert.equal(error.verify_code, 20);
-  assert.equal(error.verify_message, "unable to get local issuer certificate");
+  // CPython's client sends its CA with its certificate: CPython's server
+  // says 19 of that chain, as this side does.
+  assert.equal(error.verify_code, 19);
+  assert.equal(error.verify_message, "self-signed certificate in certificate chain");
   assert.ok("error" in python || python.got === "", JSON.stringify(python));
 });
 
