@@ -1035,23 +1035,13 @@ export class SSLContext {
     const { min, max } = this.#versions();
     const engine = engineSupport();
     const ca = this.#trustedList();
-    if (
-      this.#verifyMode !== CERT_NONE && this.#verifyFlags & VERIFY_CRL_CHECK_LEAF &&
-      this.#crls.length === 0
-    ) {
-      // OpenSSL fails such a handshake for want of a CRL: so does this side, before it.
-      throw new SSLError(
-        SSL_ERROR.SSL,
-        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get certificate CRL",
-        { library: "SSL", reason: "CERTIFICATE_VERIFY_FAILED" },
-      );
-    }
     const policy = {
       serverSide,
       verify: this.#verifyMode as 0 | 1 | 2,
       hostname: !serverSide && this.#checkHostname ? opts.server_hostname : null,
       commonName: this.#commonName,
       trusted: () => ca,
+      crls: this.#verifyFlags & VERIFY_CRL_CHECK_LEAF ? [...this.#crls] : null,
       allowed: engine.cipherList ? null : new Set(this.#ciphers.names),
     };
     const keylogPath = this.#keylog;
@@ -1060,7 +1050,6 @@ export class SSLContext {
       serverName: opts.server_hostname,
       verify: this.#verifyMode as 0 | 1 | 2,
       ca,
-      crl: this.#crls.length ? this.#crls : undefined,
       cert: this.#cert,
       key: this.#key,
       passphrase: this.#passphrase,
@@ -1795,7 +1784,7 @@ export class SSLSocket extends StreamSocket {
    * @param cb_type `"tls-unique"` (the only type, as in CPython).
    * @returns The binding bytes, or `null`.
    * @throws {ValueError} for another type; {NotImplementedError} where the
-   *   runtime's TLS engine does not give the Finished messages (Deno's, Bun's).
+   *   runtime's TLS engine does not give the Finished messages (Deno's; Bun's in TLS 1.3).
    *
    * @example
    * ```ts ignore
@@ -1809,14 +1798,17 @@ export class SSLSocket extends StreamSocket {
     const session = this.#done();
     if (session === null) return null;
     const engine = engineSupport();
-    if (!engine.finished) {
-      throw new NotImplementedError(
-        `get_channel_binding("tls-unique") is not supported: ${engine.name} does not give the handshake's Finished messages`,
-      );
-    }
     // The first Finished: the client's in a full handshake, the server's in a resumed one.
     const own = session.sessionReused !== !this.#opts.server_side;
-    return own ? session.finished() : session.peerFinished();
+    const finished = engine.finished ? (own ? session.finished() : session.peerFinished()) : null;
+    if (finished === null) {
+      throw new NotImplementedError(
+        `get_channel_binding("tls-unique") is not supported: ${engine.name} does not give the handshake's Finished messages${
+          engine.finished ? ` of ${session.version}` : ""
+        }`,
+      );
+    }
+    return finished;
   }
 
   /**

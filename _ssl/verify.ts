@@ -24,6 +24,11 @@ export interface Policy {
   /** The trusted certificates (PEM). */
   trusted: () => readonly string[];
   /**
+   * Revocation lists (PEM) the peer's certificate is checked against
+   * (`VERIFY_CRL_CHECK_LEAF`), or `null` when no check is asked for.
+   */
+  crls: readonly string[] | null;
+  /**
    * The TLS 1.2-and-below suites allowed, where the engine takes no list
    * and offers its own (`null`: the engine holds to the list itself).
    */
@@ -32,12 +37,14 @@ export interface Policy {
 
 /** OpenSSL's texts for the `X509_V_ERR_*` numbers this side finds itself. */
 const TEXTS: Record<number, string> = {
+  3: "unable to get certificate CRL",
   7: "certificate signature failure",
   9: "certificate is not yet valid",
   10: "certificate has expired",
   18: "self-signed certificate",
   19: "self-signed certificate in certificate chain",
   20: "unable to get local issuer certificate",
+  23: "certificate revoked",
   24: "invalid CA certificate",
 };
 
@@ -109,6 +116,74 @@ export function chainVerdict(
     if (now > when(cert.validTo)) return 10;
   }
   return null;
+}
+
+/** DER elements, as the certificate reader reads them. */
+function derChildren(der: Uint8Array, start: number, end: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let at = start; at < end;) {
+    const tag = der[at];
+    let len = der[at + 1], body = at + 2;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + der[body + i];
+      body += n;
+    }
+    out.push([tag, body, body + len]);
+    at = body + len;
+  }
+  return out;
+}
+
+/**
+ * The verdict of the revocation lists on the peer's certificate (OpenSSL's
+ * `VERIFY_CRL_CHECK_LEAF`): 3 when no list of its issuer is loaded, 23 when
+ * one revokes it, `null` otherwise.
+ */
+function crlVerdict(leaf: Uint8Array, crls: readonly string[]): number | null {
+  const X509Certificate = x509Certificate();
+  const cert = new X509Certificate(leaf);
+  const serial = cert.serialNumber.replace(/^0+(?=.)/, "").toUpperCase();
+  let found = false;
+  for (const pem of crls) {
+    const b64 = pem.replace(/-----[A-Z0-9 ]+-----/g, "").replace(/\s+/g, "");
+    const der = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    try {
+      const [[, s0, e0]] = derChildren(der, 0, der.length);
+      const [[, s1, e1]] = derChildren(der, s0, e0); // tbsCertList
+      const fields = derChildren(der, s1, e1);
+      let i = fields[0][0] === 0x02 ? 1 : 0; // version
+      const issuer = der.subarray(fields[i + 1][1], fields[i + 1][2]);
+      if (!sameBytes(issuer, leafIssuer(leaf))) continue;
+      found = true;
+      i += 3; // issuer, thisUpdate, (nextUpdate)
+      for (const [tag, s, e] of fields.slice(i)) {
+        if (tag !== 0x30) continue;
+        for (const [, rs, re] of derChildren(der, s, e)) {
+          const [[, ns, ne]] = derChildren(der, rs, re);
+          const hex = [...der.subarray(ns, ne)].map((b) => b.toString(16).padStart(2, "0")).join("")
+            .replace(/^0+(?=.)/, "").toUpperCase();
+          if (hex === serial) return 23;
+        }
+      }
+    } catch { /* a list that does not parse revokes nothing */ }
+  }
+  return found ? null : 3;
+}
+
+/** The DER contents of a certificate's issuer name. */
+function leafIssuer(der: Uint8Array): Uint8Array {
+  const [[, s0, e0]] = derChildren(der, 0, der.length);
+  const [[, s1, e1]] = derChildren(der, s0, e0); // tbsCertificate
+  const fields = derChildren(der, s1, e1);
+  const i = fields[0][0] === 0xa0 ? 1 : 0; // version
+  const [, s, e] = fields[i + 2]; // serialNumber, signature, issuer
+  return der.subarray(s, e);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
 }
 
 /** Whether `host` (a DNS name) matches `pattern`, as X509_check_host does with no partial wildcards. */
@@ -214,6 +289,9 @@ export function judge(policy: Policy): (peer: PeerInfo) => Error | null {
         const ours = chainVerdict(chain, policy.trusted());
         if (ours !== null) code = ours;
       }
+    }
+    if (code === null && policy.crls !== null && !policy.serverSide) {
+      code = crlVerdict(chain[0], policy.crls);
     }
     const codeNumber = code === null
       ? null

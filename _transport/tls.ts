@@ -474,10 +474,10 @@ function eofError(cause?: unknown): SSLEOFError {
 }
 
 /** An SSLError as OpenSSL words `reason` (`"HTTP_REQUEST"` → "[SSL: HTTP_REQUEST] http request"). */
-function sslError(reason: string, cause?: unknown): SSLError {
+function sslError(reason: string, cause?: unknown, more = ""): SSLError {
   return new SSLError(
     SSL_ERROR.SSL,
-    `[SSL: ${reason}] ${reason.toLowerCase().replaceAll("_", " ")}`,
+    `[SSL: ${reason}] ${reason.toLowerCase().replaceAll("_", " ")}${more}`,
     { cause, library: "SSL", reason },
   );
 }
@@ -665,6 +665,13 @@ export class TlsTransport extends OverPlain implements StreamTransport {
       sock = settings.serverSide ? serverEngine(duplex, settings) : clientEngine(duplex, settings);
     } catch (e) {
       duplex.destroy();
+      if ((e as { code?: unknown }).code === "ERR_SSL_NO_CIPHER_MATCH") {
+        throw sslError(
+          "NO_CIPHER_MATCH",
+          e,
+          `: ${engineSupport().name} has none of the cipher suites the list allows`,
+        );
+      }
       throw tlsFailure(e, "handshake");
     }
     if (settings.keylog !== undefined) {
@@ -1285,7 +1292,7 @@ export function engineSupport(): EngineSupport {
       keylog: true,
       dhParams: false,
       ecdhCurve: true,
-      finished: false,
+      finished: true,
       resumption: true,
       name: "Bun's node:tls (BoringSSL)",
     };

@@ -211,6 +211,27 @@ Deno.test("SSLContext.check_hostname with hostname_checks_common_name: a certifi
   }
 });
 
+Deno.test("SSLContext.verify_flags VERIFY_CRL_CHECK_LEAF needs the CA's revocation list, as CPython's test_crl_check", async () => {
+  const cctx = clientContext();
+  cctx.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF;
+  const run = () =>
+    connection(
+      serverContext(),
+      cctx,
+      () => Promise.resolve(null),
+      (s) => Promise.resolve(s.version()),
+    );
+  const without = await run();
+  const e = errorOf(without.client);
+  assert.ok(e instanceof ssl.SSLCertVerificationError, String(e));
+  assert.equal(e.verify_code, 3);
+  assert.equal(e.verify_message, "unable to get certificate CRL");
+  cctx.load_verify_locations(cert("revocation.crl"));
+  assert.equal(cctx.cert_store_stats().crl, 1);
+  const withCrl = await run();
+  assert.equal(withCrl.client, "TLSv1.3");
+});
+
 Deno.test("SSLContext.check_hostname with an IDN server_hostname verifies CPython's IDN certificate", async () => {
   // idnsans.pem carries xn--knig-5qa.idn.pythontest.net: asked for as könig.idn.pythontest.net.
   const { client, server } = await connection(
