@@ -5,9 +5,9 @@
 // API in Deno, node's elsewhere. An environment Deno does not let the
 // program read is an empty one.
 
-import { fromRuntimeError } from "../_common/runtime_errors.ts";
+import { OSError } from "../errors.ts";
+import { fromRuntimeError, isNotCapable } from "../_common/runtime_errors.ts";
 import { nodeBuiltin } from "../_common/node_builtins.ts";
-import { isNotCapable } from "../_common/runtime_errors.ts";
 
 const deno = (globalThis as { Deno?: typeof Deno }).Deno;
 
@@ -49,10 +49,9 @@ export function isFile(path: string): boolean {
  * @throws {OSError} as Python's `open(path, "a")` (IsADirectoryError, PermissionError…).
  */
 export function appendText(path: string, text: string): void {
+  // Python's IsADirectoryError: errno 21, EISDIR.
+  if (isDirectory(path)) throw new OSError(21, "Is a directory", { detail: `'${path}'` });
   try {
-    if (isDirectory(path)) {
-      throw Object.assign(new Error(`Is a directory: '${path}'`), { code: "EISDIR" });
-    }
     if (deno) deno.writeTextFileSync(path, text, { append: true });
     else nodeBuiltin("node:fs").appendFileSync(path, text);
   } catch (e) {

@@ -82,7 +82,7 @@ import {
   type WrapSocketOptions,
 } from "./options.ts";
 import { SESSION_KEY, SSLSession } from "./session.ts";
-import { judge } from "./verify.ts";
+import { judge, verifiedChain } from "./verify.ts";
 import { decodeCertificate, type PeerCertificate } from "./x509.ts";
 
 /** The token that lets the package make SSLSockets: Python's SSLSocket has no public constructor. */
@@ -1007,8 +1007,8 @@ export class SSLContext {
     }
   }
 
-  /** The trusted certificates (PEM): the loaded ones, and the defaults when asked for. */
-  #trustedList(): string[] {
+  /** @ignore The trusted certificates (PEM): the loaded ones, and the defaults when asked for. */
+  _trustedList(): string[] {
     const loaded = [...this.#trusted, ...this.#lookup].map((t) => t.pem);
     return this.#trustedPems ??= this.#defaults ? [...rootCertificates(), ...loaded] : loaded;
   }
@@ -1034,7 +1034,7 @@ export class SSLContext {
     this._checkSide(serverSide);
     const { min, max } = this.#versions();
     const engine = engineSupport();
-    const ca = this.#trustedList();
+    const ca = this._trustedList();
     const policy = {
       serverSide,
       verify: this.#verifyMode as 0 | 1 | 2,
@@ -1842,8 +1842,29 @@ export class SSLSocket extends StreamSocket {
   }
 
   /**
-   * The peer's certificate chain as it sent it (DER bytes, its own first);
-   * `null` before the handshake.
+   * Python's `get_verified_chain()`: the peer's certificate chain as
+   * verified, up to the trusted certificate (DER bytes, the peer's first);
+   * the chain as sent when nothing was verified; `null` before the handshake.
+   *
+   * @returns The chain.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(tls.get_verified_chain()?.length); // 2: the server's and its CA's
+   * ```
+   */
+  get_verified_chain(): Uint8Array<ArrayBuffer>[] | null {
+    const session = this.#done();
+    if (session === null) return null;
+    const sent = session.chain.map((c) => new Uint8Array(c));
+    if (!session.authorized || sent.length === 0) return sent;
+    return verifiedChain(session.chain, this.#context._trustedList()) ?? sent;
+  }
+
+  /**
+   * The peer's certificate chain, unverified (DER bytes, its own first),
+   * as the engine reports it (an engine may complete it with the issuers
+   * it trusts); `null` before the handshake.
    *
    * @returns The chain.
    *

@@ -77,15 +77,11 @@ function when(text: string): number {
 }
 
 /**
- * OpenSSL's verdict on `chain` against `trusted`, reached here: the chain
- * built trusted-first, each link's signature, the issuers' CA flag, then
- * every certificate's dates from the anchor down. The `X509_V_ERR_*` code,
- * or `null` when it verifies.
+ * The chain from the peer's certificate up to a trusted one, built
+ * trusted-first with each link's signature checked, or the
+ * `X509_V_ERR_*` code of why none builds.
  */
-export function chainVerdict(
-  chain: readonly Uint8Array[],
-  trusted: readonly string[],
-): number | null {
+function buildPath(chain: readonly Uint8Array[], trusted: readonly string[]): X509[] | number {
   const X509Certificate = x509Certificate();
   let certs: X509[];
   try {
@@ -100,7 +96,7 @@ export function chainVerdict(
     const anchor = roots.find((r) => current.checkIssued(r) && current.verify(r.publicKey));
     if (anchor !== undefined) {
       if (anchor.raw.toString("hex") !== current.raw.toString("hex")) path.push(anchor);
-      break;
+      return path;
     }
     if (current.checkIssued(current)) return path.length === 1 ? 18 : 19;
     const next = certs.find((c) => c !== current && current.checkIssued(c));
@@ -109,6 +105,29 @@ export function chainVerdict(
     path.push(next);
     current = next;
   }
+}
+
+/** The verified chain (DER, the peer's first, the trusted one last), or `null` when none builds. */
+export function verifiedChain(
+  chain: readonly Uint8Array[],
+  trusted: readonly string[],
+): Uint8Array<ArrayBuffer>[] | null {
+  const built = buildPath(chain, trusted);
+  return typeof built === "number" ? null : built.map((c) => new Uint8Array(c.raw));
+}
+
+/**
+ * OpenSSL's verdict on `chain` against `trusted`, reached here: the chain
+ * built trusted-first, each link's signature, the issuers' CA flag, then
+ * every certificate's dates from the anchor down. The `X509_V_ERR_*` code,
+ * or `null` when it verifies.
+ */
+export function chainVerdict(
+  chain: readonly Uint8Array[],
+  trusted: readonly string[],
+): number | null {
+  const path = buildPath(chain, trusted);
+  if (typeof path === "number") return path;
   for (const issuer of path.slice(1)) if (!issuer.ca) return 24;
   const now = Date.now();
   for (const cert of [...path].reverse()) {

@@ -242,6 +242,19 @@ Deno.test("SSLContext.check_hostname with an IDN server_hostname verifies CPytho
     "könig.idn.pythontest.net",
   );
   assert.deepEqual(client, ["xn--knig-5qa.idn.pythontest.net", [["commonName", "idnsans"]]]);
+  // The chain as verified: the server's certificate, then the test CA.
+  const chains = await connection(
+    serverContext(),
+    clientContext(),
+    () => Promise.resolve(null),
+    (s) => Promise.resolve([s.get_verified_chain()!, s.get_unverified_chain()!]),
+  );
+  const [verified, sent] = chains.client as Uint8Array[][];
+  assert.deepEqual(verified, [
+    ssl.PEM_cert_to_DER_cert(Deno.readTextFileSync(cert("keycert3.pem"))),
+    ssl.PEM_cert_to_DER_cert(Deno.readTextFileSync(cert("pycacert.pem"))),
+  ]);
+  assert.deepEqual(sent[0], verified[0]); // the peer's own first
   assert.equal(server, "TLSv1.3");
   // A name the certificate does not carry.
   const other = await connection(

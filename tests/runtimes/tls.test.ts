@@ -483,6 +483,11 @@ test(`SSLContext.keylog_filename gets CPython's header and the secrets of each h
       });
       return;
     }
+    assert.throws(() => cctx.keylog_filename = dir.path, (e) => {
+      assert.ok(e instanceof socket.OSError, String(e));
+      assert.equal(e.errno, 21); // Python's IsADirectoryError
+      return true;
+    });
     cctx.keylog_filename = path;
     assert.equal(cctx.keylog_filename, path);
     assert.equal(
