@@ -589,6 +589,12 @@ export class SocketFile<
    * ```
    */
   readline(limit?: number | null): Promise<T> {
+    const reader = this.#reader;
+    if (reader !== null && this.#binary && limit == null && this.#reading && !this.#closed) {
+      // The fastest path: a binary line already buffered, one call into the reader.
+      const line = reader.tryLine(LF);
+      if (line !== undefined) return Promise.resolve(line as T);
+    }
     try {
       this.#check("readline", true);
       const max = sizeOf(limit, "readline");

@@ -472,6 +472,28 @@ export class Reader {
   }
 
   /**
+   * `tryTake(byte, view)` in one step, for a binary file's `readline()`: the
+   * buffered bytes up to and including the first `byte`, as a view into the
+   * buffer, when no other read is in progress; `undefined` when there is no
+   * such byte yet (or another read holds the lock, or the buffer is a
+   * resizable `readBytes()` array): then the caller reads with `readUntil`.
+   * One call and one allocation per line, so that lines read at once cost
+   * little even before the JIT has compiled them.
+   */
+  tryLine(byte: number): Uint8Array<ArrayBuffer> | undefined {
+    if (this.#lock.held || this.#resizable) return undefined;
+    const start = this.#start;
+    const i = this.#buf.indexOf(byte, start);
+    if (i < 0 || i >= this.#end) return undefined;
+    // The buffer starts its ArrayBuffer: every buffer the reader makes is an array of its own.
+    const line = new Uint8Array(this.#buf.buffer as ArrayBuffer, start, i + 1 - start);
+    this.#shared = true;
+    if (i + 1 < this.#end) this.#start = i + 1;
+    else this.#consume(i + 1 - start);
+    return line;
+  }
+
+  /**
    * Copies buffered bytes into `p` at once, when no other read is in
    * progress: the count, 0 at end of stream, or -1 when nothing is buffered
    * yet (or another read holds the lock).
