@@ -448,7 +448,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     if (this.#closed) return;
     this.#closed = true;
     // A read pending now, and every call after, fails with EBADF, as Python's.
-    this.#started?.inbox.fail(closedError());
+    this.#started?.inbox.close();
     this.#started?.sock.destroy();
     if (!this.below.unwrapping) {
       try {
