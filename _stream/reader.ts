@@ -88,8 +88,13 @@ export type Skip = () => number;
 /** Byte accounting, for tests that check what reads cost without timing them. */
 const stats = testing.reader;
 
-/** The first size of the buffer (Python's `io.DEFAULT_BUFFER_SIZE`). */
-const FIRST_SIZE = 8 * 1024;
+/**
+ * The first size of the buffer: what an idle connection's fill under way
+ * holds (a select's prefetch, a timed read, a file's readline). Fills that
+ * come back full double the next, so a busy stream reaches Python's
+ * `io.DEFAULT_BUFFER_SIZE` (8 KiB) and beyond within a few reads.
+ */
+const FIRST_SIZE = 1024;
 /** An emptied buffer larger than this is let go (an idle connection keeps no big buffer). */
 const KEEP_MAX = 1024 * 1024;
 /** While fills come back full, each asks for twice the room of the last, up to this. */
