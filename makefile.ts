@@ -37,8 +37,15 @@ import {
 import type { StreamPort } from "./_stream/port.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
 
-/** A binary `read(size)` up to this size reads into an array of that size; a larger one grows as bytes come. */
-const DIRECT_MAX = 1024 * 1024;
+/**
+ * A binary `read(size)` larger than this reads straight into the array it
+ * returns, timed or not (the reader's `readBytes`); up to it, a timed read
+ * fills the socket's buffer (reading ahead) and copies out, as CPython's
+ * `BufferedReader` reads straight into the result only above its buffer size.
+ */
+const BUFFERED_MAX = 8192;
+/** The most a text `read(size)` asks the buffer to make room for at once. */
+const FILL_HINT_MAX = 1024 * 1024;
 /** The largest size a read takes (what one array may hold). */
 const MAX_SIZE = 2 ** 31 - 1;
 /** The default write buffer size (Python's `io.DEFAULT_BUFFER_SIZE`). */
@@ -265,6 +272,10 @@ export class SocketFile<
    * An unbuffered binary file (`buffering` 0) given a `size` makes one read
    * instead (what has arrived, up to `size`), and resolves `null` on a
    * non-blocking socket when nothing has.
+   *
+   * A binary read of more than 8 KiB reads straight into the array it
+   * returns; above 64 MiB (up to 2**31-1) that array grows as bytes come, so
+   * a huge `size` allocates only what arrives.
    *
    * @param size How much to read; omitted, `null` or negative: up to end of stream.
    * @returns The data; empty at end of stream.
@@ -529,7 +540,11 @@ export class SocketFile<
   async #read(reader: Reader, size: number): Promise<T | N> {
     if (size === 0) return (this.#binary ? new Uint8Array(0) : "") as T;
     const deadline = this.#port.deadline();
-    if (this.#binary && size >= 0 && size <= DIRECT_MAX) {
+    if (this.#binary && size > BUFFERED_MAX) {
+      // Into the result, grown as bytes come above 64 MiB: a huge size allocates only what arrives.
+      return await reader.readBytes(size, deadline, "read") as T;
+    }
+    if (this.#binary && size >= 0) {
       // Blocking, this reads straight into the result once the buffer is empty.
       const out = new Uint8Array(size);
       return received(out, await reader.readExactly(out, deadline, "read")) as T;
@@ -546,7 +561,7 @@ export class SocketFile<
       return n;
     };
     // The buffer grows (geometrically) as bytes come: a large size allocates only what arrives.
-    const want = Math.min(size, DIRECT_MAX);
+    const want = Math.min(size, FILL_HINT_MAX);
     return await reader.readUntil(scan, this.#chunk, deadline, "read", want, this.#skip);
   }
 
@@ -574,6 +589,12 @@ export class SocketFile<
    * ```
    */
   readline(limit?: number | null): Promise<T> {
+    const reader = this.#reader;
+    if (reader !== null && this.#binary && limit == null && this.#reading && !this.#closed) {
+      // The fastest path: a binary line already buffered, one call into the reader.
+      const line = reader.tryLine(LF);
+      if (line !== undefined) return Promise.resolve(line as T);
+    }
     try {
       this.#check("readline", true);
       const max = sizeOf(limit, "readline");

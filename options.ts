@@ -435,6 +435,8 @@ export class SocketOptions {
   readonly type: number;
   // Made on first use: most sockets set no option and join no group.
   #values: Map<number, number> | null = null;
+  /** `#values` is shared with sockets it was copied to (accepted ones): copied before a change. */
+  #shared = false;
   #error: unknown = 0;
 
   constructor(family: number, type: number) {
@@ -544,6 +546,10 @@ export class SocketOptions {
             : "bind() or the first sendto() (the socket then runs on node:dgram)"),
       });
     }
+    if (this.#shared) {
+      this.#values = new Map(this.#values);
+      this.#shared = false;
+    }
     (this.#values ??= new Map()).set(
       key(level, optname),
       spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v,
@@ -590,8 +596,13 @@ export class SocketOptions {
     for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(ctx, v);
   }
 
-  /** Copies the stored options to the socket of an accepted connection (Linux inherits them). */
+  /**
+   * Copies the stored options to the socket of an accepted connection
+   * (Linux inherits them): shared until either side sets one.
+   */
   copyTo(other: SocketOptions): void {
-    if (this.#values !== null) other.#values = new Map(this.#values);
+    if (this.#values === null) return;
+    other.#values = this.#values;
+    other.#shared = this.#shared = true;
   }
 }

@@ -481,7 +481,9 @@ export class StreamSocket extends Socket {
     sock.#backend = this.#backend;
     const address = fromDenoAddr(this.family, conn.remoteAddr);
     try {
-      sock.#attach(await sock._established(conn, sock._deadline(), "accept"));
+      // A plain socket is established as accepted: no await (a TLS socket's handshake is one).
+      const established = sock._established(conn, sock._deadline(), "accept");
+      sock.#attach(established instanceof Promise ? await established : established);
     } catch (e) {
       sock.close();
       throw e;

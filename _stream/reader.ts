@@ -15,6 +15,12 @@
 // compacts in place only when what was consumed pays for the copy, so
 // reading N bytes copies O(N) bytes whatever size the transport's reads
 // come back in. An empty buffer that grew large is let go.
+//
+// A file's `read(n)` of more than a few KiB (`readBytes`) makes the buffer
+// the array it returns: the bytes already buffered move to its front once,
+// every fill reads into its tail, and the array is handed over whole. So the
+// bytes are read straight into the result, timed or not, and a read that
+// gives up leaves them buffered there for the next one.
 
 import {
   type Deadline,
@@ -26,6 +32,7 @@ import {
 import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import { testing } from "../_common/testing.ts";
+import { ownCopy } from "../_common/bytes.ts";
 
 /** What the reader reads from: the read side of a stream transport. */
 export interface Source {
@@ -81,12 +88,25 @@ export type Skip = () => number;
 /** Byte accounting, for tests that check what reads cost without timing them. */
 const stats = testing.reader;
 
-/** The first size of the buffer (Python's `io.DEFAULT_BUFFER_SIZE`). */
-const FIRST_SIZE = 8 * 1024;
+/**
+ * The first size of the buffer: what an idle connection's fill under way
+ * holds (a select's prefetch, a timed read, a file's readline). Fills that
+ * come back full double the next, so a busy stream reaches Python's
+ * `io.DEFAULT_BUFFER_SIZE` (8 KiB) and beyond within a few reads.
+ */
+const FIRST_SIZE = 1024;
 /** An emptied buffer larger than this is let go (an idle connection keeps no big buffer). */
 const KEEP_MAX = 1024 * 1024;
 /** While fills come back full, each asks for twice the room of the last, up to this. */
 const FILL_MAX = 64 * 1024;
+/**
+ * A `readBytes(size)` up to this size reads into an array of `size` bytes;
+ * a larger one into a resizable one that grows as bytes come (so a huge
+ * size allocates only what arrives) and is made fixed-length at the end.
+ */
+const EXACT_MAX = 64 * 1024 * 1024;
+/** The first size of a resizable `readBytes()` array (with room for what is buffered). */
+const GROW_FIRST = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 const RESOLVED = Promise.resolve();
 
@@ -113,6 +133,8 @@ export class Reader {
   /** The room the last fill was given, and whether it came back full (then the next gets more). */
   #asked = 0;
   #full = false;
+  /** The buffer is a resizable `readBytes()` array: its bytes are never handed out as views. */
+  #resizable = false;
 
   /**
    * Errors reach callers as the transport threw them (the package's
@@ -151,6 +173,11 @@ export class Reader {
     if (this.#eof || this.#error !== null) return RESOLVED;
     const grow = this.#full ? Math.min(this.#asked * 2, FILL_MAX) : 0;
     this.#makeRoom(Math.max(1, hint, grow));
+    return this.#startFill();
+  }
+
+  /** Starts a fill of the room after the buffered bytes (there is some; no fill is under way). */
+  #startFill(): Promise<void> {
     this.#onData ??= (n) => {
       this.#fill = null;
       if (n === null) this.#eof = true;
@@ -348,6 +375,42 @@ export class Reader {
   }
 
   /**
+   * Reads `size` bytes, fewer only at end of stream, into an array of their
+   * own: a file's `read(size)`. The buffer becomes that array — the bytes
+   * already buffered move to its front, each fill reads into its tail — and
+   * is handed over, so nothing else is copied: an array of `size` bytes up
+   * to 64 MiB, above that a resizable one grown (geometrically) as bytes
+   * come and made fixed-length at the end. If the stream fails after some
+   * bytes, those bytes are returned and the next read raises the failure.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing
+   *   is consumed: what arrived stays buffered, in that array, for the next read).
+   */
+  async readBytes(size: number, deadline: Deadline, op: string): Promise<Uint8Array<ArrayBuffer>> {
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op, "read", this.#wouldBlock);
+    this.live.enter();
+    try {
+      while (this.#end - this.#start < size && !this.#eof && this.#error === null) {
+        // A fill under way (select's, a read that gave up) reads into the buffer as it is.
+        if (this.#fill === null) {
+          this.#shape(size);
+          this.#startFill();
+        }
+        await waitUntil(this.#fill!, deadline, op, "read", this.#wouldBlock);
+      }
+      const n = Math.min(size, this.#end - this.#start);
+      if (n === 0) {
+        this.#throwError();
+        return new Uint8Array(0);
+      }
+      return this.#handOver(n);
+    } finally {
+      this.#lock.release();
+      this.#letGo();
+    }
+  }
+
+  /**
    * Reads until `until` finds the end of what to take (a line, a count of
    * characters), or the stream ends; resolves `take` of those bytes (of no
    * bytes at end of stream). `want` is how many bytes the caller expects at
@@ -411,6 +474,28 @@ export class Reader {
       if (n === 0) this.#throwError();
     }
     return this.#takeWith(take, n);
+  }
+
+  /**
+   * `tryTake(byte, view)` in one step, for a binary file's `readline()`: the
+   * buffered bytes up to and including the first `byte`, as a view into the
+   * buffer, when no other read is in progress; `undefined` when there is no
+   * such byte yet (or another read holds the lock, or the buffer is a
+   * resizable `readBytes()` array): then the caller reads with `readUntil`.
+   * One call and one allocation per line, so that lines read at once cost
+   * little even before the JIT has compiled them.
+   */
+  tryLine(byte: number): Uint8Array<ArrayBuffer> | undefined {
+    if (this.#lock.held || this.#resizable) return undefined;
+    const start = this.#start;
+    const i = this.#buf.indexOf(byte, start);
+    if (i < 0 || i >= this.#end) return undefined;
+    // The buffer starts its ArrayBuffer: every buffer the reader makes is an array of its own.
+    const line = new Uint8Array(this.#buf.buffer as ArrayBuffer, start, i + 1 - start);
+    this.#shared = true;
+    if (i + 1 < this.#end) this.#start = i + 1;
+    else this.#consume(i + 1 - start);
+    return line;
   }
 
   /**
@@ -500,10 +585,76 @@ export class Reader {
       if (used) bigger.set(this.#buf.subarray(this.#start, this.#end));
       this.#buf = bigger;
       this.#shared = false;
+      this.#resizable = false;
     }
     stats.copied += used;
     this.#start = 0;
     this.#end = used;
+  }
+
+  /**
+   * Makes the buffer the array a `readBytes(size)` returns, its unread bytes
+   * at the front and room after them (no fill is under way): kept when it
+   * already is one (a read that gave up left it), a resizable one grown
+   * when full.
+   */
+  #shape(size: number): void {
+    const buf = this.#buf;
+    const ab = buf.buffer as ArrayBuffer;
+    const used = this.#end - this.#start;
+    const front = this.#start === 0 && !this.#shared;
+    let out: Uint8Array;
+    if (size <= EXACT_MAX) {
+      if (front && !ab.resizable && ab.byteLength === size) return;
+      out = new Uint8Array(size);
+    } else {
+      if (front && this.#resizable && ab.maxByteLength === size) {
+        if (this.#end < buf.length) return;
+        // Full: twice the room, in place.
+        ab.resize(Math.min(size, buf.length * 2));
+        this.#buf = new Uint8Array(ab, 0, ab.byteLength);
+        return;
+      }
+      const grown = new ArrayBuffer(Math.min(size, Math.max(GROW_FIRST, used * 2)), {
+        maxByteLength: size,
+      });
+      out = new Uint8Array(grown, 0, grown.byteLength);
+    }
+    if (used) out.set(buf.subarray(this.#start, this.#end));
+    stats.copied += used;
+    this.#buf = out;
+    this.#start = 0;
+    this.#end = used;
+    this.#shared = false;
+    this.#resizable = size > EXACT_MAX;
+  }
+
+  /**
+   * The first `n` buffered bytes in an array of their own, consumed: the
+   * buffer itself when it is that array (`#shape`; a resizable one made
+   * fixed-length), else a copy.
+   */
+  #handOver(n: number): Uint8Array<ArrayBuffer> {
+    const buf = this.#buf;
+    if (this.#start !== 0 || this.#shared || this.#end !== n || this.#fill !== null) {
+      return this.#takeWith(ownCopy, n);
+    }
+    const ab = buf.buffer as ArrayBuffer;
+    let out: Uint8Array<ArrayBuffer>;
+    if (this.#resizable) {
+      // A copy: transferToFixedLength() copies too (a resizable buffer's memory cannot
+      // become a fixed one in V8 or JSC), into zeroed memory, and is slower than slice().
+      out = new Uint8Array(ab.slice(0, n));
+      stats.copied += n;
+    } else if (n === buf.length || n >= buf.length >>> 1) {
+      out = new Uint8Array(ab, 0, n); // the array itself (at end of stream: the part filled)
+    } else {
+      return this.#takeWith(ownCopy, n); // the stream ended early: just the bytes that came
+    }
+    this.#buf = EMPTY;
+    this.#start = this.#end = 0;
+    this.#resizable = false;
+    return out;
   }
 
   /** How many buffered bytes the read `until` ends after, looking from the `from`th; -1: more needed. */
@@ -528,6 +679,7 @@ export class Reader {
         // Views of it are out (or it grew large): the next fill takes a fresh buffer.
         this.#buf = EMPTY;
         this.#shared = false;
+        this.#resizable = false;
       }
     }
   }
@@ -544,6 +696,8 @@ export class Reader {
 
   /** Hands the first `n` buffered bytes to `take`, then consumes them. */
   #takeWith<R>(take: Take<R>, n: number): R {
+    // A resizable buffer's bytes go out as copies: a caller's bytes are fixed-length.
+    if (this.#resizable && take === view) take = ownCopy as Take<R>;
     const out = take(this.#buf, this.#start, this.#start + n);
     if (take === view) this.#shared = true;
     else stats.copied += n;

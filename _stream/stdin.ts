@@ -166,6 +166,14 @@ class StdinReader extends Reader {
     return this.#awaited(() => super.readExactly(p, deadline, op));
   }
 
+  override readBytes(
+    size: number,
+    deadline: Deadline,
+    op: string,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#awaited(() => super.readBytes(size, deadline, op));
+  }
+
   override readUntil<R>(
     until: Until,
     take: Take<R>,

@@ -4,6 +4,8 @@
 // the caller's buffer from as many chunks as fit, and the stream is paused
 // while too much waits (back-pressure to the peer), resumed once drained.
 
+import { closedError } from "../_common/runtime_errors.ts";
+
 /** Queued bytes beyond this pause the stream; below a quarter of it, it resumes. */
 const QUEUE_MAX = 256 * 1024;
 
@@ -27,6 +29,8 @@ export class Inbox {
   #paused = false;
   #ended = false;
   #error: unknown = null;
+  /** Closed by its owner: reads fail with EBADF, made when one meets it. */
+  #closed = false;
   #wake: (() => void) | null = null;
   /** A read waiting for bytes: the next chunk is copied straight into its buffer. */
   #reader: {
@@ -80,7 +84,24 @@ export class Inbox {
 
   /** The error the stream failed with, or `null`. */
   get error(): unknown {
+    return this.#failure();
+  }
+
+  /** The error reads fail with: the stream's, or EBADF once its owner closed it. */
+  #failure(): unknown {
+    if (this.#error === null && this.#closed) this.#error = closedError();
     return this.#error;
+  }
+
+  /**
+   * The owner closed the stream: a read waiting now, and every read after,
+   * fails with EBADF, as Python's (the error is made only when a read meets
+   * it: closing an idle connection costs no error object).
+   */
+  close(): void {
+    this.#closed = true;
+    if (this.#reader !== null) this.fail(closedError());
+    else this.#wakeUp();
   }
 
   /** Fails later reads with `e`, mapped (the first error stays). */
@@ -104,7 +125,8 @@ export class Inbox {
   read(p: Uint8Array): Promise<number | null> {
     const n = this.#take(p);
     if (n > 0 || p.length === 0) return Promise.resolve(n);
-    if (this.#error !== null) return Promise.reject(this.#error);
+    const failure = this.#failure();
+    if (failure !== null) return Promise.reject(failure);
     if (this.#ended) return Promise.resolve(null);
     return new Promise((resolve, reject) => this.#reader = { p, resolve, reject });
   }

@@ -37,6 +37,14 @@ function addrOf(sock: net.Socket, which: "local" | "remote"): Addr {
   return { transport: "tcp", hostname: hostname ?? "", port: port ?? 0 };
 }
 
+/**
+ * Whether a node:net write that leaves nothing buffered has handed every
+ * byte to the kernel: Node's and Bun's do (they write at once when they
+ * can, and count what they hold in `writableLength`). Deno's node:net
+ * writes on a later turn, so there a write waits for its callback.
+ */
+const WRITTEN_AT_ONCE = typeof (globalThis as { Deno?: unknown }).Deno === "undefined";
+
 /** A connected node:net socket as the seam's stream transport. */
 class NodeStream implements StreamTransport {
   /** A ref'd node handle keeps the process alive even idle. */
@@ -68,11 +76,17 @@ class NodeStream implements StreamTransport {
     // The callback runs once node:net has written the bytes: the caller's
     // buffer is free again then, so it is not copied. A write close() cut
     // short fails as the reads do (EBADF).
+    const sock = this.#sock;
+    let settle: ((e?: Error | null) => void) | null = null;
+    sock.write(p, (e) => settle?.(e));
+    // Node's write() hands the bytes to the kernel at once when it can, and
+    // then holds nothing (`writableLength` 0): the call is done. A write
+    // that failed at once destroyed the socket: its callback says why.
+    if (WRITTEN_AT_ONCE && sock.writableLength === 0 && !sock.destroyed) {
+      return Promise.resolve(p.length);
+    }
     return new Promise<number>((resolve, reject) => {
-      this.#sock.write(
-        p,
-        (e) => e ? reject(this.#inbox.error ?? fromRuntimeError(e)) : resolve(p.length),
-      );
+      settle = (e) => e ? reject(this.#inbox.error ?? fromRuntimeError(e)) : resolve(p.length);
     });
   }
 
@@ -94,12 +108,12 @@ class NodeStream implements StreamTransport {
 
   close(): void {
     // A read pending now, and every call after, fails with EBADF, as Python's.
-    this.#inbox.fail(closedError());
+    this.#inbox.close();
     this.#sock.destroy();
   }
 
   reset(): void {
-    this.#inbox.fail(closedError());
+    this.#inbox.close();
     this.#sock.resetAndDestroy();
   }
 

@@ -917,7 +917,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     if (this.#closed) return;
     this.#closed = true;
     // A read pending now, and every call after, fails with EBADF, as Python's.
-    this.#engine?.inbox.fail(closedError());
+    this.#engine?.inbox.close();
     for (const cancel of [...this.#writes]) cancel(closedError());
     this.#engine?.sock.destroy();
     if (!this.below.unwrapping) {

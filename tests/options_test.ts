@@ -141,6 +141,30 @@ Deno.test("TCP_NODELAY set on a listener is in force on the accepted socket", as
   assert.equal(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 0);
 });
 
+Deno.test("setsockopt() on an accepted socket or its listener changes that socket alone", async () => {
+  using srv = socket.socket();
+  srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  srv.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  srv.bind(["127.0.0.1", 0]);
+  srv.listen();
+  using c1 = await socket.create_connection(srv.getsockname() as [string, number]);
+  using c2 = await socket.create_connection(srv.getsockname() as [string, number]);
+  const [a] = await srv.accept();
+  const [b] = await srv.accept();
+  using _a = a, _b = b;
+  a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0);
+  srv.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 0);
+  assert.equal(a.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 0);
+  assert.equal(b.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 1);
+  assert.equal(srv.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 1);
+  assert.equal(a.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 1);
+  assert.equal(b.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 1);
+  assert.equal(srv.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 0);
+  await c2.sendall(enc.encode("y")); // b still works as it was
+  assert.equal(dec.decode(await b.recv(1)), "y");
+  assert.ok(c1.fileno() >= 0);
+});
+
 Deno.test("SO_KEEPALIVE reaches the kernel: ss shows the keepalive timer", async () => {
   using srv = socket.create_server(["127.0.0.1", 0]);
   const port = srv.getsockname()[1] as number;

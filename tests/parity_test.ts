@@ -227,13 +227,17 @@ import * as socket from "${ROOT}mod.ts";
 import { select, stdin } from "${ROOT}select.ts";
 const sock = await socket.create_connection(["127.0.0.1", ${port}]);
 const input = stdin();
+const watched: unknown[] = [input, sock];
 const seen: string[] = [];
 for (let i = 0; i < 20 && seen.length < 3; i++) {
-  const [ready] = await select([input, sock], [], [], 5);
+  const [ready] = await select(watched, [], [], 5);
   if (ready.includes(input)) {
     const line = await input.readline();
-    seen.push("stdin:" + line.trimEnd());
-    await sock.sendall(new TextEncoder().encode(line));
+    if (line === "") watched.splice(watched.indexOf(input), 1); // end of input: stop watching it
+    else {
+      seen.push("stdin:" + line.trimEnd());
+      await sock.sendall(new TextEncoder().encode(line));
+    }
   }
   if (ready.includes(sock)) seen.push("sock:" + new TextDecoder().decode(await sock.recv(100)).trimEnd());
 }

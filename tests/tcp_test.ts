@@ -474,3 +474,23 @@ Deno.test("detach() returns the runtime handle: a Deno.Conn, a Deno.Listener; EO
   assert.ok(l !== null && typeof l === "object" && "accept" in l);
   (l as Deno.Listener).close();
 });
+
+Deno.test("recv(65536) returns each message whole once the connection has carried one, as Python's does", async () => {
+  // An echo server that split a 2 KiB message over two recv() calls would
+  // answer with two segments, and Nagle's algorithm would hold the second
+  // until the peer's delayed acknowledgement: 40 ms per message.
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  using client = await socket.create_connection(srv.getsockname() as [string, number]);
+  const [conn] = await srv.accept();
+  using _conn = conn;
+  const message = new Uint8Array(2048).map((_, i) => i);
+  let first = 0;
+  while (first < message.length) {
+    if (first === 0) await client.sendall(message);
+    first += (await conn.recv(65536)).length;
+  }
+  for (let i = 0; i < 20; i++) {
+    await client.sendall(message);
+    assert.deepEqual(await conn.recv(65536), message, `message ${i}`);
+  }
+});

@@ -1,5 +1,5 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Worker for bench/compare and bench/memory: one role of one workload with
+// Worker for bench/compare, bench/memory and bench/lines: one role of one workload with
 // raw Deno (Deno.listen, Deno.connect, Deno.listenDatagram). Prints
 // `READY <port>` when listening and `RESULT <json>` when done; pysocket's
 // side of each workload is pysocket.ts, with the same roles and output.
@@ -13,8 +13,8 @@
 // Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
 // pp-client <port> <round trips>, echo-server [buffer size],
 // load <port> <conns> <echoes> (the shared load generator of "many", which
-// drives every implementation's echo server), udp-server <count>,
-// udp-client <port> <count>.
+// drives every implementation's echo server), lines-server <rounds>,
+// udp-server <count>, udp-client <port> <count>.
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
@@ -213,6 +213,84 @@ async function udpClient(port: number, count: number): Promise<void> {
   result({ sent: count, secs, value: count / secs });
 }
 
+/**
+ * The least a readline() over Deno's `read` can do, the floor under
+ * pysocket's `makefile("rb").readline()`: lines found with `indexOf` in a
+ * buffer each read fills, handed out as views (so each read takes a fresh
+ * 64 KiB buffer), one promise per line.
+ */
+class RawLines {
+  #conn: Deno.Conn;
+  #buf = new Uint8Array(0);
+  #start = 0;
+  #end = 0;
+  #eof = false;
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+  }
+
+  readline(): Promise<Uint8Array> {
+    const i = this.#buf.indexOf(0x0a, this.#start);
+    if (i < 0 || i >= this.#end) return this.#fill();
+    const line = new Uint8Array(this.#buf.buffer, this.#start, i + 1 - this.#start);
+    this.#start = i + 1;
+    return Promise.resolve(line);
+  }
+
+  async #fill(): Promise<Uint8Array> {
+    for (;;) {
+      const i = this.#buf.indexOf(0x0a, this.#start);
+      if ((i >= 0 && i < this.#end) || this.#eof) {
+        const end = i >= 0 && i < this.#end ? i + 1 : this.#end;
+        const line = new Uint8Array(this.#buf.buffer, this.#start, end - this.#start);
+        this.#start = end;
+        return line;
+      }
+      const used = this.#end - this.#start;
+      const next = new Uint8Array(Math.max(CHUNK, used * 2));
+      next.set(this.#buf.subarray(this.#start, this.#end));
+      this.#buf = next;
+      this.#start = 0;
+      this.#end = used;
+      const n = await this.#conn.read(next.subarray(used));
+      if (n === null) this.#eof = true;
+      else this.#end += n;
+    }
+  }
+}
+
+/**
+ * Per connection: RawLines' readline() until end of stream; reports the
+ * seconds from the first readline() to the last, and the lines and bytes
+ * read (as pysocket.ts's and python.py's lines-server).
+ */
+async function linesServer(rounds: number): Promise<void> {
+  const l = rawListen();
+  const secs: number[] = [], lines: number[] = [], bytes: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const c = await l.accept();
+    const f = new RawLines(c);
+    let n = 0, total = 0;
+    const t0 = performance.now();
+    for (;;) {
+      const line = await f.readline();
+      if (line.length === 0) break;
+      n++;
+      total += line.length;
+    }
+    secs.push((performance.now() - t0) / 1000);
+    lines.push(n);
+    bytes.push(total);
+    const ack = new Uint8Array(8);
+    new DataView(ack.buffer).setBigUint64(0, BigInt(n));
+    await rawWriteAll(c, ack);
+    c.close();
+  }
+  l.close();
+  result({ secs, lines, bytes });
+}
+
 const num = (i: number) => Number(args[i]);
 switch (role) {
   case "bulk-server":
@@ -232,6 +310,9 @@ switch (role) {
     break;
   case "load":
     await load(num(0), num(1), num(2));
+    break;
+  case "lines-server":
+    await linesServer(num(0));
     break;
   case "udp-server":
     await udpServer(num(0));

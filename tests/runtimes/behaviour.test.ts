@@ -223,6 +223,31 @@ test(`recv(MSG_PEEK) leaves the bytes for the next recv() on ${RUNTIME}`, () =>
     assert.equal(dec.decode(await b.recv(100)), "aboo");
   }));
 
+test(`sendall() of a buffer refilled after each call: the peer gets every byte as it was sent, on ${RUNTIME}`, () =>
+  scope(async (enter) => {
+    // Some writes reach the kernel at once, some wait for a peer that reads
+    // slowly: none may send bytes the caller changed after sendall() returned.
+    const [a, b] = await socket.socketpair(socket.AF_INET);
+    enter(a);
+    enter(b);
+    const rounds = 160; // 10 MiB: more than the kernel's buffers and the reader's queue hold
+    const buf = new Uint8Array(64 * 1024);
+    const reading = (async () => {
+      await new Promise((r) => setTimeout(r, 200)); // the writer fills every buffer meanwhile
+      const got = new Uint8Array(64 * 1024);
+      for (let round = 0; round < rounds; round++) {
+        let n = 0;
+        while (n < got.length) n += await b.recv_into(got.subarray(n));
+        assert.ok(got.every((x) => x === round % 251), `round ${round}`);
+      }
+    })();
+    for (let round = 0; round < rounds; round++) {
+      buf.fill(round % 251);
+      await a.sendall(buf);
+    }
+    await reading;
+  }));
+
 test(`a peer's reset: the bytes before it are read, then ConnectionResetError on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const srv = enter(listening());
