@@ -20,12 +20,18 @@ export function readTextFile(path: string): string {
   return deno ? deno.readTextFileSync(path) : nodeBuiltin("node:fs").readFileSync(path, "utf8");
 }
 
-/** The names of the regular files in the directory `path`, sorted. Throws the runtime's error. */
+/**
+ * The names of the regular files in the directory `path`, and of the links
+ * in it (which may name one: a certificate directory is links to files),
+ * sorted. Throws the runtime's error.
+ */
 export function filesIn(path: string): string[] {
   const names = deno
-    ? Array.from(deno.readDirSync(path)).filter((entry) => entry.isFile).map((entry) => entry.name)
+    ? Array.from(deno.readDirSync(path))
+      .filter((entry) => entry.isFile || entry.isSymlink)
+      .map((entry) => entry.name)
     : nodeBuiltin("node:fs").readdirSync(path, { withFileTypes: true })
-      .filter((entry) => entry.isFile())
+      .filter((entry) => entry.isFile() || entry.isSymbolicLink())
       .map((entry) => entry.name);
   return names.sort();
 }

@@ -1102,6 +1102,25 @@ with connect() as c, ctx.wrap_socket(c, server_hostname="localhost") as s:
   await serving;
 });
 
+Deno.test("SSLContext.load_verify_locations(capath) follows the links c_rehash makes", async () => {
+  await using dir = await tempDir();
+  await Deno.mkdir(`${dir.path}/certs`);
+  await Deno.copyFile(files.ca, `${dir.path}/ca.pem`);
+  await Deno.symlink(`${dir.path}/ca.pem`, `${dir.path}/certs/4e1295a3.0`);
+  await Deno.symlink(`${dir.path}/nowhere`, `${dir.path}/certs/dangling.0`); // passed over
+  const client = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  client.load_verify_locations(null, `${dir.path}/certs`);
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  const connecting = socket.create_connection(srv.getsockname() as [string, number]);
+  const [conn] = await srv.accept();
+  const [a, b] = await Promise.all([
+    serverContext().wrap_socket(conn, { server_side: true }),
+    client.wrap_socket(await connecting, { server_hostname: "localhost" }),
+  ]);
+  using _a = a, _b = b;
+  assert.deepEqual(b.getpeercert()?.subject, [[["commonName", "localhost"]]]);
+});
+
 // ---- every address family
 
 for (
