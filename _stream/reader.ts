@@ -499,6 +499,17 @@ export class Reader {
   }
 
   /**
+   * Up to `max` buffered bytes as an array of their own, consumed, when some
+   * are buffered and no other read is in progress (a `recv(bufsize)` after
+   * select said readable): one copy, and no receive buffer of the caller's.
+   * `undefined` when nothing is buffered (or another read holds the lock).
+   */
+  takeSome(max: number): Uint8Array<ArrayBuffer> | undefined {
+    if (this.#lock.held || this.#end === this.#start) return undefined;
+    return this.#takeWith(ownCopy, Math.min(max, this.#end - this.#start));
+  }
+
+  /**
    * Copies buffered bytes into `p` at once, when no other read is in
    * progress: the count, 0 at end of stream, or -1 when nothing is buffered
    * yet (or another read holds the lock).

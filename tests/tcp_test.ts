@@ -494,3 +494,23 @@ Deno.test("recv(65536) returns each message whole once the connection has carrie
     assert.deepEqual(await conn.recv(65536), message, `message ${i}`);
   }
 });
+
+Deno.test("recv(bufsize) after select() takes what was buffered for it, in order and no more than bufsize", async () => {
+  const [a, b] = await socket.socketpair();
+  using _a = a, _b = b;
+  await a.sendall(enc.encode("0123456789"));
+  let ready: unknown[] = [];
+  for (let i = 0; i < 100 && ready.length === 0; i++) {
+    [ready] = await socket.select.select([b], [], [], 1);
+  }
+  assert.deepEqual(ready, [b]);
+  let got = "";
+  while (got.length < 10) {
+    const chunk = await b.recv(4);
+    assert.ok(chunk.length >= 1 && chunk.length <= 4, `${chunk.length} bytes`);
+    got += dec.decode(chunk);
+  }
+  assert.equal(got, "0123456789");
+  await a.sendall(enc.encode("after")); // the direct read path still follows
+  assert.equal(dec.decode(await b.recv(100)), "after");
+});
