@@ -102,6 +102,35 @@ for (const Handler of [StaticTimeout, SetupTimeout, FieldTimeout]) {
   });
 }
 
+Deno.test("StreamRequestHandler static timeout unblocks a TCPServer from a client that never reads", async () => {
+  class Flood extends socketserver.StreamRequestHandler {
+    static override timeout = 0.2;
+    override async handle(): Promise<void> {
+      if ((await this.rfile.readline()).length > 1) {
+        await this.wfile.write(new Uint8Array(16 << 20)); // more than the buffers hold
+      }
+      await this.wfile.write(enc.encode("served\n"));
+    }
+  }
+  const server = new Recording(LOCAL, Flood);
+  const loop = server.serve_forever(0.05);
+  try {
+    using stalled = await socket.create_connection(["127.0.0.1", port(server)]);
+    await stalled.sendall(enc.encode("flood\n")); // and never reads
+    using next = await socket.create_connection(["127.0.0.1", port(server)]);
+    await next.sendall(enc.encode("\n"));
+    await next.shutdown(socket.SHUT_WR);
+    // The server's write to `stalled` times out, then `next` is served.
+    assert.equal(await recvAll(next), "served\n");
+    assert.equal(server.errors.length, 1);
+    assert.ok(server.errors[0] instanceof socket.TimeoutError, String(server.errors[0]));
+  } finally {
+    await server.shutdown();
+    await loop;
+    await server.server_close();
+  }
+});
+
 Deno.test("StreamRequestHandler's class attributes are statics with Python's defaults", () => {
   assert.equal(socketserver.StreamRequestHandler.timeout, null);
   assert.equal(socketserver.StreamRequestHandler.rbufsize, -1);
