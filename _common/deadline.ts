@@ -90,12 +90,19 @@ export function expired(
   return new TimeoutError(null, "timed out");
 }
 
-const runtime = (globalThis as { Deno?: { unrefTimer(id: number): void } }).Deno;
+const runtime = (globalThis as {
+  Deno?: { unrefTimer(id: number): void; refTimer(id: number): void };
+}).Deno;
 
 /** Lets a timer fire without keeping the process alive (Deno's `unrefTimer`, Node's and Bun's `unref()`). */
 const unref: (id: ReturnType<typeof setTimeout>) => void = runtime
   ? (id) => runtime.unrefTimer(id as unknown as number)
   : (id) => (id as unknown as { unref?(): void }).unref?.();
+
+/** Makes a timer keep the process alive again (Deno's `refTimer`, Node's and Bun's `ref()`). */
+const ref: (id: ReturnType<typeof setTimeout>) => void = runtime
+  ? (id) => runtime.refTimer(id as unknown as number)
+  : (id) => (id as unknown as { ref?(): void }).ref?.();
 
 const noop = () => {};
 
@@ -123,6 +130,41 @@ export function whenExpired(deadline: Deadline, onExpire: () => void, held = fal
   const id = setTimeout(onExpire, msLeft(deadline));
   if (deadline !== NONBLOCK && !held) unref(id);
   return () => clearTimeout(id);
+}
+
+/**
+ * A hold on the process that is taken and let go often (around every call
+ * a caller awaits on a handle the runtime cannot unref itself): one timer
+ * that never fires, made on the first `hold()` and only ref'd or unref'd
+ * after, so taking the hold makes no timer. `close()` clears it.
+ */
+export class Hold {
+  #id: ReturnType<typeof setInterval> | null = null;
+  #held = false;
+  #closed = false;
+
+  /** The process stays alive until `release()` (after `close()`, nothing is held). */
+  hold(): void {
+    if (this.#held || this.#closed) return;
+    this.#held = true;
+    if (this.#id === null) this.#id = setInterval(noop, MAX_TIMER_MS);
+    else ref(this.#id);
+  }
+
+  /** The hold no longer keeps the process alive. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    unref(this.#id!);
+  }
+
+  /** Clears the timer: the hold is let go, for good. */
+  close(): void {
+    this.#closed = true;
+    this.#held = false;
+    if (this.#id !== null) clearInterval(this.#id);
+    this.#id = null;
+  }
 }
 
 /** Keeps the process alive until the returned release is called (one ref'd timer that never fires). */

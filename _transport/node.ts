@@ -16,6 +16,7 @@ import type { Target } from "../address.ts";
 import { errno, OSError, oserror } from "../errors.ts";
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { nodeBuiltin, nodeProcess } from "../_common/node_builtins.ts";
+import { Hold } from "../_common/deadline.ts";
 import { NODE } from "./capabilities.ts";
 import { Inbox } from "./inbox.ts";
 import type {
@@ -285,7 +286,6 @@ type Received = [Uint8Array, Addr];
  * unref'd before it binds, and held, while held, by a timer that never fires.
  */
 const UNREF_AT_START = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-const noop = () => {};
 
 /** A bound node:dgram socket as the seam's datagram transport. */
 class NodeDatagram implements DatagramTransport {
@@ -305,7 +305,7 @@ class NodeDatagram implements DatagramTransport {
     null;
   #error: unknown = null;
   /** Where the socket is unref'd from the start (`UNREF_AT_START`): what holds the process while held. */
-  #hold: ReturnType<typeof setInterval> | null = null;
+  #hold: Hold | null = null;
 
   /**
    * Binds to `target` before it returns; throws node's error (EADDRINUSE…)
@@ -336,7 +336,7 @@ class NodeDatagram implements DatagramTransport {
     sock.bind({ address: target.hostname, port: target.port, exclusive: !reuseAddress });
     sock.off("error", early);
     if (failed !== null) {
-      this.unref();
+      this.#hold?.close();
       sock.close();
       throw fromRuntimeError(failed);
     }
@@ -443,20 +443,18 @@ class NodeDatagram implements DatagramTransport {
 
   ref(): void {
     if (!UNREF_AT_START) this.handle.ref();
-    else this.#hold ??= setInterval(noop, 2 ** 31 - 1);
+    else (this.#hold ??= new Hold()).hold();
   }
 
   unref(): void {
     if (!UNREF_AT_START) this.handle.unref();
-    else if (this.#hold !== null) {
-      clearInterval(this.#hold);
-      this.#hold = null;
-    }
+    else this.#hold?.release();
   }
 
   /** Closes the socket; node:dgram lets go of the port a moment later (a timer turn). */
   close(): void {
-    this.unref();
+    if (UNREF_AT_START) this.#hold?.close();
+    else this.unref();
     try {
       this.handle.close();
     } catch { /* closed already */ }

@@ -231,3 +231,31 @@ Deno.test("whenExpired(): a program whose only pending things are deadline timer
     console.log("ended");
   `);
 });
+
+Deno.test("Hold: a released or closed hold lets a program exit at once, however often it was taken", async () => {
+  await assertExitsAtOnce(`
+    import { Hold } from "${deadline}";
+    const a = new Hold(), b = new Hold();
+    for (let i = 0; i < 1000; i++) { a.hold(); a.release(); }
+    b.hold();
+    b.close();
+    b.hold(); // after close(): holds nothing
+    console.log("ended");
+  `);
+});
+
+Deno.test("Hold: a program is kept alive while held, until release()", async () => {
+  const code = `
+    import { Hold } from "${deadline}";
+    const hold = new Hold();
+    hold.hold();
+    hold.release();
+    hold.hold(); // taken again: the one timer ref'd again
+    const release = setTimeout(() => { console.log("released"); hold.release(); }, 300);
+    Deno.unrefTimer(release); // only the hold keeps the program alive until then
+  `;
+  const out = await runDeno(["run", "--quiet", "-"], { stdin: enc.encode(code) });
+  assert.equal(out.stderr, "");
+  assert.equal(out.code, 0);
+  assert.equal(out.stdout, "released\n"); // it waited for the timer: the hold kept it
+});
