@@ -103,12 +103,14 @@ export {
   ntohs,
 } from "./address.ts";
 export {
+  close,
   create_connection,
   create_server,
   type CreateConnectionOptions,
   type CreateServerOptions,
   fromConn,
   fromDatagramConn,
+  fromfd,
   fromListener,
   getdefaulttimeout,
   setdefaulttimeout,

@@ -347,7 +347,10 @@ const TABLE = new Map<number, Spec>([
     // too, Linux's default), so in Deno a UDP socket asking for it moves to
     // node:dgram and a stream socket cannot have it.
     check: ({ h, s }, v) => {
-      if (v !== 0 && s.type === C.SOCK_STREAM && !capabilities("listen").ipv6OnlyListeners) {
+      if (
+        v !== 0 && s.type === C.SOCK_STREAM &&
+        !capabilities("listen", { ipv6Only: true }).ipv6OnlyListeners
+      ) {
         throw new OSError(errno.ENOPROTOOPT, undefined, {
           detail: "Cannot setsockopt: Deno's listeners do not expose IPV6_V6ONLY; " +
             "their IPv6 sockets always accept IPv4 too",

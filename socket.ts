@@ -36,17 +36,27 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
 } from "./constants.ts";
-import { errno, ExceptionGroup, OSError } from "./errors.ts";
+import { errno, ExceptionGroup, OSError, ValueError } from "./errors.ts";
 import { type Address, checkPort, type IPv4Address, type IPv6Address, isIPv6 } from "./address.ts";
-import { getdefaulttimeout } from "./_socket/base.ts";
+import { getdefaulttimeout, handAdopter } from "./_socket/base.ts";
 import { checkTimeout } from "./_common/deadline.ts";
 import { resolveHost } from "./_common/resolve.ts";
 import { makeTempDir, removeDir } from "./_common/system.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";
 import { StreamSocket } from "./tcp.ts";
 import { DatagramSocket } from "./udp.ts";
+import { ffiModule } from "./_transport/ffi_load.ts";
 
 export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_socket/base.ts";
+
+handAdopter((fd, family, type, proto) => {
+  try {
+    return adopt(fd, family, type, proto);
+  } catch (e) {
+    ffiModule("dup").closeFd(fd);
+    throw e;
+  }
+});
 
 const TYPE_FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
 const UNSUPPORTED_TYPES: Record<number, string> = {
@@ -114,11 +124,45 @@ export function socket(
   type?: number,
   proto?: number,
 ): StreamSocket | DatagramSocket;
+/**
+ * Adopts an existing descriptor, as Python's `socket.socket(fileno=fd)`: an
+ * inherited listener (a `LISTEN_FDS`-style hand-over), a connection passed
+ * over `SCM_RIGHTS`... Family, type and protocol are read from the
+ * descriptor where not given (`undefined` or `null`, as Python's defaults).
+ * The socket runs on the FFI backend (`--allow-ffi`) and owns the descriptor
+ * from now on; it is made non-blocking (DESIGN §20).
+ *
+ * @param family `undefined`/`null` to read it from the descriptor.
+ * @param type `undefined`/`null` to read it from the descriptor.
+ * @param proto `undefined`/`null` to read it from the descriptor.
+ * @param fileno The descriptor.
+ * @returns A `StreamSocket` (connected or listening) or a `DatagramSocket`.
+ * @throws {OSError} `EOPNOTSUPP` without the ffi permission or off Linux
+ *   x86_64; `ENOTSOCK`/`EBADF` for a descriptor that is no socket.
+ *
+ * @example
+ * ```ts ignore
+ * import * as socket from "@pysocket/socket";
+ * // A listener handed over by the process's parent (systemd's LISTEN_FDS).
+ * using srv = socket.socket(undefined, undefined, undefined, 3);
+ * ```
+ */
 export function socket(
-  family: number = AF_INET,
-  type: number = SOCK_STREAM,
-  proto = 0,
+  family: number | null | undefined,
+  type: number | null | undefined,
+  proto: number | null | undefined,
+  fileno: number,
+): StreamSocket | DatagramSocket;
+export function socket(
+  family?: number | null,
+  type?: number | null,
+  proto?: number | null,
+  fileno?: number | null,
 ): StreamSocket | DatagramSocket {
+  if (fileno !== undefined && fileno !== null) return adopt(fileno, family, type, proto);
+  family ??= AF_INET;
+  type ??= SOCK_STREAM;
+  proto ??= 0;
   checkInt(family, "family", "create socket");
   checkInt(type, "type", "create socket");
   checkInt(proto, "proto", "create socket");
@@ -149,6 +193,94 @@ export function socket(
     : new DatagramSocket(family, proto);
   if (type & SOCK_NONBLOCK) sock.setblocking(false);
   return sock;
+}
+
+/** Makes a socket over descriptor `fd` (see the `fileno` overload of {@linkcode socket}). */
+function adopt(
+  fd: number,
+  family?: number | null,
+  type?: number | null,
+  proto?: number | null,
+): StreamSocket | DatagramSocket {
+  checkInt(fd, "fileno", "create socket");
+  if (fd < 0) {
+    throw new ValueError(
+      `Cannot create socket: fileno must be a descriptor (>= 0): current value is ${fd}`,
+    );
+  }
+  const ffi = ffiModule("create socket from a descriptor");
+  const a = ffi.adopt(fd);
+  family ??= a.family;
+  proto ??= a.proto;
+  const nonblocking = type !== undefined && type !== null && (type & SOCK_NONBLOCK) !== 0;
+  const t = a.transport;
+  let sock: StreamSocket | DatagramSocket;
+  if (t.kind === "unconnected") {
+    t.close();
+    throw new OSError(errno.EOPNOTSUPP, undefined, {
+      detail: "Cannot create socket: a stream descriptor is adopted listening or connected; " +
+        "this one is neither",
+    });
+  }
+  if (t.kind === "datagram") sock = DatagramSocket._over(family, proto, ffi.ffi, t.t);
+  else if (t.kind === "stream") sock = StreamSocket._over(family, proto, ffi.ffi, { conn: t.t });
+  else sock = StreamSocket._over(family, proto, ffi.ffi, { listener: t.t });
+  if (nonblocking) sock.setblocking(false);
+  return sock;
+}
+
+/**
+ * Duplicates descriptor `fd` and makes a socket of the copy, as Python's
+ * `socket.fromfd(fd, family, type, proto)`; `fd` stays open and the
+ * caller's.
+ *
+ * @param fd The descriptor.
+ * @param family Its address family.
+ * @param type Its socket type.
+ * @param proto Its protocol (0).
+ * @returns The socket, on the FFI backend.
+ * @throws {OSError} as the `fileno` overload of {@linkcode socket}.
+ *
+ * @example
+ * ```ts ignore
+ * import * as socket from "@pysocket/socket";
+ * using s = socket.fromfd(3, socket.AF_INET, socket.SOCK_STREAM);
+ * ```
+ */
+export function fromfd(
+  fd: number,
+  family: number,
+  type: number,
+  proto = 0,
+): StreamSocket | DatagramSocket {
+  checkInt(fd, "fd", "fromfd");
+  const copy = ffiModule("fromfd").dupFd(fd);
+  try {
+    return adopt(copy, family, type, proto);
+  } catch (e) {
+    ffiModule("fromfd").closeFd(copy);
+    throw e;
+  }
+}
+
+/**
+ * Closes a bare descriptor, as Python's `socket.close(fd)` (what
+ * `detach()` of a socket on the FFI backend hands out, say).
+ *
+ * @param fd The descriptor.
+ * @throws {OSError} `EBADF` for a descriptor that is not open; `EOPNOTSUPP`
+ *   where descriptors cannot be reached (no ffi permission, not Linux x86_64).
+ *
+ * @example
+ * ```ts ignore
+ * import * as socket from "@pysocket/socket";
+ * const s = socket.socket(undefined, undefined, undefined, 3);
+ * socket.close(s.detach() as number);
+ * ```
+ */
+export function close(fd: number): void {
+  checkInt(fd, "fd", "close");
+  ffiModule("close a descriptor").closeFd(fd);
 }
 
 /**

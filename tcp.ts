@@ -77,6 +77,7 @@ import * as system from "./_common/system.ts";
 import type {
   Addr,
   Backend,
+  Descriptor,
   ListenerTransport,
   LocalAddr,
   StreamTransport,
@@ -269,6 +270,27 @@ export class StreamSocket extends Socket {
   }
 
   /**
+   * @ignore A socket over a transport made elsewhere by `backend` (an
+   * adopted descriptor): connected, or listening.
+   */
+  static _over(
+    family: number,
+    proto: number,
+    backend: Backend,
+    t: { conn: StreamTransport } | { listener: ListenerTransport },
+  ): StreamSocket {
+    const s = new StreamSocket(family, proto);
+    s.#backend = backend;
+    if ("conn" in t) {
+      s.#attach(t.conn);
+    } else {
+      s.#listener = t.listener;
+      s.#acceptor = new Acceptor(t.listener);
+    }
+    return s;
+  }
+
+  /**
    * @ignore What a non-blocking read or write that would block raises, made
    * by the reader ("read") or the writer ("write"): `BlockingIOError` here;
    * a TLS socket's `SSLWantReadError` or `SSLWantWriteError`.
@@ -392,7 +414,10 @@ export class StreamSocket extends Socket {
     try {
       // The listener takes the system's largest backlog now: listen(n) then
       // never has to make it again (which would free the port for a moment).
-      this.#listener = (this.#backend ??= pick("listen")).listen(target, {
+      this.#listener = (this.#backend ??= pick("listen", {
+        ipv6Only,
+        kernelOptions: this._options.needsKernel(),
+      })).listen(target, {
         backlog: largestBacklog(),
         reusePort,
         ipv6Only,
@@ -1299,6 +1324,12 @@ export class StreamSocket extends Socket {
     this.#writer!.closeAfter(conn, lingerOn ? linger : this.gettimeout());
   }
 
+  /** @ignore The connection's (under TLS, the plain one's) or the listener's descriptor. */
+  protected override _descriptor(): Descriptor | null {
+    return (this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener)?.descriptor ??
+      null;
+  }
+
   /** @ignore The backend of the socket's handle (the inspect string names it). */
   protected override _backendName(): string | null {
     return this.#conn !== null || this.#listener !== null
@@ -1350,8 +1381,10 @@ export class StreamSocket extends Socket {
           `${caps?.name ?? "a backend"}, which has no handle to give`,
       });
     }
+    const blocking = this.gettimeout() === null;
     this.#handOver("detach");
-    return handle as Deno.Conn | Deno.Listener | number;
+    // A descriptor goes blocking if the socket was (Python's state for what takes it over).
+    return t.descriptor?.release(blocking) ?? handle as Deno.Conn | Deno.Listener | number;
   }
 
   /** Lets go of the connection or listener without closing it (detach and hand-over). */

@@ -51,7 +51,13 @@ import {
 import { POLL, type Poll } from "./_common/readiness.ts";
 import { pick } from "./_transport/pick.ts";
 import { wrapDatagram } from "./_transport/deno.ts";
-import type { Addr, Backend, DatagramAddr, DatagramTransport } from "./_transport/types.ts";
+import type {
+  Addr,
+  Backend,
+  DatagramAddr,
+  DatagramTransport,
+  Descriptor,
+} from "./_transport/types.ts";
 import { Channel, type Shape } from "./_datagram/channel.ts";
 import { Targets, wildcard } from "./_datagram/targets.ts";
 import { Multicast } from "./_datagram/multicast.ts";
@@ -173,6 +179,19 @@ export class DatagramSocket extends Socket {
     }
     const s = new DatagramSocket(familyOf(conn.addr));
     s.#attach(wrapDatagram(conn));
+    return s;
+  }
+
+  /** @ignore A bound socket over a datagram transport made elsewhere by `backend` (an adopted descriptor). */
+  static _over(
+    family: number,
+    proto: number,
+    backend: Backend,
+    t: DatagramTransport,
+  ): DatagramSocket {
+    const s = new DatagramSocket(family, proto);
+    s.#backend = backend;
+    s.#attach(t);
     return s;
   }
 
@@ -796,9 +815,16 @@ export class DatagramSocket extends Socket {
         }, which has no handle to give`,
       });
     }
+    const blocking = this.gettimeout() === null;
     this.#channel = null;
     super.close();
-    return handle as Deno.DatagramConn | number | null;
+    // A descriptor goes blocking if the socket was (Python's state for what takes it over).
+    return t?.descriptor?.release(blocking) ?? handle as Deno.DatagramConn | number | null;
+  }
+
+  /** @ignore The datagram transport's descriptor. */
+  protected override _descriptor(): Descriptor | null {
+    return this.#channel?.transport.descriptor ?? null;
   }
 
   /** @ignore The backend of the socket's handle (the inspect string names it). */

@@ -13,6 +13,7 @@ import type * as Crypto from "node:crypto";
 import type * as Dgram from "node:dgram";
 import type * as Dns from "node:dns";
 import type * as Fs from "node:fs";
+import type * as Module from "node:module";
 import type * as Net from "node:net";
 import type * as Os from "node:os";
 import type * as Path from "node:path";
@@ -27,6 +28,7 @@ export interface NodeBuiltins {
   "node:dgram": typeof Dgram;
   "node:dns": typeof Dns;
   "node:fs": typeof Fs;
+  "node:module": typeof Module;
   "node:net": typeof Net;
   "node:os": typeof Os;
   "node:path": typeof Path;

@@ -10,7 +10,9 @@ export const testing: {
    * nothing in particular, so that one suite runs over both backends
    * (`_transport/pick.ts` reads it; outside Deno the node backend is the only one).
    */
-  backend: "deno" | "node";
+  backend: "deno" | "node" | "ffi";
+  /** Set when `_transport/ffi.ts` is evaluated (it must not be, unless a socket needs descriptors). */
+  ffiEvaluated: boolean;
   /** Byte accounting of the stream reader, for tests that check what reads cost without timing them. */
   readonly reader: {
     /** Bytes copied by the buffer: growing, compacting, and handing copies out. */
@@ -20,5 +22,6 @@ export const testing: {
   };
 } = {
   backend: "deno",
+  ffiEvaluated: false,
   reader: { copied: 0, fills: 0 },
 };

@@ -20,10 +20,11 @@ import { errno, OSError } from "../errors.ts";
 import { fromRuntimeError } from "../_common/runtime_errors.ts";
 import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
-import type { Addr } from "../_transport/types.ts";
+import type { Addr, Descriptor } from "../_transport/types.ts";
 import { checkTimeout, type Deadline, deadlineFor, NONBLOCK } from "../_common/deadline.ts";
-import { checkInt, Scratch, typeName } from "../_common/bytes.ts";
+import { type BytesLike, checkInt, Scratch, toBytes, typeName } from "../_common/bytes.ts";
 import { POLL, type Poll } from "../_common/readiness.ts";
+import { needsDescriptor } from "../_transport/ffi_load.ts";
 
 let defaultTimeout: number | null = null;
 let nextFd = 3;
@@ -73,6 +74,26 @@ const TYPE_NAMES: Record<number, string> = {
   [SOCK_STREAM]: "SOCK_STREAM",
   [SOCK_DGRAM]: "SOCK_DGRAM",
 };
+
+/** Makes a socket over a descriptor: handed down by socket.ts, which has both socket classes. */
+let adopter: ((fd: number, family: number, type: number, proto: number) => Socket) | null = null;
+
+/** @ignore Hands this module the function that makes a socket of a descriptor (socket.ts's). */
+export function handAdopter(
+  fn: (fd: number, family: number, type: number, proto: number) => Socket,
+): void {
+  adopter = fn;
+}
+
+/** An option's value as the kernel takes it: an int as 4 bytes, or the packed bytes. */
+function kernelValue(value: OptionValue): Uint8Array {
+  if (typeof value === "number" || typeof value === "boolean") {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, Number(value), true);
+    return b;
+  }
+  return toBytes(value as BytesLike);
+}
 
 /**
  * The one slot through which a server marks a request's socket as a daemon's
@@ -207,10 +228,12 @@ export abstract class Socket {
   }
 
   /**
-   * A stable number for this socket within the process (Deno exposes no file
-   * descriptors), or -1 once closed.
+   * The socket's file descriptor where it has one (a socket on the FFI
+   * backend: `PYSOCKET_BACKEND=ffi`, `socket(fileno=)`...), else a stable
+   * number for it within the process (the runtimes' socket APIs expose no
+   * descriptors); -1 once closed.
    *
-   * @returns The number.
+   * @returns The descriptor or number.
    *
    * @example
    * ```ts
@@ -222,7 +245,42 @@ export abstract class Socket {
    * ```
    */
   fileno(): number {
-    return this.#fd;
+    return this.#fd < 0 ? -1 : this._descriptor()?.fd ?? this.#fd;
+  }
+
+  /**
+   * A new socket over a duplicate of this socket's descriptor, as Python's
+   * `sock.dup()`: both refer to the same kernel socket (closing one leaves
+   * the other open). Only a socket with a real descriptor (the FFI backend's)
+   * has one to duplicate.
+   *
+   * @returns The new socket, blocking, of the same family, type and protocol.
+   * @throws {OSError} `EOPNOTSUPP` for a socket without a descriptor (its
+   *   message names `PYSOCKET_BACKEND=ffi`); `EBADF` when closed.
+   *
+   * @example
+   * ```ts ignore
+   * // PYSOCKET_BACKEND=ffi deno run -A dup.ts
+   * import * as socket from "@pysocket/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using again = srv.dup();
+   * console.log(again.fileno() !== srv.fileno()); // true
+   * ```
+   */
+  dup(): Socket {
+    this._checkOpen("dup");
+    const d = this._descriptor();
+    if (d === null || adopter === null) throw needsDescriptor("dup");
+    const fd = d.dup();
+    return adopter(fd, this.family, this.type, this.proto);
+  }
+
+  /**
+   * @ignore The socket's real descriptor (a transport of the FFI backend's),
+   * or `null` while it has none.
+   */
+  protected _descriptor(): Descriptor | null {
+    return null;
   }
 
   /**
@@ -244,7 +302,14 @@ export abstract class Socket {
    */
   setsockopt(level: number, optname: number, value: OptionValue): void {
     this._checkOpen("setsockopt");
-    this.#options.set(this._handles(), level, optname, value);
+    try {
+      this.#options.set(this._handles(), level, optname, value);
+    } catch (e) {
+      // A descriptor takes every option the kernel knows, as Python's does.
+      const d = this._descriptor();
+      if (d === null || !(e instanceof OSError) || e.errno !== errno.ENOPROTOOPT) throw e;
+      d.setsockopt(level, optname, kernelValue(value));
+    }
   }
 
   /**
@@ -304,7 +369,20 @@ export abstract class Socket {
    */
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array<ArrayBuffer> {
     this._checkOpen("getsockopt");
-    return this.#options.get(this._handles(), level, optname, buflen);
+    try {
+      return this.#options.get(this._handles(), level, optname, buflen);
+    } catch (e) {
+      const d = this._descriptor();
+      if (d === null || !(e instanceof OSError) || e.errno !== errno.ENOPROTOOPT) throw e;
+      if (buflen !== undefined) {
+        checkInt(buflen, "buflen", "getsockopt");
+        const out = new Uint8Array(buflen);
+        out.set(d.getsockopt(level, optname, buflen));
+        return out;
+      }
+      const b = d.getsockopt(level, optname, 4);
+      return b.length < 4 ? (b[0] ?? 0) : new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+    }
   }
 
   /**
@@ -480,7 +558,7 @@ export abstract class Socket {
 
   /** Python's repr of this object. */
   #repr(): string {
-    const head = `<socket.socket${this.closed ? " [closed]" : ""} fd=${this.#fd}, family=${
+    const head = `<socket.socket${this.closed ? " [closed]" : ""} fd=${this.fileno()}, family=${
       FAMILY_NAMES[this.family] ?? this.family
     }, type=${TYPE_NAMES[this.type] ?? this.type}, proto=${this.proto}`;
     if (this.closed) return head + ">";

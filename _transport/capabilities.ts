@@ -30,6 +30,11 @@ export interface Capabilities {
   readonly unixDatagrams: boolean;
   /** A listener is bound when `listen()` returns (getsockname() answers, EADDRINUSE is thrown there). */
   readonly listenBindsAtOnce: boolean;
+  /**
+   * Its sockets are real descriptors: `fileno()`, `dup()`, `sendmsg`/`recvmsg`,
+   * every kernel option by number, the kernel's UDP `connect()` (DESIGN §20).
+   */
+  readonly descriptors: boolean;
 }
 
 /** `Deno.connect`/`listen`/`listenDatagram` (deno.ts). */
@@ -44,6 +49,7 @@ export const DENO: Capabilities = Object.freeze({
   kernelOptions: false,
   unixDatagrams: true,
   listenBindsAtOnce: true,
+  descriptors: false,
 });
 
 /**
@@ -65,4 +71,21 @@ export const NODE: Capabilities = Object.freeze({
   kernelOptions: true,
   unixDatagrams: false,
   listenBindsAtOnce: !("Deno" in globalThis),
+  descriptors: false,
+});
+
+/** The C library through FFI (ffi.ts, DESIGN §20): real descriptors. */
+export const FFI: Capabilities = Object.freeze({
+  name: "ffi",
+  shownAs: "ffi",
+  // Its handle is the descriptor number itself.
+  detachableStream: true,
+  detachableListener: true,
+  detachableDatagram: true,
+  bindBeforeConnect: true,
+  ipv6OnlyListeners: true,
+  kernelOptions: true,
+  unixDatagrams: true,
+  listenBindsAtOnce: true,
+  descriptors: true,
 });

@@ -4,14 +4,18 @@
 // socket moves to node:net or node:dgram only before its handle exists,
 // when asked for what Deno cannot do. Where there is no Deno (Node, Bun),
 // node:net and node:dgram are the only backend, and nothing touches the
-// Deno global. The choice is made on capabilities (capabilities.ts), so
-// `capabilities()` answers without a backend's runtime modules.
+// Deno global. A socket goes to the FFI backend (real descriptors, DESIGN
+// §20) only for what neither can do, or when the process asks for
+// descriptors everywhere (PYSOCKET_BACKEND=ffi). The choice is made on
+// capabilities (capabilities.ts), so `capabilities()` answers without a
+// backend's runtime modules.
 
 import type { Backend } from "./types.ts";
-import { type Capabilities, DENO, NODE } from "./capabilities.ts";
+import { type Capabilities, DENO, FFI, NODE } from "./capabilities.ts";
 import { testing } from "../_common/testing.ts";
 import { deno } from "./deno.ts";
 import { node } from "./node.ts";
+import { everywhere, ffiModule, ffiUnavailable } from "./ffi_load.ts";
 
 /** What a socket about to create its handle asks of its backend. */
 export interface Needs {
@@ -21,6 +25,10 @@ export interface Needs {
   kernelOptions?: boolean;
   /** An AF_UNIX datagram socket. */
   unix?: boolean;
+  /** A real descriptor (`SOCK_SEQPACKET`, an adopted descriptor...): only the FFI backend has one. */
+  descriptors?: boolean;
+  /** An IPv6 listener that takes no IPv4 connection (`IPV6_V6ONLY`). */
+  ipv6Only?: boolean;
 }
 
 /** What a socket is about to create: a connection, a listener or a datagram socket. */
@@ -41,9 +49,15 @@ const inDeno = typeof denoNet?.connect === "function";
  * when Deno's datagram API is not enabled (no `--unstable-net`).
  */
 export function capabilities(op: Op = "connect", needs?: Needs): Capabilities {
+  if (needs?.descriptors || everywhere || testing.backend === "ffi") return FFI;
   if (!inDeno) return NODE;
   const preferred = testing.backend === "node" ? NODE : DENO;
-  if (op === "listen") return preferred.listenBindsAtOnce ? preferred : DENO;
+  if (op === "listen") {
+    // Deno's listeners take IPv4 on every IPv6 socket and no kernel option;
+    // node:net's bind too late in Deno: the C library's do both.
+    if ((needs?.ipv6Only || needs?.kernelOptions) && ffiUnavailable() === null) return FFI;
+    return preferred.listenBindsAtOnce ? preferred : DENO;
+  }
   if (op === "datagram") {
     if (needs?.unix) return preferred.unixDatagrams ? preferred : DENO;
     if (typeof denoNet!.listenDatagram !== "function") return NODE;
@@ -55,5 +69,9 @@ export function capabilities(op: Op = "connect", needs?: Needs): Capabilities {
 
 /** The backend for a socket about to create its handle (see {@linkcode capabilities}). */
 export function pick(op: Op = "connect", needs?: Needs): Backend {
-  return capabilities(op, needs) === NODE ? node : deno;
+  const caps = capabilities(op, needs);
+  if (caps === FFI) {
+    return ffiModule(op === "listen" ? "listen" : op === "datagram" ? "bind" : "connect").ffi;
+  }
+  return caps === NODE ? node : deno;
 }

@@ -19,6 +19,54 @@ export type Addr = Deno.Addr;
 /** Where a datagram goes, in the form a datagram transport's `send()` takes. */
 export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
 
+/** One control message of `sendmsg()`/`recvmsg()`: `[cmsg_level, cmsg_type, cmsg_data]`. */
+export type AncillaryItem = [level: number, type: number, data: Uint8Array];
+
+/** What a descriptor's `recvmsg()` received. */
+export interface ReceivedMessage {
+  /** Bytes received into the buffers, in order. */
+  nbytes: number;
+  /** The control messages. */
+  ancdata: AncillaryItem[];
+  /** `msg_flags` (`MSG_TRUNC`, `MSG_CTRUNC`, `MSG_EOR`...). */
+  flags: number;
+  /** The sender (datagram sockets), or `null` where the kernel gave none. */
+  address: Addr | null;
+}
+
+/**
+ * A real descriptor (the FFI backend's transports have one, DESIGN §20):
+ * what Python's socket API does with it beyond the seam's verbs.
+ */
+export interface Descriptor {
+  /** The descriptor number. */
+  readonly fd: number;
+  /** Its address family and type, as the kernel has them. */
+  readonly family: number;
+  readonly type: number;
+  /** `setsockopt()` with the option's bytes. */
+  setsockopt(level: number, name: number, value: Uint8Array): void;
+  /** `getsockopt()`: at most `size` bytes of the option. */
+  getsockopt(level: number, name: number, size: number): Uint8Array;
+  /** `sendmsg()`: the buffers' bytes in order, with control messages, to `to` or the peer. */
+  sendmsg(
+    buffers: readonly Uint8Array[],
+    ancdata: readonly AncillaryItem[],
+    flags: number,
+    to: Target | null,
+  ): Promise<number>;
+  /** `recvmsg()` into the buffers, with room for `ancbufsize` bytes of control messages. */
+  recvmsg(
+    buffers: readonly Uint8Array[],
+    ancbufsize: number,
+    flags: number,
+  ): Promise<ReceivedMessage>;
+  /** A duplicate of the descriptor (close-on-exec). */
+  dup(): number;
+  /** Lets go of the descriptor without closing it (set blocking if asked); returns it. */
+  release(blocking: boolean): number;
+}
+
 /**
  * What every transport the seam hands out has besides its own verbs:
  * whether a pending operation keeps the process alive (DESIGN §21), and
@@ -29,8 +77,10 @@ export interface Refable {
   ref(): void;
   /** A pending read, accept or receive no longer keeps the process alive. */
   unref(): void;
-  /** The socket's descriptor, where the backend has one (none yet: an FFI backend will). */
+  /** The socket's descriptor, where the backend has one (the FFI backend's). */
   readonly fd?: number;
+  /** The descriptor's own calls, where the backend has one. */
+  readonly descriptor?: Descriptor;
   /**
    * Whether, ref'd, it keeps the process alive with nothing pending (node's
    * handles; TLS, which reads its plain transport in the background): the
@@ -100,6 +150,11 @@ export interface DatagramTransport extends Refable {
   receive(p: Uint8Array): Promise<[Uint8Array, Addr]>;
   /** Closes the socket; a pending receive fails. */
   close(): void;
+  /**
+   * The kernel's `connect()` (`null`: `AF_UNSPEC`, dissolving it), where the
+   * backend has it: the peer is fixed and its ICMP errors come back.
+   */
+  connect?(to: DatagramAddr | null): void;
   /** The bound address. */
   readonly addr: Addr;
   /** Whether a send fails while a receive is pending on the handle (Deno's AF_UNIX datagram handles). */
@@ -131,7 +186,7 @@ export interface ListenOptions {
   backlog: number;
   /** `SO_REUSEPORT`. */
   reusePort: boolean;
-  /** `IPV6_V6ONLY`: an IPv6 listener that takes no IPv4 connection (node:net only). */
+  /** `IPV6_V6ONLY`: an IPv6 listener that takes no IPv4 connection (node:net, FFI). */
   ipv6Only?: boolean;
 }
 

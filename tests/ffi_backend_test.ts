@@ -1,0 +1,30 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// The socket suites again with every socket on the FFI backend (real
+// descriptors through the C library, DESIGN §20), as a process started with
+// PYSOCKET_BACKEND=ffi has them: Python's semantics must not depend on the
+// backend. Needs the ffi permission (`deno test -A` grants it); on a
+// machine where the backend cannot run, the suites are not registered.
+
+import { testing } from "../_common/testing.ts";
+import { ffiUnavailable } from "../_transport/ffi_load.ts";
+
+if (ffiUnavailable() === null) {
+  testing.backend = "ffi";
+  await import("./tcp_test.ts");
+  await import("./timeout_test.ts");
+  await import("./makefile_test.ts");
+  await import("./file_objects_test.ts");
+  await import("./create_connection_test.ts");
+  await import("./engines_test.ts");
+  await import("./streams_test.ts");
+  await import("./faults_test.ts");
+  await import("./select_test.ts");
+  await import("./selectors_test.ts");
+  await import("./socketserver_test.ts");
+  await import("./sendfile_test.ts");
+  await import("./noloss_property_test.ts");
+  await import("./udp_test.ts");
+  await import("./options_test.ts");
+  await import("./accept_timeout_test.ts");
+  await import("./socketpair_test.ts");
+}
