@@ -27,7 +27,7 @@ import { inet_ntop } from "./address.ts";
 import { checkInt, toBytes, typeName } from "./_common/bytes.ts";
 import { levelName, refusedName } from "./_common/option_names.ts";
 import type { MulticastControl } from "./_datagram/multicast.ts";
-import type { DatagramTransport, StreamTransport } from "./_transport/types.ts";
+import type { DatagramTransport, Descriptor, StreamTransport } from "./_transport/types.ts";
 import { capabilities } from "./_transport/pick.ts";
 
 /** A value for `setsockopt()`: an integer (or boolean), or packed bytes. */
@@ -47,6 +47,8 @@ export interface OptionHandles {
   kernelOptions?: boolean;
   /** The datagram transport, once bound (datagram sockets). */
   datagram?: DatagramTransport | null;
+  /** The socket's real descriptor, where it has one (the FFI backend's). */
+  descriptor?: Descriptor | null;
 }
 
 function invalid(detail: string): OSError {
@@ -595,8 +597,58 @@ export class SocketOptions {
    */
   applyTo(handles: OptionHandles): void {
     if (this.#values === null) return;
+    if (handles.descriptor) return this.pushTo(handles.descriptor);
     const ctx = this.#ctx(handles);
     for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(ctx, v);
+  }
+
+  /**
+   * Records a value the kernel took through a descriptor's own
+   * `setsockopt()` (no check: the kernel is the judge), so that what the
+   * package reads of it (`SO_LINGER` at close...) agrees.
+   */
+  record(level: number, optname: number, value: OptionValue): void {
+    const spec = TABLE.get(key(level, optname));
+    if (spec === undefined || (spec.mode !== "flag" && spec.mode !== "int")) return;
+    let v: number;
+    try {
+      v = spec.packed
+        ? spec.packed.decode(packedStruct(value, spec.packed.size, spec.name))
+        : intValue(value, "setsockopt", !!spec.byte);
+    } catch {
+      return;
+    }
+    if (this.#shared) {
+      this.#values = new Map(this.#values);
+      this.#shared = false;
+    }
+    (this.#values ??= new Map()).set(
+      key(level, optname),
+      spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v,
+    );
+  }
+
+  /**
+   * Sets the stored integer options on a descriptor just made (the kernel
+   * has every one; the FFI backend's sockets), as Python's would have them.
+   */
+  pushTo(d: Descriptor): void {
+    if (this.#values === null) return;
+    const b = new Uint8Array(4);
+    const view = new DataView(b.buffer);
+    for (const [k, v] of this.#values) {
+      const spec = TABLE.get(k);
+      if (spec === undefined || spec.packed || (spec.mode !== "flag" && spec.mode !== "int")) {
+        continue;
+      }
+      view.setInt32(0, v, true);
+      try {
+        d.setsockopt(Math.floor(k / 65536), k % 65536, b);
+      } catch (e) {
+        // Bind-time options (SO_REUSEADDR, IPV6_V6ONLY) were given at creation.
+        if (!(e instanceof OSError) || e.errno !== errno.EINVAL) throw e;
+      }
+    }
   }
 
   /**

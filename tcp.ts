@@ -371,6 +371,7 @@ export class StreamSocket extends Socket {
       listening: this.#acceptor !== null,
       bound: this.#listener !== null,
       kernelOptions: this.#backend?.caps.kernelOptions,
+      descriptor: this._descriptor(),
     };
   }
 
@@ -422,6 +423,8 @@ export class StreamSocket extends Socket {
         reusePort,
         ipv6Only,
       });
+      // A descriptor takes the options set before it existed (the kernel has them all).
+      if (this.#listener.descriptor) this._options.pushTo(this.#listener.descriptor);
     } catch (e) {
       throw fromRuntimeError(e, `Cannot bind to ${reprAddress(address)}`);
     }

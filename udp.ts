@@ -204,6 +204,7 @@ export class DatagramSocket extends Socket {
       multicast: () => this.#multicastOf(),
       kernelOptions: this.#backend?.caps.kernelOptions,
       datagram: this.#channel?.transport ?? null,
+      descriptor: this._descriptor(),
     };
   }
 
@@ -368,6 +369,8 @@ export class DatagramSocket extends Socket {
     this._checkOpen("connect");
     const peer = await this.#targets.resolve(address, "connect");
     await this.#withChannel("connect", (ch) => {
+      // A descriptor connects in the kernel too: its ICMP errors come back (ECONNREFUSED).
+      ch.transport.connect?.(peer);
       ch.peer = peer;
       return Promise.resolve();
     });

@@ -13,8 +13,10 @@ import {
   SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
+  SO_ACCEPTCONN,
   SOCK_DGRAM,
   SOCK_STREAM,
+  SOL_SOCKET,
 } from "../constants.ts";
 import { errno, OSError } from "../errors.ts";
 import { fromRuntimeError } from "../_common/runtime_errors.ts";
@@ -302,14 +304,13 @@ export abstract class Socket {
    */
   setsockopt(level: number, optname: number, value: OptionValue): void {
     this._checkOpen("setsockopt");
-    try {
-      this.#options.set(this._handles(), level, optname, value);
-    } catch (e) {
-      // A descriptor takes every option the kernel knows, as Python's does.
-      const d = this._descriptor();
-      if (d === null || !(e instanceof OSError) || e.errno !== errno.ENOPROTOOPT) throw e;
-      d.setsockopt(level, optname, kernelValue(value));
-    }
+    const d = this._descriptor();
+    if (d === null) return this.#options.set(this._handles(), level, optname, value);
+    // A descriptor: the kernel's own call, as Python's (and the value noted).
+    checkInt(level, "level", "setsockopt");
+    checkInt(optname, "optname", "setsockopt");
+    d.setsockopt(level, optname, kernelValue(value));
+    this.#options.record(level, optname, value);
   }
 
   /**
@@ -369,11 +370,14 @@ export abstract class Socket {
    */
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array<ArrayBuffer> {
     this._checkOpen("getsockopt");
-    try {
+    const d = this._descriptor();
+    // SO_ACCEPTCONN: listening is the package's state (bind() made the listener, listen() accepts).
+    if (d === null || (level === SOL_SOCKET && optname === SO_ACCEPTCONN)) {
       return this.#options.get(this._handles(), level, optname, buflen);
-    } catch (e) {
-      const d = this._descriptor();
-      if (d === null || !(e instanceof OSError) || e.errno !== errno.ENOPROTOOPT) throw e;
+    }
+    checkInt(level, "level", "getsockopt");
+    checkInt(optname, "optname", "getsockopt");
+    {
       if (buflen !== undefined) {
         checkInt(buflen, "buflen", "getsockopt");
         const out = new Uint8Array(buflen);

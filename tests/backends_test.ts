@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { ffiUnavailable } from "../_transport/ffi_load.ts";
 import { dec, enc, isOSError, portOf, recvExactly, startPython } from "./_helpers.ts";
 import { deno } from "../_transport/deno.ts";
 import { node } from "../_transport/node.ts";
@@ -180,11 +181,18 @@ Deno.test("SO_LINGER and TCP_KEEPIDLE refuse a connection that is Deno's (asked 
       isOSError(socket.errno.ENOPROTOOPT),
     );
   }
-  // Set on a socket that then listens: its accepted connections would be Deno's.
+  // Set on a socket that then listens: its accepted connections would be Deno's
+  // — unless the FFI backend can take the listener (--allow-ffi granted, DESIGN §20).
   using later = socket.socket();
   later.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, lingerStruct(1, 0));
   later.bind(["127.0.0.1", 0]);
-  assert.throws(() => later.listen(), isOSError(socket.errno.ENOPROTOOPT));
+  if (ffiUnavailable() === null) {
+    later.listen();
+    assert.match(Deno.inspect(later), /backend=ffi/);
+    assert.deepEqual(later.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8), lingerStruct(1, 0));
+  } else {
+    assert.throws(() => later.listen(), isOSError(socket.errno.ENOPROTOOPT));
+  }
   // A linger of some seconds is how long close() lets unsent bytes go out: any connection takes it.
   cli.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, lingerStruct(1, 3));
   assert.deepEqual(cli.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8), lingerStruct(1, 3));

@@ -4,6 +4,9 @@
 // PYSOCKET_BACKEND=ffi has them: Python's semantics must not depend on the
 // backend. Needs the ffi permission (`deno test -A` grants it); on a
 // machine where the backend cannot run, the suites are not registered.
+// options_test.ts is not rerun: it pins what the package does about Deno's
+// and node's limits, where a descriptor takes options as the kernel does —
+// tests/ffi_test.ts checks those against CPython's.
 
 import { testing } from "../_common/testing.ts";
 import { ffiUnavailable } from "../_transport/ffi_load.ts";
@@ -24,7 +27,6 @@ if (ffiUnavailable() === null) {
   await import("./sendfile_test.ts");
   await import("./noloss_property_test.ts");
   await import("./udp_test.ts");
-  await import("./options_test.ts");
   await import("./accept_timeout_test.ts");
   await import("./socketpair_test.ts");
 }

@@ -412,6 +412,8 @@ Deno.test("SO_REUSEADDR before bind() lets two sockets share a port", () => {
 
 Deno.test('"<broadcast>" maps to 255.255.255.255', async () => {
   using a = udp();
+  // As Python: a descriptor (the FFI backend) needs SO_BROADCAST; Deno's sockets have it on.
+  a.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1);
   await a.connect(["<broadcast>", 9]);
   assert.deepEqual(a.getpeername(), ["255.255.255.255", 9]);
 });

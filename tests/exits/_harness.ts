@@ -70,13 +70,19 @@ interface Proc {
   closeStdin(): void;
 }
 
+/**
+ * Variables added to every program's environment (tests/exits_ffi_test.ts
+ * sets `PYSOCKET_BACKEND=ffi`; each test module has its own copy).
+ */
+export const childEnv: Record<string, string> = {};
+
 function spawnProc(
   cmd: string,
   args: string[],
   onStdout: (text: string) => void,
   onStderr: (text: string) => void,
 ): Proc {
-  const env = { ...process.env, NO_COLOR: "1" } as Record<string, string>;
+  const env = { ...process.env, NO_COLOR: "1", ...childEnv } as Record<string, string>;
   if (RUNTIME === "deno") {
     const p = new Deno.Command(cmd, {
       args,

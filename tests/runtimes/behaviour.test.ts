@@ -16,6 +16,10 @@ import * as ssl from "../../ssl.ts";
 import { Program, run, RUNTIME, scope, selfSigned, tempDir } from "./_program.ts";
 import { bound, udpPort } from "./_udp.ts";
 import { pick } from "../../_transport/pick.ts";
+import { ffiUnavailable } from "../../_transport/ffi_load.ts";
+
+/** Deno without the FFI backend: its listeners take neither IPV6_V6ONLY nor kernel options. */
+const denoListenersOnly = RUNTIME === "deno" && ffiUnavailable() !== null;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -144,10 +148,10 @@ test(`a listener on "::" takes IPv4 clients too (dual stack) on ${RUNTIME}`, () 
     assert.equal(dec.decode(await conn.recv(10)), "v4");
   }));
 
-test(`IPV6_V6ONLY 1 keeps IPv4 clients off an IPv6 listener where node:net listens (Node, Bun) on ${RUNTIME}`, () =>
+test(`IPV6_V6ONLY 1 keeps IPv4 clients off an IPv6 listener where node:net or the FFI backend listens on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const srv = enter(socket.socket(socket.AF_INET6));
-    if (RUNTIME === "deno") {
+    if (denoListenersOnly) {
       assert.throws(
         () => srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1),
         (e) => e instanceof socket.OSError && e.errno === socket.errno.ENOPROTOOPT,
@@ -169,13 +173,13 @@ test(`IPV6_V6ONLY 1 keeps IPv4 clients off an IPv6 listener where node:net liste
     assert.equal(server.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
   }));
 
-test(`SO_LINGER 0 and TCP_KEEPIDLE on a listener pass to what it accepts where node:net listens on ${RUNTIME}`, () =>
+test(`SO_LINGER 0 and TCP_KEEPIDLE on a listener pass to what it accepts where node:net or the FFI backend listens on ${RUNTIME}`, () =>
   scope(async (enter) => {
     const srv = enter(socket.socket());
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]));
     srv.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 7);
     srv.bind(LOCAL);
-    if (RUNTIME === "deno") {
+    if (denoListenersOnly) {
       // Deno's listeners accept Deno's connections, which take neither.
       assert.throws(
         () => srv.listen(),
