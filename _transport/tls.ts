@@ -256,7 +256,8 @@ function duplexOver(
         this.push(first);
         return;
       }
-      const buf = new Uint8Array(size);
+      // Not zeroed: the read fills what is pushed; its own memory, from no pool.
+      const buf = modules().Buffer.allocUnsafeSlow(size);
       below.inflight = inner.read(buf).then((n) => {
         below.inflight = null;
         if (n === null) below.ended = true;
