@@ -32,30 +32,51 @@ export class Inbox {
   /** Closed by its owner: reads fail with EBADF, made when one meets it. */
   #closed = false;
   #wake: (() => void) | null = null;
-  /** A read waiting for bytes: the next chunk is copied straight into its buffer. */
+  /**
+   * A read waiting for bytes: chunks are copied straight into its buffer
+   * (`n` bytes so far). Gathering, it is answered once its buffer is full or
+   * at the end of the chunks the stream gives in one go.
+   */
   #reader: {
     p: Uint8Array;
+    n: number;
     resolve: (n: number | null) => void;
     reject: (e: unknown) => void;
   } | null = null;
+  /** Answers the waiting read with what it has: the microtask a gathering read is answered in. */
+  readonly #answer = () => {
+    const r = this.#reader;
+    if (r === null || r.n === 0) return;
+    this.#reader = null;
+    r.resolve(r.n);
+  };
   readonly #stream: NodeReadable;
   readonly #map: (e: unknown) => unknown;
+  readonly #gather: boolean;
 
   /**
    * @param stream The node stream to read.
    * @param map What a stream error becomes (the backend's mapping to the package's OSError).
+   * @param gather Whether a waiting read takes every chunk the stream gives
+   *   in one go (a TLS engine's records, decrypted from one read of the
+   *   connection), up to its size, rather than the first alone.
    */
-  constructor(stream: NodeReadable, map: (e: unknown) => unknown = (e) => e) {
+  constructor(stream: NodeReadable, map: (e: unknown) => unknown = (e) => e, gather = false) {
     this.#stream = stream;
     this.#map = map;
+    this.#gather = gather;
     stream.on("data", (chunk: Uint8Array) => {
       const r = this.#reader;
       if (r !== null) {
         // Nothing is queued while a read waits: this chunk's first bytes are its.
-        this.#reader = null;
-        const n = Math.min(r.p.length, chunk.length);
-        r.p.set(n === chunk.length ? chunk : chunk.subarray(0, n));
-        r.resolve(n);
+        const n = Math.min(r.p.length - r.n, chunk.length);
+        r.p.set(n === chunk.length ? chunk : chunk.subarray(0, n), r.n);
+        if (r.n === 0 && this.#gather && r.n + n < r.p.length) queueMicrotask(this.#answer);
+        r.n += n;
+        if (!this.#gather || r.n === r.p.length) {
+          this.#reader = null;
+          r.resolve(r.n);
+        }
         if (n === chunk.length) return this.#wakeUp();
         chunk = chunk.subarray(n);
       }
@@ -104,12 +125,13 @@ export class Inbox {
     else this.#wakeUp();
   }
 
-  /** Fails later reads with `e`, mapped (the first error stays). */
+  /** Fails later reads with `e`, mapped (the first error stays); a read that has bytes gets them first. */
   fail(e: unknown): void {
     this.#error ??= this.#map(e);
     const r = this.#reader;
     this.#reader = null;
-    r?.reject(this.#error);
+    if (r !== null && r.n > 0) r.resolve(r.n);
+    else r?.reject(this.#error);
     this.#wakeUp();
   }
 
@@ -128,14 +150,14 @@ export class Inbox {
     const failure = this.#failure();
     if (failure !== null) return Promise.reject(failure);
     if (this.#ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => this.#reader = { p, resolve, reject });
+    return new Promise((resolve, reject) => this.#reader = { p, n: 0, resolve, reject });
   }
 
   #end(): void {
     this.#ended = true;
     const r = this.#reader;
     this.#reader = null;
-    r?.resolve(null);
+    r?.resolve(r.n > 0 ? r.n : null);
     this.#wakeUp();
   }
 

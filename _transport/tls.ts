@@ -256,7 +256,8 @@ function duplexOver(
         this.push(first);
         return;
       }
-      const buf = new Uint8Array(size);
+      // Not zeroed: the read fills what is pushed; its own memory, from no pool.
+      const buf = modules().Buffer.allocUnsafeSlow(size);
       below.inflight = inner.read(buf).then((n) => {
         below.inflight = null;
         if (n === null) below.ended = true;
@@ -682,7 +683,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
       });
     }
     sock.on("session", (data: Uint8Array) => this.#sessionData = new Uint8Array(data));
-    const inbox = new Inbox(this.#readable(sock, settings));
+    const inbox = new Inbox(this.#readable(sock, settings), undefined, true);
     const below = this.below;
     below.full = () => sock!.isPaused();
     sock.on("resume", () => below.resume?.());
@@ -864,9 +865,10 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     return this.#engine?.inbox.buffered ?? 0;
   }
 
-  async read(p: Uint8Array): Promise<number | null> {
-    const { inbox } = this.#engine ?? await this.begin();
-    return inbox.read(p);
+  read(p: Uint8Array): Promise<number | null> {
+    const engine = this.#engine;
+    if (engine !== null) return engine.inbox.read(p);
+    return this.begin().then(({ inbox }) => inbox.read(p));
   }
 
   async write(p: Uint8Array): Promise<number> {

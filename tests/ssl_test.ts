@@ -549,6 +549,59 @@ for (const via of ["makefile", "recv_into"] as const) {
   });
 }
 
+/**
+ * Sends random bytes in writes of many sizes (printing their SHA-256 first),
+ * then ends with close_notify or, `ragged`, by closing the connection under
+ * TLS without it.
+ */
+const ENDING_SERVER = String.raw`
+srv = listen()
+ctx = server_context()
+conn, _ = srv.accept()
+s = ctx.wrap_socket(conn, server_side=True)
+data = os.urandom(sum(A["writes"]))
+out(hashlib.sha256(data).hexdigest())
+at = 0
+for n in A["writes"]:
+    s.sendall(data[at:at + n])
+    at += n
+if A["ragged"]:
+    socket.socket(fileno=s.detach()).close()
+else:
+    try:
+        s.unwrap()  # close_notify, then waits for the client's, or its hanging up
+    except OSError:
+        pass
+`;
+
+for (const ending of ["close_notify", "ragged", "ragged, not suppressed"] as const) {
+  Deno.test(`SSLSocket.recv_into() into 1 MiB gets every byte before ${ending === "close_notify" ? "a close_notify" : ending === "ragged" ? "a ragged end" : "the SSLEOFError of a ragged end"}`, async () => {
+    const writes = [1, 16383, 16385, 70_000, 300_000, 5, 1 << 20, 3];
+    await using py = await pyPeer(ENDING_SERVER, { writes, ragged: ending !== "close_notify" });
+    using tls = await clientContext().wrap_socket(await connectTo(portOf(py.line)), {
+      server_hostname: "localhost",
+      suppress_ragged_eofs: ending !== "ragged, not suppressed",
+    });
+    const theirs = await py.readLine();
+    const size = writes.reduce((a, b) => a + b);
+    const got = new Uint8Array(size + (1 << 20));
+    const read = () => tls.recv_into(got.subarray(off, off + (1 << 20)));
+    let off = 0;
+    if (ending === "ragged, not suppressed") {
+      // The bytes first, every one of them; then the error.
+      let error: unknown = null;
+      for (let n; (n = await read().catch((e) => (error = e, 0))) > 0;) off += n;
+      assert.ok(error instanceof ssl.SSLEOFError, String(error));
+    } else {
+      for (let n; (n = await read()) > 0;) off += n;
+    }
+    assert.equal(off, size);
+    assert.equal(await sha256hex(got.subarray(0, off)), theirs);
+    tls.close();
+    await finished(py);
+  });
+}
+
 // ---- 8. timeouts, non-blocking calls and readiness
 
 Deno.test("SSLSocket.recv() with a timeout loses no byte: bytes that come late are the next recv's", async () => {

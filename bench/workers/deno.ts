@@ -14,7 +14,8 @@
 // pp-client <port> <round trips>, echo-server [buffer size],
 // load <port> <conns> <echoes> (the shared load generator of "many", which
 // drives every implementation's echo server), lines-server <rounds>,
-// udp-server <count>, udp-client <port> <count>.
+// udp-server <count>, udp-client <port> <count>, and bench/tls's
+// tls-client <port> <bytes> <cafile> (Deno.connectTls).
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
@@ -291,6 +292,24 @@ async function linesServer(rounds: number): Promise<void> {
   result({ secs, lines, bytes });
 }
 
+/** The process's CPU time so far (user + system), in ms: Linux's /proc (no node: module loaded for it). */
+function cpuMs(): number {
+  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+}
+
+/** Reads a TLS stream to its end into one 64 KiB buffer: bench/tls's raw Deno client. */
+async function tlsClient(port: number, cafile: string): Promise<void> {
+  const caCerts = [await Deno.readTextFile(cafile)];
+  const t0 = performance.now(), c0 = cpuMs();
+  const conn = await Deno.connectTls({ hostname: "localhost", port, caCerts });
+  const buf = new Uint8Array(CHUNK);
+  let got = 0;
+  for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) got += n;
+  conn.close();
+  result({ bytes: got, ms: performance.now() - t0, cpu_ms: cpuMs() - c0 });
+}
+
 const num = (i: number) => Number(args[i]);
 switch (role) {
   case "bulk-server":
@@ -319,6 +338,9 @@ switch (role) {
     break;
   case "udp-client":
     await udpClient(num(0), num(1));
+    break;
+  case "tls-client":
+    await tlsClient(num(0), args[2]);
     break;
   default:
     throw new Error(`unknown role ${role}`);

@@ -1,11 +1,14 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Worker for bench/compare with Node's `net` and `dgram` (same roles and
-// output as deno.ts):
+// output as deno.ts), and bench/tls's raw client with `node:tls`:
 //
 //   node bench/workers/node.mjs <role> [args...]
+//   node bench/workers/node.mjs tls-client <port> <bytes> <cafile>
 
 import net from "node:net";
 import dgram from "node:dgram";
+import tls from "node:tls";
+import { readFileSync } from "node:fs";
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
@@ -78,6 +81,24 @@ switch (role) {
         result({ bytes: total });
       });
     });
+    break;
+  }
+  case "tls-client": {
+    // Every 'data' chunk counted to the end of the stream (close_notify).
+    const ca = readFileSync(args[2], "utf8");
+    const t0 = now(), c0 = process.cpuUsage();
+    const got = await new Promise((resolve, reject) => {
+      let n = 0;
+      const c = tls.connect({ host: "127.0.0.1", port: num(0), servername: "localhost", ca });
+      c.on("data", (chunk) => n += chunk.length);
+      c.on("end", () => {
+        c.end();
+        resolve(n);
+      });
+      c.on("error", reject);
+    });
+    const ms = now() - t0, cpu = process.cpuUsage(c0);
+    result({ bytes: got, ms, cpu_ms: (cpu.user + cpu.system) / 1000 });
     break;
   }
   case "bulk-client": {

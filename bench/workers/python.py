@@ -3,11 +3,15 @@
 the many-connections echo server). Same roles and output as deno.ts:
 
     python3 bench/workers/python.py <role> [args...]
+
+and bench/tls's, with its `ssl`: tls-server <cert> <key> <bytes> (serves
+every connection until killed), tls-client <port> <bytes> <cafile>.
 """
 
 import asyncio
 import json
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -195,8 +199,55 @@ def udp_client(port, count):
     result({"sent": count, "secs": secs, "value": count / secs})
 
 
+def tls_server(cert, key, size):
+    """bench/tls's server: every connection, one after another, gets `size`
+    bytes over TLS (64 KiB sendall()s), then close_notify; serves until killed."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    block = bytes(range(256)) * 256
+    srv = listen()
+    while True:
+        conn, _ = srv.accept()
+        try:
+            s = ctx.wrap_socket(conn, server_side=True)
+            for _ in range(0, size, len(block)):
+                s.sendall(block)
+            try:
+                raw = s.unwrap()  # close_notify, and the client's
+            except (ssl.SSLError, OSError):
+                raw = s
+            # Close once the client has: closing over unread bytes would reset the connection.
+            raw.settimeout(5)
+            try:
+                while raw.recv(CHUNK):
+                    pass
+            except (ssl.SSLError, OSError):
+                pass
+            raw.close()
+        except Exception as e:
+            print("server:", e, file=sys.stderr)
+
+
+def tls_client(port, size, cafile):
+    """bench/tls's CPython client: recv_into() a reused 64 KiB buffer to end of
+    stream; wall and CPU time from before connecting to the last byte."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    t0, c0 = time.perf_counter(), time.process_time()
+    with ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost") as s:
+        buf = bytearray(CHUNK)
+        got = 0
+        while n := s.recv_into(buf):
+            got += n
+    result({"bytes": got, "ms": (time.perf_counter() - t0) * 1000, "cpu_ms": (time.process_time() - c0) * 1000})
+
+
 def main():
-    role, args = sys.argv[1], [int(a) for a in sys.argv[2:]]
+    role = sys.argv[1]
+    if role == "tls-server":
+        return tls_server(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if role == "tls-client":
+        return tls_client(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    args = [int(a) for a in sys.argv[2:]]
     if role == "bulk-server":
         bulk_server()
     elif role == "bulk-client":
