@@ -708,13 +708,13 @@ export abstract class Socket {
    */
   async sendmsg(
     buffers: Iterable<BytesLike>,
-    ancdata: Iterable<readonly [level: number, type: number, data: BytesLike]> = [],
+    ancdata?: Iterable<readonly [level: number, type: number, data: BytesLike]>,
     flags: number = 0,
     address?: Address | null,
   ): Promise<number> {
     const op = "sendmsg";
     const views = bufferList(buffers, op);
-    const items = ancillaryList(ancdata, op);
+    const items = ancdata === undefined ? [] : ancillaryList(ancdata, op);
     checkInt(flags, "flags", op);
     this._checkOpen(op);
     let to: Target | null = null;
@@ -776,7 +776,14 @@ export abstract class Socket {
     bufsize: number,
     ancbufsize: number = 0,
     flags: number = 0,
-  ): Promise<Message<Uint8Array<ArrayBuffer>>> {
+  ): Promise<
+    [
+      data: Uint8Array<ArrayBuffer>,
+      ancdata: [level: number, type: number, data: Uint8Array<ArrayBuffer>][],
+      msg_flags: number,
+      address: Address | null,
+    ]
+  > {
     const op = "recvmsg";
     bufferSize(bufsize, "bufsize", op);
     const buf = new Uint8Array(bufsize);
@@ -812,7 +819,14 @@ export abstract class Socket {
     buffers: Iterable<BytesLike>,
     ancbufsize: number = 0,
     flags: number = 0,
-  ): Promise<Message<number>> {
+  ): Promise<
+    [
+      nbytes: number,
+      ancdata: [level: number, type: number, data: Uint8Array<ArrayBuffer>][],
+      msg_flags: number,
+      address: Address | null,
+    ]
+  > {
     try {
       return this.#receive(bufferList(buffers, "recvmsg_into"), ancbufsize, flags, "recvmsg_into");
     } catch (e) {
