@@ -90,6 +90,10 @@ export const SO_PRIORITY = 12;
 export const SO_LINGER = 13;
 /** Socket option: allow several sockets to bind the same port. */
 export const SO_REUSEPORT = 15;
+/** Socket option: receive the sender's credentials (`SCM_CREDENTIALS`) with AF_UNIX messages. */
+export const SO_PASSCRED = 16;
+/** Socket option (read-only): the connected AF_UNIX peer's credentials, a `struct ucred` (pid, uid, gid). */
+export const SO_PEERCRED = 17;
 /** Socket option: minimum byte count for input. */
 export const SO_RCVLOWAT = 18;
 /** Socket option: minimum byte count for output. */
@@ -154,6 +158,12 @@ export const IP_HDRINCL = 3;
 export const IP_OPTIONS = 4;
 /** IPv4 option: receive IP options with datagrams. */
 export const IP_RECVOPTS = 6;
+/** IPv4 option: receive an `IP_PKTINFO` control message (`struct in_pktinfo`) with each datagram. */
+export const IP_PKTINFO = 8;
+/** IPv4 option: receive an `IP_TTL` control message (the TTL, an int) with each datagram. */
+export const IP_RECVTTL = 12;
+/** IPv4 option: receive an `IP_TOS` control message (the type of service, a byte) with each datagram. */
+export const IP_RECVTOS = 13;
 /** IPv4 option: outgoing interface for multicast. */
 export const IP_MULTICAST_IF = 32;
 /** IPv4 option: time-to-live of multicast datagrams. */
@@ -184,6 +194,18 @@ export const IPV6_JOIN_GROUP = 20;
 export const IPV6_LEAVE_GROUP = 21;
 /** IPv6 option: restrict an AF_INET6 socket to IPv6. */
 export const IPV6_V6ONLY = 26;
+/** IPv6 option (RFC 3542): receive an `IPV6_PKTINFO` control message with each datagram. */
+export const IPV6_RECVPKTINFO = 49;
+/** IPv6 control message (RFC 3542): `struct in6_pktinfo`, the destination address and interface. */
+export const IPV6_PKTINFO = 50;
+/** IPv6 option (RFC 3542): receive an `IPV6_HOPLIMIT` control message with each datagram. */
+export const IPV6_RECVHOPLIMIT = 51;
+/** IPv6 control message (RFC 3542): the hop limit, an int (received, or set on one datagram sent). */
+export const IPV6_HOPLIMIT = 52;
+/** IPv6 option (RFC 3542): receive an `IPV6_TCLASS` control message with each datagram. */
+export const IPV6_RECVTCLASS = 66;
+/** IPv6 option and control message (RFC 3542): the traffic class, an int. */
+export const IPV6_TCLASS = 67;
 
 // How `shutdown()` closes.
 /** `shutdown()`: no more receptions; later reads return end of stream. */
@@ -218,6 +240,14 @@ export const MSG_ERRQUEUE = 0x2000;
 export const MSG_NOSIGNAL = 0x4000;
 /** Flag: more data follows. */
 export const MSG_MORE = 0x8000;
+/** Flag of `recvmsg()`: descriptors received with `SCM_RIGHTS` are close-on-exec. */
+export const MSG_CMSG_CLOEXEC = 0x40000000;
+
+// Control messages (`SOL_SOCKET` level of `sendmsg()`/`recvmsg()` ancillary data).
+/** Control message: descriptors passed over an AF_UNIX socket (an array of ints). */
+export const SCM_RIGHTS = 1;
+/** Control message: the sender's credentials over an AF_UNIX socket (`struct ucred`: pid, uid, gid). */
+export const SCM_CREDENTIALS = 2;
 
 // `getaddrinfo()` flags.
 /** `getaddrinfo()` flag: the address is for `bind()`. */

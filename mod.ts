@@ -118,6 +118,7 @@ export {
   socket,
   socketpair,
 } from "./socket.ts";
+export { CMSG_LEN, CMSG_SPACE, recv_fds, send_fds } from "./messages.ts";
 export { StreamSocket } from "./tcp.ts";
 export {
   type AddrInfo,

@@ -79,7 +79,7 @@ const LAYERS: [RegExp, number][] = [
   [/^makefile\.ts$/, 4],
   [/^(tcp|udp)\.ts$/, 5],
   [/^ssl\.ts$|^_ssl\//, 6],
-  [/^(socket|netdb|select|selectors)\.ts$/, 7],
+  [/^(socket|messages|netdb|select|selectors)\.ts$/, 7],
   [/^socketserver\.ts$|^_server\//, 8],
   [/^mod\.ts$/, 9],
 ];

@@ -10,6 +10,7 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  MSG_DONTWAIT,
   SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
@@ -18,15 +19,40 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
 } from "../constants.ts";
-import { errno, OSError } from "../errors.ts";
+import { errno, OSError, ValueError } from "../errors.ts";
 import { fromRuntimeError } from "../_common/runtime_errors.ts";
-import { type Address, fromDenoAddr, reprAddress, type Target, toTarget } from "../address.ts";
+import {
+  type Address,
+  fromDenoAddr,
+  isIPv4,
+  isIPv6,
+  reprAddress,
+  type Target,
+  toTarget,
+} from "../address.ts";
 import { type OptionHandles, type OptionValue, SocketOptions } from "../options.ts";
-import type { Addr, Descriptor } from "../_transport/types.ts";
-import { checkTimeout, type Deadline, deadlineFor, NONBLOCK } from "../_common/deadline.ts";
-import { type BytesLike, checkInt, Scratch, toBytes, typeName } from "../_common/bytes.ts";
+import type { Addr, AncillaryItem, Descriptor } from "../_transport/types.ts";
+import {
+  checkTimeout,
+  type Deadline,
+  deadlineFor,
+  expired,
+  NONBLOCK,
+  type Want,
+  whenExpired,
+} from "../_common/deadline.ts";
+import {
+  type BytesLike,
+  checkCount,
+  checkInt,
+  Scratch,
+  toBytes,
+  typeName,
+} from "../_common/bytes.ts";
 import { POLL, type Poll } from "../_common/readiness.ts";
 import { needsDescriptor } from "../_transport/ffi_load.ts";
+import { capabilities } from "../_transport/pick.ts";
+import { resolveHost } from "../_common/resolve.ts";
 
 let defaultTimeout: number | null = null;
 let nextFd = 3;
@@ -95,6 +121,61 @@ function kernelValue(value: OptionValue): Uint8Array {
     return b;
   }
   return toBytes(value as BytesLike);
+}
+
+/** One control message as `recvmsg()` returns it: `[cmsg_level, cmsg_type, cmsg_data]`. */
+type Ancillary = [level: number, type: number, data: Uint8Array<ArrayBuffer>];
+
+/** What `recvmsg()` resolves: the data, the control messages, `msg_flags` and the sender. */
+type Message<T> = [data: T, ancdata: Ancillary[], msg_flags: number, address: Address | null];
+
+/** `buffers` of `sendmsg()`/`recvmsg_into()`: any iterable of bytes-like objects, as views. */
+function bufferList(buffers: unknown, op: string): Uint8Array[] {
+  if (
+    buffers === null || typeof buffers !== "object" ||
+    typeof (buffers as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${op}: buffers must be an iterable of bytes-like objects, not '${typeName(buffers)}'`,
+    );
+  }
+  return Array.from(buffers as Iterable<unknown>, (b) => toBytes(b));
+}
+
+/** `ancdata` of `sendmsg()`: `[level, type, data]` items, checked (data copied as it is read). */
+function ancillaryList(ancdata: unknown, op: string): AncillaryItem[] {
+  if (
+    ancdata === null || typeof ancdata !== "object" ||
+    typeof (ancdata as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${op}: ancdata must be an iterable of [level, type, data], not '${
+        typeName(ancdata)
+      }'`,
+    );
+  }
+  return Array.from(ancdata as Iterable<unknown>, (item): AncillaryItem => {
+    if (!Array.isArray(item) || item.length !== 3) {
+      throw new TypeError(
+        `Cannot ${op}: each ancillary item must be [level, type, data], not ${
+          Array.isArray(item) ? `an array of ${item.length}` : `'${typeName(item)}'`
+        }`,
+      );
+    }
+    return [
+      checkInt(item[0], "cmsg_level", op),
+      checkInt(item[1], "cmsg_type", op),
+      toBytes(item[2]),
+    ];
+  });
+}
+
+/** A buffer size of `recvmsg()`: a non-negative integer (Python's ValueError for a negative one). */
+function bufferSize(value: unknown, what: string, op: string): number {
+  if (typeof value === "number" && Number.isInteger(value) && value < 0) {
+    throw new ValueError(`Cannot ${op}: ${what} must be non-negative: current value is ${value}`);
+  }
+  return checkCount(value, what, op);
 }
 
 /**
@@ -600,6 +681,164 @@ export abstract class Socket {
   }
 
   /**
+   * Sends the bytes of `buffers`, in order, as one message with the control
+   * messages of `ancdata`, as Python's `sock.sendmsg()`: to `address` (a
+   * datagram socket that is not connected), or to the peer. Needs a real
+   * descriptor (DESIGN §20: a socket on the FFI backend). A datagram socket
+   * not yet bound is bound to the wildcard address first, as the kernel does.
+   *
+   * @param buffers Any iterable of bytes-like objects (typed arrays, `DataView`s, `ArrayBuffer`s).
+   * @param ancdata Control messages, each `[cmsg_level, cmsg_type, cmsg_data]`
+   *   (e.g. `[SOL_SOCKET, SCM_RIGHTS, new Int32Array(fds)]`).
+   * @param flags `MSG_DONTWAIT`, `MSG_EOR`, `MSG_OOB`... (the kernel's).
+   * @param address Where to, for a datagram socket that is not connected.
+   * @returns The number of bytes sent (on a stream socket, maybe fewer than given).
+   * @throws {OSError} `EOPNOTSUPP` for a socket without a descriptor (its
+   *   message names `PYSOCKET_BACKEND=ffi`); `EBUSY` on a stream socket while
+   *   a send of its own is still being written; the kernel's errors
+   *   (`EMSGSIZE`, `EDESTADDRREQ`...); `EBADF` when closed.
+   * @throws {TypeError} for buffers or ancillary items of the wrong type.
+   * @throws {TimeoutError|BlockingIOError} per the timeout (nothing was sent then).
+   *
+   * @example Send a datagram with no control message
+   * ```ts ignore
+   * // PYSOCKET_BACKEND=ffi deno run -A sendmsg.ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * const n = await s.sendmsg([new Uint8Array([1, 2]), new Uint8Array([3])], [], 0, s.getsockname());
+   * console.log(n); // 3
+   * ```
+   */
+  async sendmsg(
+    buffers: Iterable<BytesLike>,
+    ancdata?: Iterable<readonly [level: number, type: number, data: BytesLike]>,
+    flags: number = 0,
+    address?: Address | null,
+  ): Promise<number> {
+    const op = "sendmsg";
+    const views = bufferList(buffers, op);
+    const items = ancdata === undefined ? [] : ancillaryList(ancdata, op);
+    checkInt(flags, "flags", op);
+    this._checkOpen(op);
+    let to: Target | null = null;
+    if (address !== undefined && address !== null) {
+      to = this._bindTarget(address, op);
+      if (to.transport === "tcp" && !isIPv4(to.hostname) && !isIPv6(to.hostname)) {
+        to.hostname = (await resolveHost(to.hostname, this.family))[0];
+      }
+    }
+    const d = this.#messageDescriptor(op);
+    if (to === null && this.type !== SOCK_STREAM) {
+      // A datagram socket connected by the package (not the kernel) sends to its peer.
+      const peer = this._peerAddr();
+      if (peer !== null) {
+        const { hostname, port } = peer as Deno.NetAddr;
+        to = "path" in peer
+          ? { transport: "unix", path: peer.path }
+          : { transport: "tcp", hostname, port };
+      }
+    }
+    return this.#whenReady(d, "write", (flags & MSG_DONTWAIT) !== 0, op, () => {
+      this._messageCheck(op);
+      return d.sendmsg(views, items, flags | MSG_DONTWAIT, to);
+    });
+  }
+
+  /**
+   * Receives one message, as Python's `sock.recvmsg()`: up to `bufsize` bytes
+   * of data and up to `ancbufsize` bytes of control messages. Needs a real
+   * descriptor (DESIGN §20). The address is the sender's where the kernel
+   * gives one (a datagram socket's sender, a named AF_UNIX peer), else `null`
+   * (Python's `None`: a TCP connection, an unnamed AF_UNIX peer).
+   *
+   * @param bufsize The most bytes of data to receive.
+   * @param ancbufsize The room for control messages, in bytes (`CMSG_SPACE()` of each expected).
+   * @param flags `MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, `MSG_CMSG_CLOEXEC`...
+   * @returns `[data, ancdata, msg_flags, address]`: `ancdata` as `[cmsg_level,
+   *   cmsg_type, cmsg_data]` items; `msg_flags` with `MSG_TRUNC` when the
+   *   datagram was longer than `bufsize`, `MSG_CTRUNC` when control messages
+   *   did not fit.
+   * @throws {ValueError} for a negative `bufsize` or `ancbufsize`.
+   * @throws {OSError} `EOPNOTSUPP` for a socket without a descriptor; `EBUSY`
+   *   on a stream socket while bytes are buffered in the socket or a read is
+   *   pending (they would be passed over); `EBADF` when closed.
+   * @throws {TimeoutError|BlockingIOError} per the timeout (no message is consumed then).
+   *
+   * @example Receive a datagram and its sender
+   * ```ts ignore
+   * // PYSOCKET_BACKEND=ffi deno run -A recvmsg.ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.sendto(new Uint8Array([7, 8, 9]), s.getsockname());
+   * const [data, ancdata, flags, address] = await s.recvmsg(2);
+   * console.log(data, ancdata, flags === socket.MSG_TRUNC, address); // Uint8Array(2) [ 7, 8 ] [] true [ "127.0.0.1", … ]
+   * ```
+   */
+  async recvmsg(
+    bufsize: number,
+    ancbufsize: number = 0,
+    flags: number = 0,
+  ): Promise<
+    [
+      data: Uint8Array<ArrayBuffer>,
+      ancdata: [level: number, type: number, data: Uint8Array<ArrayBuffer>][],
+      msg_flags: number,
+      address: Address | null,
+    ]
+  > {
+    const op = "recvmsg";
+    bufferSize(bufsize, "bufsize", op);
+    const buf = new Uint8Array(bufsize);
+    const [n, ancdata, msgFlags, address] = await this.#receive([buf], ancbufsize, flags, op);
+    return [n === bufsize ? buf : buf.slice(0, n), ancdata, msgFlags, address];
+  }
+
+  /**
+   * Receives one message into `buffers`, as Python's `sock.recvmsg_into()`:
+   * filling each in turn. As {@linkcode Socket.prototype.recvmsg} otherwise.
+   *
+   * @param buffers Any iterable of writable bytes-like objects (typed arrays, `DataView`s...).
+   * @param ancbufsize The room for control messages, in bytes.
+   * @param flags As `recvmsg()`'s.
+   * @returns `[nbytes, ancdata, msg_flags, address]`.
+   * @throws {TypeError} for buffers of the wrong type; {ValueError} for a negative `ancbufsize`.
+   * @throws {OSError} as `recvmsg()`.
+   * @throws {TimeoutError|BlockingIOError} per the timeout (no message is consumed then).
+   *
+   * @example Scatter a datagram over two buffers
+   * ```ts ignore
+   * // PYSOCKET_BACKEND=ffi deno run -A recvmsg_into.ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.bind(["127.0.0.1", 0]);
+   * await s.sendto(new Uint8Array([1, 2, 3]), s.getsockname());
+   * const head = new Uint8Array(1), rest = new Uint8Array(4);
+   * const [n] = await s.recvmsg_into([head, rest]);
+   * console.log(n, head, rest); // 3 Uint8Array(1) [ 1 ] Uint8Array(4) [ 2, 3, 0, 0 ]
+   * ```
+   */
+  recvmsg_into(
+    buffers: Iterable<BytesLike>,
+    ancbufsize: number = 0,
+    flags: number = 0,
+  ): Promise<
+    [
+      nbytes: number,
+      ancdata: [level: number, type: number, data: Uint8Array<ArrayBuffer>][],
+      msg_flags: number,
+      address: Address | null,
+    ]
+  > {
+    try {
+      return this.#receive(bufferList(buffers, "recvmsg_into"), ancbufsize, flags, "recvmsg_into");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
    * @ignore The name of the backend the socket's handle came from, as the
    * inspect string shows it: `null` before it has one, or for the default
    * backend (Deno's own API), which goes unsaid.
@@ -709,6 +948,98 @@ export abstract class Socket {
   /** @ignore The deadline of an operation starting now, by timeout and `MSG_DONTWAIT`. */
   protected _deadline(dontwait = false): Deadline {
     return dontwait ? NONBLOCK : deadlineFor(this.#timeout);
+  }
+
+  /**
+   * @ignore Refuses a message call that would reorder bytes (a stream
+   * socket's buffered bytes, a pending read or send): the socket class
+   * that has them says so; the default refuses nothing.
+   *
+   * @throws {OSError} `EBUSY` when the call must not go to the descriptor now.
+   */
+  protected _messageCheck(_op: string): void {}
+
+  /** The descriptor for a message call: a datagram socket on the FFI backend is bound first. */
+  #messageDescriptor(op: string): Descriptor {
+    this._messageCheck(op);
+    let d = this._descriptor();
+    if (
+      d === null && this.type !== SOCK_STREAM && this.family !== AF_UNIX &&
+      capabilities("datagram").descriptors
+    ) {
+      // As the kernel binds a UDP socket on its first send: what udp.ts does for sendto.
+      (this as unknown as { bind(a: Address): void }).bind(["", 0]);
+      d = this._descriptor();
+    }
+    if (d === null) throw needsDescriptor(op);
+    return d;
+  }
+
+  /** `recvmsg()`/`recvmsg_into()` after the buffers are made: resolves `[nbytes, ancdata, flags, address]`. */
+  async #receive(
+    buffers: Uint8Array[],
+    ancbufsize: number,
+    flags: number,
+    op: string,
+  ): Promise<Message<number>> {
+    bufferSize(ancbufsize, "ancbufsize", op);
+    checkInt(flags, "flags", op);
+    this._checkOpen(op);
+    const d = this.#messageDescriptor(op);
+    const got = await this.#whenReady(d, "read", (flags & MSG_DONTWAIT) !== 0, op, () => {
+      this._messageCheck(op);
+      return d.recvmsg(buffers, ancbufsize, flags | MSG_DONTWAIT);
+    });
+    return [
+      got.nbytes,
+      got.ancdata as Ancillary[],
+      got.flags,
+      got.address === null ? null : fromDenoAddr(this.family, got.address),
+    ];
+  }
+
+  /**
+   * Runs `call` (a descriptor call made at once with `MSG_DONTWAIT`) until it
+   * does not find the descriptor busy, waiting for readiness in between
+   * under the socket's deadline: a call that times out has made no syscall
+   * since its last EAGAIN, so it has consumed (or sent) nothing.
+   */
+  async #whenReady<T>(
+    d: Descriptor,
+    want: Want,
+    dontwait: boolean,
+    op: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const deadline: Deadline = this._deadline(dontwait);
+    for (;;) {
+      try {
+        return await call();
+      } catch (e) {
+        if (!(e instanceof OSError) || e.errno !== errno.EAGAIN) throw this._fail(e, op);
+      }
+      if (deadline === NONBLOCK) throw expired(deadline, op, want);
+      await this.#ready(d, want, deadline, op);
+    }
+  }
+
+  /**
+   * Waits until `d` may be ready `want`'s way, or until `deadline` passes: the
+   * wait is then withdrawn (nothing of it stays pending) and it throws.
+   *
+   * @throws {TimeoutError} when the deadline passes first; {OSError} `EBADF` once closed.
+   */
+  async #ready(d: Descriptor, want: Want, deadline: Deadline, op: string): Promise<void> {
+    const ctl = deadline === null ? null : new AbortController();
+    const timedOut = deadline === null ? null : expired(deadline, op, want);
+    const cancel = whenExpired(deadline, () => ctl!.abort(timedOut));
+    try {
+      await (want === "read" ? d.readable(ctl?.signal) : d.writable(ctl?.signal));
+    } catch (e) {
+      throw e === timedOut ? e : this._fail(e, op);
+    } finally {
+      cancel();
+    }
   }
 
   /**

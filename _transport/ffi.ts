@@ -135,12 +135,12 @@ class Fd implements Descriptor {
     if (this.#closed) throw closedError();
   }
 
-  readable(): Promise<void> {
-    return this.#reg.readable();
+  readable(signal?: AbortSignal): Promise<void> {
+    return this.#reg.readable(signal);
   }
 
-  writable(): Promise<void> {
-    return this.#reg.writable();
+  writable(signal?: AbortSignal): Promise<void> {
+    return this.#reg.writable(signal);
   }
 
   ref(): void {

@@ -48,19 +48,35 @@ export interface Descriptor {
   setsockopt(level: number, name: number, value: Uint8Array): void;
   /** `getsockopt()`: at most `size` bytes of the option. */
   getsockopt(level: number, name: number, size: number): Uint8Array;
-  /** `sendmsg()`: the buffers' bytes in order, with control messages, to `to` or the peer. */
+  /**
+   * `sendmsg()`: the buffers' bytes in order, with control messages, to `to`
+   * or the peer. With `MSG_DONTWAIT` in `flags`, as `recvmsg()`: made at once, never waiting.
+   */
   sendmsg(
     buffers: readonly Uint8Array[],
     ancdata: readonly AncillaryItem[],
     flags: number,
     to: Target | null,
   ): Promise<number>;
-  /** `recvmsg()` into the buffers, with room for `ancbufsize` bytes of control messages. */
+  /**
+   * `recvmsg()` into the buffers, with room for `ancbufsize` bytes of control
+   * messages. With `MSG_DONTWAIT` in `flags` it never waits: the call is made
+   * at once (synchronously) and rejects with `EAGAIN` when nothing is there.
+   */
   recvmsg(
     buffers: readonly Uint8Array[],
     ancbufsize: number,
     flags: number,
   ): Promise<ReceivedMessage>;
+  /**
+   * Resolves once the descriptor may be readable (or has failed): a wait
+   * before a call with `MSG_DONTWAIT`, which consumes nothing. `signal`
+   * withdraws the wait (it then rejects with the signal's reason), so that a
+   * caller that gives up leaves nothing pending.
+   */
+  readable(signal?: AbortSignal): Promise<void>;
+  /** Resolves once the descriptor may be writable; as `readable()`. */
+  writable(signal?: AbortSignal): Promise<void>;
   /** A duplicate of the descriptor (close-on-exec). */
   dup(): number;
   /** Lets go of the descriptor without closing it (set blocking if asked); returns it. */

@@ -56,14 +56,18 @@ export class Registration {
     this.fd = fd;
   }
 
-  /** Resolves once the descriptor may be readable (or has failed); rejects with EBADF if it is closed. */
-  readable(): Promise<void> {
-    return this.#poller.wait(this, this.readers);
+  /**
+   * Resolves once the descriptor may be readable (or has failed); rejects with
+   * EBADF if it is closed, or with `signal`'s reason once it aborts (the wait
+   * is then withdrawn).
+   */
+  readable(signal?: AbortSignal): Promise<void> {
+    return this.#poller.wait(this, this.readers, signal);
   }
 
-  /** Resolves once the descriptor may be writable (or has failed). */
-  writable(): Promise<void> {
-    return this.#poller.wait(this, this.writers);
+  /** Resolves once the descriptor may be writable (or has failed); as `readable()`. */
+  writable(signal?: AbortSignal): Promise<void> {
+    return this.#poller.wait(this, this.writers, signal);
   }
 
   /** Whether its waits keep the process alive. */
@@ -114,11 +118,33 @@ export class Poller {
     return reg;
   }
 
-  /** A wait on `reg` in `list` (its readers or writers). */
-  wait(reg: Registration, list: Waiter[]): Promise<void> {
+  /** A wait on `reg` in `list` (its readers or writers); `signal` withdraws it. */
+  wait(reg: Registration, list: Waiter[], signal?: AbortSignal): Promise<void> {
     if (this.#regs.get(reg.fd) !== reg) return Promise.reject(closedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
-      list.push({ resolve, reject });
+      const waiter: Waiter = { resolve, reject };
+      if (signal !== undefined) {
+        const withdraw = () => {
+          const at = list.indexOf(waiter);
+          if (at < 0) return;
+          list.splice(at, 1);
+          if (reg.refed) this.#refWaits--;
+          else this.#unrefWaits--;
+          this.#steer();
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", withdraw, { once: true });
+        waiter.resolve = () => {
+          signal.removeEventListener("abort", withdraw);
+          resolve();
+        };
+        waiter.reject = (e) => {
+          signal.removeEventListener("abort", withdraw);
+          reject(e);
+        };
+      }
+      list.push(waiter);
       if (reg.refed) this.#refWaits++;
       else this.#unrefWaits++;
       this.#steer();
