@@ -634,14 +634,13 @@ export class SocketOptions {
    */
   pushTo(d: Descriptor): void {
     if (this.#values === null) return;
-    const b = new Uint8Array(4);
-    const view = new DataView(b.buffer);
     for (const [k, v] of this.#values) {
       const spec = TABLE.get(k);
-      if (spec === undefined || spec.packed || (spec.mode !== "flag" && spec.mode !== "int")) {
-        continue;
-      }
-      view.setInt32(0, v, true);
+      if (spec === undefined || (spec.mode !== "flag" && spec.mode !== "int")) continue;
+      const b = new Uint8Array(spec.packed?.size ?? 4);
+      const view = new DataView(b.buffer);
+      if (spec.packed) spec.packed.encode(v, view);
+      else view.setInt32(0, v, true);
       try {
         d.setsockopt(Math.floor(k / 65536), k % 65536, b);
       } catch (e) {

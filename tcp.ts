@@ -155,6 +155,10 @@ const noop = () => {};
  *   {@linkcode Socket.prototype.proto | proto},
  *   {@linkcode Socket.prototype.closed | closed},
  *   {@linkcode Socket.prototype.fileno | fileno()};
+ * - real descriptors (the FFI backend, DESIGN §20): {@linkcode Socket.prototype.dup | dup()},
+ *   {@linkcode Socket.prototype.sendmsg | sendmsg()},
+ *   {@linkcode Socket.prototype.recvmsg | recvmsg()},
+ *   {@linkcode Socket.prototype.recvmsg_into | recvmsg_into()};
  * - `using` and inspection:
  *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
  *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
@@ -1325,6 +1329,25 @@ export class StreamSocket extends Socket {
     // SO_LINGER says or else the socket's timeout (as a kernel lingers on its
     // send buffer), then the connection is closed whether the peer read them or not.
     this.#writer!.closeAfter(conn, lingerOn ? linger : this.gettimeout());
+  }
+
+  /**
+   * @ignore Refuses a message call that would reorder bytes: `recvmsg` while
+   * the reader holds bytes or a read is under way, `sendmsg` while a send is
+   * still being written.
+   */
+  protected override _messageCheck(op: string): void {
+    if (op === "sendmsg") {
+      if (this.#writer && !this.#writer.ready) {
+        throw new OSError(errno.EBUSY, undefined, {
+          detail: `Cannot ${op}: a send is still being written`,
+        });
+      }
+    } else if (this.#reader?.busy) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: `Cannot ${op}: a read is pending or bytes read from the connection are buffered`,
+      });
+    }
   }
 
   /** @ignore The connection's (under TLS, the plain one's) or the listener's descriptor. */

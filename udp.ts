@@ -105,6 +105,10 @@ const countOnly: Shape<number> = (n) => n;
  *   {@linkcode Socket.prototype.proto | proto},
  *   {@linkcode Socket.prototype.closed | closed},
  *   {@linkcode Socket.prototype.fileno | fileno()};
+ * - real descriptors (the FFI backend, DESIGN §20): {@linkcode Socket.prototype.dup | dup()},
+ *   {@linkcode Socket.prototype.sendmsg | sendmsg()},
+ *   {@linkcode Socket.prototype.recvmsg | recvmsg()},
+ *   {@linkcode Socket.prototype.recvmsg_into | recvmsg_into()};
  * - `using` and inspection:
  *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
  *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
@@ -823,6 +827,15 @@ export class DatagramSocket extends Socket {
     super.close();
     // A descriptor goes blocking if the socket was (Python's state for what takes it over).
     return t?.descriptor?.release(blocking) ?? handle as Deno.DatagramConn | number | null;
+  }
+
+  /** @ignore Refuses `recvmsg` while a receive is pending or a datagram kept: it would take another's. */
+  protected override _messageCheck(op: string): void {
+    if (op !== "sendmsg" && this.#channel?.busy) {
+      throw new OSError(errno.EBUSY, undefined, {
+        detail: `Cannot ${op}: a receive is pending or a received datagram is kept`,
+      });
+    }
   }
 
   /** @ignore The datagram transport's descriptor. */

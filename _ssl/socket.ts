@@ -1197,6 +1197,11 @@ export class SSLSocket extends StreamSocket {
   #context: SSLContext;
   /** The context the socket was made with (the SNI callback's `sslcontext`). */
   readonly #initial: SSLContext;
+
+  /** @ignore As CPython's: an SSL socket has no message calls (they would pass TLS by). */
+  protected override _messageCheck(op: string): void {
+    throw new NotImplementedError(`${op} not allowed on instances of SSLSocket`);
+  }
   readonly #opts: CheckedWrapOptions<SSLSession>;
   #tls: TlsTransport | null = null;
   /** What holds the plain connection: the TLS transport, or after `unwrap()` its hand-back. */

@@ -347,3 +347,42 @@ Deno.test("a call that needs a descriptor on a socket without one says how to ge
     for (const s of [srv, cli, conn]) s.close();
   }
 });
+
+ffiTest(
+  "recvmsg() refuses (EBUSY) while the stream's reader holds bytes it would jump over; recv() drains them first",
+  async () => {
+    const [srv, cli, conn] = await connected();
+    try {
+      await cli.sendall(enc("abcdef"));
+      conn.settimeout(5);
+      const f = conn.makefile("rb");
+      assert.equal(dec((await f.read(1))!), "a"); // the file's buffer now holds "bcdef"
+      await assert.rejects(
+        conn.recvmsg(16),
+        (e) => e instanceof socket.OSError && e.errno === socket.errno.EBUSY,
+      );
+      assert.equal(dec((await f.read(5))!), "bcdef");
+      f.close();
+      await cli.sendall(enc("next"));
+      const [data] = await conn.recvmsg(16);
+      assert.equal(dec(data), "next");
+    } finally {
+      for (const s of [srv, cli, conn]) s.close();
+    }
+  },
+);
+
+Deno.test("an SSLSocket refuses sendmsg() and recvmsg() with NotImplementedError, as CPython's", async () => {
+  const [srv, cli, conn] = await connected();
+  try {
+    const ctx = socket.ssl.create_default_context();
+    ctx.check_hostname = false;
+    ctx.verify_mode = socket.ssl.CERT_NONE;
+    // No handshake: the refusal comes first, whatever the peer.
+    using tls = await ctx.wrap_socket(cli, { do_handshake_on_connect: false });
+    await assert.rejects(tls.sendmsg([enc("x")]), socket.NotImplementedError);
+    await assert.rejects(tls.recvmsg(16), socket.NotImplementedError);
+  } finally {
+    for (const s of [srv, cli, conn]) s.close();
+  }
+});
