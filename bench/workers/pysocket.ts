@@ -6,7 +6,7 @@
 // output through process.stdout — so the same code runs in Deno and, bundled
 // to JavaScript, on Node and Bun:
 //
-//   deno run -A bench/workers/pysocket.ts <pysocket|pysocket-node> <role> [args...]
+//   deno run -A bench/workers/pysocket.ts <pysocket|pysocket-node|pysocket-ffi> <role> [args...]
 //   deno bundle --platform deno -o pysocket.mjs bench/workers/pysocket.ts
 //   node pysocket.mjs pysocket-nodejs <role> [args...]
 //   bun pysocket.mjs pysocket-bun <role> [args...]
@@ -32,9 +32,10 @@ import { testing } from "../../_common/testing.ts";
 const CHUNK = 64 * 1024;
 const SMALL = 64;
 const [impl, role, ...args] = process.argv.slice(2);
-const IMPLS = ["pysocket", "pysocket-node", "pysocket-nodejs", "pysocket-bun"];
+const IMPLS = ["pysocket", "pysocket-node", "pysocket-ffi", "pysocket-nodejs", "pysocket-bun"];
 if (!IMPLS.includes(impl)) throw new Error(`unknown implementation ${impl}`);
 if (impl === "pysocket-node") testing.backend = "node";
+if (impl === "pysocket-ffi") testing.backend = "ffi"; // every socket a descriptor (DESIGN §20)
 
 function say(line: string): void {
   process.stdout.write(line + "\n");
