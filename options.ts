@@ -551,14 +551,7 @@ export class SocketOptions {
             : "bind() or the first sendto() (the socket then runs on node:dgram)"),
       });
     }
-    if (this.#shared) {
-      this.#values = new Map(this.#values);
-      this.#shared = false;
-    }
-    (this.#values ??= new Map()).set(
-      key(level, optname),
-      spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v,
-    );
+    this.#store(key(level, optname), spec, v);
     spec.apply?.(ctx, v);
   }
 
@@ -602,6 +595,15 @@ export class SocketOptions {
     for (const [k, v] of this.#values) TABLE.get(k)?.apply?.(ctx, v);
   }
 
+  /** Stores `v` for option `k` (copied first if shared with an accepted socket's). */
+  #store(k: number, spec: Spec, v: number): void {
+    if (this.#shared) {
+      this.#values = new Map(this.#values);
+      this.#shared = false;
+    }
+    (this.#values ??= new Map()).set(k, spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v);
+  }
+
   /**
    * Records a value the kernel took through a descriptor's own
    * `setsockopt()` (no check: the kernel is the judge), so that what the
@@ -618,14 +620,7 @@ export class SocketOptions {
     } catch {
       return;
     }
-    if (this.#shared) {
-      this.#values = new Map(this.#values);
-      this.#shared = false;
-    }
-    (this.#values ??= new Map()).set(
-      key(level, optname),
-      spec.mode === "flag" ? (v !== 0 ? 1 : 0) : v,
-    );
+    this.#store(key(level, optname), spec, v);
   }
 
   /**

@@ -10,23 +10,11 @@
 
 import { testing } from "../_common/testing.ts";
 import { ffiUnavailable } from "../_transport/ffi_load.ts";
+import { BACKEND_SUITES } from "./_backend_suites.ts";
 
 if (ffiUnavailable() === null) {
   testing.backend = "ffi";
-  await import("./tcp_test.ts");
-  await import("./timeout_test.ts");
-  await import("./makefile_test.ts");
-  await import("./file_objects_test.ts");
-  await import("./create_connection_test.ts");
-  await import("./engines_test.ts");
-  await import("./streams_test.ts");
-  await import("./faults_test.ts");
-  await import("./select_test.ts");
-  await import("./selectors_test.ts");
-  await import("./socketserver_test.ts");
-  await import("./sendfile_test.ts");
-  await import("./noloss_property_test.ts");
-  await import("./udp_test.ts");
+  for (const suite of BACKEND_SUITES) await import(suite);
   await import("./accept_timeout_test.ts");
   await import("./socketpair_test.ts");
 }

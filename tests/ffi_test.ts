@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { testing } from "../_common/testing.ts";
 import { ffiUnavailable } from "../_transport/ffi_load.ts";
-import { KILL_AFTER_MS, recvExactly, ROOT, runPython, tempDir } from "./_helpers.ts";
+import { KILL_AFTER_MS, recvExactly, ROOT, runPython, tcpTriple, tempDir } from "./_helpers.ts";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -47,14 +47,8 @@ function nonblocking(fd: number): boolean {
   return (parseInt(flags, 8) & 0o4000) !== 0;
 }
 
-async function connected(): Promise<
-  [socket.StreamSocket, socket.StreamSocket, socket.StreamSocket]
-> {
-  const srv = socket.create_server(["127.0.0.1", 0]);
-  const cli = await socket.create_connection(srv.getsockname() as socket.IPv4Address);
-  const [conn] = await srv.accept();
-  return [srv, cli, conn];
-}
+/** A connected loopback TCP triple `[server, client, accepted]`. */
+const connected = tcpTriple;
 
 ffiTest(
   "fileno() is the kernel's descriptor of the socket, and its inspect string names the backend",
