@@ -214,17 +214,14 @@ function adopt(
   proto ??= a.proto;
   const nonblocking = type !== undefined && type !== null && (type & SOCK_NONBLOCK) !== 0;
   const t = a.transport;
-  let sock: StreamSocket | DatagramSocket;
-  if (t.kind === "unconnected") {
-    t.close();
-    throw new OSError(errno.EOPNOTSUPP, undefined, {
-      detail: "Cannot create socket: a stream descriptor is adopted listening or connected; " +
-        "this one is neither",
-    });
-  }
-  if (t.kind === "datagram") sock = DatagramSocket._over(family, proto, ffi.ffi, t.t);
-  else if (t.kind === "stream") sock = StreamSocket._over(family, proto, ffi.ffi, { conn: t.t });
-  else sock = StreamSocket._over(family, proto, ffi.ffi, { listener: t.t });
+  const sock = t.kind === "datagram"
+    ? DatagramSocket._over(family, proto, ffi.ffi, t.t)
+    : StreamSocket._over(
+      family,
+      proto,
+      ffi.ffi,
+      t.kind === "stream" ? { conn: t.t } : { listener: t.t },
+    );
   if (nonblocking) sock.setblocking(false);
   return sock;
 }

@@ -458,16 +458,18 @@ export abstract class Socket {
     }
     checkInt(level, "level", "getsockopt");
     checkInt(optname, "optname", "getsockopt");
-    {
-      if (buflen !== undefined) {
-        checkInt(buflen, "buflen", "getsockopt");
-        const out = new Uint8Array(buflen);
-        out.set(d.getsockopt(level, optname, buflen));
-        return out;
-      }
+    if (buflen === undefined || buflen === 0) {
       const b = d.getsockopt(level, optname, 4);
       return b.length < 4 ? (b[0] ?? 0) : new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
     }
+    // As CPython: the bytes the kernel wrote, for a buflen of 1 to 1024 (0: the integer).
+    checkInt(buflen, "buflen", "getsockopt");
+    if (buflen < 0 || buflen > 1024) {
+      throw new OSError(errno.EINVAL, "getsockopt buflen out of range", {
+        detail: `Cannot getsockopt: buflen must be 0-1024: current value is ${buflen}`,
+      });
+    }
+    return d.getsockopt(level, optname, buflen) as Uint8Array<ArrayBuffer>;
   }
 
   /**

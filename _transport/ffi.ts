@@ -50,7 +50,7 @@ import {
   TCP_KEEPIDLE,
   TCP_NODELAY,
 } from "../constants.ts";
-import { errno as E, type OSError } from "../errors.ts";
+import { errno as E, OSError } from "../errors.ts";
 import { inet_pton, type Target } from "../address.ts";
 import { closedError } from "../_common/runtime_errors.ts";
 import { testing } from "../_common/testing.ts";
@@ -158,7 +158,7 @@ class Fd implements Descriptor {
     }
   }
 
-  getsockopt(level: number, name: number, size: number): Uint8Array {
+  getsockopt(level: number, name: number, size: number): Uint8Array<ArrayBuffer> {
     this.check();
     const out = new Uint8Array(Math.max(size, 1));
     this.#optLen[0] = out.length;
@@ -168,10 +168,10 @@ class Fd implements Descriptor {
     return out.slice(0, Math.min(this.#optLen[0], size));
   }
 
-  /** An integer option. */
+  /** An integer option (a shorter value, such as a byte-sized IP option, read as it is). */
   getInt(level: number, name: number): number {
     const b = this.getsockopt(level, name, 4);
-    return new DataView(b.buffer, b.byteOffset, b.byteLength).getInt32(0, true);
+    return b.length < 4 ? (b[0] ?? 0) : new DataView(b.buffer).getInt32(0, true);
   }
 
   /** Sets an integer option. */
@@ -582,8 +582,9 @@ function bindTo(d: Fd, target: Target | LocalAddr): void {
 
 /** Connects `d` to `target`, waiting for the handshake; `signal` abandons it. */
 async function connectTo(d: Fd, target: Target, signal?: AbortSignal): Promise<void> {
-  const len = d.writeTarget(target);
   for (let attempt = 0;; attempt++) {
+    // Written for each attempt: the address room is shared with getsockname() and the like.
+    const len = d.writeTarget(target);
     if (d.lib.c.connect(d.fd, d.sa.bytes, len) === 0) return;
     const e = d.lib.errno();
     if (e === E.EINTR) continue;
@@ -672,20 +673,22 @@ export interface Adopted {
   transport:
     | { kind: "listener"; t: ListenerTransport }
     | { kind: "stream"; t: StreamTransport }
-    | { kind: "datagram"; t: DatagramTransport }
-    | { kind: "unconnected"; close(): void };
+    | { kind: "datagram"; t: DatagramTransport };
 }
 
 /**
- * Adopts descriptor `fd` (made non-blocking; the socket owns it from now on),
- * reading its family, type and protocol from the kernel.
+ * Adopts descriptor `fd`, reading its family, type and protocol from the
+ * kernel: it is made non-blocking and the transport owns it from now on.
+ * On failure the descriptor is left as it was, open, the caller's.
  *
- * @throws {OSError} `ENOTSOCK` for a descriptor that is not a socket; `EBADF` for none.
+ * @throws {OSError} `ENOTSOCK` for a descriptor that is not a socket;
+ *   `EBADF` for none; `EOPNOTSUPP` for a type the backend has no transport
+ *   for, or a stream socket that neither listens nor is connected.
  */
 export function adopt(fd: number): Adopted {
   const { lib } = system();
   const probe = new Uint8Array(4);
-  const len = new Uint32Array([4]);
+  const len = new Uint32Array(1);
   const int = (name: number): number => {
     len[0] = 4;
     if (lib.c.getsockopt(fd, SOL_SOCKET, name, probe, len) < 0) throw fail(lib, "getsockopt");
@@ -694,18 +697,34 @@ export function adopt(fd: number): Adopted {
   const family = int(SO_DOMAIN);
   const type = int(SO_TYPE);
   const proto = int(SO_PROTOCOL);
-  const listening = int(SO_ACCEPTCONN) !== 0;
+  const listening = type === SOCK_STREAM && int(SO_ACCEPTCONN) !== 0;
+  const sa = new Sockaddr();
+  const connected = type === SOCK_STREAM && !listening &&
+    lib.c.getpeername(fd, sa.bytes, sa.reset().len) === 0;
+  const refuse = (what: string) =>
+    new OSError(E.EOPNOTSUPP, undefined, {
+      detail: `Cannot adopt descriptor ${fd}: ${what}`,
+    });
+  if (type !== SOCK_STREAM && type !== SOCK_DGRAM) {
+    throw refuse(`socket type ${type} is not handled yet`);
+  }
+  if (type === SOCK_STREAM && !listening && !connected) {
+    throw refuse("a stream socket is adopted listening or connected; this one is neither");
+  }
   setBlocking(lib, fd, false);
   const d = new Fd(fd, family, type);
-  if (type !== SOCK_STREAM) {
+  if (type === SOCK_DGRAM) {
     return { family, type, proto, transport: { kind: "datagram", t: new FfiDatagram(d) } };
   }
   if (listening) {
     return { family, type, proto, transport: { kind: "listener", t: new FfiListener(d) } };
   }
-  const connected = lib.c.getpeername(fd, d.sa.bytes, d.sa.reset().len) === 0;
-  if (connected) return { family, type, proto, transport: { kind: "stream", t: new FfiStream(d) } };
-  return { family, type, proto, transport: { kind: "unconnected", close: () => d.close() } };
+  try {
+    return { family, type, proto, transport: { kind: "stream", t: new FfiStream(d) } };
+  } catch (e) {
+    d.release(false); // gone between the check and now: the caller's still
+    throw e;
+  }
 }
 
 /** Duplicates `fd` (close-on-exec, as Python's `os.dup`); returns the new descriptor. */

@@ -380,3 +380,61 @@ Deno.test("an SSLSocket refuses sendmsg() and recvmsg() with NotImplementedError
     for (const s of [srv, cli, conn]) s.close();
   }
 });
+
+ffiTest(
+  "socket(fileno=) refuses a stream descriptor that neither listens nor is connected, and leaves it open",
+  async () => {
+    const { libc } = await import("../_transport/_ffi/libc.ts");
+    const fd = libc().c.socket(socket.AF_INET, socket.SOCK_STREAM, 0);
+    assert.ok(fd >= 0);
+    try {
+      assert.throws(
+        () => socket.socket(undefined, undefined, undefined, fd),
+        (e) =>
+          e instanceof socket.OSError && e.errno === socket.errno.EOPNOTSUPP &&
+          /neither/.test(e.message),
+      );
+      assert.match(fdTarget(fd), /^socket:/, "the caller's descriptor is still open");
+      assert.throws(
+        () => socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM),
+        (e) => e instanceof socket.OSError && e.errno === socket.errno.EOPNOTSUPP,
+      );
+    } finally {
+      socket.close(fd);
+    }
+  },
+);
+
+ffiTest(
+  "getsockopt(level, name, buflen) returns the bytes the kernel wrote; 0 gives the integer, a buflen outside 0-1024 is refused, as CPython's",
+  async () => {
+    const expected = JSON.parse(
+      (await runPython(`import socket, json
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+out = [list(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 16)), list(s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL, 1))]
+out.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 0))
+for n in (-1, 1025):
+    try:
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, n)
+    except OSError as e:
+        out.append(str(e))
+print(json.dumps(out))`)).stdout,
+    );
+    using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    s.bind(["127.0.0.1", 0]);
+    const out: unknown[] = [
+      [...s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 16)],
+      [...s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL, 1)],
+    ];
+    out.push(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 0));
+    for (const n of [-1, 1025]) {
+      try {
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, n);
+      } catch (e) {
+        out.push((e as socket.OSError).strerror);
+      }
+    }
+    assert.deepEqual(out, expected);
+  },
+);
