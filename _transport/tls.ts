@@ -167,6 +167,12 @@ interface Below {
   rest: Uint8Array | null | undefined;
   /** Bytes read before the engine started (the ClientHello a server looked at): the engine's first. */
   preface: Uint8Array | null;
+  /**
+   * Bytes read while unwrapping and not given to the engine yet: it is given
+   * one record at a time, a turn apart, so that what follows the peer's
+   * close_notify (plain text) stays the plain transport's.
+   */
+  unhanded: Uint8Array | null;
   /** The engine was handed the plain transport's end before it saw a close_notify. */
   ragged: boolean;
   /** Outgoing writes held back: `null` while none are (see `serverFlightWatch`). */
@@ -226,6 +232,22 @@ function queueWrite(below: Below, p: Uint8Array): Promise<void> {
 }
 
 /**
+ * Takes the first whole TLS record (5-byte header and its length) off
+ * `below.unhanded` — all of it when no whole record can be told apart (a
+ * record still arriving).
+ */
+function firstRecord(below: Below): Uint8Array {
+  const b = below.unhanded!;
+  const end = b.length >= 5 ? 5 + ((b[3] << 8) | b[4]) : b.length;
+  if (end >= b.length) {
+    below.unhanded = null;
+    return b;
+  }
+  below.unhanded = b.subarray(end);
+  return b.subarray(0, end);
+}
+
+/**
  * The plain transport as the duplex stream node:tls runs over. `outgoing`
  * sees each chunk the engine sends before it goes (a server's watch on
  * its own handshake); `endedFirst` is asked, when the engine is handed the
@@ -256,6 +278,15 @@ function duplexOver(
         this.push(first);
         return;
       }
+      if (below.unhanded !== null) {
+        // Unwrapping: the next record a turn later, once the engine has
+        // taken the last (it may have been the close_notify).
+        setTimeout(() => {
+          if (below.detached || below.unhanded === null) return;
+          this.push(firstRecord(below));
+        }, 0);
+        return;
+      }
       // Not zeroed: the read fills what is pushed; its own memory, from no pool.
       const buf = modules().Buffer.allocUnsafeSlow(size);
       below.inflight = inner.read(buf).then((n) => {
@@ -268,7 +299,10 @@ function duplexOver(
         else if (n < buf.length / 2) size = Math.max(READ_FIRST, size / 2);
         if (n !== null) below.inbound?.(buf.subarray(0, n));
         if (below.detached) below.rest = n === null ? null : buf.subarray(0, n);
-        else this.push(n === null ? null : buf.subarray(0, n));
+        else if (n !== null && below.unwrapping) {
+          below.unhanded = buf.subarray(0, n);
+          this.push(firstRecord(below));
+        } else this.push(n === null ? null : buf.subarray(0, n));
       }, (e) => {
         below.inflight = null;
         below.ended = true;
@@ -602,6 +636,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
       detached: false,
       rest: undefined,
       preface: null,
+      unhanded: null,
       ragged: false,
       held: null,
       flushing: null,
@@ -909,10 +944,25 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     });
   }
 
-  /** Sends close_notify, then half-closes the plain transport. */
+  /**
+   * Sends close_notify, then half-closes the plain transport. Settles when
+   * that is done, or when the engine is torn down first (the peer reset the
+   * connection while the alert was on its way): `end()`'s callback is not
+   * called then, and a caller awaiting it would wait for ever.
+   */
   async closeWrite(): Promise<void> {
     const { sock } = this.#engine ?? await this.begin();
-    return new Promise<void>((resolve) => sock.end(resolve));
+    return new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        sock.off("close", settle);
+        const e = (sock as { errored?: unknown }).errored;
+        if (e) reject(tlsFailure(e as Error, "write"));
+        else resolve();
+      };
+      sock.once("close", settle);
+      if (sock.destroyed) return settle();
+      sock.end(settle);
+    });
   }
 
   close(): void {
@@ -942,6 +992,11 @@ export class TlsTransport extends OverPlain implements StreamTransport {
     while (!inbox.ended && inbox.error === null) await inbox.changed();
     if (inbox.error !== null) throw inbox.error;
     below.detached = true;
+    // Read and not given to the engine: after its close_notify, so the plain transport's.
+    if (below.unhanded !== null) {
+      below.rest = below.unhanded;
+      below.unhanded = null;
+    }
     this.#closed = true;
     sock.destroy();
     return new Handback(below);

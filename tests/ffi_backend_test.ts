@@ -17,4 +17,8 @@ if (ffiUnavailable() === null) {
   for (const suite of BACKEND_SUITES) await import(suite);
   await import("./accept_timeout_test.ts");
   await import("./socketpair_test.ts");
+  // ssl over descriptors: the TLS engine runs over any plain transport.
+  await import("./ssl_test.ts");
+  await import("./ssl_basic_test.ts");
+  await import("./ssl_threaded_test.ts");
 }

@@ -9,6 +9,7 @@ import * as ssl from "../ssl.ts";
 import * as select from "../select.ts";
 import * as selectors from "../selectors.ts";
 import * as socketserver from "../socketserver.ts";
+import { testing } from "../_common/testing.ts";
 import {
   dec,
   enc,
@@ -1310,34 +1311,71 @@ async function tlsPair(): Promise<[ssl.SSLSocket, ssl.SSLSocket, number]> {
   return [server, client, port];
 }
 
+/**
+ * What `detach()` handed out, as one interface: Deno's own handle, or on the
+ * FFI backend the descriptor, adopted by a plain socket (DESIGN §20).
+ */
+function handedOut(handle: unknown): {
+  port: number;
+  write(b: Uint8Array): Promise<unknown>;
+  read(b: Uint8Array): Promise<number>;
+  close(): void;
+} {
+  if (typeof handle === "number") {
+    const s = socket.socket(undefined, undefined, undefined, handle) as socket.StreamSocket;
+    return {
+      port: s.getsockname()[1] as number,
+      write: (b) => s.sendall(b),
+      read: (b) => s.recv_into(b),
+      close: () => s.close(),
+    };
+  }
+  const conn = handle as Deno.TcpConn;
+  assert.equal(conn.constructor.name, "TcpConn"); // Deno's own handle, not a TLS layer
+  return {
+    port: conn.localAddr.port,
+    write: (b) => conn.write(b),
+    read: async (b) => (await conn.read(b)) ?? 0,
+    close: () => conn.close(),
+  };
+}
+
 Deno.test("SSLSocket.detach() after unwrap() returns the plain Deno.Conn, which carries plain text, and closes the socket", async () => {
   const [server, client, port] = await tlsPair();
   using _server = server;
   await client.sendall(enc.encode("secret"));
   assert.equal(dec.decode(await recvExactly(server, 6)), "secret");
   await Promise.all([server.unwrap(), client.unwrap()]);
-  using conn = client.detach() as Deno.TcpConn;
-  assert.equal(conn.constructor.name, "TcpConn"); // Deno's own handle, not a TLS layer
-  assert.equal(conn.localAddr.port, port);
-  assert.equal(client.fileno(), -1);
-  assert.equal(client.version(), null);
-  await conn.write(enc.encode("plain"));
-  assert.equal(dec.decode(await recvExactly(server, 5)), "plain");
-  await server.sendall(enc.encode("back"));
-  const buf = new Uint8Array(4);
-  let n = 0;
-  while (n < 4) n += (await conn.read(buf.subarray(n)))!;
-  assert.equal(dec.decode(buf), "back");
+  const conn = handedOut(client.detach());
+  try {
+    assert.equal(conn.port, port);
+    assert.equal(client.fileno(), -1);
+    assert.equal(client.version(), null);
+    await conn.write(enc.encode("plain"));
+    assert.equal(dec.decode(await recvExactly(server, 5)), "plain");
+    await server.sendall(enc.encode("back"));
+    const buf = new Uint8Array(4);
+    let n = 0;
+    while (n < 4) n += await conn.read(buf.subarray(n));
+    assert.equal(dec.decode(buf), "back");
+  } finally {
+    conn.close();
+  }
 });
 
-Deno.test("SSLSocket.detach() with TLS on returns the plain connection's Deno.Conn and closes the socket", async () => {
+Deno.test({
+  name:
+    "SSLSocket.detach() with TLS on returns the plain connection's Deno.Conn and closes the socket",
+  // On the FFI backend the engine's read of the descriptor is under way here
+  // (it reads sooner): detach() then refuses with EBUSY, as documented.
+  ignore: testing.backend === "ffi",
+}, async () => {
   const [server, client, port] = await tlsPair();
   using _server = server;
   await client.sendall(enc.encode("hi"));
   assert.equal(dec.decode(await recvExactly(server, 2)), "hi");
-  const conn = client.detach() as Deno.TcpConn;
-  assert.equal(conn.constructor.name, "TcpConn"); // Deno's own handle, not a TLS layer
-  assert.equal(conn.localAddr.port, port);
+  const conn = handedOut(client.detach());
+  assert.equal(conn.port, port);
   assert.deepEqual(server.getpeername(), ["127.0.0.1", port]);
   assert.equal(client.fileno(), -1);
   assert.equal(client.detach(), null); // closed now, as Python's -1
@@ -1365,4 +1403,31 @@ Deno.test("SSLSocket on a non-blocking socket raises SSLWantReadError for a read
   assert.ok(!(blocked instanceof ssl.SSLWantReadError));
   assert.equal(blocked.errno, ssl.SSL_ERROR.WANT_WRITE);
   assert.equal(blocked.message, "The operation did not complete (write)");
+});
+
+Deno.test("SSLSocket.shutdown(SHUT_WR) settles when the peer reset the connection first (the handler is not left waiting)", async () => {
+  const ctx = serverContext();
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  const port = srv.getsockname()[1] as number;
+  // CPython completes the handshake, then closes with a reset (SO_LINGER on, 0 seconds).
+  const client = pyRun(
+    `import struct
+s = client_context().wrap_socket(connect(), server_hostname="localhost")
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()`,
+    { port },
+  );
+  const [conn] = await srv.accept();
+  using tls = await ctx.wrap_socket(conn, { server_side: true });
+  await client;
+  tls.settimeout(10);
+  // The reset ends the read: an error, or the end of the stream.
+  try {
+    while ((await tls.recv(1024)).length > 0) { /* nothing is sent */ }
+  } catch (e) {
+    assert.ok(e instanceof socket.OSError, String(e));
+  }
+  // Settles, whether the alert went out or the reset came back: never waits for ever.
+  const settled = await tls.shutdown(socket.SHUT_WR).then(() => "resolved", (e) => e);
+  assert.ok(settled === "resolved" || settled instanceof socket.OSError, String(settled));
 });
