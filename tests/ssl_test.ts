@@ -1431,3 +1431,52 @@ s.close()`,
   const settled = await tls.shutdown(socket.SHUT_WR).then(() => "resolved", (e) => e);
   assert.ok(settled === "resolved" || settled instanceof socket.OSError, String(settled));
 });
+
+Deno.test("SSLSocket.unwrap() keeps plain text that came in the same segment as the peer's close_notify", async () => {
+  // CPython's side runs TLS over memory BIOs, so that its close_notify and
+  // the plain text after it go out in one sendall(): one segment.
+  const SERVER = String.raw`
+srv = listen()
+raw, _ = srv.accept()
+inc, outg = ssl.MemoryBIO(), ssl.MemoryBIO()
+obj = server_context().wrap_bio(inc, outg, server_side=True)
+def feed():
+    d = raw.recv(65536)
+    if not d: raise EOFError("peer closed")
+    inc.write(d)
+def flush():
+    d = outg.read()
+    if d: raw.sendall(d)
+while True:
+    try:
+        obj.do_handshake(); break
+    except ssl.SSLWantReadError:
+        flush(); feed()
+flush()
+got = b""
+while True:
+    try:
+        d = obj.read(1024)
+    except ssl.SSLWantReadError:
+        flush(); feed(); continue
+    except ssl.SSLZeroReturnError:
+        break
+    if not d: break  # the peer's close_notify
+    got += d
+out(json.dumps(got.decode()))
+obj.unwrap()
+raw.sendall(outg.read() + b"plain again\r\n")
+out(json.dumps(recv_exactly(raw, 5).decode()))
+raw.close()
+`;
+  await using py = await pyPeer(SERVER);
+  const sock = await connectTo(portOf(py.line));
+  using tls = await clientContext().wrap_socket(sock, { server_hostname: "localhost" });
+  await tls.sendall(enc.encode("before"));
+  const plain = await tls.unwrap();
+  assert.equal(JSON.parse((await py.readLine())!), "before");
+  assert.equal(dec.decode(await recvExactly(plain, 13)), "plain again\r\n");
+  await plain.sendall(enc.encode("bye\r\n"));
+  assert.equal(JSON.parse((await py.readLine())!), "bye\r\n");
+  assert.equal((await plain.recv(10)).length, 0);
+});
