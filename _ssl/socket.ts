@@ -1198,6 +1198,34 @@ export class SSLSocket extends StreamSocket {
   /** The context the socket was made with (the SNI callback's `sslcontext`). */
   readonly #initial: SSLContext;
 
+  /**
+   * Refuses, as CPython's: a second socket over the same connection would
+   * pass TLS by.
+   *
+   * @returns Never.
+   * @throws {NotImplementedError} always.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import * as ssl from "@pysocket/socket/ssl";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * const cli = await socket.create_connection(srv.getsockname() as [string, number]);
+   * using tls = await ssl.create_default_context().wrap_socket(cli, {
+   *   server_hostname: "localhost",
+   *   do_handshake_on_connect: false,
+   * });
+   * try {
+   *   tls.dup();
+   * } catch (e) {
+   *   console.log(e instanceof socket.NotImplementedError); // true
+   * }
+   * ```
+   */
+  override dup(): never {
+    throw new NotImplementedError(`Can't dup() ${this.constructor.name} instances`);
+  }
+
   /** @ignore As CPython's: an SSL socket has no message calls (they would pass TLS by). */
   protected override _messageCheck(op: string): void {
     throw new NotImplementedError(`${op} not allowed on instances of SSLSocket`);

@@ -366,7 +366,7 @@ ffiTest(
   },
 );
 
-Deno.test("an SSLSocket refuses sendmsg() and recvmsg() with NotImplementedError, as CPython's", async () => {
+Deno.test("an SSLSocket refuses sendmsg(), recvmsg() and dup() with NotImplementedError, as CPython's", async () => {
   const [srv, cli, conn] = await connected();
   try {
     const ctx = socket.ssl.create_default_context();
@@ -376,6 +376,7 @@ Deno.test("an SSLSocket refuses sendmsg() and recvmsg() with NotImplementedError
     using tls = await ctx.wrap_socket(cli, { do_handshake_on_connect: false });
     await assert.rejects(tls.sendmsg([enc("x")]), socket.NotImplementedError);
     await assert.rejects(tls.recvmsg(16), socket.NotImplementedError);
+    assert.throws(() => tls.dup(), socket.NotImplementedError);
   } finally {
     for (const s of [srv, cli, conn]) s.close();
   }
