@@ -422,6 +422,7 @@ export class StreamSocket extends Socket {
       this.#listener = (this.#backend ??= pick("listen", {
         ipv6Only,
         kernelOptions: this._options.needsKernel(),
+        descriptors: target.transport === "unix" && target.raw !== undefined,
       })).listen(target, {
         backlog: largestBacklog(),
         reusePort,
@@ -559,13 +560,16 @@ export class StreamSocket extends Socket {
    * is abandoned (through `Deno.connect`'s `signal`) after that many
    * seconds; a non-blocking socket starts connecting and throws
    * `BlockingIOError` (`EINPROGRESS`). A socket bound first connects from
-   * its bound address (through node:net, which Deno's own connect lacks).
+   * its bound address (through node:net, which Deno's own connect lacks;
+   * an AF_UNIX socket bound to a name, through a real descriptor, DESIGN §20).
    *
    * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
    * @returns A promise that resolves once connected.
    * @throws {ConnectionRefusedError} and the other `OSError`s of a failed connect.
    * @throws {TimeoutError} when the timeout passes.
-   * @throws {OSError} `EINVAL` on a listening socket, or an AF_UNIX socket bound to a path.
+   * @throws {OSError} `EINVAL` on a listening socket; `EOPNOTSUPP` for an
+   *   AF_UNIX socket bound first where no descriptor can be had (connecting
+   *   from a bound AF_UNIX name needs the FFI backend: `--allow-ffi`).
    *
    * @example
    * ```ts
@@ -603,22 +607,25 @@ export class StreamSocket extends Socket {
     let local: LocalAddr | undefined;
     if (this.#listener) {
       const bound = this.#listener.addr;
-      if (this.#acceptor || bound.transport !== "tcp") {
+      if (this.#acceptor) {
         throw new OSError(errno.EINVAL, undefined, {
-          detail: this.#acceptor
-            ? "Cannot connect: socket is listening"
-            : "Cannot connect: neither backend connects from a bound AF_UNIX path",
+          detail: "Cannot connect: socket is listening",
         });
       }
       // bind() held the address with a listener: let it go and connect from
-      // it, through the backend that can (node:net).
-      local = { hostname: bound.hostname, port: bound.port };
-      this.#listener.close();
-      this.#listener = null;
-      this.#backend = pick("connect", {
+      // it, through the backend that can (node:net for TCP; a descriptor for
+      // an AF_UNIX name — which no runtime API connects from).
+      local = bound.transport === "tcp"
+        ? { hostname: bound.hostname, port: bound.port }
+        : { path: (bound as Deno.UnixAddr).path, raw: (bound as { raw?: Uint8Array }).raw };
+      const backend = pick("connect", {
         localAddress: true,
+        descriptors: bound.transport !== "tcp",
         kernelOptions: this._options.needsKernel(),
       });
+      this.#listener.close();
+      this.#listener = null;
+      this.#backend = backend;
     }
     const err = this._options.takeError();
     if (err) {
@@ -651,6 +658,7 @@ export class StreamSocket extends Socket {
     try {
       const backend = this.#backend ??= pick("connect", {
         kernelOptions: this._options.needsKernel(),
+        descriptors: target.transport === "unix" && target.raw !== undefined,
       });
       const plain = await dial(backend, target, this.family, deadline, abort, local);
       if (this.closed) {

@@ -246,6 +246,7 @@ export class DatagramSocket extends Socket {
       const backend = this.#backend ??= pick("datagram", {
         kernelOptions: this._options.needsKernel(),
         unix: target.transport === "unix",
+        descriptors: target.transport === "unix" && target.raw !== undefined,
       });
       t = backend.listenDatagram(target, {
         reuseAddress,

@@ -31,7 +31,7 @@ export async function dial(
     abort.abort();
   });
   try {
-    if (target.transport === "unix") return await backend.connect(target, abort.signal);
+    if (target.transport === "unix") return await backend.connect(target, abort.signal, local);
     const [hostname] = await resolveHost(target.hostname, family);
     abort.signal.throwIfAborted();
     const to: Target = { transport: "tcp", hostname, port: target.port };

@@ -77,8 +77,11 @@ import type {
 
 testing.ffiEvaluated = true;
 
+const F_GETFD = 1;
+const F_SETFD = 2;
 const F_GETFL = 3;
 const F_SETFL = 4;
+const FD_CLOEXEC = 1;
 const F_DUPFD_CLOEXEC = 1030;
 const O_NONBLOCK = 0o4000;
 const FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
@@ -106,6 +109,7 @@ class Fd implements Descriptor {
   readonly fd: number;
   readonly family: number;
   readonly type: number;
+  readonly proto: number;
   readonly #lib: Libc;
   readonly #reg: Registration;
   /** Room for addresses read and written (getsockname, accept, recvfrom...). */
@@ -113,12 +117,13 @@ class Fd implements Descriptor {
   readonly #optLen = new Uint32Array(1);
   #closed = false;
 
-  constructor(fd: number, family: number, type: number) {
+  constructor(fd: number, family: number, type: number, proto = 0) {
     const { lib, poller } = system();
     this.#lib = lib;
     this.fd = fd;
     this.family = family;
     this.type = type;
+    this.proto = proto;
     this.#reg = poller.register(fd);
   }
 
@@ -204,6 +209,62 @@ class Fd implements Descriptor {
     return fd;
   }
 
+  inheritable(value?: boolean): boolean {
+    this.check();
+    const c = this.#lib.c;
+    const fl = c.fcntl(this.fd, F_GETFD, 0);
+    if (fl < 0) throw fail(this.#lib, "fcntl");
+    if (value !== undefined) {
+      const want = value ? fl & ~FD_CLOEXEC : fl | FD_CLOEXEC;
+      if (want !== fl && c.fcntl(this.fd, F_SETFD, want) < 0) throw fail(this.#lib, "fcntl");
+      return value;
+    }
+    return (fl & FD_CLOEXEC) === 0;
+  }
+
+  /** The kernel's `bind()`. */
+  bind(target: Target | LocalAddr): void {
+    this.check();
+    bindTo(this, target);
+  }
+
+  /** The kernel's `listen()`. */
+  listen(backlog: number): void {
+    this.check();
+    if (this.#lib.c.listen(this.fd, backlog) < 0) throw fail(this.#lib, "listen");
+  }
+
+  /** One `accept4()`, made at once: the new descriptor, or an `EAGAIN` OSError. */
+  accept(): Fd {
+    for (;;) {
+      this.check();
+      const fd = this.#lib.c.accept4(this.fd, null, null, FLAGS);
+      if (fd >= 0) return new Fd(fd, this.family, this.type, this.proto);
+      const e = this.#lib.errno();
+      if (e !== E.EINTR && e !== E.ECONNABORTED) throw callError(e, "accept");
+    }
+  }
+
+  /**
+   * One `connect()`, made at once: `EAGAIN` (an AF_UNIX backlog that is
+   * full) and `EINPROGRESS` come back as OSErrors, for the caller to wait.
+   */
+  connect(target: Target): void {
+    for (;;) {
+      this.check();
+      const len = this.writeTarget(target);
+      if (this.#lib.c.connect(this.fd, this.sa.bytes, len) === 0) return;
+      const e = this.#lib.errno();
+      if (e !== E.EINTR) throw callError(e, "connect");
+    }
+  }
+
+  /** The kernel's `shutdown()`. */
+  shutdown(how: number): void {
+    this.check();
+    if (this.#lib.c.shutdown(this.fd, how) < 0) throw fail(this.#lib, "shutdown");
+  }
+
   /** Closes the descriptor; pending waits fail with EBADF. */
   close(): void {
     if (this.#closed) return;
@@ -248,8 +309,8 @@ class Fd implements Descriptor {
   }
 
   /** Writes `target` into the address room; returns its length. */
-  writeTarget(target: Target | LocalAddr | { path: string | Uint8Array }): number {
-    if ("path" in target) return this.sa.writeUnix(target.path);
+  writeTarget(target: Target | LocalAddr): number {
+    if ("path" in target) return this.sa.writeUnix(target.raw ?? target.path);
     return this.sa.writeIP(this.family, target.hostname, target.port);
   }
 }
@@ -435,7 +496,7 @@ class FfiDatagram implements DatagramTransport {
     const c = d.lib.c;
     if (to !== this.#toKey) {
       this.#toLen = "path" in to
-        ? this.#to.writeUnix(to.path)
+        ? this.#to.writeUnix(to.raw ?? to.path)
         : this.#to.writeIP(d.family, to.hostname, to.port);
       this.#toKey = to;
     }
@@ -472,7 +533,9 @@ class FfiDatagram implements DatagramTransport {
       d.sa.bytes.fill(0, 0, 16); // AF_UNSPEC: dissolves the association
       len = 16;
     } else {
-      len = "path" in to ? d.sa.writeUnix(to.path) : d.sa.writeIP(d.family, to.hostname, to.port);
+      len = "path" in to
+        ? d.sa.writeUnix(to.raw ?? to.path)
+        : d.sa.writeIP(d.family, to.hostname, to.port);
     }
     if (d.lib.c.connect(d.fd, d.sa.bytes, len) < 0) throw fail(d.lib, "connect");
   }
@@ -561,7 +624,7 @@ function open(family: number, type: number, proto = 0): Fd {
   const fd = lib.c.socket(family, type | FLAGS, proto);
   if (fd < 0) throw fail(lib, "socket");
   try {
-    return new Fd(fd, family, type);
+    return new Fd(fd, family, type, proto);
   } catch (e) {
     lib.c.close(fd);
     throw e;
@@ -578,6 +641,19 @@ function familyOf(target: Target | LocalAddr): number {
 function bindTo(d: Fd, target: Target | LocalAddr): void {
   const len = d.writeTarget(target);
   if (d.lib.c.bind(d.fd, d.sa.bytes, len) < 0) throw fail(d.lib, "bind");
+}
+
+/**
+ * Frees an AF_UNIX path that the socket's own `bind()` held (its listener
+ * is closed; the file stays until removed), so that `d` can bind it again.
+ * An abstract name has no file.
+ */
+function takeOver(d: Fd, local: { path: string; raw?: Uint8Array }): void {
+  const name = local.raw ?? new TextEncoder().encode(local.path);
+  if (name.length === 0 || name[0] === 0) return;
+  const z = new Uint8Array(name.length + 1);
+  z.set(name);
+  d.lib.c.unlink(z); // gone already: bind() says what is wrong, if anything
 }
 
 /** Connects `d` to `target`, waiting for the handshake; `signal` abandons it. */
@@ -616,6 +692,7 @@ export const ffi: Backend = {
   async connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport> {
     const d = open(familyOf(target), SOCK_STREAM);
     try {
+      if (local && "path" in local) takeOver(d, local);
       if (local) bindTo(d, local);
       await connectTo(d, target, signal);
       return new FfiStream(d);

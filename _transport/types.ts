@@ -16,8 +16,11 @@ export type { Capabilities };
 /** An address as a transport reports it: Deno's `Deno.Addr` shape (`tcp`/`udp` host and port, or a path). */
 export type Addr = Deno.Addr;
 
-/** Where a datagram goes, in the form a datagram transport's `send()` takes. */
-export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
+/**
+ * Where a datagram goes, in the form a datagram transport's `send()` takes
+ * (an AF_UNIX name of bytes that are not UTF-8 in `raw`, for a descriptor).
+ */
+export type DatagramAddr = Deno.NetAddr | (Deno.UnixAddr & { raw?: Uint8Array });
 
 /** One control message of `sendmsg()`/`recvmsg()`: `[cmsg_level, cmsg_type, cmsg_data]`. */
 export type AncillaryItem = [level: number, type: number, data: Uint8Array];
@@ -79,6 +82,8 @@ export interface Descriptor {
   writable(signal?: AbortSignal): Promise<void>;
   /** A duplicate of the descriptor (close-on-exec). */
   dup(): number;
+  /** Whether a child process inherits it (no `FD_CLOEXEC`); with `value`, sets it first. */
+  inheritable(value?: boolean): boolean;
   /** Lets go of the descriptor without closing it (set blocking if asked); returns it. */
   release(blocking: boolean): number;
 }
@@ -137,11 +142,14 @@ export interface StreamTransport extends Refable {
   readonly plain?: StreamTransport;
 }
 
-/** A local address to connect from (`bind()` before `connect()`). */
-export interface LocalAddr {
-  hostname: string;
-  port: number;
-}
+/**
+ * A local address to connect from (`bind()` before `connect()`): a host and
+ * port, or an AF_UNIX name (only a descriptor takes one; a path that the
+ * socket's own `bind()` held is taken over).
+ */
+export type LocalAddr =
+  | { hostname: string; port: number }
+  | { path: string; raw?: Uint8Array };
 
 /** A listening socket. */
 export interface ListenerTransport extends Refable {
