@@ -45,6 +45,8 @@ import {
   SOCK_CLOEXEC,
   SOCK_DGRAM,
   SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOCK_SEQPACKET,
   SOCK_STREAM,
   SOL_SOCKET,
   TCP_KEEPIDLE,
@@ -71,6 +73,7 @@ import type {
   ListenerTransport,
   ListenOptions,
   LocalAddr,
+  PacketTransport,
   ReceivedMessage,
   StreamTransport,
 } from "./types.ts";
@@ -85,6 +88,8 @@ const FD_CLOEXEC = 1;
 const F_DUPFD_CLOEXEC = 1030;
 const O_NONBLOCK = 0o4000;
 const FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
+const POLLIN = 0x001;
+const POLLOUT = 0x004;
 
 let opened: { lib: Libc; poller: Poller } | null = null;
 
@@ -105,7 +110,7 @@ function fail(lib: Libc, call: string): OSError {
  * One descriptor: its registration with the poller, its address room, and
  * the calls every kind of socket shares (options, names, close, hand-over).
  */
-class Fd implements Descriptor {
+class Fd implements PacketTransport {
   readonly fd: number;
   readonly family: number;
   readonly type: number;
@@ -258,6 +263,19 @@ class Fd implements Descriptor {
       if (e !== E.EINTR) throw callError(e, "connect");
     }
   }
+
+  readyNow(want: "read" | "write"): boolean {
+    this.check();
+    const pfd = this.#pollfd;
+    const v = new DataView(pfd.buffer);
+    v.setInt32(0, this.fd, true);
+    v.setInt16(4, want === "read" ? POLLIN : POLLOUT, true);
+    v.setInt16(6, 0, true);
+    if (this.#lib.c.poll(pfd, 1, 0) < 0) throw fail(this.#lib, "poll");
+    return v.getInt16(6, true) !== 0;
+  }
+
+  readonly #pollfd = new Uint8Array(8);
 
   /** The kernel's `shutdown()`. */
   shutdown(how: number): void {
@@ -741,6 +759,35 @@ export const ffi: Backend = {
   },
 };
 
+/**
+ * A new descriptor whose calls are the kernel's, one message each
+ * (`SOCK_SEQPACKET`, `SOCK_RAW`): not bound, not connected.
+ *
+ * @throws {OSError} the kernel's error (`EPERM` for a raw socket without
+ *   `CAP_NET_RAW`, `ESOCKTNOSUPPORT`...).
+ */
+export function openPacket(family: number, type: number, proto: number): PacketTransport {
+  return open(family, type, proto);
+}
+
+/**
+ * A connected pair of descriptors (`socketpair()`), each non-blocking and
+ * close-on-exec.
+ *
+ * @throws {OSError} the kernel's error (`EOPNOTSUPP` for a family without pairs).
+ */
+export function packetPair(
+  family: number,
+  type: number,
+  proto: number,
+): [PacketTransport, PacketTransport] {
+  const { lib } = system();
+  const fds = new Int32Array(2);
+  if (lib.c.socketpair(family, type | FLAGS, proto, fds) < 0) throw fail(lib, "socketpair");
+  const a = new Fd(fds[0], family, type, proto);
+  return [a, new Fd(fds[1], family, type, proto)];
+}
+
 /** What a descriptor handed in (`socket(fileno=…)`, `fromfd`) is: read from the kernel. */
 export interface Adopted {
   family: number;
@@ -750,7 +797,8 @@ export interface Adopted {
   transport:
     | { kind: "listener"; t: ListenerTransport }
     | { kind: "stream"; t: StreamTransport }
-    | { kind: "datagram"; t: DatagramTransport };
+    | { kind: "datagram"; t: DatagramTransport }
+    | { kind: "packet"; t: PacketTransport };
 }
 
 /**
@@ -782,14 +830,20 @@ export function adopt(fd: number): Adopted {
     new OSError(E.EOPNOTSUPP, undefined, {
       detail: `Cannot adopt descriptor ${fd}: ${what}`,
     });
-  if (type !== SOCK_STREAM && type !== SOCK_DGRAM) {
+  // A datagram socket connected to an unnamed peer (a socketpair's end)
+  // sends only to it: a packet socket's send, which names no address.
+  const packet = type === SOCK_SEQPACKET || type === SOCK_RAW ||
+    (type === SOCK_DGRAM && family === AF_UNIX &&
+      lib.c.getpeername(fd, sa.bytes, sa.reset().len) === 0 && sa.len[0] <= 2);
+  if (type !== SOCK_STREAM && type !== SOCK_DGRAM && !packet) {
     throw refuse(`socket type ${type} is not handled yet`);
   }
   if (type === SOCK_STREAM && !listening && !connected) {
     throw refuse("a stream socket is adopted listening or connected; this one is neither");
   }
   setBlocking(lib, fd, false);
-  const d = new Fd(fd, family, type);
+  const d = new Fd(fd, family, type, proto);
+  if (packet) return { family, type, proto, transport: { kind: "packet", t: d } };
   if (type === SOCK_DGRAM) {
     return { family, type, proto, transport: { kind: "datagram", t: new FfiDatagram(d) } };
   }

@@ -204,6 +204,36 @@ export interface DatagramTransport extends Refable {
   readonly handle: unknown;
 }
 
+/**
+ * A descriptor whose every call is the kernel's, one message each: an
+ * AF_UNIX `SOCK_SEQPACKET` socket, a `SOCK_RAW` socket, one end of a
+ * datagram `socketpair()` (the FFI backend's, DESIGN §20). Calls that would
+ * wait throw `EAGAIN`: the socket waits for readiness and tries again.
+ */
+export interface PacketTransport extends Descriptor, Refable {
+  readonly fd: number;
+  /** The protocol, as the socket was made with. */
+  readonly proto: number;
+  /** The bound address (`getsockname()`). */
+  localAddr(): Addr;
+  /** The peer's address (`getpeername()`); throws `ENOTCONN`. */
+  remoteAddr(): Addr;
+  /** The kernel's `bind()`. */
+  bind(to: Target): void;
+  /** The kernel's `listen()`. */
+  listen(backlog: number): void;
+  /** One `accept()`, at once. */
+  accept(): PacketTransport;
+  /** One `connect()`, at once. */
+  connect(to: Target): void;
+  /** The kernel's `shutdown()`. */
+  shutdown(how: number): void;
+  /** Closes the descriptor; pending waits fail with `EBADF`. */
+  close(): void;
+  /** Whether a read (`"read"`) or a send (`"write"`) would not wait now (`poll()` with no timeout). */
+  readyNow(want: "read" | "write"): boolean;
+}
+
 /** What `listen()` is given besides the address. */
 export interface ListenOptions {
   /** The queue length of connections not yet accepted. */
