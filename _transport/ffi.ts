@@ -69,7 +69,6 @@ import type {
   DatagramAddr,
   DatagramOptions,
   DatagramTransport,
-  Descriptor,
   ListenerTransport,
   ListenOptions,
   LocalAddr,
