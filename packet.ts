@@ -78,7 +78,11 @@ export class PacketSocket extends Socket {
   /** @ignore A new socket of `family`, `type` and `proto`, on a fresh descriptor. */
   static _open(family: number, type: number, proto: number): PacketSocket {
     const ffi = ffiModule("create socket");
-    return new PacketSocket(family, type, proto, ffi.openPacket(family, type, proto));
+    try {
+      return new PacketSocket(family, type, proto, ffi.openPacket(family, type, proto));
+    } catch (e) {
+      throw fromRuntimeError(e, "Cannot create socket");
+    }
   }
 
   /** @ignore A socket over a descriptor made elsewhere (a pair's end, an adopted one). */
