@@ -79,7 +79,7 @@ export class PacketSocket extends Socket {
   static _open(family: number, type: number, proto: number): PacketSocket {
     const ffi = ffiModule("create socket");
     try {
-      return new PacketSocket(family, type, proto, ffi.openPacket(family, type, proto));
+      return new PacketSocket(family, type, proto, ffi.openDescriptor(family, type, proto));
     } catch (e) {
       throw fromRuntimeError(e, "Cannot create socket");
     }

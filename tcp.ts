@@ -71,7 +71,7 @@ import {
   wouldBlock,
 } from "./_common/deadline.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
-import { capabilities, pick } from "./_transport/pick.ts";
+import { capabilities, earlyDescriptor, pick } from "./_transport/pick.ts";
 import { wrapConn, wrapListener } from "./_transport/deno.ts";
 import * as system from "./_common/system.ts";
 import type {
@@ -80,6 +80,7 @@ import type {
   Descriptor,
   ListenerTransport,
   LocalAddr,
+  PacketTransport,
   StreamTransport,
 } from "./_transport/types.ts";
 import { Reader } from "./_stream/reader.ts";
@@ -182,6 +183,8 @@ export class StreamSocket extends Socket {
   #listener: ListenerTransport | null = null; // made by bind()
   #acceptor: Acceptor | null = null; // made by listen()
   #conn: StreamTransport | null = null;
+  /** The descriptor made before bind() or connect() where every socket has one (pick.ts). */
+  #fresh: PacketTransport | null = null;
   #connecting: Promise<void> | null = null;
   /** Aborts the connect under way (close() does). */
   #dialing: AbortController | null = null;
@@ -381,7 +384,7 @@ export class StreamSocket extends Socket {
 
   /** @ignore */
   protected _localAddr(): Addr | null {
-    return this.#conn?.localAddr ?? this.#listener?.addr ?? null;
+    return this.#conn?.localAddr ?? this.#listener?.addr ?? this.#fresh?.localAddr() ?? null;
   }
 
   /** @ignore */
@@ -427,6 +430,7 @@ export class StreamSocket extends Socket {
         backlog: largestBacklog(),
         reusePort,
         ipv6Only,
+        fresh: this.#takeFresh(),
       });
       // A descriptor takes the options set before it existed (the kernel has them all).
       if (this.#listener.descriptor) this._options.pushTo(this.#listener.descriptor);
@@ -660,7 +664,8 @@ export class StreamSocket extends Socket {
         kernelOptions: this._options.needsKernel(),
         descriptors: target.transport === "unix" && target.raw !== undefined,
       });
-      const plain = await dial(backend, target, this.family, deadline, abort, local);
+      const fresh = local === undefined ? this.#takeFresh() : undefined;
+      const plain = await dial(backend, target, this.family, deadline, abort, local, fresh);
       if (this.closed) {
         plain.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
@@ -1318,6 +1323,7 @@ export class StreamSocket extends Socket {
     if (this.#files > 0) return void (this.#closeWhenFilesClose = true);
     super.close();
     this.#dialing?.abort();
+    this.#takeFresh()?.close();
     if (this.#acceptor) this.#acceptor.close();
     else this.#listener?.close();
     this.#listener = null;
@@ -1360,13 +1366,33 @@ export class StreamSocket extends Socket {
 
   /** @ignore The connection's (under TLS, the plain one's) or the listener's descriptor. */
   protected override _descriptor(): Descriptor | null {
-    return (this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener)?.descriptor ??
-      null;
+    const t = this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener;
+    if (t !== null) return t.descriptor ?? null;
+    return this.#freshOf();
+  }
+
+  /**
+   * The descriptor made before bind() or connect() (made now if it is time),
+   * where every socket has one; else null.
+   */
+  #freshOf(): PacketTransport | null {
+    if (this.#fresh !== null || this.closed || this.#connecting) return this.#fresh;
+    const early = earlyDescriptor(this.family, SOCK_STREAM, this.proto);
+    if (early === null) return null;
+    this.#backend ??= early.backend;
+    return this.#fresh = early.fresh;
+  }
+
+  /** Hands the early descriptor to what binds or connects it (it is theirs from now on). */
+  #takeFresh(): PacketTransport | undefined {
+    const fresh = this.#fresh ?? undefined;
+    this.#fresh = null;
+    return fresh;
   }
 
   /** @ignore The backend of the socket's handle (the inspect string names it). */
   protected override _backendName(): string | null {
-    return this.#conn !== null || this.#listener !== null
+    return this.#conn !== null || this.#listener !== null || this.#fresh !== null
       ? this.#backend?.caps.shownAs ?? null
       : null;
   }
@@ -1403,8 +1429,9 @@ export class StreamSocket extends Socket {
     // The connection the runtime knows: under TLS, the plain one.
     const t = this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener;
     if (t === null) {
+      const fresh = this.#takeFresh();
       this.#handOver("detach");
-      return null;
+      return fresh?.release(this.gettimeout() === null) ?? null;
     }
     const caps = this.#backend?.caps;
     const detachable = this.#conn !== null ? caps?.detachableStream : caps?.detachableListener;
@@ -1433,6 +1460,7 @@ export class StreamSocket extends Socket {
     this.#conn = null;
     this.#listener = null;
     this.#acceptor = null;
+    this.#takeFresh()?.close(); // the socket taking over makes its own when asked
     super.close();
     return out;
   }

@@ -654,6 +654,18 @@ function familyOf(target: Target | LocalAddr): number {
   return target.hostname.includes(":") ? AF_INET6 : AF_INET;
 }
 
+/** Whether `target` is the wildcard address with port 0, or an empty AF_UNIX name (autobind). */
+function anyName(target: Target): boolean {
+  if (target.transport === "unix") return target.path === "" && target.raw === undefined;
+  return target.port === 0 && (target.hostname === "0.0.0.0" || target.hostname === "::");
+}
+
+/** Whether `d` has a name (bound, by a call or by the kernel). */
+function named(d: Fd): boolean {
+  const a = d.localAddr();
+  return "port" in a ? a.port !== 0 : a.path !== "";
+}
+
 /** Binds `d` to `target`. */
 function bindTo(d: Fd, target: Target | LocalAddr): void {
   const len = d.writeTarget(target);
@@ -706,8 +718,13 @@ async function connectTo(d: Fd, target: Target, signal?: AbortSignal): Promise<v
 export const ffi: Backend = {
   caps: FFI,
 
-  async connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport> {
-    const d = open(familyOf(target), SOCK_STREAM);
+  async connect(
+    target: Target,
+    signal?: AbortSignal,
+    local?: LocalAddr,
+    fresh?: PacketTransport,
+  ): Promise<StreamTransport> {
+    const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_STREAM);
     try {
       if (local && "path" in local) takeOver(d, local);
       if (local) bindTo(d, local);
@@ -719,9 +736,9 @@ export const ffi: Backend = {
     }
   },
 
-  listen(target: Target, { backlog, reusePort, ipv6Only }: ListenOptions): ListenerTransport {
-    const family = familyOf(target);
-    const d = open(family, SOCK_STREAM);
+  listen(target: Target, { backlog, reusePort, ipv6Only, fresh }: ListenOptions): ListenerTransport {
+    const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_STREAM);
+    const family = d.family;
     try {
       if (family !== AF_UNIX) d.setInt(SOL_SOCKET, SO_REUSEADDR, 1);
       if (reusePort) d.setInt(SOL_SOCKET, SO_REUSEPORT, 1);
@@ -737,15 +754,20 @@ export const ffi: Backend = {
     }
   },
 
-  listenDatagram(target: Target, { reuseAddress, ipv6Only }: DatagramOptions): DatagramTransport {
-    const family = familyOf(target);
-    const d = open(family, SOCK_DGRAM);
+  listenDatagram(
+    target: Target,
+    { reuseAddress, ipv6Only, fresh }: DatagramOptions,
+  ): DatagramTransport {
+    const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_DGRAM);
+    const family = d.family;
     try {
       if (reuseAddress) d.setInt(SOL_SOCKET, SO_REUSEADDR, 1);
       if (family === AF_INET6 && ipv6Only !== undefined) {
         d.setInt(IPPROTO_IPV6, IPV6_V6ONLY, ipv6Only ? 1 : 0);
       }
-      bindTo(d, target);
+      // A descriptor the kernel bound already (its first sendmsg) keeps the
+      // name it chose when the wildcard is asked for: what the kernel does.
+      if (!(d === fresh && anyName(target) && named(d))) bindTo(d, target);
       return new FfiDatagram(d);
     } catch (e) {
       d.close();
@@ -759,13 +781,15 @@ export const ffi: Backend = {
 };
 
 /**
- * A new descriptor whose calls are the kernel's, one message each
- * (`SOCK_SEQPACKET`, `SOCK_RAW`): not bound, not connected.
+ * A new descriptor, not bound, not connected: a packet socket's
+ * (`SOCK_SEQPACKET`, `SOCK_RAW`), or one made before a stream or datagram
+ * socket binds or connects (a process with descriptors everywhere: the
+ * backend's `listen`/`connect`/`listenDatagram` then take it as `fresh`).
  *
  * @throws {OSError} the kernel's error (`EPERM` for a raw socket without
  *   `CAP_NET_RAW`, `ESOCKTNOSUPPORT`...).
  */
-export function openPacket(family: number, type: number, proto: number): PacketTransport {
+export function openDescriptor(family: number, type: number, proto: number): PacketTransport {
   return open(family, type, proto);
 }
 

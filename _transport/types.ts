@@ -242,6 +242,8 @@ export interface ListenOptions {
   reusePort: boolean;
   /** `IPV6_V6ONLY`: an IPv6 listener that takes no IPv4 connection (node:net, FFI). */
   ipv6Only?: boolean;
+  /** The descriptor the socket already has, to bind (the FFI backend's, made before `bind()`). */
+  fresh?: PacketTransport;
 }
 
 /** What a datagram socket is created with besides the address. */
@@ -250,6 +252,8 @@ export interface DatagramOptions {
   reuseAddress: boolean;
   /** `IPV6_V6ONLY`: an IPv6 socket that takes no IPv4 datagram (node:dgram only). */
   ipv6Only?: boolean;
+  /** The descriptor the socket already has, to bind (the FFI backend's, made before `bind()`). */
+  fresh?: PacketTransport;
 }
 
 /** One way of reaching the network: makes the transports above. */
@@ -259,9 +263,15 @@ export interface Backend {
   /**
    * Connects to `target` (an IP literal and port, or a path); `signal`
    * abandons the attempt. `local`: the address to connect from (a backend
-   * that cannot throws).
+   * that cannot throws). `fresh`: the descriptor the socket already has
+   * (the FFI backend's, made before `connect()`), to connect.
    */
-  connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport>;
+  connect(
+    target: Target,
+    signal?: AbortSignal,
+    local?: LocalAddr,
+    fresh?: PacketTransport,
+  ): Promise<StreamTransport>;
   /** Binds and listens on `target` at once. */
   listen(target: Target, options: ListenOptions): ListenerTransport;
   /** Binds a datagram socket to `target` (`path: ""`: an abstract address of the system's choosing). */
