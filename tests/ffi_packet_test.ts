@@ -325,3 +325,63 @@ console.log(JSON.stringify(out));`,
     assert.match(message, /--allow-ffi/);
   }
 });
+
+test("with PYSOCKET_BACKEND=ffi a socket has its descriptor before bind() or connect(), and it stays the socket's", async () => {
+  await using dir = await tempDir();
+  const file = `${dir.path}/program.ts`;
+  await Deno.writeTextFile(
+    file,
+    `import * as socket from "${ROOT}mod.ts";
+const SO_PRIORITY = 12; // no option the package knows of: the kernel's alone
+const out: Record<string, unknown> = {};
+const srv = socket.socket();
+const early = srv.fileno();
+out.srvKind = Deno.readLinkSync("/proc/self/fd/" + early);
+out.inspect = Deno.inspect(srv);
+srv.setsockopt(socket.SOL_SOCKET, SO_PRIORITY, 5);
+out.priority = srv.getsockopt(socket.SOL_SOCKET, SO_PRIORITY);
+out.name = srv.getsockname();
+srv.bind(["127.0.0.1", 0]);
+srv.listen();
+out.sameAfterListen = srv.fileno() === early;
+const cli = socket.socket();
+const cliFd = cli.fileno();
+cli.setsockopt(socket.SOL_SOCKET, SO_PRIORITY, 3);
+await cli.connect(srv.getsockname());
+out.sameAfterConnect = cli.fileno() === cliFd;
+const [conn] = await srv.accept();
+out.acceptedPriority = cli.getsockopt(socket.SOL_SOCKET, SO_PRIORITY);
+const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+const uFd = u.fileno();
+const peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+peer.bind(["127.0.0.1", 0]);
+await u.sendmsg([new Uint8Array([1])], [], 0, peer.getsockname());
+const [, from] = await peer.recvfrom(8);
+await peer.sendto(new Uint8Array([2]), from);
+out.udp = [u.fileno() === uFd, Array.from((await u.recvfrom(8))[0]), (u.getsockname() as [string, number])[1] === (from as [string, number])[1]];
+const d = socket.socket();
+const dFd = d.fileno();
+out.detached = d.detach() === dFd;
+socket.close(dFd);
+for (const s of [srv, cli, conn, u, peer]) s.close();
+console.log(JSON.stringify(out));`,
+  );
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", file],
+    env: { NO_COLOR: "1", PYSOCKET_BACKEND: "ffi" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assert.equal(r.code, 0, dec.decode(r.stderr));
+  const out = JSON.parse(dec.decode(r.stdout));
+  assert.match(out.srvKind, /^socket:\[\d+\]$/);
+  assert.match(out.inspect, /backend=ffi/);
+  assert.equal(out.priority, 5);
+  assert.deepEqual(out.name, ["0.0.0.0", 0]);
+  assert.equal(out.sameAfterListen, true);
+  assert.equal(out.sameAfterConnect, true);
+  assert.equal(out.acceptedPriority, 3);
+  assert.deepEqual(out.udp, [true, [2], true]);
+  assert.equal(out.detached, true);
+});
