@@ -47,6 +47,37 @@ const noop = () => {};
  * `socket(AF_UNIX, SOCK_SEQPACKET)`, `socket(AF_INET, SOCK_RAW, proto)` and
  * `socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_DGRAM)`.
  *
+ * Inherited from {@linkcode Socket}, and documented there:
+ *
+ * - timeouts: {@linkcode Socket.prototype.settimeout | settimeout()},
+ *   {@linkcode Socket.prototype.gettimeout | gettimeout()},
+ *   {@linkcode Socket.prototype.setblocking | setblocking()},
+ *   {@linkcode Socket.prototype.getblocking | getblocking()},
+ *   {@linkcode Socket.prototype.timeout | timeout};
+ * - options: {@linkcode Socket.prototype.setsockopt | setsockopt()},
+ *   {@linkcode Socket.prototype.getsockopt | getsockopt()};
+ * - addresses: {@linkcode Socket.prototype.getsockname | getsockname()},
+ *   {@linkcode Socket.prototype.getpeername | getpeername()},
+ *   {@linkcode Socket.prototype.connect_ex | connect_ex()};
+ * - state: {@linkcode Socket.prototype.family | family},
+ *   {@linkcode Socket.prototype.type | type},
+ *   {@linkcode Socket.prototype.proto | proto},
+ *   {@linkcode Socket.prototype.closed | closed},
+ *   {@linkcode Socket.prototype.fileno | fileno()};
+ * - real descriptors (the FFI backend, DESIGN §20): {@linkcode Socket.prototype.dup | dup()},
+ *   {@linkcode Socket.prototype.get_inheritable | get_inheritable()},
+ *   {@linkcode Socket.prototype.set_inheritable | set_inheritable()},
+ *   {@linkcode Socket.prototype.sendmsg | sendmsg()},
+ *   {@linkcode Socket.prototype.recvmsg | recvmsg()},
+ *   {@linkcode Socket.prototype.recvmsg_into | recvmsg_into()};
+ * - `using` and inspection:
+ *   {@linkcode Socket.prototype.[Symbol.dispose] | [Symbol.dispose]()},
+ *   {@linkcode Socket.prototype.[Symbol.asyncDispose] | [Symbol.asyncDispose]()},
+ *   {@linkcode Socket.prototype.[Symbol.for("Deno.customInspect")] | [Symbol.for("Deno.customInspect")]()}
+ *   and, for Node and Bun,
+ *   {@linkcode Socket.prototype.[Symbol.for("nodejs.util.inspect.custom")] | [Symbol.for("nodejs.util.inspect.custom")]()}
+ *   (Python's repr).
+ *
  * @example
  * ```ts ignore
  * // deno run -A seqpacket_server.ts
@@ -130,7 +161,8 @@ export class PacketSocket extends Socket {
    * s.listen(5);
    * ```
    */
-  listen(backlog: number = DEFAULT_BACKLOG): void {
+  listen(backlog?: number): void {
+    if (backlog === undefined) backlog = DEFAULT_BACKLOG;
     checkInt(backlog, "backlog", "listen");
     this._checkOpen("listen");
     try {

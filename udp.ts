@@ -107,6 +107,8 @@ const countOnly: Shape<number> = (n) => n;
  *   {@linkcode Socket.prototype.closed | closed},
  *   {@linkcode Socket.prototype.fileno | fileno()};
  * - real descriptors (the FFI backend, DESIGN §20): {@linkcode Socket.prototype.dup | dup()},
+ *   {@linkcode Socket.prototype.get_inheritable | get_inheritable()},
+ *   {@linkcode Socket.prototype.set_inheritable | set_inheritable()},
  *   {@linkcode Socket.prototype.sendmsg | sendmsg()},
  *   {@linkcode Socket.prototype.recvmsg | recvmsg()},
  *   {@linkcode Socket.prototype.recvmsg_into | recvmsg_into()};

@@ -7,12 +7,7 @@
 import type { Target } from "../address.ts";
 import { type Deadline, expired, NONBLOCK, whenExpired } from "../_common/deadline.ts";
 import { resolveHost } from "../_common/resolve.ts";
-import type {
-  Backend,
-  LocalAddr,
-  PacketTransport,
-  StreamTransport,
-} from "../_transport/types.ts";
+import type { Backend, LocalAddr, PacketTransport, StreamTransport } from "../_transport/types.ts";
 
 /**
  * Connects to `target`, resolving a host name for `family`. `abort` (the
@@ -39,7 +34,9 @@ export async function dial(
     abort.abort();
   });
   try {
-    if (target.transport === "unix") return await backend.connect(target, abort.signal, local, fresh);
+    if (target.transport === "unix") {
+      return await backend.connect(target, abort.signal, local, fresh);
+    }
     const [hostname] = await resolveHost(target.hostname, family);
     abort.signal.throwIfAborted();
     const to: Target = { transport: "tcp", hostname, port: target.port };

@@ -736,7 +736,10 @@ export const ffi: Backend = {
     }
   },
 
-  listen(target: Target, { backlog, reusePort, ipv6Only, fresh }: ListenOptions): ListenerTransport {
+  listen(
+    target: Target,
+    { backlog, reusePort, ipv6Only, fresh }: ListenOptions,
+  ): ListenerTransport {
     const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_STREAM);
     const family = d.family;
     try {
