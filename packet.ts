@@ -33,7 +33,9 @@ import { Socket } from "./_socket/base.ts";
 import { type BytesLike, checkInt, toBytes } from "./_common/bytes.ts";
 import { fromRuntimeError } from "./_common/runtime_errors.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
+import { Liveness } from "./_common/liveness.ts";
 import { DEFAULT_BACKLOG } from "./_stream/acceptor.ts";
+import type { Want } from "./_common/deadline.ts";
 import { ffiModule } from "./_transport/ffi_load.ts";
 import type { OptionHandles } from "./options.ts";
 import type { Addr, Descriptor, PacketTransport } from "./_transport/types.ts";
@@ -95,8 +97,12 @@ const noop = () => {};
  */
 export class PacketSocket extends Socket {
   readonly #t: PacketTransport;
+  /** Held while a caller awaits the descriptor; what select() starts keeps nobody alive (§21). */
+  readonly #live: Liveness;
   #listening = false;
   #poll: Poll | null = null;
+  /** Readiness waits select() started that are still pending. */
+  #watching = 0;
 
   /**
    * @ignore Makes the socket over `t`; use `socket()` or `socketpair()`.
@@ -104,6 +110,7 @@ export class PacketSocket extends Socket {
   protected constructor(family: number, type: number, proto: number, t: PacketTransport) {
     super(family, type, proto);
     this.#t = t;
+    this.#live = new Liveness(t);
   }
 
   /** @ignore A new socket of `family`, `type` and `proto`, on a fresh descriptor. */
@@ -521,12 +528,37 @@ export class PacketSocket extends Socket {
       writable: () => now("write"),
       changed: (read, write) => {
         if (this.closed) return Promise.resolve();
+        if (!read && !write) return new Promise(noop);
+        // The first wait to end withdraws the other (nothing is left pending for nobody).
+        const ctl = new AbortController();
         const waits: Promise<void>[] = [];
-        if (read) waits.push(t.readable());
-        if (write) waits.push(t.writable());
-        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+        if (read) waits.push(t.readable(ctl.signal));
+        if (write) waits.push(t.writable(ctl.signal));
+        this.#watching++;
+        this.#live.stray(); // select() holds the process while it waits, not these
+        return Promise.race(waits).then(noop, noop).finally(() => {
+          this.#watching--;
+          ctl.abort();
+        });
       },
     };
+  }
+
+  /** @ignore Every call a caller awaits holds the descriptor (DESIGN §21). */
+  protected override async _whenReady<T>(
+    d: Descriptor,
+    want: Want,
+    dontwait: boolean,
+    op: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    this.#live.enter();
+    try {
+      return await super._whenReady(d, want, dontwait, op, call);
+    } finally {
+      this.#live.leave();
+      if (this.#watching > 0) this.#live.stray(); // what select() started is still pending
+    }
   }
 
   /** @ignore */
