@@ -12,6 +12,7 @@ import * as socket from "../mod.ts";
 import * as select from "../select.ts";
 import * as selectors from "../selectors.ts";
 import { ffiUnavailable } from "../_transport/ffi_load.ts";
+import { testing } from "../_common/testing.ts";
 import { ROOT, runDeno, tempDir } from "./_helpers.ts";
 
 const available = ffiUnavailable() === null;
@@ -289,6 +290,24 @@ test("descriptors are close-on-exec; set_inheritable(true) clears FD_CLOEXEC; du
     a.close();
     b.close();
   }
+  // Stream and datagram sockets on the FFI backend: a listener, its connections, a datagram socket.
+  const was = testing.backend;
+  testing.backend = "ffi";
+  try {
+    using srv = socket.create_server(["127.0.0.1", 0]);
+    using cli = await socket.create_connection(srv.getsockname() as [string, number]);
+    const [conn] = await srv.accept();
+    using _conn = conn;
+    using udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    for (const s of [srv, cli, conn, udp]) {
+      assert.equal(s.get_inheritable(), false);
+      assert.equal(cloexec(s.fileno()), true);
+    }
+    cli.set_inheritable(true);
+    assert.equal(cloexec(cli.fileno()), false);
+  } finally {
+    testing.backend = was;
+  }
   // A socket without a descriptor: not inheritable, and cannot be made so.
   using plain = socket.socket();
   assert.equal(plain.get_inheritable(), false);
@@ -299,7 +318,7 @@ test("descriptors are close-on-exec; set_inheritable(true) clears FD_CLOEXEC; du
   );
 });
 
-Deno.test("without --allow-ffi, SOCK_SEQPACKET, SOCK_RAW and packet pairs raise EOPNOTSUPP naming it", async () => {
+Deno.test("without --allow-ffi, SOCK_SEQPACKET, SOCK_RAW, packet pairs, non-UTF-8 names and an AF_UNIX client bound first raise EOPNOTSUPP naming it", async () => {
   await using dir = await tempDir();
   const file = `${dir.path}/program.ts`;
   await Deno.writeTextFile(
@@ -314,12 +333,32 @@ for (const f of [
 }
 try { await socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET); out.push("made"); }
 catch (e) { out.push([e.errno, e.message]); }
+try { socket.socket(socket.AF_UNIX).bind(new Uint8Array([0, 0xff])); out.push("made"); }
+catch (e) { out.push([e.errno, e.message]); }
+const srv = socket.socket(socket.AF_UNIX);
+srv.bind(Deno.args[0] + "/srv");
+srv.listen();
+const cli = socket.socket(socket.AF_UNIX);
+cli.bind(Deno.args[0] + "/cli");
+try { await cli.connect(Deno.args[0] + "/srv"); out.push("made"); }
+catch (e) { out.push([e.errno, e.message]); }
+out.push(cli.getsockname() === Deno.args[0] + "/cli" ? "still bound" : "lost its name");
+srv.close();
+cli.close();
 console.log(JSON.stringify(out));`,
   );
-  const r = await runDeno(["run", "--allow-read", file]);
+  const r = await runDeno([
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
+    file,
+    dir.path,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as [number, string][];
-  assert.equal(out.length, 3);
+  assert.equal(out.pop(), "still bound");
+  assert.equal(out.length, 5);
   for (const [code, message] of out) {
     assert.equal(code, socket.errno.EOPNOTSUPP);
     assert.match(message, /--allow-ffi/);
