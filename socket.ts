@@ -67,14 +67,15 @@ const UNSUPPORTED_TYPES: Record<number, string> = {
 /**
  * Creates a socket, as Python's `socket.socket(family, type, proto)`:
  * a {@linkcode StreamSocket} for `SOCK_STREAM`, a {@linkcode DatagramSocket}
- * for `SOCK_DGRAM`. `type` may carry `SOCK_NONBLOCK` (the socket starts
- * non-blocking) and `SOCK_CLOEXEC`.
+ * for `SOCK_DGRAM` (a {@linkcode PacketSocket} for `SOCK_SEQPACKET` and
+ * `SOCK_RAW`, on a real descriptor). `type` may carry `SOCK_NONBLOCK` (the
+ * socket starts non-blocking) and `SOCK_CLOEXEC`.
  *
  * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
  * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
  * @param proto 0, or the protocol matching the type.
  * @returns The socket, not yet bound or connected.
- * @throws {OSError} for families and types Deno cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, ...).
+ * @throws {OSError} for a family that cannot be opened (`EAFNOSUPPORT`), or a protocol that is not TCP's.
  *
  * @example
  * ```ts

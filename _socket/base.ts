@@ -204,7 +204,7 @@ export const DAEMON: unique symbol = Symbol("pysocket.daemon");
 export abstract class Socket {
   /** The address family: `AF_INET`, `AF_INET6` or `AF_UNIX`. */
   readonly family: number;
-  /** The socket type: `SOCK_STREAM` or `SOCK_DGRAM`. */
+  /** The socket type: `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET` or `SOCK_RAW`. */
   readonly type: number;
   /** The protocol number (0 unless given). */
   readonly proto: number;

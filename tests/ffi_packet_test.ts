@@ -213,6 +213,26 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "SOCK_RAW IPPROTO_ICMPV6: an echo request to ::1 gets its reply, the kernel's checksum, no IP header (needs root)",
+  ignore: !available || Deno.uid() !== 0 || !socket.has_ipv6,
+  fn: async () => {
+    using s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6);
+    s.settimeout(5);
+    const id = (Deno.pid * 11) & 0xffff;
+    const req = new Uint8Array([128, 0, 0, 0, id >> 8, id & 0xff, 0, 1, 0x70, 0x79]);
+    assert.equal(await s.sendto(req, ["::1", 0]), req.length);
+    for (;;) {
+      const [icmp, addr] = await s.recvfrom(1024);
+      assert.deepEqual(addr, ["::1", 0, 0, 0]);
+      if (icmp[0] !== 129 || ((icmp[4] << 8) | icmp[5]) !== id) continue; // a request, or another's
+      assert.deepEqual(icmp.subarray(6), bytes(0, 1, 0x70, 0x79));
+      break;
+    }
+  },
+});
+
 test("AF_UNIX names of bytes that are not UTF-8 bind and connect, and come back as bytes", async () => {
   const srvName = abstractName(4);
   const cliName = abstractName(5);
