@@ -27,6 +27,7 @@
  * @module
  */
 
+import { SO_ACCEPTCONN, SOL_SOCKET } from "./constants.ts";
 import { errno, OSError } from "./errors.ts";
 import { type Address, fromDenoAddr, reprAddress } from "./address.ts";
 import { Socket } from "./_socket/base.ts";
@@ -99,7 +100,6 @@ export class PacketSocket extends Socket {
   readonly #t: PacketTransport;
   /** Held while a caller awaits the descriptor; what select() starts keeps nobody alive (§21). */
   readonly #live: Liveness;
-  #listening = false;
   #poll: Poll | null = null;
   /** Readiness waits select() started that are still pending. */
   #watching = 0;
@@ -177,7 +177,6 @@ export class PacketSocket extends Socket {
     } catch (e) {
       throw this._fail(e, "listen");
     }
-    this.#listening = true;
   }
 
   /**
@@ -568,9 +567,14 @@ export class PacketSocket extends Socket {
 
   /** @ignore */
   protected _handles(): OptionHandles {
+    let listening = false;
+    try {
+      // The kernel's word: an adopted descriptor may be listening already.
+      listening = this.#t.getsockopt(SOL_SOCKET, SO_ACCEPTCONN, 4)[0] !== 0;
+    } catch { /* closed: the option call says so */ }
     return {
       conn: null,
-      listening: this.#listening,
+      listening,
       bound: true,
       kernelOptions: true,
       descriptor: this.#t,

@@ -485,7 +485,14 @@ export class StreamSocket extends Socket {
       }
       this.bind([this.family === AF_INET6 ? "::" : "0.0.0.0", 0]);
     }
-    this.#acceptor ??= new Acceptor(this.#listener!);
+    if (this.#acceptor === null) {
+      try {
+        this.#listener!.start?.(backlog);
+      } catch (e) {
+        throw fromRuntimeError(e, "Cannot listen");
+      }
+      this.#acceptor = new Acceptor(this.#listener!);
+    }
   }
 
   /**
@@ -611,7 +618,12 @@ export class StreamSocket extends Socket {
       });
     }
     let local: LocalAddr | undefined;
-    if (this.#listener) {
+    const boundOnly = this.#acceptor ? null : this.#listener?.takeBound?.() ?? null;
+    if (boundOnly !== null) {
+      // A descriptor bound, not listening: it connects from its address itself.
+      this.#listener = null;
+      this.#fresh = boundOnly;
+    } else if (this.#listener) {
       const bound = this.#listener.addr;
       if (this.#acceptor) {
         throw new OSError(errno.EINVAL, undefined, {

@@ -431,9 +431,24 @@ class FfiStream implements StreamTransport {
 class FfiListener implements ListenerTransport {
   readonly descriptor: Fd;
   readonly heldWhenIdle = false;
+  /** Bound only: the kernel's listen() waits for the socket's (a descriptor made before bind()). */
+  #bound: boolean;
 
-  constructor(d: Fd) {
+  constructor(d: Fd, boundOnly = false) {
     this.descriptor = d;
+    this.#bound = boundOnly;
+  }
+
+  start(backlog: number): void {
+    if (!this.#bound) return;
+    this.descriptor.listen(backlog);
+    this.#bound = false;
+  }
+
+  takeBound(): PacketTransport | null {
+    if (!this.#bound || this.descriptor.closed) return null;
+    this.#bound = false;
+    return this.descriptor;
   }
 
   get fd(): number {
@@ -749,6 +764,8 @@ export const ffi: Backend = {
         d.setInt(IPPROTO_IPV6, IPV6_V6ONLY, ipv6Only ? 1 : 0);
       }
       bindTo(d, target);
+      // A socket that had its descriptor before bind() listens when it says so, as Python's.
+      if (d === fresh) return new FfiListener(d, true);
       if (d.lib.c.listen(d.fd, backlog) < 0) throw fail(d.lib, "listen");
       return new FfiListener(d);
     } catch (e) {

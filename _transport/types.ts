@@ -164,6 +164,18 @@ export interface ListenerTransport extends Refable {
   readonly addr: Addr;
   /** The runtime's own handle (what `detach()` returns). */
   readonly handle: unknown;
+  /**
+   * Starts listening, for a listener that is bound only (the FFI backend's
+   * over a descriptor made before `bind()`: the kernel's `listen()` comes
+   * with the socket's); others listen from the start and lack it, or ignore it.
+   */
+  start?(backlog: number): void;
+  /**
+   * Hands back the descriptor of a listener that is bound only, for
+   * `connect()` to connect from its address (the listener is the caller's
+   * no more); `null` once it listens.
+   */
+  takeBound?(): PacketTransport | null;
 }
 
 /** A bound datagram socket (UDP, or AF_UNIX `SOCK_DGRAM`). */

@@ -385,7 +385,7 @@ console.log(JSON.stringify(out));`,
   }
 });
 
-test("with PYSOCKET_BACKEND=ffi a socket has its descriptor before bind() or connect(), and it stays the socket's", async () => {
+test("with PYSOCKET_BACKEND=ffi a socket has its descriptor before bind() or connect(), and it stays the socket's (bind() then connect() too)", async () => {
   await using dir = await tempDir();
   const file = `${dir.path}/program.ts`;
   await Deno.writeTextFile(
@@ -418,6 +418,23 @@ await u.sendmsg([new Uint8Array([1])], [], 0, peer.getsockname());
 const [, from] = await peer.recvfrom(8);
 await peer.sendto(new Uint8Array([2]), from);
 out.udp = [u.fileno() === uFd, Array.from((await u.recvfrom(8))[0]), (u.getsockname() as [string, number])[1] === (from as [string, number])[1]];
+const b = socket.socket();
+const bFd = b.fileno();
+b.setsockopt(socket.SOL_SOCKET, SO_PRIORITY, 4);
+b.bind(["127.0.0.1", 0]);
+const port = (b.getsockname() as [string, number])[1];
+const probe = socket.socket();
+out.refusedBeforeListen = await probe.connect_ex(["127.0.0.1", port]);
+probe.close();
+await b.connect(srv.getsockname());
+const [bConn, bAddr] = await srv.accept();
+out.bindThenConnect = [
+  b.fileno() === bFd,
+  (bAddr as [string, number])[1] === port,
+  b.getsockopt(socket.SOL_SOCKET, SO_PRIORITY),
+];
+b.close();
+bConn.close();
 const d = socket.socket();
 const dFd = d.fileno();
 out.detached = d.detach() === dFd;
@@ -443,4 +460,7 @@ console.log(JSON.stringify(out));`,
   assert.equal(out.acceptedPriority, 3);
   assert.deepEqual(out.udp, [true, [2], true]);
   assert.equal(out.detached, true);
+  // Bound, not yet listening: refused, as Python's; then it connects from its own descriptor.
+  assert.equal(out.refusedBeforeListen, socket.errno.ECONNREFUSED);
+  assert.deepEqual(out.bindThenConnect, [true, true, 4]);
 });
