@@ -421,6 +421,7 @@ export class StreamSocket extends Socket {
     }
     const reusePort = this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     const ipv6Only = this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY);
+    const fresh = this.#takeFresh();
     try {
       // The listener takes the system's largest backlog now: listen(n) then
       // never has to make it again (which would free the port for a moment).
@@ -432,11 +433,12 @@ export class StreamSocket extends Socket {
         backlog: largestBacklog(),
         reusePort,
         ipv6Only,
-        fresh: this.#takeFresh(),
+        fresh,
       });
       // A descriptor takes the options set before it existed (the kernel has them all).
       if (this.#listener.descriptor) this._options.pushTo(this.#listener.descriptor);
     } catch (e) {
+      if (fresh && !fresh.closed) this.#fresh = fresh; // a failed bind leaves the socket as it was
       throw fromRuntimeError(e, `Cannot bind to ${reprAddress(address)}`);
     }
   }

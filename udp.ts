@@ -254,12 +254,17 @@ export class DatagramSocket extends Socket {
         descriptors: target.transport === "unix" && target.raw !== undefined,
       });
       const fresh = this.#fresh ?? undefined;
-      this.#fresh = null; // the transport's now (closed by it if the bind fails)
-      t = backend.listenDatagram(target, {
-        reuseAddress,
-        ipv6Only: this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY),
-        fresh,
-      });
+      this.#fresh = null; // the transport's now (the socket's again if the bind fails)
+      try {
+        t = backend.listenDatagram(target, {
+          reuseAddress,
+          ipv6Only: this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY),
+          fresh,
+        });
+      } catch (e) {
+        if (fresh && !fresh.closed) this.#fresh = fresh;
+        throw e;
+      }
     } catch (e) {
       throw fromRuntimeError(
         e,

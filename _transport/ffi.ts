@@ -769,7 +769,7 @@ export const ffi: Backend = {
       if (d.lib.c.listen(d.fd, backlog) < 0) throw fail(d.lib, "listen");
       return new FfiListener(d);
     } catch (e) {
-      d.close();
+      if (d !== fresh) d.close(); // the socket's own stays the socket's (as a failed bind leaves it)
       throw e;
     }
   },
@@ -790,7 +790,7 @@ export const ffi: Backend = {
       if (!(d === fresh && anyName(target) && named(d))) bindTo(d, target);
       return new FfiDatagram(d);
     } catch (e) {
-      d.close();
+      if (d !== fresh) d.close(); // the socket's own stays the socket's (as a failed bind leaves it)
       throw e;
     }
   },

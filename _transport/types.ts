@@ -224,6 +224,8 @@ export interface DatagramTransport extends Refable {
  */
 export interface PacketTransport extends Descriptor, Refable {
   readonly fd: number;
+  /** Whether it was closed (or handed on). */
+  readonly closed: boolean;
   /** The protocol, as the socket was made with. */
   readonly proto: number;
   /** The bound address (`getsockname()`). */
@@ -254,7 +256,10 @@ export interface ListenOptions {
   reusePort: boolean;
   /** `IPV6_V6ONLY`: an IPv6 listener that takes no IPv4 connection (node:net, FFI). */
   ipv6Only?: boolean;
-  /** The descriptor the socket already has, to bind (the FFI backend's, made before `bind()`). */
+  /**
+   * The descriptor the socket already has, to bind (the FFI backend's, made
+   * before `bind()`); left open, the socket's, if binding fails.
+   */
   fresh?: PacketTransport;
 }
 
@@ -264,7 +269,10 @@ export interface DatagramOptions {
   reuseAddress: boolean;
   /** `IPV6_V6ONLY`: an IPv6 socket that takes no IPv4 datagram (node:dgram only). */
   ipv6Only?: boolean;
-  /** The descriptor the socket already has, to bind (the FFI backend's, made before `bind()`). */
+  /**
+   * The descriptor the socket already has, to bind (the FFI backend's, made
+   * before `bind()`); left open, the socket's, if binding fails.
+   */
   fresh?: PacketTransport;
 }
 

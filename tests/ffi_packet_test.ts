@@ -435,6 +435,16 @@ out.bindThenConnect = [
 ];
 b.close();
 bConn.close();
+const c = socket.socket();
+const cFd = c.fileno();
+c.setsockopt(socket.SOL_SOCKET, SO_PRIORITY, 2);
+try {
+  c.bind(srv.getsockname());
+} catch (e) {
+  out.bindError = (e as socket.OSError).errno;
+}
+out.afterFailedBind = [c.fileno() === cFd, c.getsockopt(socket.SOL_SOCKET, SO_PRIORITY)];
+c.close();
 const d = socket.socket();
 const dFd = d.fileno();
 out.detached = d.detach() === dFd;
@@ -463,4 +473,7 @@ console.log(JSON.stringify(out));`,
   // Bound, not yet listening: refused, as Python's; then it connects from its own descriptor.
   assert.equal(out.refusedBeforeListen, socket.errno.ECONNREFUSED);
   assert.deepEqual(out.bindThenConnect, [true, true, 4]);
+  // A failed bind leaves the socket its descriptor, options and all.
+  assert.equal(out.bindError, socket.errno.EADDRINUSE);
+  assert.deepEqual(out.afterFailedBind, [true, 2]);
 });
