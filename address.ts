@@ -38,10 +38,14 @@ export type UnixAddress = string | Uint8Array;
 /** Any socket address. */
 export type Address = IPv4Address | IPv6Address | UnixAddress;
 
-/** Where a socket address points, in the form Deno's calls take. */
+/**
+ * Where a socket address points, in the form Deno's calls take. An AF_UNIX
+ * name given as bytes that are not UTF-8 keeps them in `raw` (`path` is then
+ * only for messages): only a real descriptor can take it (DESIGN §20).
+ */
 export type Target =
   | { transport: "tcp"; hostname: string; port: number }
-  | { transport: "unix"; path: string };
+  | { transport: "unix"; path: string; raw?: Uint8Array };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
@@ -109,7 +113,7 @@ export function checkPort(port: unknown, op: string): number {
  * @throws {gaierror} when the host is a literal of the other family.
  */
 export function toTarget(family: number, address: unknown, op: string): Target {
-  if (family === AF_UNIX) return { transport: "unix", path: unixPath(address, op) };
+  if (family === AF_UNIX) return unixTarget(address, op);
   const v6 = family === AF_INET6;
   const shape = v6 ? "(host, port[, flowinfo, scope_id])" : "(host, port)";
   if (
@@ -164,17 +168,17 @@ export function familyOf(addr: Deno.Addr): number {
 const UNIX_PATH_MAX = 108;
 
 /**
- * An AF_UNIX address as the string Deno takes: a path, or an abstract name
- * (leading NUL) given as bytes or as a string. Deno's paths are strings, so
- * bytes that are not UTF-8 cannot be given to it: that is refused, never
- * changed into another name.
+ * An AF_UNIX address as a target: a path, or an abstract name (leading NUL)
+ * given as bytes or as a string. Bytes that are not UTF-8 are kept in `raw`
+ * (a descriptor takes them as they are; Deno's API, whose names are text,
+ * refuses them), never changed into another name.
  *
- * @throws {TypeError} for anything but a string or bytes; {OSError} for a
- *   name too long, or bytes Deno cannot represent.
+ * @throws {TypeError} for anything but a string or bytes; {OSError} for a name too long.
  */
-function unixPath(address: unknown, op: string): string {
+function unixTarget(address: unknown, op: string): Target {
   let bytes: Uint8Array;
   let path: string;
+  let raw: Uint8Array | undefined;
   if (typeof address === "string") {
     path = address;
     bytes = new TextEncoder().encode(address);
@@ -183,9 +187,8 @@ function unixPath(address: unknown, op: string): string {
     try {
       path = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
-      throw new OSError(errno.EINVAL, undefined, {
-        detail: `Cannot ${op}: Deno takes AF_UNIX names as text; these bytes are not UTF-8`,
-      });
+      path = new TextDecoder().decode(bytes);
+      raw = bytes.slice();
     }
   } else {
     throw new TypeError(
@@ -193,7 +196,18 @@ function unixPath(address: unknown, op: string): string {
     );
   }
   if (bytes.length > UNIX_PATH_MAX) throw new OSError(null, "AF_UNIX path too long");
-  return path;
+  return raw === undefined ? { transport: "unix", path } : { transport: "unix", path, raw };
+}
+
+/**
+ * The error of an AF_UNIX name of bytes that are not UTF-8 given to a
+ * backend whose names are text (Deno's API, node:net).
+ */
+export function textNameError(op: string): OSError {
+  return new OSError(errno.EINVAL, undefined, {
+    detail: `Cannot ${op}: Deno takes AF_UNIX names as text; these bytes are not UTF-8 ` +
+      `(a real descriptor takes them: --allow-ffi)`,
+  });
 }
 
 /**
@@ -202,6 +216,9 @@ function unixPath(address: unknown, op: string): string {
  */
 export function fromDenoAddr(family: number, addr: Deno.Addr): Address {
   if (addr.transport === "unix" || addr.transport === "unixpacket") {
+    // Bytes that are not UTF-8 (a descriptor's name) come back as they are.
+    const raw = (addr as { raw?: Uint8Array }).raw;
+    if (raw !== undefined) return raw.slice();
     const path = (addr as Deno.UnixAddr).path ?? "";
     return path.startsWith("\0") ? new TextEncoder().encode(path) : path;
   }

@@ -139,6 +139,7 @@ export {
   if_nametoindex,
 } from "./netdb.ts";
 export { DatagramSocket } from "./udp.ts";
+export { PacketSocket } from "./packet.ts";
 export type { OptionValue } from "./options.ts";
 export { type BinaryMode, type MakefileOptions, SocketFile, type TextMode } from "./makefile.ts";
 export type { SendfileSource } from "./_stream/sendfile.ts";

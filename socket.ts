@@ -45,6 +45,7 @@ import { makeTempDir, removeDir } from "./_common/system.ts";
 import { checkInt, typeName } from "./_common/bytes.ts";
 import { StreamSocket } from "./tcp.ts";
 import { DatagramSocket } from "./udp.ts";
+import { PacketSocket } from "./packet.ts";
 import { ffiModule } from "./_transport/ffi_load.ts";
 
 export { getdefaulttimeout, setdefaulttimeout, Socket } from "./_socket/base.ts";
@@ -60,22 +61,21 @@ handAdopter((fd, family, type, proto) => {
 
 const TYPE_FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
 const UNSUPPORTED_TYPES: Record<number, string> = {
-  [SOCK_RAW]: "SOCK_RAW",
   [SOCK_RDM]: "SOCK_RDM",
-  [SOCK_SEQPACKET]: "SOCK_SEQPACKET",
 };
 
 /**
  * Creates a socket, as Python's `socket.socket(family, type, proto)`:
  * a {@linkcode StreamSocket} for `SOCK_STREAM`, a {@linkcode DatagramSocket}
- * for `SOCK_DGRAM`. `type` may carry `SOCK_NONBLOCK` (the socket starts
- * non-blocking) and `SOCK_CLOEXEC`.
+ * for `SOCK_DGRAM` (a {@linkcode PacketSocket} for `SOCK_SEQPACKET` and
+ * `SOCK_RAW`, on a real descriptor). `type` may carry `SOCK_NONBLOCK` (the
+ * socket starts non-blocking) and `SOCK_CLOEXEC`.
  *
  * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
  * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
  * @param proto 0, or the protocol matching the type.
  * @returns The socket, not yet bound or connected.
- * @throws {OSError} for families and types Deno cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, ...).
+ * @throws {OSError} for a family that cannot be opened (`EAFNOSUPPORT`), or a protocol that is not TCP's.
  *
  * @example
  * ```ts
@@ -104,13 +104,40 @@ export function socket(family?: number, type?: typeof SOCK_STREAM, proto?: numbe
  */
 export function socket(family: number, type: typeof SOCK_DGRAM, proto?: number): DatagramSocket;
 /**
+ * Creates an AF_UNIX `SOCK_SEQPACKET` socket or a `SOCK_RAW` socket: a
+ * {@linkcode PacketSocket}, on a real descriptor (DESIGN §20: the ffi
+ * permission, Linux x86_64). A raw socket needs `CAP_NET_RAW` (root).
+ *
+ * @param family `AF_UNIX` for `SOCK_SEQPACKET`; `AF_INET`/`AF_INET6` for `SOCK_RAW`.
+ * @param type `SOCK_SEQPACKET` or `SOCK_RAW`.
+ * @param proto 0, or the raw socket's protocol (`IPPROTO_ICMP`, `IPPROTO_ICMPV6`...).
+ * @returns The socket, not yet bound or connected.
+ * @throws {OSError} `EOPNOTSUPP` without the ffi permission (naming
+ *   `--allow-ffi`); the kernel's error (`EPERM` for a raw socket without privilege).
+ *
+ * @example
+ * ```ts ignore
+ * // deno run -A seqpacket.ts
+ * import * as socket from "@pysocket/socket";
+ * using s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET);
+ * console.log(s instanceof socket.PacketSocket); // true
+ * ```
+ */
+export function socket(
+  family: number,
+  type: typeof SOCK_SEQPACKET | typeof SOCK_RAW,
+  proto?: number,
+): PacketSocket;
+/**
  * Creates a socket of a type known only at run time.
  *
  * @param family Address family.
- * @param type `SOCK_STREAM` or `SOCK_DGRAM`, possibly with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`.
+ * @param type `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET` or `SOCK_RAW`,
+ *   possibly with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`.
  * @param proto Protocol number.
- * @returns A `StreamSocket` or a `DatagramSocket`.
- * @throws {OSError} for families and types Deno cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, ...).
+ * @returns A `StreamSocket`, a `DatagramSocket` or a `PacketSocket`.
+ * @throws {OSError} for families and types that cannot be opened (`SOCK_RDM`,
+ *   `SOCK_SEQPACKET` or `SOCK_RAW` without the ffi permission...).
  *
  * @example
  * ```ts
@@ -123,7 +150,7 @@ export function socket(
   family?: number,
   type?: number,
   proto?: number,
-): StreamSocket | DatagramSocket;
+): StreamSocket | DatagramSocket | PacketSocket;
 /**
  * Adopts an existing descriptor, as Python's `socket.socket(fileno=fd)`: an
  * inherited listener (a `LISTEN_FDS`-style hand-over), a connection passed
@@ -136,7 +163,8 @@ export function socket(
  * @param type `undefined`/`null` to read it from the descriptor.
  * @param proto `undefined`/`null` to read it from the descriptor.
  * @param fileno The descriptor.
- * @returns A `StreamSocket` (connected or listening) or a `DatagramSocket`.
+ * @returns A `StreamSocket` (connected or listening), a `DatagramSocket`,
+ *   or a `PacketSocket` (`SOCK_SEQPACKET`, `SOCK_RAW`, a datagram pair's end).
  * @throws {OSError} `EOPNOTSUPP` without the ffi permission or off Linux
  *   x86_64; `ENOTSOCK`/`EBADF` for a descriptor that is no socket.
  *
@@ -152,13 +180,13 @@ export function socket(
   type: number | null | undefined,
   proto: number | null | undefined,
   fileno: number,
-): StreamSocket | DatagramSocket;
+): StreamSocket | DatagramSocket | PacketSocket;
 export function socket(
   family?: number | null,
   type?: number | null,
   proto?: number | null,
   fileno?: number | null,
-): StreamSocket | DatagramSocket {
+): StreamSocket | DatagramSocket | PacketSocket {
   if (fileno !== undefined && fileno !== null) return adopt(fileno, family, type, proto);
   family ??= AF_INET;
   type ??= SOCK_STREAM;
@@ -176,6 +204,12 @@ export function socket(
     throw new OSError(errno.ESOCKTNOSUPPORT, undefined, {
       detail: `Cannot create socket: Deno cannot open ${UNSUPPORTED_TYPES[base]} sockets`,
     });
+  }
+  if (base === SOCK_SEQPACKET || base === SOCK_RAW) {
+    // Only a real descriptor is such a socket: the kernel says what it takes.
+    const sock = PacketSocket._open(family, base, proto);
+    if (type & SOCK_NONBLOCK) sock.setblocking(false);
+    return sock;
   }
   const expected = base === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
   if (base !== SOCK_STREAM && base !== SOCK_DGRAM) {
@@ -201,7 +235,7 @@ function adopt(
   family?: number | null,
   type?: number | null,
   proto?: number | null,
-): StreamSocket | DatagramSocket {
+): StreamSocket | DatagramSocket | PacketSocket {
   checkInt(fd, "fileno", "create socket");
   if (fd < 0) {
     throw new ValueError(
@@ -214,6 +248,11 @@ function adopt(
   proto ??= a.proto;
   const nonblocking = type !== undefined && type !== null && (type & SOCK_NONBLOCK) !== 0;
   const t = a.transport;
+  if (t.kind === "packet") {
+    const p = PacketSocket._over(family, a.type, proto, t.t);
+    if (nonblocking) p.setblocking(false);
+    return p;
+  }
   const sock = t.kind === "datagram"
     ? DatagramSocket._over(family, proto, ffi.ffi, t.t)
     : StreamSocket._over(
@@ -249,7 +288,7 @@ export function fromfd(
   family: number,
   type: number,
   proto = 0,
-): StreamSocket | DatagramSocket {
+): StreamSocket | DatagramSocket | PacketSocket {
   checkInt(fd, "fd", "fromfd");
   const copy = ffiModule("fromfd").dupFd(fd);
   try {
@@ -470,10 +509,10 @@ export function create_server(
  * the loopback address for `AF_INET`/`AF_INET6`.
  *
  * @param family `AF_UNIX` (default), `AF_INET` or `AF_INET6`.
- * @param type `SOCK_STREAM` (the only type offered).
+ * @param type `SOCK_STREAM`.
  * @param proto 0.
  * @returns The two connected sockets.
- * @throws {OSError} `EOPNOTSUPP` for `SOCK_DGRAM`; `EAFNOSUPPORT` for another family.
+ * @throws {OSError} `EAFNOSUPPORT` for another family.
  *
  * @example
  * ```ts
@@ -486,11 +525,68 @@ export function create_server(
  * b.close();
  * ```
  */
+export function socketpair(
+  family?: number,
+  type?: typeof SOCK_STREAM,
+  proto?: number,
+): Promise<[StreamSocket, StreamSocket]>;
+/**
+ * Makes a pair of connected AF_UNIX `SOCK_SEQPACKET` or `SOCK_DGRAM`
+ * sockets, as Python's `socket.socketpair(AF_UNIX, type)`: the kernel's
+ * `socketpair()`, so they need a real descriptor (DESIGN §20: the ffi
+ * permission, Linux x86_64). Each is a {@linkcode PacketSocket}: every
+ * `send` one message, every `recv` one message.
+ *
+ * @param family `AF_UNIX`.
+ * @param type `SOCK_SEQPACKET` or `SOCK_DGRAM` (with `SOCK_NONBLOCK`/`SOCK_CLOEXEC` if wanted).
+ * @param proto 0.
+ * @returns The two connected sockets.
+ * @throws {OSError} `EOPNOTSUPP` without the ffi permission (naming
+ *   `--allow-ffi`); the kernel's error for another family.
+ *
+ * @example
+ * ```ts ignore
+ * // deno run -A pair.ts
+ * import * as socket from "@pysocket/socket";
+ * const [a, b] = await socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+ * await a.send(new Uint8Array([1]));
+ * console.log(await b.recv(8)); // Uint8Array(1) [ 1 ]
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function socketpair(
+  family: number,
+  type: typeof SOCK_SEQPACKET | typeof SOCK_DGRAM,
+  proto?: number,
+): Promise<[PacketSocket, PacketSocket]>;
+/**
+ * Makes a pair of connected sockets of a type known only at run time.
+ *
+ * @param family `AF_UNIX`, `AF_INET` or `AF_INET6`.
+ * @param type `SOCK_STREAM`, `SOCK_SEQPACKET` or `SOCK_DGRAM`.
+ * @param proto 0.
+ * @returns The two connected sockets.
+ * @throws {OSError} as the other forms.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * const [a, b] = await socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM as number);
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function socketpair(
+  family?: number,
+  type?: number,
+  proto?: number,
+): Promise<[StreamSocket, StreamSocket] | [PacketSocket, PacketSocket]>;
 export async function socketpair(
   family: number = AF_UNIX,
   type: number = SOCK_STREAM,
   proto = 0,
-): Promise<[StreamSocket, StreamSocket]> {
+): Promise<[StreamSocket, StreamSocket] | [PacketSocket, PacketSocket]> {
   checkInt(family, "family", "socketpair");
   checkInt(type, "type", "socketpair");
   checkInt(proto, "proto", "socketpair");
@@ -499,9 +595,20 @@ export async function socketpair(
       detail: `Cannot socketpair: Deno cannot open address family ${family}`,
     });
   }
-  if ((type & ~TYPE_FLAGS) !== SOCK_STREAM) {
+  const base = type & ~TYPE_FLAGS;
+  if (base === SOCK_SEQPACKET || base === SOCK_DGRAM) {
+    // The kernel's socketpair(): only a real descriptor makes one.
+    const [a, b] = ffiModule("socketpair").packetPair(family, base, proto);
+    const pair: [PacketSocket, PacketSocket] = [
+      PacketSocket._over(family, base, proto, a),
+      PacketSocket._over(family, base, proto, b),
+    ];
+    if (type & SOCK_NONBLOCK) pair.forEach((s) => s.setblocking(false));
+    return pair;
+  }
+  if (base !== SOCK_STREAM) {
     throw new OSError(errno.EOPNOTSUPP, undefined, {
-      detail: "Cannot socketpair: only SOCK_STREAM pairs can be made in Deno",
+      detail: `Cannot socketpair: socket type ${type} cannot be paired`,
     });
   }
   if (proto !== 0 && (family === AF_UNIX || proto !== IPPROTO_TCP)) {

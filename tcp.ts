@@ -71,7 +71,7 @@ import {
   wouldBlock,
 } from "./_common/deadline.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
-import { capabilities, pick } from "./_transport/pick.ts";
+import { capabilities, earlyDescriptor, pick } from "./_transport/pick.ts";
 import { wrapConn, wrapListener } from "./_transport/deno.ts";
 import * as system from "./_common/system.ts";
 import type {
@@ -80,6 +80,7 @@ import type {
   Descriptor,
   ListenerTransport,
   LocalAddr,
+  PacketTransport,
   StreamTransport,
 } from "./_transport/types.ts";
 import { Reader } from "./_stream/reader.ts";
@@ -156,6 +157,8 @@ const noop = () => {};
  *   {@linkcode Socket.prototype.closed | closed},
  *   {@linkcode Socket.prototype.fileno | fileno()};
  * - real descriptors (the FFI backend, DESIGN §20): {@linkcode Socket.prototype.dup | dup()},
+ *   {@linkcode Socket.prototype.get_inheritable | get_inheritable()},
+ *   {@linkcode Socket.prototype.set_inheritable | set_inheritable()},
  *   {@linkcode Socket.prototype.sendmsg | sendmsg()},
  *   {@linkcode Socket.prototype.recvmsg | recvmsg()},
  *   {@linkcode Socket.prototype.recvmsg_into | recvmsg_into()};
@@ -182,6 +185,8 @@ export class StreamSocket extends Socket {
   #listener: ListenerTransport | null = null; // made by bind()
   #acceptor: Acceptor | null = null; // made by listen()
   #conn: StreamTransport | null = null;
+  /** The descriptor made before bind() or connect() where every socket has one (pick.ts). */
+  #fresh: PacketTransport | null = null;
   #connecting: Promise<void> | null = null;
   /** Aborts the connect under way (close() does). */
   #dialing: AbortController | null = null;
@@ -381,7 +386,7 @@ export class StreamSocket extends Socket {
 
   /** @ignore */
   protected _localAddr(): Addr | null {
-    return this.#conn?.localAddr ?? this.#listener?.addr ?? null;
+    return this.#conn?.localAddr ?? this.#listener?.addr ?? this.#fresh?.localAddr() ?? null;
   }
 
   /** @ignore */
@@ -416,20 +421,24 @@ export class StreamSocket extends Socket {
     }
     const reusePort = this._options.flag(SOL_SOCKET, SO_REUSEPORT);
     const ipv6Only = this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY);
+    const fresh = this.#takeFresh();
     try {
       // The listener takes the system's largest backlog now: listen(n) then
       // never has to make it again (which would free the port for a moment).
       this.#listener = (this.#backend ??= pick("listen", {
         ipv6Only,
         kernelOptions: this._options.needsKernel(),
+        descriptors: target.transport === "unix" && target.raw !== undefined,
       })).listen(target, {
         backlog: largestBacklog(),
         reusePort,
         ipv6Only,
+        fresh,
       });
       // A descriptor takes the options set before it existed (the kernel has them all).
       if (this.#listener.descriptor) this._options.pushTo(this.#listener.descriptor);
     } catch (e) {
+      if (fresh && !fresh.closed) this.#fresh = fresh; // a failed bind leaves the socket as it was
       throw fromRuntimeError(e, `Cannot bind to ${reprAddress(address)}`);
     }
   }
@@ -478,7 +487,14 @@ export class StreamSocket extends Socket {
       }
       this.bind([this.family === AF_INET6 ? "::" : "0.0.0.0", 0]);
     }
-    this.#acceptor ??= new Acceptor(this.#listener!);
+    if (this.#acceptor === null) {
+      try {
+        this.#listener!.start?.(backlog);
+      } catch (e) {
+        throw fromRuntimeError(e, "Cannot listen");
+      }
+      this.#acceptor = new Acceptor(this.#listener!);
+    }
   }
 
   /**
@@ -559,13 +575,16 @@ export class StreamSocket extends Socket {
    * is abandoned (through `Deno.connect`'s `signal`) after that many
    * seconds; a non-blocking socket starts connecting and throws
    * `BlockingIOError` (`EINPROGRESS`). A socket bound first connects from
-   * its bound address (through node:net, which Deno's own connect lacks).
+   * its bound address (through node:net, which Deno's own connect lacks;
+   * an AF_UNIX socket bound to a name, through a real descriptor, DESIGN §20).
    *
    * @param address `[host, port]`, `[host, port, flowinfo, scope_id]` or a path.
    * @returns A promise that resolves once connected.
    * @throws {ConnectionRefusedError} and the other `OSError`s of a failed connect.
    * @throws {TimeoutError} when the timeout passes.
-   * @throws {OSError} `EINVAL` on a listening socket, or an AF_UNIX socket bound to a path.
+   * @throws {OSError} `EINVAL` on a listening socket; `EOPNOTSUPP` for an
+   *   AF_UNIX socket bound first where no descriptor can be had (connecting
+   *   from a bound AF_UNIX name needs the FFI backend: `--allow-ffi`).
    *
    * @example
    * ```ts
@@ -601,24 +620,32 @@ export class StreamSocket extends Socket {
       });
     }
     let local: LocalAddr | undefined;
-    if (this.#listener) {
+    const boundOnly = this.#acceptor ? null : this.#listener?.takeBound?.() ?? null;
+    if (boundOnly !== null) {
+      // A descriptor bound, not listening: it connects from its address itself.
+      this.#listener = null;
+      this.#fresh = boundOnly;
+    } else if (this.#listener) {
       const bound = this.#listener.addr;
-      if (this.#acceptor || bound.transport !== "tcp") {
+      if (this.#acceptor) {
         throw new OSError(errno.EINVAL, undefined, {
-          detail: this.#acceptor
-            ? "Cannot connect: socket is listening"
-            : "Cannot connect: neither backend connects from a bound AF_UNIX path",
+          detail: "Cannot connect: socket is listening",
         });
       }
       // bind() held the address with a listener: let it go and connect from
-      // it, through the backend that can (node:net).
-      local = { hostname: bound.hostname, port: bound.port };
-      this.#listener.close();
-      this.#listener = null;
-      this.#backend = pick("connect", {
+      // it, through the backend that can (node:net for TCP; a descriptor for
+      // an AF_UNIX name — which no runtime API connects from).
+      local = bound.transport === "tcp"
+        ? { hostname: bound.hostname, port: bound.port }
+        : { path: (bound as Deno.UnixAddr).path, raw: (bound as { raw?: Uint8Array }).raw };
+      const backend = pick("connect", {
         localAddress: true,
+        descriptors: bound.transport !== "tcp",
         kernelOptions: this._options.needsKernel(),
       });
+      this.#listener.close();
+      this.#listener = null;
+      this.#backend = backend;
     }
     const err = this._options.takeError();
     if (err) {
@@ -651,8 +678,10 @@ export class StreamSocket extends Socket {
     try {
       const backend = this.#backend ??= pick("connect", {
         kernelOptions: this._options.needsKernel(),
+        descriptors: target.transport === "unix" && target.raw !== undefined,
       });
-      const plain = await dial(backend, target, this.family, deadline, abort, local);
+      const fresh = local === undefined ? this.#takeFresh() : undefined;
+      const plain = await dial(backend, target, this.family, deadline, abort, local, fresh);
       if (this.closed) {
         plain.close();
         throw new OSError(errno.EBADF, undefined, { detail: "Cannot connect: socket is closed" });
@@ -1310,6 +1339,7 @@ export class StreamSocket extends Socket {
     if (this.#files > 0) return void (this.#closeWhenFilesClose = true);
     super.close();
     this.#dialing?.abort();
+    this.#takeFresh()?.close();
     if (this.#acceptor) this.#acceptor.close();
     else this.#listener?.close();
     this.#listener = null;
@@ -1352,13 +1382,33 @@ export class StreamSocket extends Socket {
 
   /** @ignore The connection's (under TLS, the plain one's) or the listener's descriptor. */
   protected override _descriptor(): Descriptor | null {
-    return (this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener)?.descriptor ??
-      null;
+    const t = this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener;
+    if (t !== null) return t.descriptor ?? null;
+    return this.#freshOf();
+  }
+
+  /**
+   * The descriptor made before bind() or connect() (made now if it is time),
+   * where every socket has one; else null.
+   */
+  #freshOf(): PacketTransport | null {
+    if (this.#fresh !== null || this.closed || this.#connecting) return this.#fresh;
+    const early = earlyDescriptor(this.family, SOCK_STREAM, this.proto);
+    if (early === null) return null;
+    this.#backend ??= early.backend;
+    return this.#fresh = early.fresh;
+  }
+
+  /** Hands the early descriptor to what binds or connects it (it is theirs from now on). */
+  #takeFresh(): PacketTransport | undefined {
+    const fresh = this.#fresh ?? undefined;
+    this.#fresh = null;
+    return fresh;
   }
 
   /** @ignore The backend of the socket's handle (the inspect string names it). */
   protected override _backendName(): string | null {
-    return this.#conn !== null || this.#listener !== null
+    return this.#conn !== null || this.#listener !== null || this.#fresh !== null
       ? this.#backend?.caps.shownAs ?? null
       : null;
   }
@@ -1395,8 +1445,9 @@ export class StreamSocket extends Socket {
     // The connection the runtime knows: under TLS, the plain one.
     const t = this.#conn !== null ? this.#conn.plain ?? this.#conn : this.#listener;
     if (t === null) {
+      const fresh = this.#takeFresh();
       this.#handOver("detach");
-      return null;
+      return fresh?.release(this.gettimeout() === null) ?? null;
     }
     const caps = this.#backend?.caps;
     const detachable = this.#conn !== null ? caps?.detachableStream : caps?.detachableListener;
@@ -1425,6 +1476,7 @@ export class StreamSocket extends Socket {
     this.#conn = null;
     this.#listener = null;
     this.#acceptor = null;
+    this.#takeFresh()?.close(); // the socket taking over makes its own when asked
     super.close();
     return out;
   }

@@ -49,7 +49,7 @@ import {
   typeName,
 } from "./_common/bytes.ts";
 import { POLL, type Poll } from "./_common/readiness.ts";
-import { pick } from "./_transport/pick.ts";
+import { earlyDescriptor, pick } from "./_transport/pick.ts";
 import { wrapDatagram } from "./_transport/deno.ts";
 import type {
   Addr,
@@ -57,6 +57,7 @@ import type {
   DatagramAddr,
   DatagramTransport,
   Descriptor,
+  PacketTransport,
 } from "./_transport/types.ts";
 import { Channel, type Shape } from "./_datagram/channel.ts";
 import { Targets, wildcard } from "./_datagram/targets.ts";
@@ -106,6 +107,8 @@ const countOnly: Shape<number> = (n) => n;
  *   {@linkcode Socket.prototype.closed | closed},
  *   {@linkcode Socket.prototype.fileno | fileno()};
  * - real descriptors (the FFI backend, DESIGN §20): {@linkcode Socket.prototype.dup | dup()},
+ *   {@linkcode Socket.prototype.get_inheritable | get_inheritable()},
+ *   {@linkcode Socket.prototype.set_inheritable | set_inheritable()},
  *   {@linkcode Socket.prototype.sendmsg | sendmsg()},
  *   {@linkcode Socket.prototype.recvmsg | recvmsg()},
  *   {@linkcode Socket.prototype.recvmsg_into | recvmsg_into()};
@@ -129,6 +132,8 @@ const countOnly: Shape<number> = (n) => n;
 export class DatagramSocket extends Socket {
   #backend: Backend | null = null; // picked when the handle is made
   #channel: Channel | null = null;
+  /** The descriptor made before bind() where every socket has one (pick.ts). */
+  #fresh: PacketTransport | null = null;
   #targets: Targets;
   #multicast: Multicast | null = null; // made when a multicast option is first set
   /** `shutdown(SHUT_WR)` was called: sends fail with `EPIPE`. */
@@ -214,7 +219,7 @@ export class DatagramSocket extends Socket {
 
   /** @ignore */
   protected _localAddr(): Addr | null {
-    return this.#channel?.transport.addr ?? null;
+    return this.#channel?.transport.addr ?? this.#fresh?.localAddr() ?? null;
   }
 
   /** @ignore */
@@ -246,11 +251,20 @@ export class DatagramSocket extends Socket {
       const backend = this.#backend ??= pick("datagram", {
         kernelOptions: this._options.needsKernel(),
         unix: target.transport === "unix",
+        descriptors: target.transport === "unix" && target.raw !== undefined,
       });
-      t = backend.listenDatagram(target, {
-        reuseAddress,
-        ipv6Only: this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY),
-      });
+      const fresh = this.#fresh ?? undefined;
+      this.#fresh = null; // the transport's now (the socket's again if the bind fails)
+      try {
+        t = backend.listenDatagram(target, {
+          reuseAddress,
+          ipv6Only: this._options.flag(IPPROTO_IPV6, IPV6_V6ONLY),
+          fresh,
+        });
+      } catch (e) {
+        if (fresh && !fresh.closed) this.#fresh = fresh;
+        throw e;
+      }
     } catch (e) {
       throw fromRuntimeError(
         e,
@@ -781,6 +795,8 @@ export class DatagramSocket extends Socket {
   override close(): void {
     if (this.closed) return;
     super.close();
+    this.#fresh?.close();
+    this.#fresh = null;
     this.#channel?.transport.close();
     this.#channel?.drop();
   }
@@ -823,6 +839,12 @@ export class DatagramSocket extends Socket {
       });
     }
     const blocking = this.gettimeout() === null;
+    if (t === null && this.#fresh !== null) {
+      const fd = this.#fresh.release(blocking);
+      this.#fresh = null;
+      super.close();
+      return fd;
+    }
     this.#channel = null;
     super.close();
     // A descriptor goes blocking if the socket was (Python's state for what takes it over).
@@ -840,11 +862,18 @@ export class DatagramSocket extends Socket {
 
   /** @ignore The datagram transport's descriptor. */
   protected override _descriptor(): Descriptor | null {
-    return this.#channel?.transport.descriptor ?? null;
+    if (this.#channel !== null) return this.#channel.transport.descriptor ?? null;
+    if (this.#fresh !== null || this.closed) return this.#fresh;
+    const early = earlyDescriptor(this.family, SOCK_DGRAM, this.proto);
+    if (early === null) return null;
+    this.#backend ??= early.backend;
+    return this.#fresh = early.fresh;
   }
 
   /** @ignore The backend of the socket's handle (the inspect string names it). */
   protected override _backendName(): string | null {
-    return this.#channel !== null ? this.#backend?.caps.shownAs ?? null : null;
+    return this.#channel !== null || this.#fresh !== null
+      ? this.#backend?.caps.shownAs ?? null
+      : null;
   }
 }

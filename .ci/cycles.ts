@@ -77,7 +77,7 @@ const LAYERS: [RegExp, number][] = [
   [/^_stream\/|^_datagram\//, 2],
   [/^_socket\/|^options\.ts$/, 3],
   [/^makefile\.ts$/, 4],
-  [/^(tcp|udp)\.ts$/, 5],
+  [/^(tcp|udp|packet)\.ts$/, 5],
   [/^ssl\.ts$|^_ssl\//, 6],
   [/^(socket|messages|netdb|select|selectors)\.ts$/, 7],
   [/^socketserver\.ts$|^_server\//, 8],

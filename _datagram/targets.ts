@@ -58,7 +58,9 @@ export class Targets {
   convert(address: unknown, op: string): DatagramAddr | null {
     const target = toTarget(this.#family, address, op);
     if (target.transport === "unix") {
-      return this.#remember(address, { transport: "unixpacket", path: target.path });
+      const to: DatagramAddr = { transport: "unixpacket", path: target.path };
+      if (target.raw) to.raw = target.raw;
+      return this.#remember(address, to);
     }
     const host = target.hostname;
     if (!isIPv4(host) && !isIPv6(host)) return null;

@@ -16,6 +16,8 @@ import {
   SHUT_WR,
   SO_ACCEPTCONN,
   SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_SEQPACKET,
   SOCK_STREAM,
   SOL_SOCKET,
 } from "../constants.ts";
@@ -101,6 +103,8 @@ const FAMILY_NAMES: Record<number, string> = {
 const TYPE_NAMES: Record<number, string> = {
   [SOCK_STREAM]: "SOCK_STREAM",
   [SOCK_DGRAM]: "SOCK_DGRAM",
+  [SOCK_RAW]: "SOCK_RAW",
+  [SOCK_SEQPACKET]: "SOCK_SEQPACKET",
 };
 
 /** Makes a socket over a descriptor: handed down by socket.ts, which has both socket classes. */
@@ -200,7 +204,7 @@ export const DAEMON: unique symbol = Symbol("pysocket.daemon");
 export abstract class Socket {
   /** The address family: `AF_INET`, `AF_INET6` or `AF_UNIX`. */
   readonly family: number;
-  /** The socket type: `SOCK_STREAM` or `SOCK_DGRAM`. */
+  /** The socket type: `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET` or `SOCK_RAW`. */
   readonly type: number;
   /** The protocol number (0 unless given). */
   readonly proto: number;
@@ -356,6 +360,61 @@ export abstract class Socket {
     if (d === null || adopter === null) throw needsDescriptor("dup");
     const fd = d.dup();
     return adopter(fd, this.family, this.type, this.proto);
+  }
+
+  /**
+   * Whether a child process inherits the socket's descriptor, as Python's
+   * `sock.get_inheritable()`: `false` unless `set_inheritable(true)` was
+   * called — descriptors are made close-on-exec (`FD_CLOEXEC`), as Python's
+   * are since 3.4. A socket without a real descriptor (Deno's or node's)
+   * is not inherited either: their runtimes make theirs close-on-exec.
+   *
+   * @returns `false` when the descriptor is closed on `exec`.
+   * @throws {OSError} `EBADF` when closed.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  get_inheritable(): boolean {
+    this._checkOpen("get_inheritable");
+    return this._descriptor()?.inheritable() ?? false;
+  }
+
+  /**
+   * Makes the socket's descriptor inherited by child processes (clears
+   * `FD_CLOEXEC`) or not, as Python's `sock.set_inheritable(inheritable)`.
+   * Only a real descriptor (DESIGN §20) can be made inheritable.
+   *
+   * @param inheritable Whether a child process inherits it.
+   * @throws {OSError} `EOPNOTSUPP` for `true` on a socket without a
+   *   descriptor (its message names `PYSOCKET_BACKEND=ffi`); `EBADF` when closed.
+   *
+   * @example
+   * ```ts ignore
+   * // PYSOCKET_BACKEND=ffi deno run -A inherit.ts
+   * import * as socket from "@pysocket/socket";
+   * using s = socket.socket();
+   * s.set_inheritable(true);
+   * console.log(s.get_inheritable()); // true
+   * ```
+   */
+  set_inheritable(inheritable: boolean): void {
+    if (typeof inheritable !== "boolean") {
+      throw new TypeError(
+        `Cannot set_inheritable: inheritable must be a boolean, not '${typeName(inheritable)}'`,
+      );
+    }
+    this._checkOpen("set_inheritable");
+    const d = this._descriptor();
+    if (d === null) {
+      if (inheritable) throw needsDescriptor("set_inheritable");
+      return;
+    }
+    d.inheritable(inheritable);
   }
 
   /**
@@ -731,7 +790,7 @@ export abstract class Socket {
       }
     }
     const d = this.#messageDescriptor(op);
-    if (to === null && this.type !== SOCK_STREAM) {
+    if (to === null && this.type !== SOCK_STREAM && !this._kernelConnected) {
       // A datagram socket connected by the package (not the kernel) sends to its peer.
       const peer = this._peerAddr();
       if (peer !== null) {
@@ -741,7 +800,7 @@ export abstract class Socket {
           : { transport: "tcp", hostname, port };
       }
     }
-    return this.#whenReady(d, "write", (flags & MSG_DONTWAIT) !== 0, op, () => {
+    return this._whenReady(d, "write", (flags & MSG_DONTWAIT) !== 0, op, () => {
       this._messageCheck(op);
       return d.sendmsg(views, items, flags | MSG_DONTWAIT, to);
     });
@@ -858,6 +917,11 @@ export abstract class Socket {
    * handler is Python's daemon thread). Only sockets that read can say so.
    */
   [DAEMON](): void {}
+
+  /** @ignore Whether a connect() is the kernel's, so that a send to the peer names no address. */
+  protected get _kernelConnected(): boolean {
+    return false;
+  }
 
   /** @ignore The option state, for subclasses. */
   protected get _options(): SocketOptions {
@@ -988,7 +1052,7 @@ export abstract class Socket {
     checkInt(flags, "flags", op);
     this._checkOpen(op);
     const d = this.#messageDescriptor(op);
-    const got = await this.#whenReady(d, "read", (flags & MSG_DONTWAIT) !== 0, op, () => {
+    const got = await this._whenReady(d, "read", (flags & MSG_DONTWAIT) !== 0, op, () => {
       this._messageCheck(op);
       return d.recvmsg(buffers, ancbufsize, flags | MSG_DONTWAIT);
     });
@@ -1001,12 +1065,12 @@ export abstract class Socket {
   }
 
   /**
-   * Runs `call` (a descriptor call made at once with `MSG_DONTWAIT`) until it
-   * does not find the descriptor busy, waiting for readiness in between
-   * under the socket's deadline: a call that times out has made no syscall
-   * since its last EAGAIN, so it has consumed (or sent) nothing.
+   * @ignore Runs `call` (a descriptor call made at once with `MSG_DONTWAIT`)
+   * until it does not find the descriptor busy, waiting for readiness in
+   * between under the socket's deadline: a call that times out has made no
+   * syscall since its last EAGAIN, so it has consumed (or sent) nothing.
    */
-  async #whenReady<T>(
+  protected async _whenReady<T>(
     d: Descriptor,
     want: Want,
     dontwait: boolean,

@@ -6,7 +6,7 @@
 // one reaction.
 
 import { errno, OSError } from "../errors.ts";
-import type { Target } from "../address.ts";
+import { type Target, textNameError } from "../address.ts";
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { DENO } from "./capabilities.ts";
 import type {
@@ -174,6 +174,7 @@ class DenoDatagram implements DatagramTransport {
 
   send(p: Uint8Array, to: DatagramAddr): Promise<number> {
     try {
+      if ("raw" in to && to.raw) throw textNameError("sendto");
       return this.handle.send(p, to).catch(raise);
     } catch (e) {
       return Promise.reject(fromRuntimeError(e));

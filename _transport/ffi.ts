@@ -45,6 +45,8 @@ import {
   SOCK_CLOEXEC,
   SOCK_DGRAM,
   SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOCK_SEQPACKET,
   SOCK_STREAM,
   SOL_SOCKET,
   TCP_KEEPIDLE,
@@ -67,21 +69,26 @@ import type {
   DatagramAddr,
   DatagramOptions,
   DatagramTransport,
-  Descriptor,
   ListenerTransport,
   ListenOptions,
   LocalAddr,
+  PacketTransport,
   ReceivedMessage,
   StreamTransport,
 } from "./types.ts";
 
 testing.ffiEvaluated = true;
 
+const F_GETFD = 1;
+const F_SETFD = 2;
 const F_GETFL = 3;
 const F_SETFL = 4;
+const FD_CLOEXEC = 1;
 const F_DUPFD_CLOEXEC = 1030;
 const O_NONBLOCK = 0o4000;
 const FLAGS = SOCK_NONBLOCK | SOCK_CLOEXEC;
+const POLLIN = 0x001;
+const POLLOUT = 0x004;
 
 let opened: { lib: Libc; poller: Poller } | null = null;
 
@@ -102,10 +109,11 @@ function fail(lib: Libc, call: string): OSError {
  * One descriptor: its registration with the poller, its address room, and
  * the calls every kind of socket shares (options, names, close, hand-over).
  */
-class Fd implements Descriptor {
+class Fd implements PacketTransport {
   readonly fd: number;
   readonly family: number;
   readonly type: number;
+  readonly proto: number;
   readonly #lib: Libc;
   readonly #reg: Registration;
   /** Room for addresses read and written (getsockname, accept, recvfrom...). */
@@ -113,12 +121,13 @@ class Fd implements Descriptor {
   readonly #optLen = new Uint32Array(1);
   #closed = false;
 
-  constructor(fd: number, family: number, type: number) {
+  constructor(fd: number, family: number, type: number, proto = 0) {
     const { lib, poller } = system();
     this.#lib = lib;
     this.fd = fd;
     this.family = family;
     this.type = type;
+    this.proto = proto;
     this.#reg = poller.register(fd);
   }
 
@@ -204,6 +213,75 @@ class Fd implements Descriptor {
     return fd;
   }
 
+  inheritable(value?: boolean): boolean {
+    this.check();
+    const c = this.#lib.c;
+    const fl = c.fcntl(this.fd, F_GETFD, 0);
+    if (fl < 0) throw fail(this.#lib, "fcntl");
+    if (value !== undefined) {
+      const want = value ? fl & ~FD_CLOEXEC : fl | FD_CLOEXEC;
+      if (want !== fl && c.fcntl(this.fd, F_SETFD, want) < 0) throw fail(this.#lib, "fcntl");
+      return value;
+    }
+    return (fl & FD_CLOEXEC) === 0;
+  }
+
+  /** The kernel's `bind()`. */
+  bind(target: Target | LocalAddr): void {
+    this.check();
+    bindTo(this, target);
+  }
+
+  /** The kernel's `listen()`. */
+  listen(backlog: number): void {
+    this.check();
+    if (this.#lib.c.listen(this.fd, backlog) < 0) throw fail(this.#lib, "listen");
+  }
+
+  /** One `accept4()`, made at once: the new descriptor, or an `EAGAIN` OSError. */
+  accept(): Fd {
+    for (;;) {
+      this.check();
+      const fd = this.#lib.c.accept4(this.fd, null, null, FLAGS);
+      if (fd >= 0) return new Fd(fd, this.family, this.type, this.proto);
+      const e = this.#lib.errno();
+      if (e !== E.EINTR && e !== E.ECONNABORTED) throw callError(e, "accept");
+    }
+  }
+
+  /**
+   * One `connect()`, made at once: `EAGAIN` (an AF_UNIX backlog that is
+   * full) and `EINPROGRESS` come back as OSErrors, for the caller to wait.
+   */
+  connect(target: Target): void {
+    for (;;) {
+      this.check();
+      const len = this.writeTarget(target);
+      if (this.#lib.c.connect(this.fd, this.sa.bytes, len) === 0) return;
+      const e = this.#lib.errno();
+      if (e !== E.EINTR) throw callError(e, "connect");
+    }
+  }
+
+  readyNow(want: "read" | "write"): boolean {
+    this.check();
+    const pfd = this.#pollfd;
+    const v = new DataView(pfd.buffer);
+    v.setInt32(0, this.fd, true);
+    v.setInt16(4, want === "read" ? POLLIN : POLLOUT, true);
+    v.setInt16(6, 0, true);
+    if (this.#lib.c.poll(pfd, 1, 0) < 0) throw fail(this.#lib, "poll");
+    return v.getInt16(6, true) !== 0;
+  }
+
+  readonly #pollfd = new Uint8Array(8);
+
+  /** The kernel's `shutdown()`. */
+  shutdown(how: number): void {
+    this.check();
+    if (this.#lib.c.shutdown(this.fd, how) < 0) throw fail(this.#lib, "shutdown");
+  }
+
   /** Closes the descriptor; pending waits fail with EBADF. */
   close(): void {
     if (this.#closed) return;
@@ -248,8 +326,8 @@ class Fd implements Descriptor {
   }
 
   /** Writes `target` into the address room; returns its length. */
-  writeTarget(target: Target | LocalAddr | { path: string | Uint8Array }): number {
-    if ("path" in target) return this.sa.writeUnix(target.path);
+  writeTarget(target: Target | LocalAddr): number {
+    if ("path" in target) return this.sa.writeUnix(target.raw ?? target.path);
     return this.sa.writeIP(this.family, target.hostname, target.port);
   }
 }
@@ -353,9 +431,24 @@ class FfiStream implements StreamTransport {
 class FfiListener implements ListenerTransport {
   readonly descriptor: Fd;
   readonly heldWhenIdle = false;
+  /** Bound only: the kernel's listen() waits for the socket's (a descriptor made before bind()). */
+  #bound: boolean;
 
-  constructor(d: Fd) {
+  constructor(d: Fd, boundOnly = false) {
     this.descriptor = d;
+    this.#bound = boundOnly;
+  }
+
+  start(backlog: number): void {
+    if (!this.#bound) return;
+    this.descriptor.listen(backlog);
+    this.#bound = false;
+  }
+
+  takeBound(): PacketTransport | null {
+    if (!this.#bound || this.descriptor.closed) return null;
+    this.#bound = false;
+    return this.descriptor;
   }
 
   get fd(): number {
@@ -435,7 +528,7 @@ class FfiDatagram implements DatagramTransport {
     const c = d.lib.c;
     if (to !== this.#toKey) {
       this.#toLen = "path" in to
-        ? this.#to.writeUnix(to.path)
+        ? this.#to.writeUnix(to.raw ?? to.path)
         : this.#to.writeIP(d.family, to.hostname, to.port);
       this.#toKey = to;
     }
@@ -472,7 +565,9 @@ class FfiDatagram implements DatagramTransport {
       d.sa.bytes.fill(0, 0, 16); // AF_UNSPEC: dissolves the association
       len = 16;
     } else {
-      len = "path" in to ? d.sa.writeUnix(to.path) : d.sa.writeIP(d.family, to.hostname, to.port);
+      len = "path" in to
+        ? d.sa.writeUnix(to.raw ?? to.path)
+        : d.sa.writeIP(d.family, to.hostname, to.port);
     }
     if (d.lib.c.connect(d.fd, d.sa.bytes, len) < 0) throw fail(d.lib, "connect");
   }
@@ -561,7 +656,7 @@ function open(family: number, type: number, proto = 0): Fd {
   const fd = lib.c.socket(family, type | FLAGS, proto);
   if (fd < 0) throw fail(lib, "socket");
   try {
-    return new Fd(fd, family, type);
+    return new Fd(fd, family, type, proto);
   } catch (e) {
     lib.c.close(fd);
     throw e;
@@ -574,10 +669,35 @@ function familyOf(target: Target | LocalAddr): number {
   return target.hostname.includes(":") ? AF_INET6 : AF_INET;
 }
 
+/** Whether `target` is the wildcard address with port 0, or an empty AF_UNIX name (autobind). */
+function anyName(target: Target): boolean {
+  if (target.transport === "unix") return target.path === "" && target.raw === undefined;
+  return target.port === 0 && (target.hostname === "0.0.0.0" || target.hostname === "::");
+}
+
+/** Whether `d` has a name (bound, by a call or by the kernel). */
+function named(d: Fd): boolean {
+  const a = d.localAddr();
+  return "port" in a ? a.port !== 0 : a.path !== "";
+}
+
 /** Binds `d` to `target`. */
 function bindTo(d: Fd, target: Target | LocalAddr): void {
   const len = d.writeTarget(target);
   if (d.lib.c.bind(d.fd, d.sa.bytes, len) < 0) throw fail(d.lib, "bind");
+}
+
+/**
+ * Frees an AF_UNIX path that the socket's own `bind()` held (its listener
+ * is closed; the file stays until removed), so that `d` can bind it again.
+ * An abstract name has no file.
+ */
+function takeOver(d: Fd, local: { path: string; raw?: Uint8Array }): void {
+  const name = local.raw ?? new TextEncoder().encode(local.path);
+  if (name.length === 0 || name[0] === 0) return;
+  const z = new Uint8Array(name.length + 1);
+  z.set(name);
+  d.lib.c.unlink(z); // gone already: bind() says what is wrong, if anything
 }
 
 /** Connects `d` to `target`, waiting for the handshake; `signal` abandons it. */
@@ -613,9 +733,15 @@ async function connectTo(d: Fd, target: Target, signal?: AbortSignal): Promise<v
 export const ffi: Backend = {
   caps: FFI,
 
-  async connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport> {
-    const d = open(familyOf(target), SOCK_STREAM);
+  async connect(
+    target: Target,
+    signal?: AbortSignal,
+    local?: LocalAddr,
+    fresh?: PacketTransport,
+  ): Promise<StreamTransport> {
+    const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_STREAM);
     try {
+      if (local && "path" in local) takeOver(d, local);
       if (local) bindTo(d, local);
       await connectTo(d, target, signal);
       return new FfiStream(d);
@@ -625,9 +751,12 @@ export const ffi: Backend = {
     }
   },
 
-  listen(target: Target, { backlog, reusePort, ipv6Only }: ListenOptions): ListenerTransport {
-    const family = familyOf(target);
-    const d = open(family, SOCK_STREAM);
+  listen(
+    target: Target,
+    { backlog, reusePort, ipv6Only, fresh }: ListenOptions,
+  ): ListenerTransport {
+    const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_STREAM);
+    const family = d.family;
     try {
       if (family !== AF_UNIX) d.setInt(SOL_SOCKET, SO_REUSEADDR, 1);
       if (reusePort) d.setInt(SOL_SOCKET, SO_REUSEPORT, 1);
@@ -635,26 +764,33 @@ export const ffi: Backend = {
         d.setInt(IPPROTO_IPV6, IPV6_V6ONLY, ipv6Only ? 1 : 0);
       }
       bindTo(d, target);
+      // A socket that had its descriptor before bind() listens when it says so, as Python's.
+      if (d === fresh) return new FfiListener(d, true);
       if (d.lib.c.listen(d.fd, backlog) < 0) throw fail(d.lib, "listen");
       return new FfiListener(d);
     } catch (e) {
-      d.close();
+      if (d !== fresh) d.close(); // the socket's own stays the socket's (as a failed bind leaves it)
       throw e;
     }
   },
 
-  listenDatagram(target: Target, { reuseAddress, ipv6Only }: DatagramOptions): DatagramTransport {
-    const family = familyOf(target);
-    const d = open(family, SOCK_DGRAM);
+  listenDatagram(
+    target: Target,
+    { reuseAddress, ipv6Only, fresh }: DatagramOptions,
+  ): DatagramTransport {
+    const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_DGRAM);
+    const family = d.family;
     try {
       if (reuseAddress) d.setInt(SOL_SOCKET, SO_REUSEADDR, 1);
       if (family === AF_INET6 && ipv6Only !== undefined) {
         d.setInt(IPPROTO_IPV6, IPV6_V6ONLY, ipv6Only ? 1 : 0);
       }
-      bindTo(d, target);
+      // A descriptor the kernel bound already (its first sendmsg) keeps the
+      // name it chose when the wildcard is asked for: what the kernel does.
+      if (!(d === fresh && anyName(target) && named(d))) bindTo(d, target);
       return new FfiDatagram(d);
     } catch (e) {
-      d.close();
+      if (d !== fresh) d.close(); // the socket's own stays the socket's (as a failed bind leaves it)
       throw e;
     }
   },
@@ -663,6 +799,37 @@ export const ffi: Backend = {
     return deno.stdin();
   },
 };
+
+/**
+ * A new descriptor, not bound, not connected: a packet socket's
+ * (`SOCK_SEQPACKET`, `SOCK_RAW`), or one made before a stream or datagram
+ * socket binds or connects (a process with descriptors everywhere: the
+ * backend's `listen`/`connect`/`listenDatagram` then take it as `fresh`).
+ *
+ * @throws {OSError} the kernel's error (`EPERM` for a raw socket without
+ *   `CAP_NET_RAW`, `ESOCKTNOSUPPORT`...).
+ */
+export function openDescriptor(family: number, type: number, proto: number): PacketTransport {
+  return open(family, type, proto);
+}
+
+/**
+ * A connected pair of descriptors (`socketpair()`), each non-blocking and
+ * close-on-exec.
+ *
+ * @throws {OSError} the kernel's error (`EOPNOTSUPP` for a family without pairs).
+ */
+export function packetPair(
+  family: number,
+  type: number,
+  proto: number,
+): [PacketTransport, PacketTransport] {
+  const { lib } = system();
+  const fds = new Int32Array(2);
+  if (lib.c.socketpair(family, type | FLAGS, proto, fds) < 0) throw fail(lib, "socketpair");
+  const a = new Fd(fds[0], family, type, proto);
+  return [a, new Fd(fds[1], family, type, proto)];
+}
 
 /** What a descriptor handed in (`socket(fileno=…)`, `fromfd`) is: read from the kernel. */
 export interface Adopted {
@@ -673,7 +840,8 @@ export interface Adopted {
   transport:
     | { kind: "listener"; t: ListenerTransport }
     | { kind: "stream"; t: StreamTransport }
-    | { kind: "datagram"; t: DatagramTransport };
+    | { kind: "datagram"; t: DatagramTransport }
+    | { kind: "packet"; t: PacketTransport };
 }
 
 /**
@@ -705,14 +873,20 @@ export function adopt(fd: number): Adopted {
     new OSError(E.EOPNOTSUPP, undefined, {
       detail: `Cannot adopt descriptor ${fd}: ${what}`,
     });
-  if (type !== SOCK_STREAM && type !== SOCK_DGRAM) {
+  // A datagram socket connected to an unnamed peer (a socketpair's end)
+  // sends only to it: a packet socket's send, which names no address.
+  const packet = type === SOCK_SEQPACKET || type === SOCK_RAW ||
+    (type === SOCK_DGRAM && family === AF_UNIX &&
+      lib.c.getpeername(fd, sa.bytes, sa.reset().len) === 0 && sa.len[0] <= 2);
+  if (type !== SOCK_STREAM && type !== SOCK_DGRAM && !packet) {
     throw refuse(`socket type ${type} is not handled yet`);
   }
   if (type === SOCK_STREAM && !listening && !connected) {
     throw refuse("a stream socket is adopted listening or connected; this one is neither");
   }
   setBlocking(lib, fd, false);
-  const d = new Fd(fd, family, type);
+  const d = new Fd(fd, family, type, proto);
+  if (packet) return { family, type, proto, transport: { kind: "packet", t: d } };
   if (type === SOCK_DGRAM) {
     return { family, type, proto, transport: { kind: "datagram", t: new FfiDatagram(d) } };
   }

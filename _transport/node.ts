@@ -565,7 +565,9 @@ export const node: Backend = {
           allowHalfOpen: true,
           host: target.hostname,
           port: target.port,
-          ...(local ? { localAddress: local.hostname, localPort: local.port } : {}),
+          ...(local && "hostname" in local
+            ? { localAddress: local.hostname, localPort: local.port }
+            : {}),
         });
       const done = () => {
         sock.off("connect", connected);

@@ -10,7 +10,7 @@
 // capabilities (capabilities.ts), so `capabilities()` answers without a
 // backend's runtime modules.
 
-import type { Backend } from "./types.ts";
+import type { Backend, PacketTransport } from "./types.ts";
 import { type Capabilities, DENO, FFI, NODE } from "./capabilities.ts";
 import { testing } from "../_common/testing.ts";
 import { deno } from "./deno.ts";
@@ -74,4 +74,23 @@ export function pick(op: Op = "connect", needs?: Needs): Backend {
     return ffiModule(op === "listen" ? "listen" : op === "datagram" ? "bind" : "connect").ffi;
   }
   return caps === NODE ? node : deno;
+}
+
+/**
+ * The descriptor a stream or datagram socket has before it binds or
+ * connects, where every socket is to have one (`PYSOCKET_BACKEND=ffi`):
+ * made when first asked for (`fileno()`, `setsockopt()`...), so that those
+ * reach the kernel as Python's do; `null` elsewhere (the socket's handle is
+ * made when it binds or connects).
+ *
+ * @throws {OSError} the kernel's error.
+ */
+export function earlyDescriptor(
+  family: number,
+  type: number,
+  proto: number,
+): { backend: Backend; fresh: PacketTransport } | null {
+  if (!(everywhere || testing.backend === "ffi")) return null;
+  const m = ffiModule("create socket");
+  return { backend: m.ffi, fresh: m.openDescriptor(family, type, proto) };
 }

@@ -16,8 +16,11 @@ export type { Capabilities };
 /** An address as a transport reports it: Deno's `Deno.Addr` shape (`tcp`/`udp` host and port, or a path). */
 export type Addr = Deno.Addr;
 
-/** Where a datagram goes, in the form a datagram transport's `send()` takes. */
-export type DatagramAddr = Deno.NetAddr | Deno.UnixAddr;
+/**
+ * Where a datagram goes, in the form a datagram transport's `send()` takes
+ * (an AF_UNIX name of bytes that are not UTF-8 in `raw`, for a descriptor).
+ */
+export type DatagramAddr = Deno.NetAddr | (Deno.UnixAddr & { raw?: Uint8Array });
 
 /** One control message of `sendmsg()`/`recvmsg()`: `[cmsg_level, cmsg_type, cmsg_data]`. */
 export type AncillaryItem = [level: number, type: number, data: Uint8Array];
@@ -79,6 +82,8 @@ export interface Descriptor {
   writable(signal?: AbortSignal): Promise<void>;
   /** A duplicate of the descriptor (close-on-exec). */
   dup(): number;
+  /** Whether a child process inherits it (no `FD_CLOEXEC`); with `value`, sets it first. */
+  inheritable(value?: boolean): boolean;
   /** Lets go of the descriptor without closing it (set blocking if asked); returns it. */
   release(blocking: boolean): number;
 }
@@ -137,11 +142,14 @@ export interface StreamTransport extends Refable {
   readonly plain?: StreamTransport;
 }
 
-/** A local address to connect from (`bind()` before `connect()`). */
-export interface LocalAddr {
-  hostname: string;
-  port: number;
-}
+/**
+ * A local address to connect from (`bind()` before `connect()`): a host and
+ * port, or an AF_UNIX name (only a descriptor takes one; a path that the
+ * socket's own `bind()` held is taken over).
+ */
+export type LocalAddr =
+  | { hostname: string; port: number }
+  | { path: string; raw?: Uint8Array };
 
 /** A listening socket. */
 export interface ListenerTransport extends Refable {
@@ -156,6 +164,18 @@ export interface ListenerTransport extends Refable {
   readonly addr: Addr;
   /** The runtime's own handle (what `detach()` returns). */
   readonly handle: unknown;
+  /**
+   * Starts listening, for a listener that is bound only (the FFI backend's
+   * over a descriptor made before `bind()`: the kernel's `listen()` comes
+   * with the socket's); others listen from the start and lack it, or ignore it.
+   */
+  start?(backlog: number): void;
+  /**
+   * Hands back the descriptor of a listener that is bound only, for
+   * `connect()` to connect from its address (the listener is the caller's
+   * no more); `null` once it listens.
+   */
+  takeBound?(): PacketTransport | null;
 }
 
 /** A bound datagram socket (UDP, or AF_UNIX `SOCK_DGRAM`). */
@@ -196,6 +216,38 @@ export interface DatagramTransport extends Refable {
   readonly handle: unknown;
 }
 
+/**
+ * A descriptor whose every call is the kernel's, one message each: an
+ * AF_UNIX `SOCK_SEQPACKET` socket, a `SOCK_RAW` socket, one end of a
+ * datagram `socketpair()` (the FFI backend's, DESIGN §20). Calls that would
+ * wait throw `EAGAIN`: the socket waits for readiness and tries again.
+ */
+export interface PacketTransport extends Descriptor, Refable {
+  readonly fd: number;
+  /** Whether it was closed (or handed on). */
+  readonly closed: boolean;
+  /** The protocol, as the socket was made with. */
+  readonly proto: number;
+  /** The bound address (`getsockname()`). */
+  localAddr(): Addr;
+  /** The peer's address (`getpeername()`); throws `ENOTCONN`. */
+  remoteAddr(): Addr;
+  /** The kernel's `bind()`. */
+  bind(to: Target): void;
+  /** The kernel's `listen()`. */
+  listen(backlog: number): void;
+  /** One `accept()`, at once. */
+  accept(): PacketTransport;
+  /** One `connect()`, at once. */
+  connect(to: Target): void;
+  /** The kernel's `shutdown()`. */
+  shutdown(how: number): void;
+  /** Closes the descriptor; pending waits fail with `EBADF`. */
+  close(): void;
+  /** Whether a read (`"read"`) or a send (`"write"`) would not wait now (`poll()` with no timeout). */
+  readyNow(want: "read" | "write"): boolean;
+}
+
 /** What `listen()` is given besides the address. */
 export interface ListenOptions {
   /** The queue length of connections not yet accepted. */
@@ -204,6 +256,11 @@ export interface ListenOptions {
   reusePort: boolean;
   /** `IPV6_V6ONLY`: an IPv6 listener that takes no IPv4 connection (node:net, FFI). */
   ipv6Only?: boolean;
+  /**
+   * The descriptor the socket already has, to bind (the FFI backend's, made
+   * before `bind()`); left open, the socket's, if binding fails.
+   */
+  fresh?: PacketTransport;
 }
 
 /** What a datagram socket is created with besides the address. */
@@ -212,6 +269,11 @@ export interface DatagramOptions {
   reuseAddress: boolean;
   /** `IPV6_V6ONLY`: an IPv6 socket that takes no IPv4 datagram (node:dgram only). */
   ipv6Only?: boolean;
+  /**
+   * The descriptor the socket already has, to bind (the FFI backend's, made
+   * before `bind()`); left open, the socket's, if binding fails.
+   */
+  fresh?: PacketTransport;
 }
 
 /** One way of reaching the network: makes the transports above. */
@@ -221,9 +283,15 @@ export interface Backend {
   /**
    * Connects to `target` (an IP literal and port, or a path); `signal`
    * abandons the attempt. `local`: the address to connect from (a backend
-   * that cannot throws).
+   * that cannot throws). `fresh`: the descriptor the socket already has
+   * (the FFI backend's, made before `connect()`), to connect.
    */
-  connect(target: Target, signal?: AbortSignal, local?: LocalAddr): Promise<StreamTransport>;
+  connect(
+    target: Target,
+    signal?: AbortSignal,
+    local?: LocalAddr,
+    fresh?: PacketTransport,
+  ): Promise<StreamTransport>;
   /** Binds and listens on `target` at once. */
   listen(target: Target, options: ListenOptions): ListenerTransport;
   /** Binds a datagram socket to `target` (`path: ""`: an abstract address of the system's choosing). */

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { closeAll, dec, enc, isOSError, ROOT, runPython, tcpTriple, tempDir } from "./_helpers.ts";
+import { ffiUnavailable } from "../_transport/ffi_load.ts";
 
 /** The methods of Python's socket objects (Linux, those that apply to TCP, UDP and Unix sockets). */
 const PYTHON_METHODS = [
@@ -153,7 +154,7 @@ print(json.dumps(out))
   assert.throws(() => socket.getprotobyname("no-such-protocol"), socket.OSError);
 });
 
-Deno.test("AF_UNIX abstract names: bytes in, bytes out, a CPython peer on the same name; too long or not UTF-8 refused", async () => {
+Deno.test("AF_UNIX abstract names: bytes in, bytes out, a CPython peer on the same name (of any bytes, on a descriptor); too long refused", async () => {
   const name = enc.encode(`\0pysocket-test-${crypto.randomUUID()}`);
   using srv = socket.socket(socket.AF_UNIX);
   srv.bind(name);
@@ -175,8 +176,36 @@ c.close()
   assert.equal(dec.decode(await conn.recv(100, socket.MSG_WAITALL)), "over the abstract namespace");
   conn.close();
   assert.equal((await peer).code, 0);
+  // Bytes that are not UTF-8: a descriptor's name (--allow-ffi), refused without one.
+  using raw = socket.socket(socket.AF_UNIX);
+  const rawName = new Uint8Array([0, 0xff, 0xfe, ...crypto.getRandomValues(new Uint8Array(8))]);
+  if (ffiUnavailable() === null) {
+    raw.bind(rawName);
+    raw.listen();
+    assert.deepEqual(raw.getsockname(), rawName);
+    const rawPeer = runPython(
+      `
+import socket, sys
+c = socket.socket(socket.AF_UNIX)
+c.connect(bytes.fromhex(sys.argv[1]))
+assert c.getpeername() == bytes.fromhex(sys.argv[1]), c.getpeername()
+c.sendall(b"over a name of any bytes")
+c.close()
+`,
+      [Array.from(rawName, (b) => b.toString(16).padStart(2, "0")).join("")],
+    );
+    const [rawConn] = await raw.accept();
+    assert.equal(
+      dec.decode(await rawConn.recv(100, socket.MSG_WAITALL)),
+      "over a name of any bytes",
+    );
+    rawConn.close();
+    const done = await rawPeer;
+    assert.equal(done.code, 0, done.stderr);
+  } else {
+    assert.throws(() => raw.bind(rawName), socket.OSError);
+  }
   using bad = socket.socket(socket.AF_UNIX);
-  assert.throws(() => bad.bind(new Uint8Array([0, 0xff, 0xfe])), socket.OSError);
   assert.throws(
     () => bad.bind("/tmp/" + "x".repeat(200)),
     (e) => e instanceof socket.OSError && /too long/.test(e.message),

@@ -45,6 +45,8 @@ const SYMBOLS = {
   },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   if_nametoindex: { parameters: ["buffer"], result: "u32" },
+  unlink: { parameters: ["buffer"], result: "i32" },
+  poll: { parameters: ["buffer", "usize", "i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 

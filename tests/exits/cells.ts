@@ -200,6 +200,15 @@ for (
     run: async (p) => void await select.select([await connect(p)], [], [], SHORT),
   };
 }
+CELLS["SEQPACKET pair: select() and recv() timed out, left open"] = {
+  run: async () => {
+    const [a] = await socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET);
+    await select.select([a], [], [], SHORT);
+    a.settimeout(SHORT);
+    await a.recv(8).catch(() => {});
+  },
+  runtimes: ["deno"], // a real descriptor: Deno's FFI
+};
 CELLS["tcp select() timed out, closed"] = {
   run: async (p) => {
     const s = await tcp(p);
