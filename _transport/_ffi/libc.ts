@@ -8,6 +8,7 @@
 // main thread, with no allocation between the call and the read.
 
 import { errno as E, OSError, oserror, strerror } from "../../errors.ts";
+import { ffiRefusal } from "./native.ts";
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -76,10 +77,7 @@ export function unavailable(): string | null {
   if (d.build.os !== "linux" || d.build.arch !== "x86_64") {
     return `the descriptor backend's struct layouts are checked on Linux x86_64 only, not ${d.build.os} ${d.build.arch}`;
   }
-  if (d.permissions.querySync({ name: "ffi" }).state !== "granted") {
-    return "the descriptor backend needs the ffi permission (--allow-ffi); it is never prompted for";
-  }
-  return null;
+  return ffiRefusal("the descriptor backend");
 }
 
 /**

@@ -1,0 +1,145 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// OpenSSL's libssl and libcrypto (3.x) as the sans-I/O TLS engine calls
+// them (DESIGN §17): declared once, opened on the first `wrap_bio()` where
+// FFI runs (Deno with the `ffi` permission, Bun), never at import. `long`
+// and `size_t` are 64-bit (Linux x86_64's LP64); results of those types may
+// come back as bigints and are read through `Number()`. Macros of the C API
+// (`SSL_set_tlsext_host_name`, `SSL_set_min_proto_version`,
+// `BIO_set_mem_eof_return`…) are their `SSL_ctrl`/`BIO_ctrl` calls.
+
+import { errno, OSError } from "../../errors.ts";
+import { ffiRefusal, type Memory, openLibrary, type Symbol } from "./native.ts";
+
+const p = "pointer", b = "buffer", i32 = "i32", i64 = "i64", u64 = "u64", usize = "usize";
+const fn = (parameters: Symbol["parameters"], result: Symbol["result"]): Symbol => ({
+  parameters,
+  result,
+});
+
+const SSL_SYMBOLS = {
+  TLS_method: fn([], p),
+  SSL_CTX_new: fn([p], p),
+  SSL_CTX_free: fn([p], "void"),
+  SSL_CTX_ctrl: fn([p, i32, i64, p], i64),
+  SSL_CTX_set_cipher_list: fn([p, b], i32),
+  SSL_CTX_use_certificate: fn([p, p], i32),
+  SSL_CTX_use_PrivateKey: fn([p, p], i32),
+  SSL_CTX_check_private_key: fn([p], i32),
+  SSL_CTX_get_cert_store: fn([p], p),
+  SSL_CTX_set_default_verify_paths: fn([p], i32),
+  SSL_CTX_set_num_tickets: fn([p, usize], i32),
+  SSL_CTX_set_alpn_select_cb: fn([p, "function", p], "void"),
+  SSL_CTX_set_session_id_context: fn([p, b, "u32"], i32),
+  SSL_CTX_get0_param: fn([p], p),
+  SSL_new: fn([p], p),
+  SSL_free: fn([p], "void"),
+  SSL_set_bio: fn([p, p, p], "void"),
+  SSL_set_connect_state: fn([p], "void"),
+  SSL_set_accept_state: fn([p], "void"),
+  SSL_do_handshake: fn([p], i32),
+  SSL_read_ex: fn([p, b, usize, b], i32),
+  SSL_write_ex: fn([p, b, usize, b], i32),
+  SSL_shutdown: fn([p], i32),
+  SSL_get_shutdown: fn([p], i32),
+  SSL_get_error: fn([p, i32], i32),
+  SSL_pending: fn([p], i32),
+  SSL_ctrl: fn([p, i32, i64, p], i64),
+  SSL_ctrl_buffer: { name: "SSL_ctrl", parameters: [p, i32, i64, b], result: i64 },
+  SSL_set_verify: fn([p, i32, p], "void"),
+  SSL_get0_param: fn([p], p),
+  SSL_get_verify_result: fn([p], i64),
+  SSL_set_options: fn([p, u64], u64),
+  SSL_clear_options: fn([p, u64], u64),
+  SSL_set_alpn_protos: fn([p, b, "u32"], i32),
+  SSL_get0_alpn_selected: fn([p, b, b], "void"),
+  SSL_get1_peer_certificate: fn([p], p),
+  SSL_get_current_cipher: fn([p], p),
+  SSL_CIPHER_get_name: fn([p], p),
+  SSL_CIPHER_get_version: fn([p], p),
+  SSL_CIPHER_get_bits: fn([p, p], i32),
+  SSL_get_version: fn([p], p),
+  SSL_is_init_finished: fn([p], i32),
+  SSL_get_client_ciphers: fn([p], p),
+  SSL_get_finished: fn([p, b, usize], usize),
+  SSL_get_peer_finished: fn([p, b, usize], usize),
+  SSL_session_reused: fn([p], i32),
+  SSL_get1_session: fn([p], p),
+  SSL_set_session: fn([p, p], i32),
+  SSL_SESSION_free: fn([p], "void"),
+  i2d_SSL_SESSION: fn([p, b], i32),
+  d2i_SSL_SESSION: fn([p, b, i64], p),
+} as const;
+
+const CRYPTO_SYMBOLS = {
+  BIO_s_mem: fn([], p),
+  BIO_new: fn([p], p),
+  BIO_new_mem_buf: fn([b, i32], p),
+  BIO_free: fn([p], i32),
+  BIO_read: fn([p, b, i32], i32),
+  BIO_write: fn([p, b, i32], i32),
+  BIO_ctrl: fn([p, i32, i64, p], i64),
+  PEM_read_bio_X509: fn([p, p, p, p], p),
+  PEM_read_bio_X509_CRL: fn([p, p, p, p], p),
+  PEM_read_bio_PrivateKey: fn([p, p, p, b], p),
+  i2d_X509_bio: fn([p, p], i32),
+  X509_free: fn([p], "void"),
+  X509_CRL_free: fn([p], "void"),
+  EVP_PKEY_free: fn([p], "void"),
+  X509_STORE_add_cert: fn([p, p], i32),
+  X509_STORE_add_crl: fn([p, p], i32),
+  X509_VERIFY_PARAM_set1_host: fn([p, b, usize], i32),
+  X509_VERIFY_PARAM_set1_ip_asc: fn([p, b], i32),
+  X509_VERIFY_PARAM_set_hostflags: fn([p, "u32"], "void"),
+  X509_VERIFY_PARAM_set_flags: fn([p, u64], i32),
+  X509_verify_cert_error_string: fn([i64], p),
+  OPENSSL_sk_num: fn([p], i32),
+  OPENSSL_sk_value: fn([p, i32], p),
+  ERR_get_error: fn([], u64),
+  ERR_clear_error: fn([], "void"),
+  ERR_reason_error_string: fn([u64], p),
+} as const;
+
+type Calls<S> = { [K in keyof S]: (...args: unknown[]) => unknown };
+
+/** libssl and libcrypto, opened: their calls and the memory helpers. */
+export interface Libssl {
+  /** libssl's calls. */
+  readonly ssl: Calls<typeof SSL_SYMBOLS>;
+  /** libcrypto's calls. */
+  readonly crypto: Calls<typeof CRYPTO_SYMBOLS>;
+  /** Pointers and memory. */
+  readonly memory: Memory;
+}
+
+let opened: Libssl | null = null;
+
+/** Why libssl cannot be used here, or `null` where it can. */
+export function libsslUnavailable(): string | null {
+  return ffiRefusal("TLS over memory buffers (OpenSSL's libssl)");
+}
+
+/**
+ * Opens libssl and libcrypto (once).
+ *
+ * @param op What needs them, for the error.
+ * @throws {OSError} `EOPNOTSUPP` naming what is missing (FFI, the `ffi`
+ *   permission, the library itself).
+ */
+export function libssl(op: string): Libssl {
+  if (opened !== null) return opened;
+  const why = libsslUnavailable();
+  if (why !== null) {
+    throw new OSError(errno.EOPNOTSUPP, undefined, { detail: `Cannot ${op}: ${why}` });
+  }
+  try {
+    const crypto = openLibrary("libcrypto.so.3", CRYPTO_SYMBOLS);
+    const ssl = openLibrary("libssl.so.3", SSL_SYMBOLS);
+    opened = { ssl: ssl.symbols, crypto: crypto.symbols, memory: ssl.memory };
+  } catch (e) {
+    throw new OSError(errno.EOPNOTSUPP, undefined, {
+      detail: `Cannot ${op}: OpenSSL 3's libssl.so.3 did not open: ${(e as Error).message}`,
+      cause: e,
+    });
+  }
+  return opened;
+}
