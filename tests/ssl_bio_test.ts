@@ -660,6 +660,8 @@ Deno.test("a pipelining STARTTLS client (ported from Python) speaks TLS through 
   }
   assert.equal(dec.decode(plain.subarray(0, crlf)), "220 go ahead");
   const early = plain.subarray(crlf + 2);
+  // The front sent both in one send: the ServerHello's record came with the line.
+  assert.equal(early[0], 0x16, "a TLS handshake record follows the line");
   incoming.write(early);
   await ioLoop(sock, incoming, outgoing, () => tls.do_handshake());
   assert.equal(tls.server_hostname, "localhost");
