@@ -95,7 +95,8 @@ export class MemoryBIO {
    * console.log(bio.read(2), bio.read()); // Uint8Array(2) [ 1, 2 ] Uint8Array(1) [ 3 ]
    * ```
    */
-  read(n = -1): Uint8Array<ArrayBuffer> {
+  read(n?: number): Uint8Array<ArrayBuffer> {
+    n ??= -1;
     if (typeof n !== "number" || !Number.isInteger(n)) {
       throw new TypeError(`'${typeof n}' object cannot be interpreted as an integer`);
     }

@@ -16,7 +16,61 @@ const fn = (parameters: Symbol["parameters"], result: Symbol["result"]): Symbol 
   result,
 });
 
-const SSL_SYMBOLS = {
+/** libssl's calls the engine makes. */
+type SslCall =
+  | "TLS_method"
+  | "SSL_CTX_new"
+  | "SSL_CTX_free"
+  | "SSL_CTX_ctrl"
+  | "SSL_CTX_set_cipher_list"
+  | "SSL_CTX_use_certificate"
+  | "SSL_CTX_use_PrivateKey"
+  | "SSL_CTX_check_private_key"
+  | "SSL_CTX_get_cert_store"
+  | "SSL_CTX_set_default_verify_paths"
+  | "SSL_CTX_set_num_tickets"
+  | "SSL_CTX_set_alpn_select_cb"
+  | "SSL_CTX_set_session_id_context"
+  | "SSL_CTX_get0_param"
+  | "SSL_new"
+  | "SSL_free"
+  | "SSL_set_bio"
+  | "SSL_set_connect_state"
+  | "SSL_set_accept_state"
+  | "SSL_do_handshake"
+  | "SSL_read_ex"
+  | "SSL_write_ex"
+  | "SSL_shutdown"
+  | "SSL_get_shutdown"
+  | "SSL_get_error"
+  | "SSL_pending"
+  | "SSL_ctrl"
+  | "SSL_ctrl_buffer"
+  | "SSL_set_verify"
+  | "SSL_get0_param"
+  | "SSL_get_verify_result"
+  | "SSL_set_options"
+  | "SSL_clear_options"
+  | "SSL_set_alpn_protos"
+  | "SSL_get0_alpn_selected"
+  | "SSL_get1_peer_certificate"
+  | "SSL_get_current_cipher"
+  | "SSL_CIPHER_get_name"
+  | "SSL_CIPHER_get_version"
+  | "SSL_CIPHER_get_bits"
+  | "SSL_get_version"
+  | "SSL_is_init_finished"
+  | "SSL_get_client_ciphers"
+  | "SSL_get_finished"
+  | "SSL_get_peer_finished"
+  | "SSL_session_reused"
+  | "SSL_get1_session"
+  | "SSL_set_session"
+  | "SSL_SESSION_free"
+  | "i2d_SSL_SESSION"
+  | "d2i_SSL_SESSION";
+
+const SSL_SYMBOLS: Record<SslCall, Symbol> = {
   TLS_method: fn([], p),
   SSL_CTX_new: fn([p], p),
   SSL_CTX_free: fn([p], "void"),
@@ -68,9 +122,38 @@ const SSL_SYMBOLS = {
   SSL_SESSION_free: fn([p], "void"),
   i2d_SSL_SESSION: fn([p, b], i32),
   d2i_SSL_SESSION: fn([p, b, i64], p),
-} as const;
+};
 
-const CRYPTO_SYMBOLS = {
+/** libcrypto's calls the engine makes. */
+type CryptoCall =
+  | "BIO_s_mem"
+  | "BIO_new"
+  | "BIO_new_mem_buf"
+  | "BIO_free"
+  | "BIO_read"
+  | "BIO_write"
+  | "BIO_ctrl"
+  | "PEM_read_bio_X509"
+  | "PEM_read_bio_X509_CRL"
+  | "PEM_read_bio_PrivateKey"
+  | "i2d_X509_bio"
+  | "X509_free"
+  | "X509_CRL_free"
+  | "EVP_PKEY_free"
+  | "X509_STORE_add_cert"
+  | "X509_STORE_add_crl"
+  | "X509_VERIFY_PARAM_set1_host"
+  | "X509_VERIFY_PARAM_set1_ip_asc"
+  | "X509_VERIFY_PARAM_set_hostflags"
+  | "X509_VERIFY_PARAM_set_flags"
+  | "X509_verify_cert_error_string"
+  | "OPENSSL_sk_num"
+  | "OPENSSL_sk_value"
+  | "ERR_get_error"
+  | "ERR_clear_error"
+  | "ERR_reason_error_string";
+
+const CRYPTO_SYMBOLS: Record<CryptoCall, Symbol> = {
   BIO_s_mem: fn([], p),
   BIO_new: fn([p], p),
   BIO_new_mem_buf: fn([b, i32], p),
@@ -97,16 +180,16 @@ const CRYPTO_SYMBOLS = {
   ERR_get_error: fn([], u64),
   ERR_clear_error: fn([], "void"),
   ERR_reason_error_string: fn([u64], p),
-} as const;
+};
 
-type Calls<S> = { [K in keyof S]: (...args: unknown[]) => unknown };
+type Calls<K extends string> = { [N in K]: (...args: unknown[]) => unknown };
 
 /** libssl and libcrypto, opened: their calls and the memory helpers. */
 export interface Libssl {
   /** libssl's calls. */
-  readonly ssl: Calls<typeof SSL_SYMBOLS>;
+  readonly ssl: Calls<SslCall>;
   /** libcrypto's calls. */
-  readonly crypto: Calls<typeof CRYPTO_SYMBOLS>;
+  readonly crypto: Calls<CryptoCall>;
   /** Pointers and memory. */
   readonly memory: Memory;
 }
