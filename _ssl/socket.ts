@@ -84,7 +84,8 @@ import {
 import { SESSION_KEY, SSLSession } from "./session.ts";
 import { judge, verifiedChain } from "./verify.ts";
 import { bioPort, MemoryBIO } from "./bio.ts";
-import { type CipherTuple, MemoryTls, NativeContext } from "../_transport/openssl.ts";
+import type { CipherTuple, MemoryTls, NativeContext } from "../_transport/openssl.ts";
+import { opensslModule } from "../_transport/ffi_load.ts";
 import { decodeCertificate, type PeerCertificate } from "./x509.ts";
 
 /** The token that lets the package make SSLSockets: Python's SSLSocket has no public constructor. */
@@ -1057,7 +1058,7 @@ export class SSLContext {
     this._checkSide(opts.server_side);
     const native = this.#openssl();
     const serverSide = opts.server_side;
-    const tls = new MemoryTls(
+    const tls = new (opensslModule("wrap_bio").MemoryTls)(
       native,
       {
         serverSide,
@@ -1082,7 +1083,7 @@ export class SSLContext {
   #openssl(): NativeContext {
     const n = this.#native;
     if (n !== null && n.shared === this.#shared && n.tickets === this.#numTickets) return n.ctx;
-    const ctx = new NativeContext({
+    const ctx = new (opensslModule("wrap_bio").NativeContext)({
       cert: this.#cert,
       key: this.#key,
       passphrase: this.#passphrase,
