@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as socket from "../../mod.ts";
 import * as ssl from "../../ssl.ts";
-import { Program, ROOT, RUNTIME } from "./_program.ts";
+import { Program, ROOT, RUNTIME, scope } from "./_program.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -88,10 +88,11 @@ test(`two SSLObjects shake hands, verify, agree on ALPN and exchange data in one
   );
 });
 
-test(`an SSLObject over a loopback socket talks to CPython's TLS server on ${RUNTIME}`, async () => {
-  if (!FFI) return;
-  await using py = Program.python(
-    String.raw`
+test(`an SSLObject over a loopback socket talks to CPython's TLS server on ${RUNTIME}`, () =>
+  scope(async (enter) => {
+    if (!FFI) return;
+    const py = enter(Program.python(
+      String.raw`
 import socket, ssl, sys
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(sys.argv[1])
@@ -102,35 +103,35 @@ tls = ctx.wrap_socket(conn, server_side=True)
 tls.sendall(tls.recv(1024).upper())
 tls.unwrap().close()
 `,
-    [cert("keycert3.pem")],
-  );
-  const port = Number(await py.out.line());
-  using sock = await socket.create_connection(["127.0.0.1", port], 20);
-  const [client] = contexts();
-  const incoming = new ssl.MemoryBIO(), outgoing = new ssl.MemoryBIO();
-  const obj = client.wrap_bio(incoming, outgoing, { server_hostname: "localhost" });
-  /** CPython's ssl_io_loop(). */
-  const loop = async <T>(fn: () => T): Promise<T> => {
-    for (;;) {
-      let want = false;
-      let ret: T | undefined;
-      try {
-        ret = fn();
-      } catch (e) {
-        if (!(e instanceof ssl.SSLWantReadError)) throw e;
-        want = true;
+      [cert("keycert3.pem")],
+    ));
+    const port = Number(await py.out.line());
+    const sock = enter(await socket.create_connection(["127.0.0.1", port], 20));
+    const [client] = contexts();
+    const incoming = new ssl.MemoryBIO(), outgoing = new ssl.MemoryBIO();
+    const obj = client.wrap_bio(incoming, outgoing, { server_hostname: "localhost" });
+    /** CPython's ssl_io_loop(). */
+    const loop = async <T>(fn: () => T): Promise<T> => {
+      for (;;) {
+        let want = false;
+        let ret: T | undefined;
+        try {
+          ret = fn();
+        } catch (e) {
+          if (!(e instanceof ssl.SSLWantReadError)) throw e;
+          want = true;
+        }
+        const out = outgoing.read();
+        if (out.length) await sock.sendall(out);
+        if (!want) return ret as T;
+        const got = await sock.recv(32768);
+        if (got.length) incoming.write(got);
+        else incoming.write_eof();
       }
-      const out = outgoing.read();
-      if (out.length) await sock.sendall(out);
-      if (!want) return ret as T;
-      const got = await sock.recv(32768);
-      if (got.length) incoming.write(got);
-      else incoming.write_eof();
-    }
-  };
-  await loop(() => obj.do_handshake());
-  await loop(() => obj.write(enc.encode("hello")));
-  assert.equal(dec.decode(await loop(() => obj.read())), "HELLO");
-  await loop(() => obj.unwrap());
-  await py.done();
-});
+    };
+    await loop(() => obj.do_handshake());
+    await loop(() => obj.write(enc.encode("hello")));
+    assert.equal(dec.decode(await loop(() => obj.read())), "HELLO");
+    await loop(() => obj.unwrap());
+    await py.done();
+  }));
