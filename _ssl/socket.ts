@@ -1072,6 +1072,7 @@ export class SSLContext {
         maxVersion: this.#maximum < 0 ? 0 : this.#maximum,
         options: this.#options,
         session: opts.session?._data ?? null,
+        postHandshakeAuth: this.#postHandshakeAuth,
       },
       bioPort(incoming),
       bioPort(outgoing),
@@ -1093,6 +1094,7 @@ export class SSLContext {
       ciphers: this.#ciphers.names.join(":"),
       numTickets: this.#numTickets,
       serverAlpn: () => this.#alpn,
+      ecdhCurve: this.#ecdhCurve,
     }, "wrap_bio");
     n?.ctx.free(); // its connections keep their reference
     this.#native = { shared: this.#shared, tickets: this.#numTickets, ctx };
@@ -2574,6 +2576,25 @@ export class SSLObject {
     }
     // The first Finished: the client's in a full handshake, the server's in a resumed one.
     return this.#tls.finished(this.#tls.sessionReused() !== !this.#serverSide);
+  }
+
+  /**
+   * Python's `verify_client_post_handshake()` (a TLS 1.3 server whose
+   * context and client's have `post_handshake_auth`): asks the client for
+   * its certificate; the request goes with the next `write()`, and the
+   * certificate is judged when a `read()` takes it in.
+   *
+   * @throws {SSLError} where OpenSSL cannot ask: a client (`NOT_SERVER`),
+   *   TLS 1.2, a client that offered no post-handshake authentication.
+   *
+   * @example
+   * ```ts ignore
+   * server.verify_client_post_handshake();
+   * server.write(new TextEncoder().encode("certificate, please"));
+   * ```
+   */
+  verify_client_post_handshake(): void {
+    this.#tls.verifyClientPostHandshake();
   }
 
   /**

@@ -59,6 +59,8 @@ export interface ContextSettings {
   numTickets: number;
   /** A server's ALPN protocols, read when a client's hello comes. */
   serverAlpn: () => readonly string[] | undefined;
+  /** The ECDH curve (`set_ecdh_curve()`), if set. */
+  ecdhCurve?: string;
 }
 
 /** What one connection adds to its context's settings. */
@@ -83,6 +85,8 @@ export interface ConnectionSettings {
   options: number;
   /** A session to resume (its DER encoding). */
   session: Uint8Array | null;
+  /** TLS 1.3 post-handshake authentication (`post_handshake_auth`). */
+  postHandshakeAuth: boolean;
 }
 
 const enc = new TextEncoder();
@@ -90,6 +94,10 @@ const cstr = (s: string) => enc.encode(`${s}\0`);
 
 const SSL_CTRL_SET_TLSEXT_HOSTNAME = 55;
 const SSL_CTRL_CHAIN_CERT = 89;
+const SSL_CTRL_SET_GROUPS_LIST = 92;
+const SSL_VERIFY_PEER = 1;
+const SSL_VERIFY_FAIL_IF_NO_PEER_CERT = 2;
+const SSL_VERIFY_POST_HANDSHAKE = 8;
 const SSL_CTRL_SET_MIN_PROTO_VERSION = 123;
 const SSL_CTRL_SET_MAX_PROTO_VERSION = 124;
 const BIO_CTRL_PENDING = 10;
@@ -313,6 +321,9 @@ export class NativeContext {
       L.crypto.X509_CRL_free(crl);
     }
     if (s.defaults) L.ssl.SSL_CTX_set_default_verify_paths(ctx);
+    if (s.ecdhCurve !== undefined) {
+      L.ssl.SSL_CTX_ctrl_buffer(ctx, SSL_CTRL_SET_GROUPS_LIST, 0, cstr(s.ecdhCurve));
+    }
     L.crypto.ERR_clear_error();
     L.ssl.SSL_CTX_set_alpn_select_cb(ctx, alpnSelect(L).pointer, null);
   }
@@ -392,7 +403,15 @@ export class MemoryTls {
       L.ssl.SSL_set_accept_state(ssl);
       alpnOwners.set(L.memory.address(ssl), alpn!);
     } else L.ssl.SSL_set_connect_state(ssl);
-    L.ssl.SSL_set_verify(ssl, c.verifyMode === 2 ? 3 : c.verifyMode === 1 ? 1 : 0, null);
+    let verify = c.verifyMode === 2
+      ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+      : c.verifyMode === 1
+      ? SSL_VERIFY_PEER
+      : 0;
+    // As CPython: a server asks for the certificate after the handshake; a client offers it.
+    if (c.postHandshakeAuth && c.serverSide && verify !== 0) verify |= SSL_VERIFY_POST_HANDSHAKE;
+    if (c.postHandshakeAuth && !c.serverSide) L.ssl.SSL_set_post_handshake_auth(ssl, 1);
+    L.ssl.SSL_set_verify(ssl, verify, null);
     L.ssl.SSL_clear_options(ssl, 0xffffffffn);
     L.ssl.SSL_set_options(ssl, BigInt(c.options >>> 0));
     L.ssl.SSL_ctrl(ssl, SSL_CTRL_SET_MIN_PROTO_VERSION, c.minVersion, null);
@@ -577,6 +596,15 @@ export class MemoryTls {
         return ret === 0 ? 1 : ret;
       }
     }, "unwrap");
+  }
+
+  /** A TLS 1.3 server asks for the client's certificate (sent with the next write). */
+  verifyClientPostHandshake(): void {
+    const L = this.#L;
+    L.crypto.ERR_clear_error();
+    if (L.ssl.SSL_verify_client_post_handshake(this.#ssl) !== 1) {
+      throw queuedError(L, SSL_ERROR.SSL, "A failure in the SSL library occurred");
+    }
   }
 
   /** Decrypted bytes ready to read. */

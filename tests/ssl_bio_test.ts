@@ -691,3 +691,38 @@ Deno.test("a pipelining STARTTLS client (ported from Python) speaks TLS through 
   sock.shutdown(socket.SHUT_WR);
   assert.equal(await front.readLine(), "spliced");
 });
+
+Deno.test("SSLObject: TLS 1.3 post-handshake authentication, as CPython's test_pha_*", () => {
+  const [client, server] = testingContext();
+  client.load_cert_chain(cert("keycert3.pem"));
+  client.post_handshake_auth = true;
+  server.verify_mode = ssl.CERT_REQUIRED;
+  server.load_verify_locations(cert("pycacert.pem"));
+  server.post_handshake_auth = true;
+  const p = pair(client, server);
+  handshake(p);
+  assert.equal(p.server.getpeercert(), null); // not asked for yet
+  p.server.verify_client_post_handshake();
+  p.server.write(enc.encode("x"));
+  p.shuttle();
+  assert.equal(dec.decode(p.client.read()), "x"); // the client answers the request
+  p.shuttle();
+  assert.throws(() => p.server.read(), wants);
+  assert.deepEqual(p.server.getpeercert()!.subject?.at(-1), [["commonName", "localhost"]]);
+  assert.throws(
+    () => p.client.verify_client_post_handshake(),
+    (e) => e instanceof ssl.SSLError && e.reason === "NOT_SERVER",
+  );
+});
+
+Deno.test("SSLObject: set_ecdh_curve() narrows the key exchange to that curve", () => {
+  const [client, server] = testingContext();
+  client.maximum_version = ssl.TLSVersion.TLSv1_2;
+  server.set_ecdh_curve("secp384r1");
+  const p = pair(client, server);
+  handshake(p);
+  assert.equal(p.client.version(), "TLSv1.2");
+  server.set_ecdh_curve("prime256v1");
+  client.set_ecdh_curve("secp384r1");
+  assert.throws(() => handshake(pair(client, server)), ssl.SSLError);
+});

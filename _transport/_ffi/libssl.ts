@@ -32,6 +32,9 @@ type SslCall =
   | "SSL_CTX_set_alpn_select_cb"
   | "SSL_CTX_set_session_id_context"
   | "SSL_CTX_get0_param"
+  | "SSL_CTX_ctrl_buffer"
+  | "SSL_set_post_handshake_auth"
+  | "SSL_verify_client_post_handshake"
   | "SSL_new"
   | "SSL_free"
   | "SSL_set_bio"
@@ -85,6 +88,9 @@ const SSL_SYMBOLS: Record<SslCall, Symbol> = {
   SSL_CTX_set_alpn_select_cb: fn([p, "function", p], "void"),
   SSL_CTX_set_session_id_context: fn([p, b, "u32"], i32),
   SSL_CTX_get0_param: fn([p], p),
+  SSL_CTX_ctrl_buffer: { name: "SSL_CTX_ctrl", parameters: [p, i32, i64, b], result: i64 },
+  SSL_set_post_handshake_auth: fn([p, i32], "void"),
+  SSL_verify_client_post_handshake: fn([p], i32),
   SSL_new: fn([p], p),
   SSL_free: fn([p], "void"),
   SSL_set_bio: fn([p, p, p], "void"),
