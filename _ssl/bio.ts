@@ -177,7 +177,6 @@ export class MemoryBIO {
     const bio = this;
     return this.#port ??= {
       take: () => bio.#takeAll(),
-      recall: () => bio.#recall(),
       get ended(): boolean {
         return bio.#ended;
       },

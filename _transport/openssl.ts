@@ -8,8 +8,11 @@
 // gives them back (`BytePort.lend`), so a record is copied once however
 // many small reads take it apart. libssl opens on the first context built
 // (`libssl()`), never at import. Every OpenSSL object is freed: those a call
-// makes before it returns, contexts and connections by a
-// FinalizationRegistry, or at once when their owner says so.
+// makes before it returns; a context when its SSLContext's settings change
+// (at once: connections keep their own reference) or it is collected; a
+// connection when it is collected (a FinalizationRegistry: Python's
+// SSLObject has no close()). The engine module itself is loaded by
+// ffi_load.ts on the first wrap_bio().
 
 import {
   SSL_ERROR,
@@ -28,8 +31,6 @@ import type { Callback, Pointer } from "./_ffi/native.ts";
 export interface BytePort {
   /** Takes every byte the buffer holds (not those it lent). */
   take(): Uint8Array;
-  /** Takes back at once the bytes it lent. */
-  recall(): void;
   /** Whether the writer said no more bytes come (`write_eof()`). */
   readonly ended: boolean;
   /** Appends bytes (the engine's output). */
@@ -356,7 +357,7 @@ export type CipherTuple = [string, string, number];
  */
 export class MemoryTls {
   readonly #L: Libssl;
-  #ssl: Pointer;
+  readonly #ssl: Pointer;
   readonly #rbio: Pointer;
   readonly #wbio: Pointer;
   readonly #incoming: BytePort;
@@ -475,7 +476,7 @@ export class MemoryTls {
     if (!this.#lent && num(L.crypto.BIO_ctrl(this.#rbio, BIO_CTRL_PENDING, 0, null)) > 0) {
       this.#lent = true;
       this.#incoming.lend(() => {
-        if (!this.#lent || this.#ssl === null) return new Uint8Array(0);
+        if (!this.#lent) return new Uint8Array(0);
         this.#lent = false;
         return drain(L, this.#rbio);
       });
@@ -483,10 +484,7 @@ export class MemoryTls {
   }
 
   /** Runs one OpenSSL call over the buffers; its result, or Python's error for it. */
-  #run(call: (ssl: Pointer) => number, op: string): number {
-    if (this.#ssl === null) {
-      throw new SSLError(SSL_ERROR.SSL, `Cannot ${op}: the TLS object was freed`);
-    }
+  #run(call: (ssl: Pointer) => number): number {
     const L = this.#L;
     L.crypto.ERR_clear_error();
     this.#feed();
@@ -547,7 +545,7 @@ export class MemoryTls {
 
   /** Runs (or goes on with) the handshake. */
   handshake(): void {
-    this.#run((ssl) => this.#L.ssl.SSL_do_handshake(ssl) as number, "do_handshake");
+    this.#run((ssl) => this.#L.ssl.SSL_do_handshake(ssl) as number);
   }
 
   /**
@@ -560,7 +558,7 @@ export class MemoryTls {
       return this.#run((ssl) => {
         const ok = this.#L.ssl.SSL_read_ex(ssl, into, into.length, this.#count) as number;
         return ok === 1 ? this.#counted() : 0;
-      }, "read");
+      });
     } catch (e) {
       if (
         e instanceof SSLZeroReturnError &&
@@ -577,12 +575,12 @@ export class MemoryTls {
   /** Writes plain text: the count written. */
   write(data: Uint8Array): number {
     if (data.length === 0) {
-      return this.#run(() => 1, "write") && 0;
+      return this.#run(() => 1) && 0;
     }
     return this.#run((ssl) => {
       const ok = this.#L.ssl.SSL_write_ex(ssl, data, data.length, this.#count) as number;
       return ok === 1 ? this.#counted() : 0;
-    }, "write");
+    });
   }
 
   /** Sends close_notify and waits (SSLWantReadError) for the peer's, as CPython's shutdown. */
@@ -595,7 +593,7 @@ export class MemoryTls {
         if (ret === 0 && ++zeros <= 1) continue;
         return ret === 0 ? 1 : ret;
       }
-    }, "unwrap");
+    });
   }
 
   /** A TLS 1.3 server asks for the client's certificate (sent with the next write). */
@@ -609,7 +607,7 @@ export class MemoryTls {
 
   /** Decrypted bytes ready to read. */
   pending(): number {
-    return this.#ssl === null ? 0 : this.#L.ssl.SSL_pending(this.#ssl) as number;
+    return this.#L.ssl.SSL_pending(this.#ssl) as number;
   }
 
   /** Whether the handshake is done. */
@@ -643,7 +641,6 @@ export class MemoryTls {
 
   /** The cipher in use, or `null`. */
   cipher(): CipherTuple | null {
-    if (this.#ssl === null) return null;
     const c = this.#L.ssl.SSL_get_current_cipher(this.#ssl);
     return this.#L.memory.isNull(c) ? null : this.#cipherTuple(c);
   }
@@ -651,7 +648,6 @@ export class MemoryTls {
   /** The ciphers a client offered (a server's view), or `null`. */
   sharedCiphers(): CipherTuple[] | null {
     const L = this.#L;
-    if (this.#ssl === null) return null;
     const list = L.ssl.SSL_get_client_ciphers(this.#ssl);
     if (L.memory.isNull(list)) return null;
     const out: CipherTuple[] = [];
@@ -692,7 +688,6 @@ export class MemoryTls {
   /** The session (its DER encoding), or `null`. */
   session(): Uint8Array | null {
     const L = this.#L;
-    if (this.#ssl === null) return null;
     const s = L.ssl.SSL_get1_session(this.#ssl);
     if (L.memory.isNull(s)) return null;
     try {
@@ -706,16 +701,6 @@ export class MemoryTls {
     } finally {
       L.ssl.SSL_SESSION_free(s);
     }
-  }
-
-  /** Frees the connection now. */
-  free(): void {
-    if (this.#ssl === null) return;
-    if (this.#lent) this.#incoming.recall(); // the lent bytes go back first
-    alpnOwners.delete(this.#L.memory.address(this.#ssl));
-    connections.unregister(this.#token);
-    this.#L.ssl.SSL_free(this.#ssl);
-    this.#ssl = null;
   }
 }
 
