@@ -66,12 +66,15 @@ export type { CheckedWrapOptions, WrapSocketOptions } from "./_ssl/options.ts";
 export type { AltName, DistinguishedName, PeerCertificate } from "./_ssl/x509.ts";
 export type { CipherInfo } from "./_ssl/ciphers.ts";
 export { SSLSession } from "./_ssl/session.ts";
+export { MemoryBIO } from "./_ssl/bio.ts";
+export type { CipherTuple } from "./_transport/openssl.ts";
 export {
   type CertStoreStats,
   create_default_context,
   type ServernameCallback,
   type SessionStats,
   SSLContext,
+  SSLObject,
   SSLSocket,
 } from "./_ssl/socket.ts";
 export {

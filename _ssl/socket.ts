@@ -83,10 +83,15 @@ import {
 } from "./options.ts";
 import { SESSION_KEY, SSLSession } from "./session.ts";
 import { judge, verifiedChain } from "./verify.ts";
+import { bioPort, MemoryBIO } from "./bio.ts";
+import type { CipherTuple, MemoryTls, NativeContext } from "../_transport/openssl.ts";
+import { opensslModule } from "../_transport/ffi_load.ts";
 import { decodeCertificate, type PeerCertificate } from "./x509.ts";
 
 /** The token that lets the package make SSLSockets: Python's SSLSocket has no public constructor. */
 const PRIVATE: unique symbol = Symbol("pysocket.SSLSocket");
+/** The token that lets the package make SSLObjects: Python's SSLObject has no public constructor. */
+const PRIVATE_OBJECT: unique symbol = Symbol("pysocket.SSLObject");
 
 /** What a servername callback is given and may return (Python's `sni_callback`). */
 export type ServernameCallback = (
@@ -175,6 +180,9 @@ export class SSLContext {
   #sni: ServernameCallback | null = null;
   /** What a server's engine reuses across connections (its session tickets' keys), per settings. */
   #shared: Record<string, unknown> = {};
+  /** libssl's context for wrap_bio(), and what it was built from. */
+  #native: { shared: object; tickets: number; ctx: NativeContext } | null = null;
+  #sslobjectClass: typeof SSLObject = SSLObject;
   readonly #stats: SessionStats = {
     number: 0,
     connect: 0,
@@ -992,6 +1000,132 @@ export class SSLContext {
       }
     }
     return ssock;
+  }
+
+  /**
+   * Python's `wrap_bio()`: a TLS connection over two {@linkcode MemoryBIO}s
+   * instead of a socket — the program moves the bytes between them and the
+   * network. The {@linkcode SSLObject} it returns is synchronous, as
+   * Python's: its calls raise {@linkcode SSLWantReadError} when they need
+   * bytes from the peer first. Its engine is OpenSSL's libssl through FFI
+   * (opened on the first call): Deno with the `ffi` permission, and Bun.
+   *
+   * @param incoming The buffer the peer's bytes are written to.
+   * @param outgoing The buffer the bytes for the peer are read from.
+   * @param options `server_side`, `server_hostname`, `session`.
+   * @returns The TLS object, an instance of `sslobject_class`.
+   * @throws {TypeError} for buffers that are not MemoryBIOs, a host name
+   *   with a NUL; {ValueError} for options that contradict (as
+   *   `wrap_socket()`); {SSLError} for a side the context's protocol cannot
+   *   take; {OSError} `EOPNOTSUPP` where libssl cannot be used (Node; Deno
+   *   without `--allow-ffi`), naming what is missing.
+   *
+   * @example
+   * ```ts ignore
+   * import * as ssl from "@pysocket/socket/ssl";
+   * const ctx = ssl.create_default_context();
+   * const incoming = new ssl.MemoryBIO(), outgoing = new ssl.MemoryBIO();
+   * const tls = ctx.wrap_bio(incoming, outgoing, { server_hostname: "example.com" });
+   * try {
+   *   tls.do_handshake();
+   * } catch (e) {
+   *   console.log(e instanceof ssl.SSLWantReadError, outgoing.pending > 0); // true true: send the ClientHello
+   * }
+   * ```
+   */
+  wrap_bio(
+    incoming: MemoryBIO,
+    outgoing: MemoryBIO,
+    options?: {
+      server_side?: boolean;
+      server_hostname?: string | null;
+      session?: SSLSession | null;
+    },
+  ): SSLObject {
+    for (const bio of [incoming, outgoing]) {
+      if (!(bio instanceof MemoryBIO)) {
+        throw new TypeError(`Cannot wrap_bio: expected a MemoryBIO, not '${typeName(bio)}'`);
+      }
+    }
+    const host = options?.server_hostname;
+    if (typeof host === "string" && host.includes("\0")) {
+      throw new TypeError("Cannot wrap_bio: server_hostname must not contain a NUL character");
+    }
+    const opts = checkWrapOptions(this.#checkHostname, options ?? {}, "wrap_bio");
+    if (opts.session !== null && !(opts.session instanceof SSLSession)) {
+      throw new TypeError("Value is not a SSLSession.");
+    }
+    this._checkSide(opts.server_side);
+    const native = this.#openssl();
+    const serverSide = opts.server_side;
+    const tls = new (opensslModule("wrap_bio").MemoryTls)(
+      native,
+      {
+        serverSide,
+        verifyMode: this.#verifyMode,
+        checkHostname: !serverSide && this.#checkHostname ? opts.server_hostname : null,
+        serverName: opts.server_hostname,
+        commonName: this.#commonName,
+        verifyFlags: this.#verifyFlags,
+        alpn: this.#alpn,
+        minVersion: this.#minimum < 0 ? 0 : this.#minimum,
+        maxVersion: this.#maximum < 0 ? 0 : this.#maximum,
+        options: this.#options,
+        session: opts.session?._data ?? null,
+        postHandshakeAuth: this.#postHandshakeAuth,
+      },
+      bioPort(incoming),
+      bioPort(outgoing),
+    );
+    return new this.#sslobjectClass(PRIVATE_OBJECT, this, tls, opts.server_hostname, serverSide);
+  }
+
+  /** libssl's context with this context's settings, built on the first call and after a change. */
+  #openssl(): NativeContext {
+    const n = this.#native;
+    if (n !== null && n.shared === this.#shared && n.tickets === this.#numTickets) return n.ctx;
+    const ctx = new (opensslModule("wrap_bio").NativeContext)({
+      cert: this.#cert,
+      key: this.#key,
+      passphrase: this.#passphrase,
+      trusted: [...this.#trusted, ...this.#lookup].map((t) => t.pem),
+      crls: this.#crls,
+      defaults: this.#defaults,
+      ciphers: this.#ciphers.names.join(":"),
+      numTickets: this.#numTickets,
+      serverAlpn: () => this.#alpn,
+      ecdhCurve: this.#ecdhCurve,
+    }, "wrap_bio");
+    n?.ctx.free(); // its connections keep their reference
+    this.#native = { shared: this.#shared, tickets: this.#numTickets, ctx };
+    return ctx;
+  }
+
+  /**
+   * The class `wrap_bio()` makes its TLS objects of: {@linkcode SSLObject}
+   * or a subclass (Python's `sslobject_class`).
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * console.log(ssl.create_default_context().sslobject_class === ssl.SSLObject); // true
+   * ```
+   */
+  get sslobject_class(): typeof SSLObject {
+    return this.#sslobjectClass;
+  }
+
+  /**
+   * Sets `sslobject_class`.
+   *
+   * @param cls {@linkcode SSLObject} or a subclass.
+   * @throws {TypeError} for anything else.
+   */
+  set sslobject_class(cls: typeof SSLObject) {
+    if (typeof cls !== "function" || !(cls === SSLObject || cls.prototype instanceof SSLObject)) {
+      throw new TypeError("sslobject_class must be SSLObject or a subclass of it");
+    }
+    this.#sslobjectClass = cls;
   }
 
   /**
@@ -2033,5 +2167,447 @@ export class SSLSocket extends StreamSocket {
     const tls = this.#tls;
     super.close();
     if (tls !== null && !this.#settled) tls.close();
+  }
+}
+
+/**
+ * Python's `ssl.SSLObject`: a TLS connection over memory, made by
+ * {@linkcode SSLContext.wrap_bio}; there is no public constructor, as in
+ * Python. Each call works on what the incoming {@linkcode MemoryBIO}
+ * holds and leaves what is to be sent in the outgoing one, synchronously:
+ * one that needs bytes from the peer first raises
+ * {@linkcode SSLWantReadError} — move bytes, then call again.
+ *
+ * @example A client and a server in one process
+ * ```ts ignore
+ * import * as ssl from "@pysocket/socket/ssl";
+ * const server = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+ * server.load_cert_chain("keycert.pem");
+ * const client = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+ * client.load_verify_locations("ca.pem");
+ * const [cIn, cOut, sIn, sOut] = [0, 1, 2, 3].map(() => new ssl.MemoryBIO());
+ * const c = client.wrap_bio(cIn, cOut, { server_hostname: "localhost" });
+ * const s = server.wrap_bio(sIn, sOut, { server_side: true });
+ * for (let done = false; !done;) {
+ *   done = true;
+ *   for (const [obj, out, peerIn] of [[c, cOut, sIn], [s, sOut, cIn]] as const) {
+ *     try {
+ *       obj.do_handshake();
+ *     } catch (e) {
+ *       if (!(e instanceof ssl.SSLWantReadError)) throw e;
+ *       done = false;
+ *     }
+ *     peerIn.write(out.read());
+ *   }
+ * }
+ * console.log(c.version(), s.cipher());
+ * ```
+ */
+export class SSLObject {
+  readonly #context: SSLContext;
+  readonly #tls: MemoryTls;
+  readonly #hostname: string | null;
+  readonly #serverSide: boolean;
+
+  /**
+   * Not for use: `SSLContext.wrap_bio()` makes SSLObjects.
+   *
+   * @param key The package's token.
+   * @param context The context.
+   * @param tls The engine's connection.
+   * @param hostname `server_hostname`.
+   * @param serverSide `server_side`.
+   * @throws {TypeError} always, called from outside the package.
+   *
+   * @example
+   * ```ts
+   * import * as ssl from "@pysocket/socket/ssl";
+   * try {
+   *   new (ssl.SSLObject as unknown as new () => unknown)();
+   * } catch (e) {
+   *   console.log((e as Error).message); // "SSLObject does not have a public constructor. Instances are returned by SSLContext.wrap_bio()."
+   * }
+   * ```
+   */
+  constructor(
+    key: typeof PRIVATE_OBJECT,
+    context: SSLContext,
+    tls: MemoryTls,
+    hostname: string | null,
+    serverSide: boolean,
+  ) {
+    if (key !== PRIVATE_OBJECT) {
+      throw new TypeError(
+        "SSLObject does not have a public constructor. Instances are returned by SSLContext.wrap_bio().",
+      );
+    }
+    this.#context = context;
+    this.#tls = tls;
+    this.#hostname = hostname;
+    this.#serverSide = serverSide;
+  }
+
+  /**
+   * The context the object was made with.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.context === ctx); // true
+   * ```
+   */
+  get context(): SSLContext {
+    return this.#context;
+  }
+
+  /**
+   * Whether this is the server's side.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.server_side); // false
+   * ```
+   */
+  get server_side(): boolean {
+    return this.#serverSide;
+  }
+
+  /**
+   * The server's host name a client was made with (IDNA-encoded), or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.server_hostname); // "localhost"
+   * ```
+   */
+  get server_hostname(): string | null {
+    return this.#hostname;
+  }
+
+  /**
+   * The TLS session, to resume in another connection (a client's), or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const again = ctx.wrap_bio(inc, out, { server_hostname: "localhost", session: obj.session });
+   * ```
+   */
+  get session(): SSLSession | null {
+    const der = this.#tls.session();
+    return der === null ? null : new SSLSession(SESSION_KEY, der, this.#context);
+  }
+
+  /**
+   * Sets the session to resume: a client's, before its handshake.
+   *
+   * @param session A session from a connection made with the same context.
+   * @throws {TypeError} for what is not a session; {ValueError} on a
+   *   server, after the handshake, or for another context's session.
+   */
+  set session(session: SSLSession | null) {
+    if (!(session instanceof SSLSession)) throw new TypeError("Value is not a SSLSession.");
+    if (session._context !== this.#context) {
+      throw new ValueError("Session refers to a different SSLContext.");
+    }
+    if (this.#serverSide) throw new ValueError("Cannot set session for server-side SSLSocket.");
+    if (this.#tls.done()) throw new ValueError("Cannot set session after handshake.");
+    this.#tls.resume(session._data);
+  }
+
+  /**
+   * Whether the handshake resumed a session.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.session_reused); // false
+   * ```
+   */
+  get session_reused(): boolean {
+    return this.#tls.sessionReused();
+  }
+
+  /**
+   * Runs the handshake as far as the bytes at hand allow.
+   *
+   * @throws {SSLWantReadError} when it needs the peer's bytes;
+   *   {SSLCertVerificationError} (`verify_code`, `verify_message`) for a
+   *   certificate that does not verify; {SSLError} for the rest, with
+   *   OpenSSL's `library` and `reason`.
+   *
+   * @example
+   * ```ts ignore
+   * try {
+   *   obj.do_handshake();
+   * } catch (e) {
+   *   if (!(e instanceof ssl.SSLWantReadError)) throw e;
+   * }
+   * ```
+   */
+  do_handshake(): void {
+    this.#tls.handshake();
+  }
+
+  /**
+   * Reads plain text: up to `len` bytes, or into `buffer`.
+   *
+   * @param len How many bytes at most (1024).
+   * @returns The bytes; empty once the peer closed TLS with close_notify.
+   * @throws {SSLWantReadError} when no record is complete yet; {SSLEOFError}
+   *   when the incoming buffer ended without close_notify; {ValueError} for
+   *   a negative `len`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(new TextDecoder().decode(obj.read()));
+   * ```
+   */
+  read(len?: number): Uint8Array<ArrayBuffer>;
+  /**
+   * Reads plain text into `buffer`: up to `len` bytes (its length when
+   * `len` is 0 or larger than it).
+   *
+   * @param len How many bytes at most.
+   * @param buffer Where to put them.
+   * @returns The count.
+   * @throws {SSLWantReadError}; {SSLEOFError}; {TypeError} for a buffer that is not bytes-like.
+   *
+   * @example
+   * ```ts ignore
+   * const buf = new Uint8Array(4096);
+   * const n = obj.read(buf.length, buf);
+   * ```
+   */
+  read(len: number, buffer: BytesLike): number;
+  /**
+   * Reads plain text.
+   *
+   * @param len How many bytes at most.
+   * @param buffer Where to put them, if given.
+   * @returns The bytes, or the count with a buffer.
+   * @throws {SSLWantReadError}; {SSLEOFError}; {ValueError}; {TypeError}.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.read(1024));
+   * ```
+   */
+  read(len = 1024, buffer?: BytesLike): Uint8Array<ArrayBuffer> | number {
+    const n = checkInteger(len, "read");
+    if (buffer !== undefined && buffer !== null) {
+      const view = toBytes(buffer);
+      return this.#tls.read(view.subarray(0, n <= 0 || n > view.length ? view.length : n));
+    }
+    if (n < 0) throw new ValueError("size should not be negative");
+    const into = new Uint8Array(n);
+    const got = this.#tls.read(into);
+    return got === n ? into : into.slice(0, got);
+  }
+
+  /**
+   * Writes plain text: encrypts it into the outgoing buffer.
+   *
+   * @param data Any bytes-like object.
+   * @returns The number of bytes written (all of them).
+   * @throws {TypeError} for what is not bytes-like; {SSLWantReadError}
+   *   during a handshake that needs the peer's bytes; {SSLError} after unwrap().
+   *
+   * @example
+   * ```ts ignore
+   * obj.write(new TextEncoder().encode("hello"));
+   * ```
+   */
+  write(data: BytesLike): number {
+    return this.#tls.write(toBytes(data));
+  }
+
+  /**
+   * Python's `unwrap()`: sends close_notify, and completes once the
+   * peer's close_notify is read.
+   *
+   * @throws {SSLWantReadError} until the peer's close_notify is in the incoming buffer.
+   *
+   * @example
+   * ```ts ignore
+   * try {
+   *   obj.unwrap();
+   * } catch (e) {
+   *   if (!(e instanceof ssl.SSLWantReadError)) throw e;
+   * }
+   * ```
+   */
+  unwrap(): void {
+    this.#tls.shutdown();
+  }
+
+  /**
+   * Decrypted bytes ready for `read()` without more input.
+   *
+   * @returns The count.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.pending()); // 0
+   * ```
+   */
+  pending(): number {
+    return this.#tls.pending();
+  }
+
+  /**
+   * The peer's certificate, as fields; `{}` when it was not verified
+   * (`CERT_NONE`); `null` when the peer sent none.
+   *
+   * @param binary_form `false`.
+   * @returns The certificate.
+   * @throws {ValueError} before the handshake is done.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.getpeercert()?.subject);
+   * ```
+   */
+  getpeercert(binary_form?: false): PeerCertificate | null;
+  /**
+   * The peer's certificate as DER bytes, whether verified or not.
+   *
+   * @param binary_form `true`.
+   * @returns The DER bytes, or `null`.
+   * @throws {ValueError} before the handshake is done.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.getpeercert(true)?.length);
+   * ```
+   */
+  getpeercert(binary_form: true): Uint8Array<ArrayBuffer> | null;
+  /**
+   * The peer's certificate: fields or DER bytes.
+   *
+   * @param binary_form Whether to return DER bytes.
+   * @returns The certificate, `{}` or `null`.
+   * @throws {ValueError} before the handshake is done.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.getpeercert(false));
+   * ```
+   */
+  getpeercert(binary_form = false): PeerCertificate | Uint8Array<ArrayBuffer> | null {
+    if (!this.#tls.done()) throw new ValueError("handshake not done yet");
+    const der = this.#tls.peerCertificate();
+    if (der === null) return null;
+    if (binary_form) return der;
+    if (this.#context.verify_mode === CERT_NONE) return {};
+    return decodeCertificate(der);
+  }
+
+  /**
+   * The cipher suite: `[name, protocol version, secret bits]`, or `null` before the handshake.
+   *
+   * @returns The cipher, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.cipher()); // ["TLS_AES_256_GCM_SHA384", "TLSv1.3", 256]
+   * ```
+   */
+  cipher(): CipherTuple | null {
+    return this.#tls.cipher();
+  }
+
+  /**
+   * The cipher suites the client offered that the server has (a server's
+   * view), or `null` on a client and before the handshake.
+   *
+   * @returns The suites, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(server.shared_ciphers()?.length);
+   * ```
+   */
+  shared_ciphers(): CipherTuple[] | null {
+    return this.#tls.sharedCiphers();
+  }
+
+  /**
+   * The protocol version (`"TLSv1.3"`), or `null` before the handshake is done.
+   *
+   * @returns The version, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.version()); // "TLSv1.3"
+   * ```
+   */
+  version(): string | null {
+    return this.#tls.done() ? this.#tls.version() : null;
+  }
+
+  /**
+   * The protocol ALPN agreed on, or `null`.
+   *
+   * @returns The protocol, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.selected_alpn_protocol()); // "h2"
+   * ```
+   */
+  selected_alpn_protocol(): string | null {
+    return this.#tls.done() ? this.#tls.alpn() : null;
+  }
+
+  /**
+   * The channel binding data: for `"tls-unique"`, the handshake's first
+   * Finished message; `null` before the handshake.
+   *
+   * @param cb_type `"tls-unique"`.
+   * @returns The bytes, or `null`.
+   * @throws {ValueError} for another type.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.get_channel_binding("tls-unique")?.length);
+   * ```
+   */
+  get_channel_binding(cb_type = "tls-unique"): Uint8Array<ArrayBuffer> | null {
+    if (!CHANNEL_BINDING_TYPES.includes(cb_type)) {
+      throw new ValueError(`'${cb_type}' channel binding type not implemented`);
+    }
+    // The first Finished: the client's in a full handshake, the server's in a resumed one.
+    return this.#tls.finished(this.#tls.sessionReused() !== !this.#serverSide);
+  }
+
+  /**
+   * Python's `verify_client_post_handshake()` (a TLS 1.3 server whose
+   * context and client's have `post_handshake_auth`): asks the client for
+   * its certificate; the request goes with the next `write()`, and the
+   * certificate is judged when a `read()` takes it in.
+   *
+   * @throws {SSLError} where OpenSSL cannot ask: a client (`NOT_SERVER`),
+   *   TLS 1.2, a client that offered no post-handshake authentication.
+   *
+   * @example
+   * ```ts ignore
+   * server.verify_client_post_handshake();
+   * server.write(new TextEncoder().encode("certificate, please"));
+   * ```
+   */
+  verify_client_post_handshake(): void {
+    this.#tls.verifyClientPostHandshake();
+  }
+
+  /**
+   * The compression in use: always `null` (TLS compression is off, as in CPython's builds).
+   *
+   * @returns `null`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.compression()); // null
+   * ```
+   */
+  compression(): null {
+    return null;
   }
 }

@@ -1,19 +1,27 @@
 // Copyright 2026 the pysocket authors. MIT license.
-// Where the FFI backend (ffi.ts, DESIGN §20) comes from: loaded when a
-// socket first needs a descriptor, synchronously — `socket()`, `bind()` and
-// `setsockopt()` are synchronous — through the runtime's `require()`, which
-// takes the package's own module files and shares their instances with the
-// ES module graph. A program that needs no descriptor, or runs without the
-// `ffi` permission, never evaluates ffi.ts. From a remote module (a `jsr:`
-// import) no synchronous load exists: there a process started with
-// `PYSOCKET_BACKEND=ffi` loads it before its first line runs.
+// Where the modules that call C through FFI come from: the FFI backend
+// (ffi.ts, DESIGN §20), loaded when a socket first needs a descriptor, and
+// the sans-I/O TLS engine (openssl.ts, DESIGN §17), loaded on the first
+// `wrap_bio()`. Both loads are synchronous — `socket()`, `bind()`,
+// `setsockopt()` and `wrap_bio()` are — through the runtime's `require()`,
+// which takes the package's own module files and shares their instances
+// with the ES module graph. A program that needs neither, or runs without
+// the `ffi` permission, never evaluates them. Where no synchronous load
+// exists, they are loaded before the program's first line runs, only where
+// they can run: from a remote module (a `jsr:` import) ffi.ts in a process
+// started with `PYSOCKET_BACKEND=ffi`, openssl.ts where the `ffi`
+// permission is granted; on Bun (whose bundles and packages hold no .ts
+// file to require) openssl.ts always, bun:ffi needing no permission.
 
 import { errno, OSError } from "../errors.ts";
 import { nodeBuiltin } from "../_common/node_builtins.ts";
 import { unavailable } from "./_ffi/libc.ts";
+import { ffiRefusal, ffiRuntime } from "./_ffi/native.ts";
 
 /** The FFI backend module. */
 export type FfiModule = typeof import("./ffi.ts");
+/** The sans-I/O TLS engine's module. */
+export type OpensslModule = typeof import("./openssl.ts");
 
 /** Whether the package's files are local (a `require()` can load one of them). */
 const local = import.meta.url.startsWith("file:");
@@ -45,6 +53,30 @@ function backendVariable(): string | undefined {
 export const everywhere: boolean = backendVariable() === "ffi" && ffiUnavailable() === null;
 
 let loaded: FfiModule | null = everywhere && !local ? await import("./ffi.ts") : null;
+
+/** What the TLS engine needs, for its errors. */
+const OPENSSL_NEEDS = "TLS over memory buffers (OpenSSL's libssl)";
+
+let openssl: OpensslModule | null =
+  ffiRuntime() === "bun" || (!local && ffiRefusal(OPENSSL_NEEDS) === null)
+    ? await import("./openssl.ts")
+    : null;
+
+/**
+ * The sans-I/O TLS engine's module, loaded on the first call.
+ *
+ * @param op What needs it, for the error.
+ * @throws {OSError} `EOPNOTSUPP` where it cannot run (no FFI, no `ffi` permission), naming what is missing.
+ */
+export function opensslModule(op: string): OpensslModule {
+  if (openssl !== null) return openssl;
+  const reason = ffiRefusal(OPENSSL_NEEDS);
+  if (reason !== null) {
+    throw new OSError(errno.EOPNOTSUPP, undefined, { detail: `Cannot ${op}: ${reason}` });
+  }
+  const require = nodeBuiltin("node:module").createRequire(import.meta.url);
+  return openssl = require("./openssl.ts") as OpensslModule;
+}
 
 /**
  * The FFI backend module, loaded on the first call.

@@ -52,6 +52,13 @@ for (const entry of ENTRY_POINTS) {
   });
 }
 
+Deno.test("import of ssl.ts evaluates neither the libssl engine nor its declarations (wrap_bio() loads them)", async () => {
+  const graph = [...await evaluated("ssl.ts")];
+  for (const file of ["_transport/openssl.ts", "_transport/_ffi/libssl.ts", "_transport/ffi.ts"]) {
+    assert.ok(!graph.some((s) => s.endsWith(file)), `${file} is in ssl.ts's static graph`);
+  }
+});
+
 /**
  * Runs `body` after mod.ts is imported, in a program that records any touch
  * of `process` (and the node: built-ins loaded through it); prints them.

@@ -8,6 +8,7 @@
 // main thread, with no allocation between the call and the read.
 
 import { errno as E, OSError, oserror, strerror } from "../../errors.ts";
+import { ffiRefusal, openLibrary } from "./native.ts";
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -78,10 +79,7 @@ export function unavailable(): string | null {
   if (d.build.os !== "linux" || d.build.arch !== "x86_64") {
     return `the descriptor backend's struct layouts are checked on Linux x86_64 only, not ${d.build.os} ${d.build.arch}`;
   }
-  if (d.permissions.querySync({ name: "ffi" }).state !== "granted") {
-    return "the descriptor backend needs the ffi permission (--allow-ffi); it is never prompted for";
-  }
-  return null;
+  return ffiRefusal("the descriptor backend");
 }
 
 /**
@@ -95,10 +93,11 @@ export function libc(): Libc {
   if (why !== null) {
     throw new OSError(E.EOPNOTSUPP, undefined, { detail: `Cannot use descriptors: ${why}` });
   }
-  const lib = Deno.dlopen("libc.so.6", SYMBOLS);
+  const lib = openLibrary("libc.so.6", SYMBOLS);
   // Deno takes numbers for `usize` and any view for `buffer`; its types say bigint and BufferSource.
   const c = lib.symbols as unknown as Calls;
-  const cell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(c.__errno_location()!, 4));
+  const at = lib.memory.view(c.__errno_location(), 4);
+  const cell = new Int32Array(at.buffer, at.byteOffset, 1);
   opened = { c, errno: () => cell[0] };
   return opened;
 }
