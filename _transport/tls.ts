@@ -26,8 +26,9 @@ import { Inbox, type NodeReadable } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
 
 /**
- * How much a read of the plain transport asks for at first, and after a
- * small one: what an idle connection's read under way holds.
+ * How much a read of the plain transport asks for after a small one (the
+ * first asks for {@linkcode READ_HANDSHAKE}): what an idle connection's
+ * read under way holds.
  */
 const READ_FIRST = 2 * 1024;
 /**
@@ -36,6 +37,15 @@ const READ_FIRST = 2 * 1024;
  * while an idle connection's read under way holds a record's room.
  */
 const READ_MAX = 256 * 1024;
+/**
+ * What the first read of the plain transport asks for: a handshake flight
+ * whole (a server's certificates run to a few KiB). Read in two pieces, a
+ * TLS 1.3 client answered it in two writes (ChangeCipherSpec after the
+ * first, Finished after the second), the second held by Nagle's algorithm
+ * until the server's delayed ACK: 40 ms per handshake. The reads after it
+ * size themselves between {@linkcode READ_FIRST} and {@linkcode READ_MAX}.
+ */
+const READ_HANDSHAKE = 32 * 1024;
 /** The largest ClientHello a server reads before its engine starts (bigger ones go to the engine unread). */
 const HELLO_MAX = 64 * 1024;
 
@@ -259,7 +269,7 @@ function duplexOver(
   endedFirst: () => boolean,
 ): Duplex {
   const { inner } = below;
-  let size = READ_FIRST;
+  let size = READ_HANDSHAKE;
   const duplex = new (modules().Duplex)({
     read(n) {
       if (below.detached || below.inflight) return;

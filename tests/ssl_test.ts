@@ -156,6 +156,53 @@ Deno.test("SSLContext.wrap_socket() as a client talks TLS to CPython's server as
   await finished(py);
 });
 
+// A server over memory BIOs, so that it sees the client's bytes as the
+// socket delivers them: its flight (more than 2 KiB with keycert3.pem's
+// chain), then the reads it takes to get the client's answer.
+const FLIGHT_SERVER = String.raw`
+srv = listen()
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(A["chain"])
+conn, _ = srv.accept()
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+obj = ctx.wrap_bio(incoming, outgoing, server_side=True)
+flight, reads = 0, []
+while True:
+    try:
+        obj.do_handshake()
+        break
+    except ssl.SSLWantReadError:
+        pending = outgoing.read()
+        if pending:
+            flight += len(pending)
+            conn.sendall(pending)
+        d = conn.recv(65536)
+        if not d: raise EOFError("the client hung up")
+        if flight: reads.append(len(d))
+        incoming.write(d)
+conn.sendall(outgoing.read())
+out(json.dumps({"flight": flight, "reads": reads}))
+conn.close()
+`;
+
+Deno.test("SSLContext.wrap_socket() answers a server's whole flight in one write (none held back by Nagle's algorithm)", async () => {
+  // A flight read in two pieces made the client answer in two writes (a TLS
+  // 1.3 ChangeCipherSpec, then its Finished), the second held by Nagle's
+  // algorithm until the server's delayed ACK: 40 ms per handshake.
+  const certdata = new URL("./fixtures/certdata/", import.meta.url).pathname;
+  await using py = await pyPeer(FLIGHT_SERVER, { chain: `${certdata}keycert3.pem` });
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ctx.load_verify_locations(`${certdata}pycacert.pem`);
+  using tls = await ctx.wrap_socket(await connectTo(portOf(py.line)), {
+    server_hostname: "localhost",
+  });
+  const seen = JSON.parse((await py.readLine())!);
+  assert.ok(seen.flight > 2048, `the server's flight is ${seen.flight} bytes`);
+  assert.equal(seen.reads.length, 1, `the client's answer came in reads of ${seen.reads}`);
+  assert.equal(tls.version(), "TLSv1.3");
+  await finished(py);
+});
+
 Deno.test("SSLContext.wrap_socket() over TLS 1.2 reports the version and cipher CPython reports", async () => {
   await using py = await pyPeer(ECHO_SERVER, { max: "TLSv1_2" });
   using tls = await clientContext().wrap_socket(await connectTo(portOf(py.line)), {
