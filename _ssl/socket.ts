@@ -93,9 +93,14 @@ const PRIVATE: unique symbol = Symbol("pysocket.SSLSocket");
 /** The token that lets the package make SSLObjects: Python's SSLObject has no public constructor. */
 const PRIVATE_OBJECT: unique symbol = Symbol("pysocket.SSLObject");
 
-/** What a servername callback is given and may return (Python's `sni_callback`). */
+/**
+ * What a servername callback is given and may return (Python's
+ * `sni_callback`): the server's `SSLSocket`, or its `SSLObject` (whose
+ * callback runs synchronously, within `do_handshake()`, and may not return
+ * a Promise).
+ */
 export type ServernameCallback = (
-  sslsocket: SSLSocket,
+  sslsocket: SSLSocket | SSLObject,
   server_name: string | null,
   sslcontext: SSLContext,
 ) => number | null | undefined | void | Promise<number | null | undefined | void>;
@@ -181,7 +186,8 @@ export class SSLContext {
   /** What a server's engine reuses across connections (its session tickets' keys), per settings. */
   #shared: Record<string, unknown> = {};
   /** libssl's context for wrap_bio(), and what it was built from. */
-  #native: { shared: object; tickets: number; ctx: NativeContext } | null = null;
+  #native: { shared: object; tickets: number; servername: boolean; ctx: NativeContext } | null =
+    null;
   #sslobjectClass: typeof SSLObject = SSLObject;
   readonly #stats: SessionStats = {
     number: 0,
@@ -1058,6 +1064,7 @@ export class SSLContext {
     this._checkSide(opts.server_side);
     const native = this.#openssl();
     const serverSide = opts.server_side;
+    let made: SSLObject | null = null;
     const tls = new (opensslModule("wrap_bio").MemoryTls)(
       native,
       {
@@ -1073,17 +1080,50 @@ export class SSLContext {
         options: this.#options,
         session: opts.session?._data ?? null,
         postHandshakeAuth: this.#postHandshakeAuth,
+        servername: serverSide ? (name) => this.#answerServername(made!, name) : undefined,
       },
       bioPort(incoming),
       bioPort(outgoing),
     );
-    return new this.#sslobjectClass(PRIVATE_OBJECT, this, tls, opts.server_hostname, serverSide);
+    made = new this.#sslobjectClass(PRIVATE_OBJECT, this, tls, opts.server_hostname, serverSide);
+    return made;
+  }
+
+  /**
+   * An SSLObject server's answer to its client's server name, from
+   * `sni_callback` (run synchronously, within the handshake): `null` to go
+   * on, or the alert to refuse with. What is not a number or nothing (a
+   * Promise too) refuses with internal_error, a TypeError as the cause.
+   */
+  #answerServername(obj: SSLObject, name: string | null): number | null {
+    const callback = this.#sni;
+    if (callback === null) return null;
+    const answer = callback(obj, name, this);
+    if (answer === null || answer === undefined) return null;
+    if (typeof answer === "number") return answer;
+    if (answer instanceof Promise) answer.catch(() => {}); // nobody can await it here
+    throw Object.assign(
+      new TypeError(
+        "servername callback must return None or an integer " +
+          "(an SSLObject's runs within do_handshake(), synchronously)",
+      ),
+      { [ALERT]: ALERT_DESCRIPTION_INTERNAL_ERROR },
+    );
+  }
+
+  /** @ignore libssl's context with this context's settings (an SSLObject switching to it). */
+  _openssl(): NativeContext {
+    return this.#openssl();
   }
 
   /** libssl's context with this context's settings, built on the first call and after a change. */
   #openssl(): NativeContext {
     const n = this.#native;
-    if (n !== null && n.shared === this.#shared && n.tickets === this.#numTickets) return n.ctx;
+    const servername = this.#sni !== null;
+    if (
+      n !== null && n.shared === this.#shared && n.tickets === this.#numTickets &&
+      n.servername === servername
+    ) return n.ctx;
     const ctx = new (opensslModule("wrap_bio").NativeContext)({
       cert: this.#cert,
       key: this.#key,
@@ -1095,9 +1135,11 @@ export class SSLContext {
       numTickets: this.#numTickets,
       serverAlpn: () => this.#alpn,
       ecdhCurve: this.#ecdhCurve,
+      servername,
+      dhParams: this.#dhparam,
     }, "wrap_bio");
     n?.ctx.free(); // its connections keep their reference
-    this.#native = { shared: this.#shared, tickets: this.#numTickets, ctx };
+    this.#native = { shared: this.#shared, tickets: this.#numTickets, servername, ctx };
     return ctx;
   }
 
@@ -2204,7 +2246,7 @@ export class SSLSocket extends StreamSocket {
  * ```
  */
 export class SSLObject {
-  readonly #context: SSLContext;
+  #context: SSLContext;
   readonly #tls: MemoryTls;
   readonly #hostname: string | null;
   readonly #serverSide: boolean;
@@ -2257,6 +2299,22 @@ export class SSLObject {
    */
   get context(): SSLContext {
     return this.#context;
+  }
+
+  /**
+   * Sets the context the connection runs with from now on: in a server's
+   * `sni_callback`, the one whose certificate answers the name the client
+   * asked for (as Python's).
+   *
+   * @param ctx The context to use.
+   * @throws {TypeError} for what is not an SSLContext.
+   */
+  set context(ctx: SSLContext) {
+    if (!(ctx instanceof SSLContext)) {
+      throw new TypeError(`The value must be a SSLContext, not ${typeName(ctx)}`);
+    }
+    this.#tls.setContext(ctx._openssl());
+    this.#context = ctx;
   }
 
   /**
@@ -2498,6 +2556,39 @@ export class SSLObject {
     if (binary_form) return der;
     if (this.#context.verify_mode === CERT_NONE) return {};
     return decodeCertificate(der);
+  }
+
+  /**
+   * Python's `get_verified_chain()`: the peer's certificate chain as
+   * OpenSSL verified it, up to the trusted certificate (DER bytes, the
+   * peer's first); the chain as sent when nothing was verified; `null`
+   * before the handshake.
+   *
+   * @returns The chain.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.get_verified_chain()?.length); // 2: the server's and its CA's
+   * ```
+   */
+  get_verified_chain(): Uint8Array<ArrayBuffer>[] | null {
+    if (!this.#tls.done()) return null;
+    return this.#tls.verifiedChain() ?? this.#tls.unverifiedChain();
+  }
+
+  /**
+   * Python's `get_unverified_chain()`: the peer's certificate chain as it
+   * sent it (DER bytes, its own first); `null` before the handshake.
+   *
+   * @returns The chain.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(obj.get_unverified_chain()?.length); // 1
+   * ```
+   */
+  get_unverified_chain(): Uint8Array<ArrayBuffer>[] | null {
+    return this.#tls.done() ? this.#tls.unverifiedChain() : null;
   }
 
   /**

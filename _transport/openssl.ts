@@ -25,6 +25,7 @@ import {
   SSLZeroReturnError,
 } from "../errors.ts";
 import { type Libssl, libssl } from "./_ffi/libssl.ts";
+import { ALERT } from "./tls.ts";
 import type { Callback, Pointer } from "./_ffi/native.ts";
 
 /** A byte buffer the engine reads from or writes to: what ssl.MemoryBIO offers it. */
@@ -62,6 +63,10 @@ export interface ContextSettings {
   serverAlpn: () => readonly string[] | undefined;
   /** The ECDH curve (`set_ecdh_curve()`), if set. */
   ecdhCurve?: string;
+  /** Whether a server asks its connections about the name a client's hello names (SNI). */
+  servername?: boolean;
+  /** Diffie-Hellman parameters (PEM, `load_dh_params()`), if loaded. */
+  dhParams?: string;
 }
 
 /** What one connection adds to its context's settings. */
@@ -88,12 +93,24 @@ export interface ConnectionSettings {
   session: Uint8Array | null;
   /** TLS 1.3 post-handshake authentication (`post_handshake_auth`). */
   postHandshakeAuth: boolean;
+  /**
+   * A server's answer to the name a client's hello names (`null`: none),
+   * where its context asks (`ContextSettings.servername`): `null` to go on,
+   * or the TLS alert to refuse with. What it throws refuses with
+   * handshake_failure and becomes the `cause` of the handshake's error.
+   */
+  servername?: (name: string | null) => number | null;
 }
 
 const enc = new TextEncoder();
 const cstr = (s: string) => enc.encode(`${s}\0`);
 
 const SSL_CTRL_SET_TLSEXT_HOSTNAME = 55;
+const SSL_CTRL_SET_TLSEXT_SERVERNAME_CB = 53;
+const TLSEXT_NAMETYPE_HOST_NAME = 0;
+const SSL_TLSEXT_ERR_OK = 0;
+const SSL_TLSEXT_ERR_ALERT_FATAL = 2;
+const SSL_AD_HANDSHAKE_FAILURE = 40;
 const SSL_CTRL_CHAIN_CERT = 89;
 const SSL_CTRL_SET_GROUPS_LIST = 92;
 const SSL_VERIFY_PEER = 1;
@@ -168,6 +185,17 @@ function drain(L: Libssl, bio: Pointer): Uint8Array {
   return got === n ? out : out.subarray(0, Math.max(got, 0));
 }
 
+/** The DER encoding of an X509* (the caller keeps it). */
+function derOf(L: Libssl, x: Pointer): Uint8Array<ArrayBuffer> {
+  const bio = L.crypto.BIO_new(L.crypto.BIO_s_mem());
+  try {
+    L.crypto.i2d_X509_bio(bio, x);
+    return new Uint8Array(drain(L, bio));
+  } finally {
+    L.crypto.BIO_free(bio);
+  }
+}
+
 /** Runs `use` on a read-only memory BIO over `text`, freeing it after. */
 function withBio<T>(L: Libssl, text: string, use: (bio: Pointer) => T): T {
   const bytes = enc.encode(text);
@@ -196,18 +224,44 @@ function readCerts(L: Libssl, pem: string): Pointer[] {
 const contexts = new FinalizationRegistry<{ L: Libssl; ctx: Pointer }>(({ L, ctx }) =>
   L.ssl.SSL_CTX_free(ctx)
 );
-const connections = new FinalizationRegistry<{ L: Libssl; ssl: Pointer; alpn?: AlpnOwner }>(
-  ({ L, ssl, alpn }) => {
+const connections = new FinalizationRegistry<{ L: Libssl; ssl: Pointer; owner?: ServerSide }>(
+  ({ L, ssl, owner }) => {
     const at = L.memory.address(ssl);
-    if (alpn !== undefined && alpnOwners.get(at) === alpn) alpnOwners.delete(at);
+    if (owner !== undefined && servers.get(at) === owner) servers.delete(at);
     L.ssl.SSL_free(ssl);
   },
 );
 
-/** The connections of a server context whose ALPN callback may run, by SSL* address. */
-type AlpnOwner = { readonly protocols: () => readonly string[] | undefined };
-const alpnOwners = new Map<bigint, AlpnOwner>();
+/** What a server's callbacks (ALPN, SNI) ask of the connection they run for. */
+interface ServerSide {
+  /** The server's ALPN protocols now. */
+  protocols(): readonly string[] | undefined;
+  /** The answer to the client's server name: `SSL_TLSEXT_ERR_*`, the alert in `*al`. */
+  servername(name: string | null, alert: Int32Array): number;
+}
+
+/** The server connections whose callbacks may run, by SSL* address. */
+const servers = new Map<bigint, ServerSide>();
 let alpnCallback: Callback | null = null;
+let servernameCallback: Callback | null = null;
+
+/** The one servername callback (SNI): the connection's own answer. */
+function servernameSelect(L: Libssl): Callback {
+  return servernameCallback ??= L.memory.callback(
+    ["pointer", "pointer", "pointer"],
+    "i32",
+    ((ssl: Pointer, al: Pointer) => {
+      const side = servers.get(L.memory.address(ssl));
+      if (side === undefined) return SSL_TLSEXT_ERR_OK;
+      const name = L.ssl.SSL_get_servername(ssl, TLSEXT_NAMETYPE_HOST_NAME);
+      const at = L.memory.view(al, 4);
+      return side.servername(
+        L.memory.isNull(name) ? null : L.memory.cString(name),
+        new Int32Array(at.buffer, at.byteOffset, 1),
+      );
+    }) as (...args: never[]) => unknown,
+  );
+}
 
 /** The one ALPN selection callback: a server picks the first of its protocols the client offers. */
 function alpnSelect(L: Libssl): Callback {
@@ -215,7 +269,7 @@ function alpnSelect(L: Libssl): Callback {
     ["pointer", "pointer", "pointer", "pointer", "u32", "pointer"],
     "i32",
     ((ssl: Pointer, out: Pointer, outlen: Pointer, inp: Pointer, inlen: number) => {
-      const ours = alpnOwners.get(L.memory.address(ssl))?.protocols() ?? [];
+      const ours = servers.get(L.memory.address(ssl))?.protocols() ?? [];
       const offered = L.memory.view(inp, inlen);
       const theirs: [string, number][] = [];
       for (let at = 0; at < offered.length;) {
@@ -237,6 +291,18 @@ function alpnSelect(L: Libssl): Callback {
       return 3; // SSL_TLSEXT_ERR_NOACK: go on without ALPN
     }) as (...args: never[]) => unknown,
   );
+}
+
+/**
+ * What the callbacks reach of a server connection: through a weak
+ * reference, so that the table of servers keeps no connection alive.
+ */
+function serverSideOf(tls: MemoryTls): ServerSide {
+  const ref = new WeakRef(tls);
+  return {
+    protocols: () => ref.deref()?.serverProtocols(),
+    servername: (name, alert) => ref.deref()?.answerServername(name, alert) ?? SSL_TLSEXT_ERR_OK,
+  };
 }
 
 /**
@@ -322,11 +388,26 @@ export class NativeContext {
       L.crypto.X509_CRL_free(crl);
     }
     if (s.defaults) L.ssl.SSL_CTX_set_default_verify_paths(ctx);
+    if (s.dhParams !== undefined) {
+      const params = withBio(L, s.dhParams, (bio) => L.crypto.PEM_read_bio_Parameters(bio, null));
+      if (L.memory.isNull(params)) throw fail("[PEM: NO_START_LINE] no start line");
+      if (L.ssl.SSL_CTX_set0_tmp_dh_pkey(ctx, params) !== 1) { // takes it on success
+        L.crypto.EVP_PKEY_free(params);
+        throw fail("[SSL] DH lib");
+      }
+    }
     if (s.ecdhCurve !== undefined) {
       L.ssl.SSL_CTX_ctrl_buffer(ctx, SSL_CTRL_SET_GROUPS_LIST, 0, cstr(s.ecdhCurve));
     }
     L.crypto.ERR_clear_error();
     L.ssl.SSL_CTX_set_alpn_select_cb(ctx, alpnSelect(L).pointer, null);
+    if (s.servername) {
+      L.ssl.SSL_CTX_callback_ctrl(
+        ctx,
+        SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
+        servernameSelect(L).pointer,
+      );
+    }
   }
 
   /** @ignore The SSL_CTX, for the connections made from it. */
@@ -367,8 +448,15 @@ export class MemoryTls {
   #eofSet = false;
   /** The host name checked, for a mismatch's message. */
   readonly #hostname: string;
+  readonly #serverSide: boolean;
   /** Bytes fed to the read BIO that the incoming buffer has not taken back. */
   #lent = false;
+  /** The context the connection runs with (a server's SNI answer may change it). */
+  #context: NativeContext;
+  /** A server's answer to the client's server name (`ConnectionSettings.servername`). */
+  readonly #servername: ((name: string | null) => number | null) | undefined;
+  /** What that answer threw, for the handshake's error. */
+  #refusal: unknown = undefined;
 
   /**
    * Makes the connection.
@@ -389,11 +477,14 @@ export class MemoryTls {
     this.#incoming = incoming;
     this.#outgoing = outgoing;
     this.#hostname = c.checkHostname ?? "";
+    this.#serverSide = c.serverSide;
     const ssl = L.ssl.SSL_new(context._pointer);
     if (L.memory.isNull(ssl)) throw queuedError(L, SSL_ERROR.SSL, "SSL_new failed");
     this.#ssl = ssl;
-    const alpn = c.serverSide ? { protocols: context.serverAlpn } : undefined;
-    connections.register(this, { L, ssl, alpn }, this.#token);
+    this.#context = context;
+    this.#servername = c.servername;
+    const owner = c.serverSide ? serverSideOf(this) : undefined;
+    connections.register(this, { L, ssl, owner }, this.#token);
     const mem = L.crypto.BIO_s_mem();
     this.#rbio = L.crypto.BIO_new(mem);
     this.#wbio = L.crypto.BIO_new(mem);
@@ -402,7 +493,7 @@ export class MemoryTls {
     L.crypto.BIO_ctrl(this.#rbio, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, null);
     if (c.serverSide) {
       L.ssl.SSL_set_accept_state(ssl);
-      alpnOwners.set(L.memory.address(ssl), alpn!);
+      servers.set(L.memory.address(ssl), owner!);
     } else L.ssl.SSL_set_connect_state(ssl);
     let verify = c.verifyMode === 2
       ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
@@ -455,6 +546,36 @@ export class MemoryTls {
     }
     L.ssl.SSL_set_session(this.#ssl, session);
     L.ssl.SSL_SESSION_free(session);
+  }
+
+  /**
+   * Runs the connection with another context from now on (a server's SNI
+   * answer: its certificate and key), as `SSL_set_SSL_CTX`.
+   */
+  setContext(context: NativeContext): void {
+    this.#L.ssl.SSL_set_SSL_CTX(this.#ssl, context._pointer);
+    this.#context = context;
+  }
+
+  /** A server's ALPN protocols: its context's, now. */
+  serverProtocols(): readonly string[] | undefined {
+    return this.#context.serverAlpn();
+  }
+
+  /** A server's answer to the client's server name: `SSL_TLSEXT_ERR_*`, an alert in `alert[0]`. */
+  answerServername(name: string | null, alert: Int32Array): number {
+    if (this.#servername === undefined) return SSL_TLSEXT_ERR_OK;
+    let answer: number | null;
+    try {
+      answer = this.#servername(name);
+    } catch (e) {
+      this.#refusal = e;
+      const alert = (e as { [ALERT]?: unknown } | null)?.[ALERT];
+      answer = typeof alert === "number" ? alert : SSL_AD_HANDSHAKE_FAILURE;
+    }
+    if (answer === null) return SSL_TLSEXT_ERR_OK;
+    alert[0] = answer;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
   }
 
   /** Hands the engine what the incoming buffer holds. */
@@ -521,6 +642,10 @@ export class MemoryTls {
       }
       default: {
         const e = queuedError(L, SSL_ERROR.SSL, "A failure in the SSL library occurred");
+        if (this.#refusal !== undefined) {
+          Object.defineProperty(e, "cause", { value: this.#refusal, configurable: true });
+          this.#refusal = undefined;
+        }
         const origin = origins.get(e);
         if (origin?.lib === ERR_LIB_SSL && origin.reason === SSL_R_CERTIFICATE_VERIFY_FAILED) {
           return this.#verifyError(e);
@@ -620,14 +745,38 @@ export class MemoryTls {
     const L = this.#L;
     const x = L.ssl.SSL_get1_peer_certificate(this.#ssl);
     if (L.memory.isNull(x)) return null;
-    const bio = L.crypto.BIO_new(L.crypto.BIO_s_mem());
     try {
-      L.crypto.i2d_X509_bio(bio, x);
-      return new Uint8Array(drain(L, bio));
+      return derOf(L, x);
     } finally {
-      L.crypto.BIO_free(bio);
       L.crypto.X509_free(x);
     }
+  }
+
+  /**
+   * The peer's chain as OpenSSL verified it, up to the trusted certificate
+   * (DER, the peer's first); `null` where nothing was verified.
+   */
+  verifiedChain(): Uint8Array<ArrayBuffer>[] | null {
+    const stack = this.#L.ssl.SSL_get0_verified_chain(this.#ssl);
+    return this.#L.memory.isNull(stack) ? null : this.#ders(stack);
+  }
+
+  /** The peer's chain as it sent it (DER, its own certificate first; `[]` with none). */
+  unverifiedChain(): Uint8Array<ArrayBuffer>[] {
+    const stack = this.#L.ssl.SSL_get_peer_cert_chain(this.#ssl);
+    const sent = this.#L.memory.isNull(stack) ? [] : this.#ders(stack);
+    // A server's stack leaves out the client's own certificate (OpenSSL's rule): put it first.
+    const own = this.#serverSide ? this.peerCertificate() : null;
+    return own === null ? sent : [own, ...sent];
+  }
+
+  /** The certificates of a STACK_OF(X509) OpenSSL owns, as DER. */
+  #ders(stack: Pointer): Uint8Array<ArrayBuffer>[] {
+    const L = this.#L;
+    const n = L.crypto.OPENSSL_sk_num(stack) as number;
+    const out: Uint8Array<ArrayBuffer>[] = [];
+    for (let i = 0; i < n; i++) out.push(derOf(L, L.crypto.OPENSSL_sk_value(stack, i)));
+    return out;
   }
 
   #cipherTuple(c: Pointer): CipherTuple {

@@ -416,6 +416,125 @@ Deno.test("SSLObject: ALPN picks the server's first protocol the client offers, 
   assert.equal(q.server.selected_alpn_protocol(), null);
 });
 
+/** Runs the handshake side by side until both settle; each side's error (`null`: it finished). */
+function settle(p: Pair): { client: unknown; server: unknown } {
+  const errors: { client: unknown; server: unknown } = { client: undefined, server: undefined };
+  for (let i = 0; i < 10; i++) {
+    for (const side of ["client", "server"] as const) {
+      if (errors[side] !== undefined) continue;
+      try {
+        p[side].do_handshake();
+        errors[side] = null;
+      } catch (e) {
+        if (!(e instanceof ssl.SSLWantReadError)) errors[side] = e;
+      }
+      p.shuttle();
+    }
+    if (errors.client !== undefined && errors.server !== undefined) return errors;
+  }
+  throw new Error("the handshake did not settle");
+}
+
+Deno.test("SSLObject: sni_callback gets the SSLObject, the name asked for and the context, and may switch the context", () => {
+  const [client, server] = testingContext();
+  const other = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+  other.load_cert_chain(cert("keycert4.pem")); // CN fakehostname, signed by the same CA
+  const calls: [unknown, string | null, unknown][] = [];
+  server.sni_callback = (obj, name, ctx) => {
+    calls.push([obj, name, ctx]);
+    if (name === "fakehostname") (obj as ssl.SSLObject).context = other;
+  };
+  const switched = pair(client, server, { server_hostname: "fakehostname" });
+  handshake(switched);
+  assert.deepEqual(calls, [[switched.server, "fakehostname", server]]);
+  assert.equal(switched.server.context, other);
+  const subject = switched.client.getpeercert()!.subject as [string, string][][];
+  assert.deepEqual(subject.flat().find(([k]) => k === "commonName"), [
+    "commonName",
+    "fakehostname",
+  ]);
+
+  const kept = pair(client, server); // "localhost": the callback leaves the context
+  handshake(kept);
+  assert.equal(calls.at(-1)![1], "localhost");
+  assert.equal(kept.server.context, server);
+
+  client.check_hostname = false;
+  client.verify_mode = ssl.CERT_NONE;
+  const nameless = pair(client, server, { server_hostname: null });
+  handshake(nameless);
+  assert.equal(calls.at(-1)![1], null); // no SNI sent
+  assert.throws(
+    () => (switched.server as unknown as { context: unknown }).context = "ctx",
+    (e) => e instanceof TypeError && /must be a SSLContext/.test(e.message),
+  );
+});
+
+Deno.test("SSLObject: an sni_callback's alert refuses the client with it; what it throws refuses with handshake_failure", () => {
+  const [client, server] = testingContext();
+  server.sni_callback = () => ssl.ALERT_DESCRIPTION_ACCESS_DENIED;
+  let errors = settle(pair(client, server));
+  assert.ok(errors.server instanceof ssl.SSLError, String(errors.server));
+  assert.ok(errors.client instanceof ssl.SSLError, String(errors.client));
+  assert.equal((errors.client as ssl.SSLError).reason, "TLSV1_ALERT_ACCESS_DENIED");
+
+  const boom = new Error("boom");
+  server.sni_callback = () => {
+    throw boom;
+  };
+  errors = settle(pair(client, server));
+  assert.equal((errors.server as ssl.SSLError).cause, boom);
+  assert.equal((errors.client as ssl.SSLError).reason, "SSLV3_ALERT_HANDSHAKE_FAILURE");
+
+  // An SSLObject's callback runs within do_handshake(): a Promise cannot be awaited there.
+  server.sni_callback = () => Promise.resolve(null);
+  errors = settle(pair(client, server));
+  assert.ok((errors.server as ssl.SSLError).cause instanceof TypeError);
+  assert.equal((errors.client as ssl.SSLError).reason, "TLSV1_ALERT_INTERNAL_ERROR");
+
+  server.sni_callback = null; // the context is rebuilt without the callback
+  handshake(pair(client, server));
+});
+
+Deno.test("SSLObject: get_verified_chain() reaches the trusted CA; get_unverified_chain() is what the peer sent", () => {
+  const [client, server] = testingContext();
+  server.verify_mode = ssl.CERT_REQUIRED;
+  server.load_verify_locations(cert("pycacert.pem"));
+  client.load_cert_chain(cert("keycert3.pem"));
+  const p = pair(client, server);
+  assert.equal(p.client.get_verified_chain(), null);
+  assert.equal(p.client.get_unverified_chain(), null);
+  handshake(p);
+  const ca = ssl.PEM_cert_to_DER_cert(Deno.readTextFileSync(cert("pycacert.pem")));
+  const leaf = p.client.getpeercert(true);
+  assert.deepEqual(p.client.get_verified_chain(), [leaf, ca]);
+  // Each side sends the chain OpenSSL builds from its own trust store (the CA here, as CPython's).
+  assert.deepEqual(p.client.get_unverified_chain(), [leaf, ca]);
+  // A server's view of its client: OpenSSL's stack leaves the client's own certificate out.
+  assert.deepEqual(p.server.get_unverified_chain(), [p.server.getpeercert(true), ca]);
+  assert.deepEqual(p.server.get_verified_chain(), [p.server.getpeercert(true), ca]);
+
+  const [plainClient, plainServer] = testingContext(); // a server with no trust store sends its own
+  const q = pair(plainClient, plainServer);
+  handshake(q);
+  assert.deepEqual(q.client.get_unverified_chain(), [q.client.getpeercert(true)]);
+  assert.deepEqual(q.client.get_verified_chain(), [q.client.getpeercert(true), ca]);
+});
+
+Deno.test("SSLObject: load_dh_params() gives a TLS 1.2 server its Diffie-Hellman suites (test_dh_params)", () => {
+  const [client, server] = testingContext();
+  for (const ctx of [client, server]) {
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2;
+    ctx.set_ciphers("kEDH");
+  }
+  const refused = settle(pair(client, server)); // no parameters: no DHE suite to agree on
+  assert.ok(refused.server instanceof ssl.SSLError, String(refused.server));
+  server.load_dh_params(cert("ffdh3072.pem"));
+  const p = pair(client, server);
+  handshake(p);
+  assert.match(p.client.cipher()![0], /^DHE-/);
+});
+
 Deno.test("SSLObject: a client resumes its session (TLS 1.2 and 1.3) and session_reused says so", () => {
   for (const max of [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3]) {
     const [client, server] = testingContext();

@@ -30,11 +30,17 @@ type SslCall =
   | "SSL_CTX_set_default_verify_paths"
   | "SSL_CTX_set_num_tickets"
   | "SSL_CTX_set_alpn_select_cb"
+  | "SSL_CTX_callback_ctrl"
+  | "SSL_CTX_set0_tmp_dh_pkey"
   | "SSL_CTX_set_session_id_context"
   | "SSL_CTX_get0_param"
   | "SSL_CTX_ctrl_buffer"
   | "SSL_set_post_handshake_auth"
   | "SSL_verify_client_post_handshake"
+  | "SSL_get_servername"
+  | "SSL_get0_verified_chain"
+  | "SSL_get_peer_cert_chain"
+  | "SSL_set_SSL_CTX"
   | "SSL_new"
   | "SSL_free"
   | "SSL_set_bio"
@@ -86,11 +92,17 @@ const SSL_SYMBOLS: Record<SslCall, Symbol> = {
   SSL_CTX_set_default_verify_paths: fn([p], i32),
   SSL_CTX_set_num_tickets: fn([p, usize], i32),
   SSL_CTX_set_alpn_select_cb: fn([p, "function", p], "void"),
+  SSL_CTX_callback_ctrl: fn([p, i32, "function"], i64),
+  SSL_CTX_set0_tmp_dh_pkey: fn([p, p], i32),
   SSL_CTX_set_session_id_context: fn([p, b, "u32"], i32),
   SSL_CTX_get0_param: fn([p], p),
   SSL_CTX_ctrl_buffer: { name: "SSL_CTX_ctrl", parameters: [p, i32, i64, b], result: i64 },
   SSL_set_post_handshake_auth: fn([p, i32], "void"),
   SSL_verify_client_post_handshake: fn([p], i32),
+  SSL_get_servername: fn([p, i32], p),
+  SSL_get0_verified_chain: fn([p], p),
+  SSL_get_peer_cert_chain: fn([p], p),
+  SSL_set_SSL_CTX: fn([p, p], p),
   SSL_new: fn([p], p),
   SSL_free: fn([p], "void"),
   SSL_set_bio: fn([p, p, p], "void"),
@@ -142,6 +154,7 @@ type CryptoCall =
   | "PEM_read_bio_X509"
   | "PEM_read_bio_X509_CRL"
   | "PEM_read_bio_PrivateKey"
+  | "PEM_read_bio_Parameters"
   | "i2d_X509_bio"
   | "X509_free"
   | "X509_CRL_free"
@@ -170,6 +183,7 @@ const CRYPTO_SYMBOLS: Record<CryptoCall, Symbol> = {
   PEM_read_bio_X509: fn([p, p, p, p], p),
   PEM_read_bio_X509_CRL: fn([p, p, p, p], p),
   PEM_read_bio_PrivateKey: fn([p, p, p, b], p),
+  PEM_read_bio_Parameters: fn([p, p], p),
   i2d_X509_bio: fn([p, p], i32),
   X509_free: fn([p], "void"),
   X509_CRL_free: fn([p], "void"),
