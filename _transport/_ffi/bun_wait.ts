@@ -57,16 +57,26 @@ export function bunWait(): (epfd: number, events: Uint8Array, max: number) => Pr
   let worker: BunWorker | null = null;
   let ctl: Int32Array<SharedArrayBuffer>;
   let shared: Uint8Array<SharedArrayBuffer>;
+  /** Fails the wait that is out, if one is. */
+  let fail: ((e: Error) => void) | null = null;
   const start = (bytes: number): BunWorker => {
     const sab = new SharedArrayBuffer(CONTROL_BYTES + bytes);
     ctl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
     shared = new Uint8Array(sab, CONTROL_BYTES);
     const url = URL.createObjectURL(new Blob([SOURCE], { type: "application/javascript" }));
     const w = new Worker(url, { type: "module" }) as BunWorker;
+    w.onerror = (e) => {
+      e.preventDefault();
+      worker = null; // the next wait starts another
+      w.terminate();
+      const f = fail;
+      fail = null;
+      f?.(new Error(`Cannot wait for readiness: the epoll_wait worker failed: ${e.message}`));
+    };
     w.postMessage(sab);
     return w;
   };
-  return async (epfd, events, max) => {
+  return (epfd, events, max) => {
     const w = worker ??= start(max * EVENT_SIZE);
     const seq = Atomics.load(ctl, SEQ);
     ctl[EPFD] = epfd;
@@ -75,10 +85,21 @@ export function bunWait(): (epfd: number, events: Uint8Array, max: number) => Pr
     Atomics.store(ctl, STATE, 1);
     Atomics.notify(ctl, STATE);
     const done = Atomics.waitAsync(ctl, SEQ, seq);
-    if (done.async) await done.value;
-    w.unref();
-    const n = ctl[RESULT];
-    if (n > 0) events.set(shared.subarray(0, n * EVENT_SIZE));
-    return n;
+    return new Promise<number>((resolve, reject) => {
+      fail = (e) => {
+        w.unref();
+        reject(e);
+      };
+      const finish = () => {
+        if (fail === null) return; // failed first
+        fail = null;
+        w.unref();
+        const n = ctl[RESULT];
+        if (n > 0) events.set(shared.subarray(0, n * EVENT_SIZE));
+        resolve(n);
+      };
+      if (done.async) done.value.then(finish);
+      else finish();
+    });
   };
 }

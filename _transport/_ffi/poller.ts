@@ -240,6 +240,16 @@ export class Poller {
       this.#waking = false;
       this.#dispatch(n);
       this.#steer();
+    }, (e) => {
+      // The wait itself failed (Bun's worker): so does every wait on it.
+      this.#armed = false;
+      this.#waking = false;
+      for (const reg of this.#regs.values()) {
+        for (const w of [...this.#settle(reg, reg.readers), ...this.#settle(reg, reg.writers)]) {
+          w.reject(e);
+        }
+      }
+      this.#steer();
     });
   }
 
