@@ -62,6 +62,8 @@ import { Poller, type Registration } from "./_ffi/poller.ts";
 import { Sockaddr } from "./_ffi/sockaddr.ts";
 import { AncillaryCodec } from "./_ffi/msghdr.ts";
 import { deno } from "./deno.ts";
+import { node } from "./node.ts";
+import { ffiRuntime } from "./_ffi/native.ts";
 import type {
   Addr,
   AncillaryItem,
@@ -796,7 +798,7 @@ export const ffi: Backend = {
   },
 
   stdin(): { read(p: Uint8Array): Promise<number | null> } {
-    return deno.stdin();
+    return (ffiRuntime() === "deno" ? deno : node).stdin();
   },
 };
 

@@ -8,8 +8,8 @@
 // with the ES module graph. A program that needs neither, or runs without
 // the `ffi` permission, never evaluates them. Where no synchronous load
 // exists, they are loaded before the program's first line runs, only where
-// they can run: from a remote module (a `jsr:` import) ffi.ts in a process
-// started with `PYSOCKET_BACKEND=ffi`, openssl.ts where the `ffi`
+// they can run: from a remote module (a `jsr:` import) or a bundle of
+// JavaScript, ffi.ts in a process started with `PYSOCKET_BACKEND=ffi`, openssl.ts where the `ffi`
 // permission is granted; on Bun (whose bundles and packages hold no .ts
 // file to require) openssl.ts always, bun:ffi needing no permission.
 
@@ -23,8 +23,11 @@ export type FfiModule = typeof import("./ffi.ts");
 /** The sans-I/O TLS engine's module. */
 export type OpensslModule = typeof import("./openssl.ts");
 
-/** Whether the package's files are local (a `require()` can load one of them). */
-const local = import.meta.url.startsWith("file:");
+/**
+ * Whether the package's files are local TypeScript (a `require()` can load
+ * one of them): not a remote module, nor a bundle of JavaScript.
+ */
+const local = import.meta.url.startsWith("file:") && import.meta.url.endsWith(".ts");
 
 let why: string | null | undefined;
 
@@ -89,7 +92,7 @@ export function ffiModule(op: string): FfiModule {
   const reason = ffiUnavailable() ??
     (local
       ? null
-      : "from a remote module it loads only in a process started with PYSOCKET_BACKEND=ffi");
+      : "from a remote module or a bundle it loads only in a process started with PYSOCKET_BACKEND=ffi");
   if (reason !== null) {
     throw new OSError(errno.EOPNOTSUPP, undefined, {
       detail: `Cannot ${op}: a real descriptor is needed, and ${reason}`,

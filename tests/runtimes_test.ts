@@ -8,7 +8,9 @@
 // npm package @oven/bun-linux-x64-baseline): the binaries inside the npm
 // packages are installed into a cache directory the first time. The exit
 // cells (tests/runtimes/exits.test.ts) run in a step of their own, on Node
-// 24 and on Bun.
+// 24 and on Bun. On Bun, the suite and the exit cells run once more with
+// PYSOCKET_BACKEND=ffi: every socket a descriptor on the FFI backend
+// (bun:ffi, DESIGN §20).
 
 import assert from "node:assert/strict";
 import { ROOT } from "./_helpers.ts";
@@ -96,12 +98,20 @@ async function nodes(): Promise<[string, string][]> {
   return installed;
 }
 
-/** Runs `cmd args…` on the built suite; its exit code and combined output. */
-async function runSuite(cmd: string, args: string[], out: string): Promise<[number, string]> {
+/**
+ * Runs `cmd args…` on the built suite, with `env` added to its environment;
+ * its exit code and combined output.
+ */
+async function runSuite(
+  cmd: string,
+  args: string[],
+  out: string,
+  env: Record<string, string> = {},
+): Promise<[number, string]> {
   const child = new Deno.Command(cmd, {
     args,
     cwd: out,
-    env: { PYSOCKET_ROOT: ROOT, PYSOCKET_EXAMPLES: `${out}/examples`, NO_COLOR: "1" },
+    env: { PYSOCKET_ROOT: ROOT, PYSOCKET_EXAMPLES: `${out}/examples`, NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -172,6 +182,26 @@ console.log(typeof globalThis.Deno, names.join(" "));`;
       passed.bun = Number(/^\s*(\d+) pass$/m.exec(text)?.[1]);
       assert.match(text, /^\(pass\) .* on bun/m);
     });
+    // Every socket a descriptor on Bun's FFI (DESIGN §20): the suite again, and the exit cells.
+    const ffi = { PYSOCKET_BACKEND: "ffi" };
+    await t.step("bun test with PYSOCKET_BACKEND=ffi", async () => {
+      const [code, text] = await runSuite(await bun(), ["test", ...suiteFiles(out)], out, ffi);
+      const failed = text.split("\n").filter((l) => /^\(fail\) /.test(l));
+      assert.equal(Number(/^\s*(\d+) fail$/m.exec(text)?.[1]), 0, failed.join("\n") || text);
+      assert.equal(code, 0, text);
+      passed["bun ffi"] = Number(/^\s*(\d+) pass$/m.exec(text)?.[1]);
+    });
+    await t.step("the exit cells on bun with PYSOCKET_BACKEND=ffi", async () => {
+      const [code, text] = await runSuite(
+        await bun(),
+        ["test", "--timeout", "120000", `./tests/runtimes/${EXITS}`],
+        out,
+        ffi,
+      );
+      const failed = text.split("\n").filter((l) => /^\(fail\) |^AssertionError/.test(l));
+      assert.equal(Number(/^\s*(\d+) fail$/m.exec(text)?.[1]), 0, failed.join("\n"));
+      assert.equal(code, 0, text);
+    });
     // A finished program exits (DESIGN §21): the exit cells, on the newest Node and on Bun.
     const [newest, newestCmd] = runtimes.filter(([name]) => name.startsWith("node")).at(-1)!;
     await t.step(`the exit cells on ${newest}`, async () => {
@@ -212,6 +242,7 @@ console.log(typeof globalThis.Deno, names.join(" "));`;
       assert.equal(passed[name], passed["node 20"], name);
     }
     assert.equal(passed.bun, passed["node 20"]);
+    assert.equal(passed["bun ffi"], passed.bun);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -1,14 +1,16 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // The C library as the FFI backend calls it (DESIGN §20): the socket calls,
-// epoll and eventfd, declared once for Deno's `Deno.dlopen`. Opened on first
-// use, where the `ffi` permission is granted, on Linux x86_64 only (the
+// epoll and eventfd, declared once in Deno's form for the FFI door
+// (native.ts: Deno's `Deno.dlopen`, Bun's `bun:ffi`); every result is an
+// `i32` or a `u32` (a number on both) but `__errno_location`'s pointer
+// (opaque, read through the door's memory). Opened on first use, where the `ffi` permission is granted, on Linux x86_64 only (the
 // struct layouts of sockaddr.ts and poller.ts are checked there). `ssize_t`
 // results are declared `i32`, so that they stay numbers: no call moves 2 GiB
 // at once. errno is read through the pointer `__errno_location()` gives the
 // main thread, with no allocation between the call and the read.
 
 import { errno as E, OSError, oserror, strerror } from "../../errors.ts";
-import { ffiRefusal, openLibrary } from "./native.ts";
+import { ffiRefusal, ffiRuntime, type Memory, openLibrary } from "./native.ts";
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -66,20 +68,30 @@ export interface Libc {
   readonly c: Calls;
   /** errno as the last call on the main thread left it. */
   errno(): number;
+  /** Pointers and memory, as the runtime's FFI makes them. */
+  readonly memory: Memory;
 }
 
 let opened: Libc | null = null;
 
 /** Why the FFI backend cannot run here, or `null` where it can. */
 export function unavailable(): string | null {
-  const d = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (typeof d?.dlopen !== "function") {
-    return "the descriptor backend needs Deno's FFI (Node has none; Bun's bun:ffi is not used yet)";
-  }
-  if (d.build.os !== "linux" || d.build.arch !== "x86_64") {
-    return `the descriptor backend's struct layouts are checked on Linux x86_64 only, not ${d.build.os} ${d.build.arch}`;
+  const runtime = ffiRuntime();
+  if (runtime === null) return "the descriptor backend needs Deno's or Bun's FFI (Node has none)";
+  const { os, arch } = runtime === "deno" ? Deno.build : nodePlatform();
+  if (os !== "linux" || arch !== "x86_64") {
+    return `the descriptor backend's struct layouts are checked on Linux x86_64 only, not ${os} ${arch}`;
   }
   return ffiRefusal("the descriptor backend");
+}
+
+/** The platform as Deno names it, from Node's `process` (Bun's). */
+function nodePlatform(): { os: string; arch: string } {
+  const p = (globalThis as { process?: { platform: string; arch: string } }).process;
+  return {
+    os: p?.platform ?? "unknown",
+    arch: p?.arch === "x64" ? "x86_64" : p?.arch ?? "unknown",
+  };
 }
 
 /**
@@ -98,7 +110,7 @@ export function libc(): Libc {
   const c = lib.symbols as unknown as Calls;
   const at = lib.memory.view(c.__errno_location(), 4);
   const cell = new Int32Array(at.buffer, at.byteOffset, 1);
-  opened = { c, errno: () => cell[0] };
+  opened = { c, errno: () => cell[0], memory: lib.memory };
   return opened;
 }
 

@@ -32,11 +32,6 @@ export function cmsgSpace(n: number): number {
   return CMSGHDR + cmsgAlign(n);
 }
 
-/** Where `p`'s bytes are (a view of any buffer: Deno's types ask for BufferSource). */
-function address(p: Uint8Array): bigint {
-  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(p as Uint8Array<ArrayBuffer>)));
-}
-
 /** What one descriptor needs of its owner for a message call. */
 export interface MessageTarget {
   readonly fd: number;
@@ -135,6 +130,7 @@ export class AncillaryCodec {
     nameLen: number,
     control: Uint8Array | null,
   ): void {
+    const address = this.#lib.memory.of;
     const iv = new DataView(iov.buffer);
     buffers.forEach((b, i) => {
       iv.setBigUint64(i * IOVEC, b.length > 0 ? address(b) : 0n, true);

@@ -1,18 +1,21 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Readiness for the FFI backend's descriptors (DESIGN §20): a call is tried
 // first; on EAGAIN its caller waits here. Every descriptor is registered
-// once, edge-triggered, with one epoll instance; one `epoll_wait(-1)` runs
-// as a non-blocking FFI call (on Deno's blocking pool; the event loop stays
-// free) while some ref'd caller waits, and is woken through an eventfd —
-// never re-armed — when the last such caller leaves, so that a finished
-// program exits (§21): a pending FFI call keeps Deno alive and cannot be
-// unref'd. Callers that wait on unref'd descriptors alone are served by an
-// unref'd timer polling `epoll_wait(0)`, which keeps nothing alive.
+// once, edge-triggered, with one epoll instance; one `epoll_wait(-1)` is
+// pending off the event loop while some ref'd caller waits — on Deno a
+// non-blocking FFI call (on Deno's blocking pool), on Bun a worker's call
+// (bun_wait.ts) — and is woken through an eventfd — never re-armed — when
+// the last such caller leaves, so that a finished program exits (§21): the
+// pending wait keeps the process alive until it returns. Callers that wait
+// on unref'd descriptors alone are served by an unref'd timer polling
+// `epoll_wait(0)`, which keeps nothing alive.
 // An edge seen with nobody waiting is dropped: a caller always tries its
 // call before it waits, so the bytes that edge announced are found then.
 
 import { closedError } from "../../_common/runtime_errors.ts";
 import { callError, type Libc } from "./libc.ts";
+import { ffiRuntime } from "./native.ts";
+import { bunWait } from "./bun_wait.ts";
 
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
@@ -29,6 +32,27 @@ const EFD_CLOEXEC = 0o2000000;
 /** `struct epoll_event` is packed on x86_64: 4 bytes of events, 8 of data. */
 const EVENT_SIZE = 12;
 const MAX_EVENTS = 256;
+/**
+ * One pending `epoll_wait(epfd, events, max, -1)` off the event loop:
+ * resolves with its result once it returns, the events written into
+ * `events`. It keeps the process alive while it is pending.
+ */
+export type PendingWait = (epfd: number, events: Uint8Array, max: number) => Promise<number>;
+
+/** The runtime's pending wait: Deno's non-blocking FFI call, or Bun's worker. */
+function pendingWait(lib: Libc): PendingWait {
+  if (ffiRuntime() === "bun") return bunWait();
+  const c = lib.c;
+  return (epfd, events, max) => c.epoll_wait_pending(epfd, events, max, -1);
+}
+
+/** Lets a timer fire without keeping the process alive (Deno's `unrefTimer`, Bun's `unref()`). */
+function unrefTimer(timer: ReturnType<typeof setInterval>): void {
+  const d = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (d !== undefined) d.unrefTimer(timer);
+  else (timer as unknown as { unref(): void }).unref();
+}
+
 /** How often descriptors that keep nothing alive are polled while no ref'd caller waits. */
 const UNREF_POLL_MS = 10;
 
@@ -86,6 +110,7 @@ export class Poller {
   readonly #lib: Libc;
   readonly #epfd: number;
   readonly #wakeFd: number;
+  readonly #pending: PendingWait;
   readonly #regs = new Map<number, Registration>();
   readonly #events = new Uint8Array(MAX_EVENTS * EVENT_SIZE);
   readonly #eventView = new DataView(this.#events.buffer);
@@ -108,6 +133,7 @@ export class Poller {
     this.#wakeFd = c.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (this.#wakeFd < 0) throw callError(lib.errno(), "eventfd");
     this.#control(EPOLL_CTL_ADD, this.#wakeFd, EPOLLIN | EPOLLET);
+    this.#pending = pendingWait(lib);
   }
 
   /** Registers `fd` (non-blocking already) for edge-triggered readiness. */
@@ -198,7 +224,7 @@ export class Poller {
     if (this.#unrefWaits > 0 && this.#refWaits === 0) {
       if (this.#timer === null) {
         const timer = setInterval(() => this.#poll(), UNREF_POLL_MS);
-        Deno.unrefTimer(timer);
+        unrefTimer(timer);
         this.#timer = timer;
       }
     } else if (this.#timer !== null) {
@@ -209,10 +235,20 @@ export class Poller {
 
   #arm(): void {
     this.#armed = true;
-    this.#lib.c.epoll_wait_pending(this.#epfd, this.#events, MAX_EVENTS, -1).then((n) => {
+    this.#pending(this.#epfd, this.#events, MAX_EVENTS).then((n) => {
       this.#armed = false;
       this.#waking = false;
       this.#dispatch(n);
+      this.#steer();
+    }, (e) => {
+      // The wait itself failed (Bun's worker): so does every wait on it.
+      this.#armed = false;
+      this.#waking = false;
+      for (const reg of this.#regs.values()) {
+        for (const w of [...this.#settle(reg, reg.readers), ...this.#settle(reg, reg.writers)]) {
+          w.reject(e);
+        }
+      }
       this.#steer();
     });
   }

@@ -10,11 +10,14 @@
 //   deno bundle --platform deno -o pysocket.mjs bench/workers/pysocket.ts
 //   node pysocket.mjs pysocket-nodejs <role> [args...]
 //   bun pysocket.mjs pysocket-bun <role> [args...]
+//   PYSOCKET_BACKEND=ffi bun pysocket.mjs pysocket-bun-ffi <role> [args...]
 //
 // pysocket-node (in Deno) puts every connecting and UDP socket on the node
 // backend (node:net, node:dgram), as a socket bound before connect() or a
 // UDP socket without --unstable-net gets; listeners stay Deno's. On Node and
-// Bun the node backend is the only one, whatever the name.
+// Bun the node backend is the only one, whatever the name, but that
+// pysocket-bun-ffi runs where PYSOCKET_BACKEND=ffi puts every socket on the
+// FFI backend.
 //
 // Roles: bulk-server, bulk-client <port> <bytes>, pp-server,
 // pp-client <port> <round trips>, echo-server, echo-threading
@@ -32,7 +35,14 @@ import { testing } from "../../_common/testing.ts";
 const CHUNK = 64 * 1024;
 const SMALL = 64;
 const [impl, role, ...args] = process.argv.slice(2);
-const IMPLS = ["pysocket", "pysocket-node", "pysocket-ffi", "pysocket-nodejs", "pysocket-bun"];
+const IMPLS = [
+  "pysocket",
+  "pysocket-node",
+  "pysocket-ffi",
+  "pysocket-nodejs",
+  "pysocket-bun",
+  "pysocket-bun-ffi", // started with PYSOCKET_BACKEND=ffi: every socket a descriptor
+];
 if (!IMPLS.includes(impl)) throw new Error(`unknown implementation ${impl}`);
 if (impl === "pysocket-node") testing.backend = "node";
 if (impl === "pysocket-ffi") testing.backend = "ffi"; // every socket a descriptor (DESIGN §20)

@@ -23,6 +23,13 @@ export const RUNTIME: "deno" | "node" | "bun" = "Deno" in globalThis
   ? "bun"
   : "node";
 
+/**
+ * Whether every socket is a descriptor on the FFI backend: the suite run in
+ * a process started with `PYSOCKET_BACKEND=ffi` (tests/runtimes_test.ts
+ * does so on Bun).
+ */
+export const FFI_EVERYWHERE: boolean = process.env.PYSOCKET_BACKEND === "ffi";
+
 /** The repository root (given by the runner when the suite runs from a build elsewhere). */
 export const ROOT: string = process.env.PYSOCKET_ROOT ??
   fileURLToPath(new URL("../..", import.meta.url));
