@@ -109,6 +109,6 @@ export function ffiModule(op: string): FfiModule {
 export function needsDescriptor(op: string): OSError {
   return new OSError(errno.EOPNOTSUPP, undefined, {
     detail: `Cannot ${op}: the socket has no real descriptor; run the program with ` +
-      `PYSOCKET_BACKEND=ffi and --allow-ffi for descriptors on every socket`,
+      `PYSOCKET_BACKEND=ffi (in Deno, with --allow-ffi) for descriptors on every socket`,
   });
 }
