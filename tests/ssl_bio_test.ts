@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
-import { dec, enc, portOf, ROOT, runDeno, startPython } from "./_helpers.ts";
+import { concat, dec, enc, portOf, ROOT, runDeno, startPython } from "./_helpers.ts";
 
 const CERTDATA = `${ROOT}tests/fixtures/certdata`;
 const cert = (name: string) => `${CERTDATA}/${name}`;
@@ -293,16 +293,6 @@ Deno.test("SSLObject.read()/write()/pending() move plain text; close_notify read
     (e) => e instanceof ssl.SSLError && e.reason === "PROTOCOL_IS_SHUTDOWN" && e.library === "SSL",
   );
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 Deno.test("SSLObject.read() raises SSLEOFError when the transport ends without close_notify", () => {
   const [clientCtx, serverCtx] = testingContext();
