@@ -259,7 +259,13 @@ function adopt(
       family,
       proto,
       ffi.ffi,
-      t.kind === "stream" ? { conn: t.t } : { listener: t.t },
+      t.kind === "stream"
+        ? { conn: t.t }
+        : t.kind === "listener"
+        ? { listener: t.t }
+        : t.kind === "bound"
+        ? { bound: t.t }
+        : { fresh: t.t },
     );
   if (nonblocking) sock.setblocking(false);
   return sock;

@@ -280,22 +280,27 @@ export class StreamSocket extends Socket {
 
   /**
    * @ignore A socket over a transport made elsewhere by `backend` (an
-   * adopted descriptor): connected, or listening.
+   * adopted descriptor): connected, listening, bound only (as after
+   * `bind()`), or a fresh descriptor (as after `socket()`).
    */
   static _over(
     family: number,
     proto: number,
     backend: Backend,
-    t: { conn: StreamTransport } | { listener: ListenerTransport },
+    t:
+      | { conn: StreamTransport }
+      | { listener: ListenerTransport }
+      | { bound: ListenerTransport }
+      | { fresh: PacketTransport },
   ): StreamSocket {
     const s = new StreamSocket(family, proto);
     s.#backend = backend;
-    if ("conn" in t) {
-      s.#attach(t.conn);
-    } else {
+    if ("conn" in t) s.#attach(t.conn);
+    else if ("listener" in t) {
       s.#listener = t.listener;
       s.#acceptor = new Acceptor(t.listener);
-    }
+    } else if ("bound" in t) s.#listener = t.bound;
+    else s.#fresh = t.fresh;
     return s;
   }
 

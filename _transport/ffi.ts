@@ -838,10 +838,17 @@ export interface Adopted {
   family: number;
   type: number;
   proto: number;
-  /** The transport, by what the descriptor is doing: listening, connected, or a datagram socket. */
+  /**
+   * The transport, by what the descriptor is doing: a stream socket
+   * listening, connected, bound only (it listens or connects from its name
+   * when asked), or fresh (neither bound nor connected); a datagram socket;
+   * a packet socket.
+   */
   transport:
     | { kind: "listener"; t: ListenerTransport }
     | { kind: "stream"; t: StreamTransport }
+    | { kind: "bound"; t: ListenerTransport }
+    | { kind: "fresh"; t: PacketTransport }
     | { kind: "datagram"; t: DatagramTransport }
     | { kind: "packet"; t: PacketTransport };
 }
@@ -852,8 +859,7 @@ export interface Adopted {
  * On failure the descriptor is left as it was, open, the caller's.
  *
  * @throws {OSError} `ENOTSOCK` for a descriptor that is not a socket;
- *   `EBADF` for none; `EOPNOTSUPP` for a type the backend has no transport
- *   for, or a stream socket that neither listens nor is connected.
+ *   `EBADF` for none; `EOPNOTSUPP` for a type the backend has no transport for.
  */
 export function adopt(fd: number): Adopted {
   const { lib } = system();
@@ -883,12 +889,17 @@ export function adopt(fd: number): Adopted {
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && !packet) {
     throw refuse(`socket type ${type} is not handled yet`);
   }
-  if (type === SOCK_STREAM && !listening && !connected) {
-    throw refuse("a stream socket is adopted listening or connected; this one is neither");
-  }
   setBlocking(lib, fd, false);
   const d = new Fd(fd, family, type, proto);
   if (packet) return { family, type, proto, transport: { kind: "packet", t: d } };
+  if (type === SOCK_STREAM && !listening && !connected) {
+    // Neither: a socket made and maybe bound, to be listened on or connected later.
+    const named = lib.c.getsockname(fd, sa.bytes, sa.reset().len) === 0 && hasName(sa, family);
+    const transport = named
+      ? { kind: "bound" as const, t: new FfiListener(d, true) }
+      : { kind: "fresh" as const, t: d };
+    return { family, type, proto, transport };
+  }
   if (type === SOCK_DGRAM) {
     return { family, type, proto, transport: { kind: "datagram", t: new FfiDatagram(d) } };
   }
@@ -901,6 +912,12 @@ export function adopt(fd: number): Adopted {
     d.release(false); // gone between the check and now: the caller's still
     throw e;
   }
+}
+
+/** Whether the address `getsockname()` wrote names something: a port, or an AF_UNIX name. */
+function hasName(sa: Sockaddr, family: number): boolean {
+  if (family === AF_UNIX) return sa.len[0] > 2; // sun_family alone: unnamed
+  return ((sa.bytes[2] << 8) | sa.bytes[3]) !== 0; // sin_port / sin6_port
 }
 
 /** Duplicates `fd` (close-on-exec, as Python's `os.dup`); returns the new descriptor. */

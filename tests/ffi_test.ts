@@ -383,26 +383,67 @@ Deno.test("an SSLSocket refuses sendmsg(), recvmsg() and dup() with NotImplement
 });
 
 ffiTest(
-  "socket(fileno=) refuses a stream descriptor that neither listens nor is connected, and leaves it open",
+  "socket(fileno=) adopts a stream descriptor neither listening nor connected: it connects, or binds and listens, as Python's",
   async () => {
     const { libc } = await import("../_transport/_ffi/libc.ts");
+    using srv = socket.create_server(["127.0.0.1", 0]);
+    const port = (srv.getsockname() as socket.IPv4Address)[1];
+
     const fd = libc().c.socket(socket.AF_INET, socket.SOCK_STREAM, 0);
     assert.ok(fd >= 0);
-    try {
-      assert.throws(
-        () => socket.socket(undefined, undefined, undefined, fd),
-        (e) =>
-          e instanceof socket.OSError && e.errno === socket.errno.EOPNOTSUPP &&
-          /neither/.test(e.message),
-      );
-      assert.match(fdTarget(fd), /^socket:/, "the caller's descriptor is still open");
-      assert.throws(
-        () => socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM),
-        (e) => e instanceof socket.OSError && e.errno === socket.errno.EOPNOTSUPP,
-      );
-    } finally {
-      socket.close(fd);
-    }
+    using cli = socket.socket(undefined, undefined, undefined, fd);
+    assert.equal(cli.fileno(), fd);
+    assert.deepEqual([cli.family, cli.type], [socket.AF_INET, socket.SOCK_STREAM]);
+    assert.deepEqual(cli.getsockname(), ["0.0.0.0", 0]);
+    assert.ok(nonblocking(fd), "the descriptor is made O_NONBLOCK");
+    await cli.connect(["127.0.0.1", port]);
+    assert.equal(cli.fileno(), fd, "it connects on the adopted descriptor");
+    const [conn] = await srv.accept();
+    await cli.sendall(enc("over an adopted descriptor"));
+    assert.equal(dec(await recvExactly(conn, 26)), "over an adopted descriptor");
+    conn.close();
+
+    const fd2 = libc().c.socket(socket.AF_INET6, socket.SOCK_STREAM, 0);
+    using lsn = socket.socket(undefined, undefined, undefined, fd2);
+    lsn.bind(["::1", 0]);
+    lsn.listen();
+    assert.equal(lsn.fileno(), fd2);
+    using peer = await socket.create_connection(lsn.getsockname() as [string, number]);
+    const [got, addr] = await lsn.accept();
+    assert.deepEqual(addr, peer.getsockname());
+    got.close();
+  },
+);
+
+ffiTest(
+  "a bound stream descriptor adopted keeps its name: listen() listens there, connect() connects from it",
+  async () => {
+    const bound = () => {
+      const s = socket.socket();
+      s.fileno(); // the descriptor now: bind() then binds it, and it does not listen yet
+      s.bind(["127.0.0.1", 0]);
+      const name = s.getsockname();
+      return { fd: s.detach() as number, name };
+    };
+    const a = bound();
+    using lsn = socket.socket(undefined, undefined, undefined, a.fd);
+    assert.deepEqual(lsn.getsockname(), a.name);
+    await assert.rejects(
+      socket.create_connection(a.name as [string, number], 5),
+      (e) => e instanceof socket.ConnectionRefusedError,
+      "bound, not yet listening: the kernel refuses connections",
+    );
+    lsn.listen();
+    using peer = await socket.create_connection(a.name as [string, number]);
+    (await lsn.accept())[0].close();
+
+    const b = bound();
+    using cli = socket.socket(undefined, undefined, undefined, b.fd);
+    await cli.connect(lsn.getsockname() as [string, number]);
+    const [conn, from] = await lsn.accept();
+    assert.deepEqual(from, b.name, "it connects from the name it was bound to");
+    conn.close();
+    peer.close();
   },
 );
 
