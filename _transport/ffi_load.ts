@@ -7,16 +7,16 @@
 // which takes the package's own module files and shares their instances
 // with the ES module graph. A program that needs neither, or runs without
 // the `ffi` permission, never evaluates them. Where no synchronous load
-// exists, they are loaded before the program's first line runs, only where
-// they can run: from a remote module (a `jsr:` import) or a bundle of
-// JavaScript, ffi.ts in a process started with `PYSOCKET_BACKEND=ffi`, openssl.ts where the `ffi`
-// permission is granted; on Bun (whose bundles and packages hold no .ts
-// file to require) openssl.ts always, bun:ffi needing no permission.
+// exists — a remote module (a `jsr:` import), or the package as JavaScript
+// (a bundle, an npm package: no .ts file to require) — they are loaded
+// before the program's first line runs, only where they can run: ffi.ts in
+// a process started with `PYSOCKET_BACKEND=ffi`, openssl.ts where FFI is
+// there (Deno with the `ffi` permission; Bun, which asks for none).
 
 import { errno, OSError } from "../errors.ts";
 import { nodeBuiltin } from "../_common/node_builtins.ts";
 import { unavailable } from "./_ffi/libc.ts";
-import { ffiRefusal, ffiRuntime } from "./_ffi/native.ts";
+import { ffiRefusal } from "./_ffi/native.ts";
 
 /** The FFI backend module. */
 export type FfiModule = typeof import("./ffi.ts");
@@ -60,10 +60,9 @@ let loaded: FfiModule | null = everywhere && !local ? await import("./ffi.ts") :
 /** What the TLS engine needs, for its errors. */
 const OPENSSL_NEEDS = "TLS over memory buffers (OpenSSL's libssl)";
 
-let openssl: OpensslModule | null =
-  ffiRuntime() === "bun" || (!local && ffiRefusal(OPENSSL_NEEDS) === null)
-    ? await import("./openssl.ts")
-    : null;
+let openssl: OpensslModule | null = !local && ffiRefusal(OPENSSL_NEEDS) === null
+  ? await import("./openssl.ts")
+  : null;
 
 /**
  * The sans-I/O TLS engine's module, loaded on the first call.
