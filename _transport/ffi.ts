@@ -755,7 +755,7 @@ export const ffi: Backend = {
 
   listen(
     target: Target,
-    { backlog, reusePort, ipv6Only, fresh }: ListenOptions,
+    { reusePort, ipv6Only, fresh }: ListenOptions,
   ): ListenerTransport {
     const d = fresh instanceof Fd ? fresh : open(familyOf(target), SOCK_STREAM);
     const family = d.family;
@@ -766,10 +766,9 @@ export const ffi: Backend = {
         d.setInt(IPPROTO_IPV6, IPV6_V6ONLY, ipv6Only ? 1 : 0);
       }
       bindTo(d, target);
-      // A socket that had its descriptor before bind() listens when it says so, as Python's.
-      if (d === fresh) return new FfiListener(d, true);
-      if (d.lib.c.listen(d.fd, backlog) < 0) throw fail(d.lib, "listen");
-      return new FfiListener(d);
+      // Bound only: the kernel's listen() comes with the socket's, with its
+      // backlog, as Python's (until then a connection to it is refused).
+      return new FfiListener(d, true);
     } catch (e) {
       if (d !== fresh) d.close(); // the socket's own stays the socket's (as a failed bind leaves it)
       throw e;
