@@ -25,7 +25,7 @@ import {
   SSLZeroReturnError,
 } from "../errors.ts";
 import { type Libssl, libssl } from "./_ffi/libssl.ts";
-import { ALERT } from "./tls.ts";
+import { ALERT } from "./alert.ts";
 import type { Callback, Pointer } from "./_ffi/native.ts";
 
 /** A byte buffer the engine reads from or writes to: what ssl.MemoryBIO offers it. */
@@ -67,6 +67,8 @@ export interface ContextSettings {
   servername?: boolean;
   /** Diffie-Hellman parameters (PEM, `load_dh_params()`), if loaded. */
   dhParams?: string;
+  /** Whether its connections may log their secrets (`ConnectionSettings.keylog`). */
+  keylog?: boolean;
 }
 
 /** What one connection adds to its context's settings. */
@@ -100,6 +102,11 @@ export interface ConnectionSettings {
    * handshake_failure and becomes the `cause` of the handshake's error.
    */
   servername?: (name: string | null) => number | null;
+  /**
+   * Receives each NSS key log line (without its newline), where the
+   * context logs (`ContextSettings.keylog`).
+   */
+  keylog?: (line: Uint8Array) => void;
 }
 
 const enc = new TextEncoder();
@@ -224,10 +231,13 @@ function readCerts(L: Libssl, pem: string): Pointer[] {
 const contexts = new FinalizationRegistry<{ L: Libssl; ctx: Pointer }>(({ L, ctx }) =>
   L.ssl.SSL_CTX_free(ctx)
 );
-const connections = new FinalizationRegistry<{ L: Libssl; ssl: Pointer; owner?: ServerSide }>(
-  ({ L, ssl, owner }) => {
+const connections = new FinalizationRegistry<
+  { L: Libssl; ssl: Pointer; owner?: ServerSide; keylog?: (line: Uint8Array) => void }
+>(
+  ({ L, ssl, owner, keylog }) => {
     const at = L.memory.address(ssl);
     if (owner !== undefined && servers.get(at) === owner) servers.delete(at);
+    if (keylog !== undefined && keylogs.get(at) === keylog) keylogs.delete(at);
     L.ssl.SSL_free(ssl);
   },
 );
@@ -242,8 +252,22 @@ interface ServerSide {
 
 /** The server connections whose callbacks may run, by SSL* address. */
 const servers = new Map<bigint, ServerSide>();
+/** The connections that log their secrets, by SSL* address. */
+const keylogs = new Map<bigint, (line: Uint8Array) => void>();
 let alpnCallback: Callback | null = null;
 let servernameCallback: Callback | null = null;
+let keylogCallback: Callback | null = null;
+
+/** The one key log callback: the line to the connection's own receiver. */
+function keylogLine(L: Libssl): Callback {
+  return keylogCallback ??= L.memory.callback(
+    ["pointer", "pointer"],
+    "void",
+    ((ssl: Pointer, line: Pointer) => {
+      keylogs.get(L.memory.address(ssl))?.(enc.encode(L.memory.cString(line)));
+    }) as (...args: never[]) => unknown,
+  );
+}
 
 /** The one servername callback (SNI): the connection's own answer. */
 function servernameSelect(L: Libssl): Callback {
@@ -401,6 +425,7 @@ export class NativeContext {
     }
     L.crypto.ERR_clear_error();
     L.ssl.SSL_CTX_set_alpn_select_cb(ctx, alpnSelect(L).pointer, null);
+    if (s.keylog) L.ssl.SSL_CTX_set_keylog_callback(ctx, keylogLine(L).pointer);
     if (s.servername) {
       L.ssl.SSL_CTX_callback_ctrl(
         ctx,
@@ -484,7 +509,8 @@ export class MemoryTls {
     this.#context = context;
     this.#servername = c.servername;
     const owner = c.serverSide ? serverSideOf(this) : undefined;
-    connections.register(this, { L, ssl, owner }, this.#token);
+    connections.register(this, { L, ssl, owner, keylog: c.keylog }, this.#token);
+    if (c.keylog !== undefined) keylogs.set(L.memory.address(ssl), c.keylog);
     const mem = L.crypto.BIO_s_mem();
     this.#rbio = L.crypto.BIO_new(mem);
     this.#wbio = L.crypto.BIO_new(mem);
@@ -718,6 +744,17 @@ export class MemoryTls {
         if (ret === 0 && ++zeros <= 1) continue;
         return ret === 0 ? 1 : ret;
       }
+    });
+  }
+
+  /**
+   * Sends close_notify and no more (one `SSL_shutdown`): a half-close,
+   * after which the peer's records are still read.
+   */
+  closeNotify(): void {
+    this.#run((ssl) => {
+      const ret = this.#L.ssl.SSL_shutdown(ssl) as number;
+      return ret >= 0 ? 1 : ret;
     });
   }
 
