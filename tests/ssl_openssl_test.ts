@@ -14,5 +14,5 @@ if (ffiRefusal("TLS over memory buffers (OpenSSL's libssl)") === null) {
   await import("./ssl_test.ts");
   await import("./ssl_basic_test.ts");
   await import("./ssl_threaded_test.ts");
-  await import("./ssl_libssl_test.ts");
+  await import("./_libssl_suite.ts");
 }
