@@ -967,7 +967,8 @@ export class SSLContext {
    *   for a datagram socket; {TypeError} for what is not a socket;
    *   {SSLError} for a side the context's protocol cannot take, and from
    *   the handshake ({SSLCertVerificationError}…); {TimeoutError} when it
-   *   outlives the timeout.
+   *   outlives the timeout; {OSError} `EOPNOTSUPP` in a process started
+   *   with `PYSOCKET_TLS=openssl` where libssl cannot be loaded through FFI.
    *
    * @example
    * ```ts ignore
@@ -993,6 +994,8 @@ export class SSLContext {
       );
     }
     const opts = checkWrapOptions(this.#checkHostname, options ?? {}, "wrap_socket");
+    // PYSOCKET_TLS=openssl where FFI cannot run: said here, before the socket is taken over.
+    if (libsslSelected()) opensslStreamModule("wrap_socket");
     let connected = true;
     try {
       sock.getpeername();

@@ -110,7 +110,7 @@ let stream: OpensslStreamModule | null = !local && libsslVariable &&
  */
 export function opensslStreamModule(op: string): OpensslStreamModule {
   if (stream !== null) return stream;
-  opensslModule(op);
+  opensslModule(`${op} (PYSOCKET_TLS=openssl)`);
   const require = nodeBuiltin("node:module").createRequire(import.meta.url);
   return stream = require("./openssl_stream.ts") as OpensslStreamModule;
 }

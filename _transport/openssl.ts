@@ -719,6 +719,43 @@ export class MemoryTls {
     }
   }
 
+  /**
+   * Reads as much plain text as `into` takes of what the engine holds, the
+   * records read already and those whole in its read BIO (one call, where
+   * `read()` takes one record): the count, 0 once the peer closed TLS with
+   * close_notify; throws as `read()` when nothing could be read.
+   */
+  readMany(into: Uint8Array): number {
+    if (into.length === 0) return 0;
+    const L = this.#L;
+    try {
+      return this.#run((ssl) => {
+        let total = 0;
+        for (;;) {
+          const rest = total === 0 ? into : into.subarray(total);
+          if (L.ssl.SSL_read_ex(ssl, rest, rest.length, this.#count) !== 1) {
+            if (total === 0) return 0;
+            // Nothing more whole: what was read is the answer; the next call meets the rest.
+            L.crypto.ERR_clear_error();
+            return total;
+          }
+          total += this.#counted();
+          if (
+            total === into.length ||
+            ((L.ssl.SSL_pending(ssl) as number) === 0 &&
+              num(L.crypto.BIO_ctrl(this.#rbio, BIO_CTRL_PENDING, 0, null)) < 5)
+          ) return total;
+        }
+      });
+    } catch (e) {
+      if (
+        e instanceof SSLZeroReturnError &&
+        (L.ssl.SSL_get_shutdown(this.#ssl) as number) === SSL_RECEIVED_SHUTDOWN
+      ) return 0;
+      throw e;
+    }
+  }
+
   #counted(): number {
     return Number(new DataView(this.#count.buffer).getBigUint64(0, true));
   }

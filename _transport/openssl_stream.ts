@@ -86,6 +86,8 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
   /** Why a write of the engine's output failed (a reset, a broken pipe), or `null`. */
   #sendError: unknown = null;
   #size = READ_FIRST;
+  /** The buffer the plain transport is read into, reused while the engine copies out of it at once. */
+  #buf: Uint8Array = EMPTY;
   /** close_notify was sent. */
   #shut = false;
 
@@ -218,7 +220,12 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
       return;
     }
     if (below.ended) return;
-    const buf = new Uint8Array(this.#size);
+    // The engine copies what it is handed into its BIO: one buffer serves every read,
+    // unless bytes it was not handed yet are in it.
+    if (this.#buf.length !== this.#size || this.#in.length > 0) {
+      this.#buf = new Uint8Array(this.#size);
+    }
+    const buf = this.#buf;
     const read = below.inner.read(buf);
     below.inflight = read;
     let n: number | null;
@@ -307,7 +314,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
       if (this.#eof) return null;
       if (p.length === 0) return 0;
       try {
-        const n = tls.read(p);
+        const n = tls.readMany(p);
         if (n > 0) return n;
         this.#eof = true; // close_notify
         return null;
