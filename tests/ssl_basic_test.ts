@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
 import { ROOT, runPython, tempDir } from "./_helpers.ts";
-import { testing } from "../_common/testing.ts";
+import { libsslSelected } from "../_transport/ffi_load.ts";
 
 const CERTDATA = `${ROOT}tests/fixtures/certdata`;
 const cert = (name: string) => `${CERTDATA}/${name}`;
@@ -338,7 +338,7 @@ Deno.test("SSLContext.keylog_filename makes the file with CPython's header; a di
   const ctx = clientContext();
   assert.equal(ctx.keylog_filename, null);
   const path = `${dir.path}/keylog.txt`;
-  if (testing.tlsEngine === "openssl") {
+  if (libsslSelected()) {
     // libssl gives the key log: the file starts with CPython's header.
     ctx.keylog_filename = path;
     assert.equal(ctx.keylog_filename, path);

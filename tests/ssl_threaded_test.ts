@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
 import { dec, enc, ROOT, type Started, startPython, tempDir } from "./_helpers.ts";
-import { testing } from "../_common/testing.ts";
+import { libsslSelected } from "../_transport/ffi_load.ts";
 
 const CERTDATA = `${ROOT}tests/fixtures/certdata`;
 const cert = (name: string) => `${CERTDATA}/${name}`;
@@ -396,7 +396,7 @@ Deno.test("SSLSocket.get_channel_binding('tls-unique'): both sides' on libssl; D
     (s) => Promise.resolve().then(() => s.get_channel_binding("tls-unique")),
     (s) => Promise.resolve().then(() => s.get_channel_binding("tls-unique")),
   );
-  if (testing.tlsEngine === "openssl") {
+  if (libsslSelected()) {
     // The client's Finished (TLS 1.3, SHA-384: 48 bytes), the same on both sides.
     assert.ok(client instanceof Uint8Array && client.length >= 12, String(client));
     assert.deepEqual(server, client);
@@ -523,7 +523,7 @@ Deno.test("SSLSocket.session and session_reused: a session is read back and give
   // rustls keys a session to the verifier it was made with, and Deno's
   // node:tls makes one per connection for CAs of the caller's: nothing
   // resumes (Node and Bun resume: tests/runtimes/tls.test.ts). libssl resumes, as CPython.
-  const resumes = testing.tlsEngine === "openssl";
+  const resumes = libsslSelected();
   assert.equal(tls.session_reused, resumes);
   assert.equal(await served, resumes);
   assert.equal(sctx.session_stats().accept, 2);
@@ -566,7 +566,7 @@ Deno.test("SSLContext.post_handshake_auth is kept; verify_client_post_handshake(
     (s) => s.verify_client_post_handshake().catch((e) => e),
   );
   assert.ok(client instanceof socket.ValueError, String(client));
-  if (testing.tlsEngine === "openssl") {
+  if (libsslSelected()) {
     assert.equal(server, undefined); // asked: the request goes with the next write
     return;
   }
@@ -624,7 +624,7 @@ Deno.test("create_default_context() with SSLKEYLOGFILE set leaves keylog_filenam
     // libssl gives a key log, and CPython sets it then.
     assert.equal(
       ssl.create_default_context().keylog_filename,
-      testing.tlsEngine === "openssl" ? `${dir.path}/keys.txt` : null,
+      libsslSelected() ? `${dir.path}/keys.txt` : null,
     );
   } finally {
     Deno.env.delete("SSLKEYLOGFILE");
