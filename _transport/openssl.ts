@@ -463,7 +463,10 @@ export type CipherTuple = [string, string, number];
  */
 export class MemoryTls {
   readonly #L: Libssl;
-  readonly #ssl: Pointer;
+  #ssl: Pointer;
+  /** What the callbacks' tables hold for it, removed when it is freed. */
+  readonly #owner: ServerSide | undefined;
+  readonly #keylog: ((line: Uint8Array) => void) | undefined;
   readonly #rbio: Pointer;
   readonly #wbio: Pointer;
   readonly #incoming: BytePort;
@@ -508,7 +511,8 @@ export class MemoryTls {
     this.#ssl = ssl;
     this.#context = context;
     this.#servername = c.servername;
-    const owner = c.serverSide ? serverSideOf(this) : undefined;
+    const owner = this.#owner = c.serverSide ? serverSideOf(this) : undefined;
+    this.#keylog = c.keylog;
     connections.register(this, { L, ssl, owner, keylog: c.keylog }, this.#token);
     if (c.keylog !== undefined) keylogs.set(L.memory.address(ssl), c.keylog);
     const mem = L.crypto.BIO_s_mem();
@@ -559,8 +563,39 @@ export class MemoryTls {
     L.crypto.ERR_clear_error();
   }
 
+  /**
+   * Frees the connection now (its SSL and both BIOs), where its owner knows
+   * it is done with it (an SSLSocket's engine once closed); otherwise it is
+   * freed when collected. Every call after raises.
+   */
+  free(): void {
+    const ssl = this.#ssl;
+    if (ssl === null) return;
+    const L = this.#L;
+    this.#ssl = null;
+    connections.unregister(this.#token);
+    const at = L.memory.address(ssl);
+    if (this.#owner !== undefined && servers.get(at) === this.#owner) servers.delete(at);
+    if (this.#keylog !== undefined && keylogs.get(at) === this.#keylog) keylogs.delete(at);
+    L.ssl.SSL_free(ssl);
+  }
+
+  /** Whether `free()` was called. */
+  get freed(): boolean {
+    return this.#ssl === null;
+  }
+
+  /** The SSL, or an error once freed (a call after the owner let go: never a freed pointer). */
+  #live(): Pointer {
+    if (this.#ssl === null) {
+      throw new SSLError(SSL_ERROR.SSL, "[SSL] the TLS connection was closed", { library: "SSL" });
+    }
+    return this.#ssl;
+  }
+
   /** Sets the session to resume (its DER encoding); one OpenSSL cannot read is ignored. */
   resume(der: Uint8Array): void {
+    this.#live();
     const L = this.#L;
     const copy = new Uint8Array(der);
     const pp = new Uint8Array(8);
@@ -579,6 +614,7 @@ export class MemoryTls {
    * answer: its certificate and key), as `SSL_set_SSL_CTX`.
    */
   setContext(context: NativeContext): void {
+    this.#live();
     this.#L.ssl.SSL_set_SSL_CTX(this.#ssl, context._pointer);
     this.#context = context;
   }
@@ -632,6 +668,7 @@ export class MemoryTls {
 
   /** Runs one OpenSSL call over the buffers; its result, or Python's error for it. */
   #run(call: (ssl: Pointer) => number): number {
+    this.#live();
     const L = this.#L;
     L.crypto.ERR_clear_error();
     this.#feed();
@@ -797,6 +834,7 @@ export class MemoryTls {
 
   /** A TLS 1.3 server asks for the client's certificate (sent with the next write). */
   verifyClientPostHandshake(): void {
+    this.#live();
     const L = this.#L;
     L.crypto.ERR_clear_error();
     if (L.ssl.SSL_verify_client_post_handshake(this.#ssl) !== 1) {
@@ -806,6 +844,7 @@ export class MemoryTls {
 
   /** Decrypted bytes ready to read. */
   pending(): number {
+    this.#live();
     return this.#L.ssl.SSL_pending(this.#ssl) as number;
   }
 
@@ -816,6 +855,7 @@ export class MemoryTls {
 
   /** The peer's certificate (DER), or `null`. */
   peerCertificate(): Uint8Array<ArrayBuffer> | null {
+    this.#live();
     const L = this.#L;
     const x = L.ssl.SSL_get1_peer_certificate(this.#ssl);
     if (L.memory.isNull(x)) return null;
@@ -831,12 +871,14 @@ export class MemoryTls {
    * (DER, the peer's first); `null` where nothing was verified.
    */
   verifiedChain(): Uint8Array<ArrayBuffer>[] | null {
+    this.#live();
     const stack = this.#L.ssl.SSL_get0_verified_chain(this.#ssl);
     return this.#L.memory.isNull(stack) ? null : this.#ders(stack);
   }
 
   /** The peer's chain as it sent it (DER, its own certificate first; `[]` with none). */
   unverifiedChain(): Uint8Array<ArrayBuffer>[] {
+    this.#live();
     const stack = this.#L.ssl.SSL_get_peer_cert_chain(this.#ssl);
     const sent = this.#L.memory.isNull(stack) ? [] : this.#ders(stack);
     // A server's stack leaves out the client's own certificate (OpenSSL's rule): put it first.
@@ -864,12 +906,14 @@ export class MemoryTls {
 
   /** The cipher in use, or `null`. */
   cipher(): CipherTuple | null {
+    this.#live();
     const c = this.#L.ssl.SSL_get_current_cipher(this.#ssl);
     return this.#L.memory.isNull(c) ? null : this.#cipherTuple(c);
   }
 
   /** The ciphers a client offered (a server's view), or `null`. */
   sharedCiphers(): CipherTuple[] | null {
+    this.#live();
     const L = this.#L;
     const list = L.ssl.SSL_get_client_ciphers(this.#ssl);
     if (L.memory.isNull(list)) return null;
@@ -881,11 +925,13 @@ export class MemoryTls {
 
   /** The protocol version's name (`"TLSv1.3"`). */
   version(): string {
+    this.#live();
     return this.#L.memory.cString(this.#L.ssl.SSL_get_version(this.#ssl));
   }
 
   /** The protocol ALPN agreed on, or `null`. */
   alpn(): string | null {
+    this.#live();
     const L = this.#L;
     const data = new Uint8Array(8), len = new Uint8Array(4);
     L.ssl.SSL_get0_alpn_selected(this.#ssl, data, len);
@@ -902,6 +948,7 @@ export class MemoryTls {
 
   /** This side's Finished message (`own`) or the peer's, or `null`. */
   finished(own: boolean): Uint8Array<ArrayBuffer> | null {
+    this.#live();
     const buf = new Uint8Array(64);
     const get = own ? this.#L.ssl.SSL_get_finished : this.#L.ssl.SSL_get_peer_finished;
     const n = num(get(this.#ssl, buf, buf.length));
@@ -910,6 +957,7 @@ export class MemoryTls {
 
   /** The session (its DER encoding), or `null`. */
   session(): Uint8Array | null {
+    this.#live();
     const L = this.#L;
     const s = L.ssl.SSL_get1_session(this.#ssl);
     if (L.memory.isNull(s)) return null;

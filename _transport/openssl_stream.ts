@@ -267,31 +267,32 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     });
   }
 
-  /** What the handshake settled (call after it resolved). */
+  /**
+   * What the handshake settled (call after it resolved). The peer's chain
+   * and the session are read when asked (a TLS 1.3 client's certificate
+   * may come after the handshake, a session ticket with a read); once the
+   * connection is closed and its engine freed, there is nothing.
+   */
   session(): TlsSession {
     const tls = this.#tls!;
     const verify = this.#verify;
-    const c = tls.cipher();
-    const version = tls.version();
-    const alpn = tls.alpn();
-    const reused = tls.sessionReused();
+    const live = !tls.freed;
     const hello = this.#hello;
     return {
-      version,
-      cipher: c,
-      alpn,
-      // Read when asked: a TLS 1.3 client's certificate may come after the handshake.
+      version: live ? tls.version() : null,
+      cipher: live ? tls.cipher() : null,
+      alpn: live ? tls.alpn() : null,
       get chain() {
-        return tls.unverifiedChain();
+        return tls.freed ? [] : tls.unverifiedChain();
       },
       get authorized() {
-        return verify !== 0 && tls.peerCertificate() !== null;
+        return verify !== 0 && !tls.freed && tls.peerCertificate() !== null;
       },
-      sessionReused: reused,
+      sessionReused: live && tls.sessionReused(),
       clientHello: hello,
-      sessionData: () => tls.session() as Uint8Array<ArrayBuffer> | null,
-      finished: () => tls.finished(true),
-      peerFinished: () => tls.finished(false),
+      sessionData: () => tls.freed ? null : tls.session() as Uint8Array<ArrayBuffer> | null,
+      finished: () => tls.freed ? null : tls.finished(true),
+      peerFinished: () => tls.freed ? null : tls.finished(false),
     };
   }
 
@@ -302,6 +303,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
 
   /** A TLS 1.3 server asks the client for its certificate (sent with the next write). */
   verifyClientPostHandshake(): void {
+    if (this.#closed) throw closedError();
     this.#tls!.verifyClientPostHandshake();
   }
 
@@ -354,6 +356,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
   async closeWrite(): Promise<void> {
     const tls = this.#tls ?? await this.begin();
     await this.handshake;
+    if (this.#closed) throw closedError();
     if (!this.#shut) {
       this.#shut = true;
       try {
@@ -389,6 +392,24 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
         this.below.inner.close();
       } catch { /* closed already */ }
     }
+    this.#free();
+  }
+
+  /**
+   * Frees libssl's connection once nothing of this side's may still call
+   * it: at once when no call awaits the plain transport, else when that
+   * read settles (every call checks that the transport is closed first).
+   */
+  #free(): void {
+    const tls = this.#tls;
+    if (tls === null) {
+      // Not started yet, or starting: freed once it is made.
+      this.#starting?.then((t) => t.free(), () => {});
+      return;
+    }
+    const pending = this.below.inflight;
+    if (pending === null) tls.free();
+    else pending.then(() => tls.free(), () => tls.free());
   }
 
   /**
@@ -410,6 +431,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     below.rest = rest.length > 0 ? rest : below.ended ? null : undefined;
     below.detached = true;
     this.#closed = true;
+    this.#free();
     return new Handback(below);
   }
 
@@ -418,6 +440,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     below.unwrapping = true;
     below.detached = true;
     this.#closed = true;
+    this.#free();
     return below.inner;
   }
 }
