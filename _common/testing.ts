@@ -11,6 +11,12 @@ export const testing: {
    * (`_transport/pick.ts` reads it; outside Deno the node backend is the only one).
    */
   backend: "deno" | "node" | "ffi";
+  /**
+   * The engine SSLSockets run on: `"openssl"` (libssl through FFI), `"node"`
+   * (the runtime's node:tls), or `null` to follow `PYSOCKET_TLS`
+   * (`_transport/ffi_load.ts` reads it).
+   */
+  tlsEngine: "node" | "openssl" | null;
   /** Set when `_transport/ffi.ts` is evaluated (it must not be, unless a socket needs descriptors). */
   ffiEvaluated: boolean;
   /** Byte accounting of the stream reader, for tests that check what reads cost without timing them. */
@@ -22,6 +28,7 @@ export const testing: {
   };
 } = {
   backend: "deno",
+  tlsEngine: null,
   ffiEvaluated: false,
   reader: { copied: 0, fills: 0 },
 };

@@ -33,9 +33,13 @@ import {
   ALERT,
   type ClientHello,
   curveNames,
+  type EngineSupport,
   engineSupport,
+  LIBSSL_SUPPORT,
+  type NativeSettings,
   type OverPlain,
   rootCertificates,
+  type TlsConnection,
   type TlsSession,
   type TlsSettings,
   TlsTransport,
@@ -85,7 +89,7 @@ import { SESSION_KEY, SSLSession } from "./session.ts";
 import { judge, verifiedChain } from "./verify.ts";
 import { bioPort, MemoryBIO } from "./bio.ts";
 import type { CipherTuple, MemoryTls, NativeContext } from "../_transport/openssl.ts";
-import { opensslModule } from "../_transport/ffi_load.ts";
+import { libsslSelected, opensslModule, opensslStreamModule } from "../_transport/ffi_load.ts";
 import { decodeCertificate, type PeerCertificate } from "./x509.ts";
 
 /** The token that lets the package make SSLSockets: Python's SSLSocket has no public constructor. */
@@ -186,8 +190,13 @@ export class SSLContext {
   /** What a server's engine reuses across connections (its session tickets' keys), per settings. */
   #shared: Record<string, unknown> = {};
   /** libssl's context for wrap_bio(), and what it was built from. */
-  #native: { shared: object; tickets: number; servername: boolean; ctx: NativeContext } | null =
-    null;
+  #native: {
+    shared: object;
+    tickets: number;
+    servername: boolean;
+    keylog: boolean;
+    ctx: NativeContext;
+  } | null = null;
   #sslobjectClass: typeof SSLObject = SSLObject;
   readonly #stats: SessionStats = {
     number: 0,
@@ -562,7 +571,7 @@ export class SSLContext {
     if (typeof path !== "string") {
       throw new TypeError(`expected str, bytes or os.PathLike object, not ${typeName(path)}`);
     }
-    const engine = engineSupport();
+    const engine = tlsSupport();
     if (!engine.keylog) {
       throw new NotImplementedError(
         `keylog_filename is not supported: ${engine.name} gives no TLS key log`,
@@ -958,7 +967,8 @@ export class SSLContext {
    *   for a datagram socket; {TypeError} for what is not a socket;
    *   {SSLError} for a side the context's protocol cannot take, and from
    *   the handshake ({SSLCertVerificationError}…); {TimeoutError} when it
-   *   outlives the timeout.
+   *   outlives the timeout; {OSError} `EOPNOTSUPP` in a process started
+   *   with `PYSOCKET_TLS=openssl` where libssl cannot be loaded through FFI.
    *
    * @example
    * ```ts ignore
@@ -984,6 +994,8 @@ export class SSLContext {
       );
     }
     const opts = checkWrapOptions(this.#checkHostname, options ?? {}, "wrap_socket");
+    // PYSOCKET_TLS=openssl where FFI cannot run: said here, before the socket is taken over.
+    if (libsslSelected()) opensslStreamModule("wrap_socket");
     let connected = true;
     try {
       sock.getpeername();
@@ -1117,12 +1129,13 @@ export class SSLContext {
   }
 
   /** libssl's context with this context's settings, built on the first call and after a change. */
-  #openssl(): NativeContext {
+  #openssl(op = "wrap_bio"): NativeContext {
     const n = this.#native;
     const servername = this.#sni !== null;
+    const keylog = this.#keylog !== null;
     if (
       n !== null && n.shared === this.#shared && n.tickets === this.#numTickets &&
-      n.servername === servername
+      n.servername === servername && n.keylog === keylog
     ) return n.ctx;
     const ctx = new (opensslModule("wrap_bio").NativeContext)({
       cert: this.#cert,
@@ -1137,9 +1150,10 @@ export class SSLContext {
       ecdhCurve: this.#ecdhCurve,
       servername,
       dhParams: this.#dhparam,
-    }, "wrap_bio");
+      keylog,
+    }, op);
     n?.ctx.free(); // its connections keep their reference
-    this.#native = { shared: this.#shared, tickets: this.#numTickets, servername, ctx };
+    this.#native = { shared: this.#shared, tickets: this.#numTickets, servername, keylog, ctx };
     return ctx;
   }
 
@@ -1209,7 +1223,7 @@ export class SSLContext {
     const serverSide = opts.server_side;
     this._checkSide(serverSide);
     const { min, max } = this.#versions();
-    const engine = engineSupport();
+    const engine = tlsSupport();
     const ca = this._trustedList();
     const policy = {
       serverSide,
@@ -1244,6 +1258,24 @@ export class SSLContext {
       judge: judge(policy),
       shared: serverSide ? this.#shared : undefined,
     };
+    if (libsslSelected()) {
+      opensslStreamModule("wrap_socket"); // where it cannot run, say why now
+      const connection = {
+        serverSide,
+        verifyMode: this.#verifyMode,
+        checkHostname: policy.hostname,
+        serverName: opts.server_hostname,
+        commonName: this.#commonName,
+        verifyFlags: this.#verifyFlags,
+        alpn: this.#alpn,
+        minVersion: this.#minimum < 0 ? 0 : this.#minimum,
+        maxVersion: this.#maximum < 0 ? 0 : this.#maximum,
+        options: this.#options,
+        session: opts.session?._data ?? null,
+        postHandshakeAuth: this.#postHandshakeAuth,
+      };
+      settings.native = () => ({ context: this.#openssl("wrap_socket"), connection });
+    }
     if (serverSide) settings.hello = (hello) => sock._hello(hello, settings);
     return settings;
   }
@@ -1259,6 +1291,11 @@ export class SSLContext {
       passphrase: this.#passphrase,
       alpn: chosen === undefined ? [] : [chosen],
       shared: this.#shared,
+      // libssl's: this context's certificate, the connection's own settings.
+      native: base.native && ((): NativeSettings => ({
+        context: this.#openssl("wrap_socket"),
+        connection: base.native!().connection,
+      })),
     };
   }
 
@@ -1266,6 +1303,11 @@ export class SSLContext {
   _cipherNames(): readonly string[] {
     return this.#ciphers.names;
   }
+}
+
+/** What SSLSockets' TLS engine supports here: libssl's where selected, else node:tls's. */
+function tlsSupport(): EngineSupport {
+  return libsslSelected() ? LIBSSL_SUPPORT : engineSupport();
 }
 
 /** Whether a certificate (DER) is a CA's: its basicConstraints say so, as OpenSSL's X509_check_ca. */
@@ -1324,7 +1366,7 @@ export function create_default_context(
     context.load_default_certs(purpose);
   }
   const keylog = envVar("SSLKEYLOGFILE");
-  if (keylog && engineSupport().keylog) context.keylog_filename = keylog;
+  if (keylog && tlsSupport().keylog) context.keylog_filename = keylog;
   return context;
 }
 
@@ -1407,7 +1449,7 @@ export class SSLSocket extends StreamSocket {
     throw new NotImplementedError(`${op} not allowed on instances of SSLSocket`);
   }
   readonly #opts: CheckedWrapOptions<SSLSession>;
-  #tls: TlsTransport | null = null;
+  #tls: TlsConnection | null = null;
   /** What holds the plain connection: the TLS transport, or after `unwrap()` its hand-back. */
   #over: OverPlain | null = null;
   #session: TlsSession | null = null;
@@ -1462,7 +1504,7 @@ export class SSLSocket extends StreamSocket {
   }
 
   /** Starts TLS over a plain connection; the handshake runs from now on, or from do_handshake(). */
-  #start(conn: StreamTransport): TlsTransport {
+  #start(conn: StreamTransport): TlsConnection {
     let settings: TlsSettings;
     try {
       if (this.#resume !== null && this.#resume._context !== this.#context) {
@@ -1476,7 +1518,13 @@ export class SSLSocket extends StreamSocket {
     const handshakeOnConnect = this.#opts.do_handshake_on_connect;
     // do_handshake_on_connect=False: nothing is sent before do_handshake()
     // (or the first read or write), as in Python.
-    const tls = this.#tls = new TlsTransport(conn, settings, !handshakeOnConnect);
+    const tls: TlsConnection = this.#tls = settings.native !== undefined
+      ? new (opensslStreamModule("wrap_socket").OpensslTransport)(
+        conn,
+        settings,
+        !handshakeOnConnect,
+      )
+      : new TlsTransport(conn, settings, !handshakeOnConnect);
     this.#over = tls;
     this.#settled = false;
     this.#acknowledged = handshakeOnConnect;
@@ -2006,7 +2054,7 @@ export class SSLSocket extends StreamSocket {
     }
     const session = this.#done();
     if (session === null) return null;
-    const engine = engineSupport();
+    const engine = tlsSupport();
     // The first Finished: the client's in a full handshake, the server's in a resumed one.
     const own = session.sessionReused !== !this.#opts.server_side;
     const finished = engine.finished ? (own ? session.finished() : session.peerFinished()) : null;
@@ -2022,32 +2070,40 @@ export class SSLSocket extends StreamSocket {
 
   /**
    * Python's `verify_client_post_handshake()` (TLS 1.3 servers): asks the
-   * client for a certificate after the handshake. No runtime's node:tls
-   * performs TLS 1.3 post-handshake authentication.
+   * client for a certificate after the handshake; the request goes with
+   * the next write, and the certificate is checked when a read takes it in.
+   * Only the libssl engine (`PYSOCKET_TLS=openssl`) performs TLS 1.3
+   * post-handshake authentication; no runtime's node:tls does.
    *
-   * @returns Never.
-   * @throws {ValueError} on a client socket; {NotImplementedError} otherwise.
+   * @returns A promise that resolves once the request is made.
+   * @throws {ValueError} on a client socket or before the handshake;
+   *   {SSLError} as OpenSSL refuses (not TLS 1.3, a client that offered no
+   *   post-handshake authentication); {NotImplementedError} on node:tls.
    *
    * @example
    * ```ts ignore
-   * try {
-   *   await conn.verify_client_post_handshake();
-   * } catch (e) {
-   *   console.log(e instanceof NotImplementedError); // true
-   * }
+   * await conn.verify_client_post_handshake();
+   * await conn.sendall(new TextEncoder().encode("send your certificate\n"));
+   * await conn.recv(1024); // the client's certificate is checked here
    * ```
    */
-  verify_client_post_handshake(): Promise<never> {
-    if (!this.#opts.server_side) {
-      return Promise.reject(
-        new ValueError("Cannot verify client post-handshake on a client socket."),
-      );
+  verify_client_post_handshake(): Promise<void> {
+    try {
+      if (!this.#opts.server_side) {
+        throw new ValueError("Cannot verify client post-handshake on a client socket.");
+      }
+      const tls = this.#tls;
+      if (tls?.verifyClientPostHandshake === undefined) {
+        throw new NotImplementedError(
+          `verify_client_post_handshake() is not supported: ${tlsSupport().name} has no TLS 1.3 post-handshake authentication`,
+        );
+      }
+      if (this.#session === null) throw new ValueError("handshake not done yet");
+      tls.verifyClientPostHandshake();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return Promise.reject(
-      new NotImplementedError(
-        `verify_client_post_handshake() is not supported: ${engineSupport().name} has no TLS 1.3 post-handshake authentication`,
-      ),
-    );
   }
 
   /**

@@ -17,11 +17,14 @@ import { errno, OSError } from "../errors.ts";
 import { nodeBuiltin } from "../_common/node_builtins.ts";
 import { unavailable } from "./_ffi/libc.ts";
 import { ffiRefusal } from "./_ffi/native.ts";
+import { testing } from "../_common/testing.ts";
 
 /** The FFI backend module. */
 export type FfiModule = typeof import("./ffi.ts");
 /** The sans-I/O TLS engine's module. */
 export type OpensslModule = typeof import("./openssl.ts");
+/** The libssl engine of SSLSocket's module. */
+export type OpensslStreamModule = typeof import("./openssl_stream.ts");
 
 /**
  * Whether the package's files are local TypeScript (a `require()` can load
@@ -36,15 +39,14 @@ export function ffiUnavailable(): string | null {
   return why === undefined ? (why = unavailable()) : why;
 }
 
-/** `PYSOCKET_BACKEND` from the environment, where reading it is granted (never prompted). */
-function backendVariable(): string | undefined {
+/** A variable from the environment, where reading it is granted (never prompted). */
+function variable(name: "PYSOCKET_BACKEND" | "PYSOCKET_TLS"): string | undefined {
   const d = (globalThis as { Deno?: typeof Deno }).Deno;
   if (d?.env === undefined) {
-    return (globalThis as { process?: { env?: Record<string, string> } }).process?.env
-      ?.PYSOCKET_BACKEND;
+    return (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.[name];
   }
-  const q = d.permissions.querySync({ name: "env", variable: "PYSOCKET_BACKEND" });
-  return q.state === "granted" ? d.env.get("PYSOCKET_BACKEND") : undefined;
+  const q = d.permissions.querySync({ name: "env", variable: name });
+  return q.state === "granted" ? d.env.get(name) : undefined;
 }
 
 /**
@@ -53,7 +55,11 @@ function backendVariable(): string | undefined {
  * runnable: sockets keep their usual backends, and a call that needs a
  * descriptor says why.)
  */
-export const everywhere: boolean = backendVariable() === "ffi" && ffiUnavailable() === null;
+export const everywhere: boolean = variable("PYSOCKET_BACKEND") === "ffi" &&
+  ffiUnavailable() === null;
+
+/** `PYSOCKET_TLS=openssl`: every SSLSocket of the process runs on libssl (read once). */
+const libsslVariable = variable("PYSOCKET_TLS") === "openssl";
 
 let loaded: FfiModule | null = everywhere && !local ? await import("./ffi.ts") : null;
 
@@ -78,6 +84,35 @@ export function opensslModule(op: string): OpensslModule {
   }
   const require = nodeBuiltin("node:module").createRequire(import.meta.url);
   return openssl = require("./openssl.ts") as OpensslModule;
+}
+
+/**
+ * Whether SSLSockets run on libssl (`openssl_stream.ts`) rather than the
+ * runtime's node:tls: the process was started with `PYSOCKET_TLS=openssl`
+ * (or a test asks). Where FFI cannot run, `wrap_socket` then says why
+ * ({@linkcode opensslStreamModule}).
+ */
+export function libsslSelected(): boolean {
+  return testing.tlsEngine === "openssl" || (testing.tlsEngine === null && libsslVariable);
+}
+
+/** Loaded before the first line where no synchronous load exists (a remote module, a bundle). */
+let stream: OpensslStreamModule | null = !local && libsslVariable &&
+    ffiRefusal(OPENSSL_NEEDS) === null
+  ? await import("./openssl_stream.ts")
+  : null;
+
+/**
+ * SSLSocket's libssl engine, loaded on the first call.
+ *
+ * @param op What needs it, for the error.
+ * @throws {OSError} `EOPNOTSUPP` where it cannot run (no FFI, no `ffi` permission), naming what is missing.
+ */
+export function opensslStreamModule(op: string): OpensslStreamModule {
+  if (stream !== null) return stream;
+  opensslModule(`${op} (PYSOCKET_TLS=openssl)`);
+  const require = nodeBuiltin("node:module").createRequire(import.meta.url);
+  return stream = require("./openssl_stream.ts") as OpensslStreamModule;
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   SSLZeroReturnError,
 } from "../errors.ts";
 import { type Libssl, libssl } from "./_ffi/libssl.ts";
-import { ALERT } from "./tls.ts";
+import { ALERT } from "./alert.ts";
 import type { Callback, Pointer } from "./_ffi/native.ts";
 
 /** A byte buffer the engine reads from or writes to: what ssl.MemoryBIO offers it. */
@@ -67,6 +67,8 @@ export interface ContextSettings {
   servername?: boolean;
   /** Diffie-Hellman parameters (PEM, `load_dh_params()`), if loaded. */
   dhParams?: string;
+  /** Whether its connections may log their secrets (`ConnectionSettings.keylog`). */
+  keylog?: boolean;
 }
 
 /** What one connection adds to its context's settings. */
@@ -100,6 +102,11 @@ export interface ConnectionSettings {
    * handshake_failure and becomes the `cause` of the handshake's error.
    */
   servername?: (name: string | null) => number | null;
+  /**
+   * Receives each NSS key log line (without its newline), where the
+   * context logs (`ContextSettings.keylog`).
+   */
+  keylog?: (line: Uint8Array) => void;
 }
 
 const enc = new TextEncoder();
@@ -224,10 +231,13 @@ function readCerts(L: Libssl, pem: string): Pointer[] {
 const contexts = new FinalizationRegistry<{ L: Libssl; ctx: Pointer }>(({ L, ctx }) =>
   L.ssl.SSL_CTX_free(ctx)
 );
-const connections = new FinalizationRegistry<{ L: Libssl; ssl: Pointer; owner?: ServerSide }>(
-  ({ L, ssl, owner }) => {
+const connections = new FinalizationRegistry<
+  { L: Libssl; ssl: Pointer; owner?: ServerSide; keylog?: (line: Uint8Array) => void }
+>(
+  ({ L, ssl, owner, keylog }) => {
     const at = L.memory.address(ssl);
     if (owner !== undefined && servers.get(at) === owner) servers.delete(at);
+    if (keylog !== undefined && keylogs.get(at) === keylog) keylogs.delete(at);
     L.ssl.SSL_free(ssl);
   },
 );
@@ -242,8 +252,22 @@ interface ServerSide {
 
 /** The server connections whose callbacks may run, by SSL* address. */
 const servers = new Map<bigint, ServerSide>();
+/** The connections that log their secrets, by SSL* address. */
+const keylogs = new Map<bigint, (line: Uint8Array) => void>();
 let alpnCallback: Callback | null = null;
 let servernameCallback: Callback | null = null;
+let keylogCallback: Callback | null = null;
+
+/** The one key log callback: the line to the connection's own receiver. */
+function keylogLine(L: Libssl): Callback {
+  return keylogCallback ??= L.memory.callback(
+    ["pointer", "pointer"],
+    "void",
+    ((ssl: Pointer, line: Pointer) => {
+      keylogs.get(L.memory.address(ssl))?.(enc.encode(L.memory.cString(line)));
+    }) as (...args: never[]) => unknown,
+  );
+}
 
 /** The one servername callback (SNI): the connection's own answer. */
 function servernameSelect(L: Libssl): Callback {
@@ -401,6 +425,7 @@ export class NativeContext {
     }
     L.crypto.ERR_clear_error();
     L.ssl.SSL_CTX_set_alpn_select_cb(ctx, alpnSelect(L).pointer, null);
+    if (s.keylog) L.ssl.SSL_CTX_set_keylog_callback(ctx, keylogLine(L).pointer);
     if (s.servername) {
       L.ssl.SSL_CTX_callback_ctrl(
         ctx,
@@ -438,7 +463,10 @@ export type CipherTuple = [string, string, number];
  */
 export class MemoryTls {
   readonly #L: Libssl;
-  readonly #ssl: Pointer;
+  #ssl: Pointer;
+  /** What the callbacks' tables hold for it, removed when it is freed. */
+  readonly #owner: ServerSide | undefined;
+  readonly #keylog: ((line: Uint8Array) => void) | undefined;
   readonly #rbio: Pointer;
   readonly #wbio: Pointer;
   readonly #incoming: BytePort;
@@ -483,8 +511,10 @@ export class MemoryTls {
     this.#ssl = ssl;
     this.#context = context;
     this.#servername = c.servername;
-    const owner = c.serverSide ? serverSideOf(this) : undefined;
-    connections.register(this, { L, ssl, owner }, this.#token);
+    const owner = this.#owner = c.serverSide ? serverSideOf(this) : undefined;
+    this.#keylog = c.keylog;
+    connections.register(this, { L, ssl, owner, keylog: c.keylog }, this.#token);
+    if (c.keylog !== undefined) keylogs.set(L.memory.address(ssl), c.keylog);
     const mem = L.crypto.BIO_s_mem();
     this.#rbio = L.crypto.BIO_new(mem);
     this.#wbio = L.crypto.BIO_new(mem);
@@ -533,8 +563,39 @@ export class MemoryTls {
     L.crypto.ERR_clear_error();
   }
 
+  /**
+   * Frees the connection now (its SSL and both BIOs), where its owner knows
+   * it is done with it (an SSLSocket's engine once closed); otherwise it is
+   * freed when collected. Every call after raises.
+   */
+  free(): void {
+    const ssl = this.#ssl;
+    if (ssl === null) return;
+    const L = this.#L;
+    this.#ssl = null;
+    connections.unregister(this.#token);
+    const at = L.memory.address(ssl);
+    if (this.#owner !== undefined && servers.get(at) === this.#owner) servers.delete(at);
+    if (this.#keylog !== undefined && keylogs.get(at) === this.#keylog) keylogs.delete(at);
+    L.ssl.SSL_free(ssl);
+  }
+
+  /** Whether `free()` was called. */
+  get freed(): boolean {
+    return this.#ssl === null;
+  }
+
+  /** The SSL, or an error once freed (a call after the owner let go: never a freed pointer). */
+  #live(): Pointer {
+    if (this.#ssl === null) {
+      throw new SSLError(SSL_ERROR.SSL, "[SSL] the TLS connection was closed", { library: "SSL" });
+    }
+    return this.#ssl;
+  }
+
   /** Sets the session to resume (its DER encoding); one OpenSSL cannot read is ignored. */
   resume(der: Uint8Array): void {
+    this.#live();
     const L = this.#L;
     const copy = new Uint8Array(der);
     const pp = new Uint8Array(8);
@@ -553,6 +614,7 @@ export class MemoryTls {
    * answer: its certificate and key), as `SSL_set_SSL_CTX`.
    */
   setContext(context: NativeContext): void {
+    this.#live();
     this.#L.ssl.SSL_set_SSL_CTX(this.#ssl, context._pointer);
     this.#context = context;
   }
@@ -606,6 +668,7 @@ export class MemoryTls {
 
   /** Runs one OpenSSL call over the buffers; its result, or Python's error for it. */
   #run(call: (ssl: Pointer) => number): number {
+    this.#live();
     const L = this.#L;
     L.crypto.ERR_clear_error();
     this.#feed();
@@ -693,6 +756,43 @@ export class MemoryTls {
     }
   }
 
+  /**
+   * Reads as much plain text as `into` takes of what the engine holds, the
+   * records read already and those whole in its read BIO (one call, where
+   * `read()` takes one record): the count, 0 once the peer closed TLS with
+   * close_notify; throws as `read()` when nothing could be read.
+   */
+  readMany(into: Uint8Array): number {
+    if (into.length === 0) return 0;
+    const L = this.#L;
+    try {
+      return this.#run((ssl) => {
+        let total = 0;
+        for (;;) {
+          const rest = total === 0 ? into : into.subarray(total);
+          if (L.ssl.SSL_read_ex(ssl, rest, rest.length, this.#count) !== 1) {
+            if (total === 0) return 0;
+            // Nothing more whole: what was read is the answer; the next call meets the rest.
+            L.crypto.ERR_clear_error();
+            return total;
+          }
+          total += this.#counted();
+          if (
+            total === into.length ||
+            ((L.ssl.SSL_pending(ssl) as number) === 0 &&
+              num(L.crypto.BIO_ctrl(this.#rbio, BIO_CTRL_PENDING, 0, null)) < 5)
+          ) return total;
+        }
+      });
+    } catch (e) {
+      if (
+        e instanceof SSLZeroReturnError &&
+        (L.ssl.SSL_get_shutdown(this.#ssl) as number) === SSL_RECEIVED_SHUTDOWN
+      ) return 0;
+      throw e;
+    }
+  }
+
   #counted(): number {
     return Number(new DataView(this.#count.buffer).getBigUint64(0, true));
   }
@@ -721,8 +821,20 @@ export class MemoryTls {
     });
   }
 
+  /**
+   * Sends close_notify and no more (one `SSL_shutdown`): a half-close,
+   * after which the peer's records are still read.
+   */
+  closeNotify(): void {
+    this.#run((ssl) => {
+      const ret = this.#L.ssl.SSL_shutdown(ssl) as number;
+      return ret >= 0 ? 1 : ret;
+    });
+  }
+
   /** A TLS 1.3 server asks for the client's certificate (sent with the next write). */
   verifyClientPostHandshake(): void {
+    this.#live();
     const L = this.#L;
     L.crypto.ERR_clear_error();
     if (L.ssl.SSL_verify_client_post_handshake(this.#ssl) !== 1) {
@@ -732,6 +844,7 @@ export class MemoryTls {
 
   /** Decrypted bytes ready to read. */
   pending(): number {
+    this.#live();
     return this.#L.ssl.SSL_pending(this.#ssl) as number;
   }
 
@@ -742,6 +855,7 @@ export class MemoryTls {
 
   /** The peer's certificate (DER), or `null`. */
   peerCertificate(): Uint8Array<ArrayBuffer> | null {
+    this.#live();
     const L = this.#L;
     const x = L.ssl.SSL_get1_peer_certificate(this.#ssl);
     if (L.memory.isNull(x)) return null;
@@ -757,12 +871,14 @@ export class MemoryTls {
    * (DER, the peer's first); `null` where nothing was verified.
    */
   verifiedChain(): Uint8Array<ArrayBuffer>[] | null {
+    this.#live();
     const stack = this.#L.ssl.SSL_get0_verified_chain(this.#ssl);
     return this.#L.memory.isNull(stack) ? null : this.#ders(stack);
   }
 
   /** The peer's chain as it sent it (DER, its own certificate first; `[]` with none). */
   unverifiedChain(): Uint8Array<ArrayBuffer>[] {
+    this.#live();
     const stack = this.#L.ssl.SSL_get_peer_cert_chain(this.#ssl);
     const sent = this.#L.memory.isNull(stack) ? [] : this.#ders(stack);
     // A server's stack leaves out the client's own certificate (OpenSSL's rule): put it first.
@@ -790,12 +906,14 @@ export class MemoryTls {
 
   /** The cipher in use, or `null`. */
   cipher(): CipherTuple | null {
+    this.#live();
     const c = this.#L.ssl.SSL_get_current_cipher(this.#ssl);
     return this.#L.memory.isNull(c) ? null : this.#cipherTuple(c);
   }
 
   /** The ciphers a client offered (a server's view), or `null`. */
   sharedCiphers(): CipherTuple[] | null {
+    this.#live();
     const L = this.#L;
     const list = L.ssl.SSL_get_client_ciphers(this.#ssl);
     if (L.memory.isNull(list)) return null;
@@ -807,11 +925,13 @@ export class MemoryTls {
 
   /** The protocol version's name (`"TLSv1.3"`). */
   version(): string {
+    this.#live();
     return this.#L.memory.cString(this.#L.ssl.SSL_get_version(this.#ssl));
   }
 
   /** The protocol ALPN agreed on, or `null`. */
   alpn(): string | null {
+    this.#live();
     const L = this.#L;
     const data = new Uint8Array(8), len = new Uint8Array(4);
     L.ssl.SSL_get0_alpn_selected(this.#ssl, data, len);
@@ -828,6 +948,7 @@ export class MemoryTls {
 
   /** This side's Finished message (`own`) or the peer's, or `null`. */
   finished(own: boolean): Uint8Array<ArrayBuffer> | null {
+    this.#live();
     const buf = new Uint8Array(64);
     const get = own ? this.#L.ssl.SSL_get_finished : this.#L.ssl.SSL_get_peer_finished;
     const n = num(get(this.#ssl, buf, buf.length));
@@ -836,6 +957,7 @@ export class MemoryTls {
 
   /** The session (its DER encoding), or `null`. */
   session(): Uint8Array | null {
+    this.#live();
     const L = this.#L;
     const s = L.ssl.SSL_get1_session(this.#ssl);
     if (L.memory.isNull(s)) return null;

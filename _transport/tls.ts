@@ -24,6 +24,8 @@ import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { nodeBuiltin } from "../_common/node_builtins.ts";
 import { Inbox, type NodeReadable } from "./inbox.ts";
 import type { Addr, StreamTransport } from "./types.ts";
+import { ALERT } from "./alert.ts";
+import type { ConnectionSettings, NativeContext } from "./openssl.ts";
 
 /**
  * How much a read of the plain transport asks for after a small one (the
@@ -49,8 +51,7 @@ const READ_HANDSHAKE = 32 * 1024;
 /** The largest ClientHello a server reads before its engine starts (bigger ones go to the engine unread). */
 const HELLO_MAX = 64 * 1024;
 
-/** The key of the TLS alert an error a `hello` callback throws sends to the client first. */
-export const ALERT: unique symbol = Symbol("pysocket.tls.alert");
+export { ALERT };
 
 /** What a server learns from the client's first message, before its engine starts. */
 export interface ClientHello {
@@ -136,6 +137,46 @@ export interface TlsSettings {
    * {@linkcode ALERT} number sends that TLS alert first.
    */
   hello?: (hello: ClientHello) => TlsSettings | Promise<TlsSettings>;
+  /**
+   * libssl's context and connection settings, for the libssl engine
+   * (`PYSOCKET_TLS=openssl`): then OpenSSL verifies the peer and picks the
+   * ALPN protocol, and `judge` is not called. A server's comes from its
+   * `hello` answer (the context the SNI callback chose).
+   */
+  native?: () => NativeSettings;
+}
+
+/** What libssl's engine runs a connection with. */
+export interface NativeSettings {
+  readonly context: NativeContext;
+  readonly connection: ConnectionSettings;
+}
+
+/**
+ * A TLS connection under an SSLSocket, whichever engine runs it: node:tls
+ * ({@linkcode TlsTransport}) or OpenSSL's libssl (`openssl_stream.ts`).
+ */
+export type TlsConnection = OverPlain & StreamTransport & TlsEngine;
+
+/** What an SSLSocket asks of its TLS engine, besides a stream transport's verbs. */
+export interface TlsEngine {
+  /** Settles with the handshake (rejecting with the package's error). */
+  readonly handshake: Promise<void>;
+  /** Whether the handshake has started. */
+  readonly begun: boolean;
+  /** Starts the handshake (once). */
+  begin(): Promise<unknown>;
+  /** What the handshake settled (call after it resolved). */
+  session(): TlsSession;
+  /** How many decrypted bytes are waiting to be read. */
+  readonly buffered: number;
+  /** Shuts TLS down (close_notify both ways) and hands back the plain transport. */
+  unwrap(): Promise<OverPlain & StreamTransport>;
+  /**
+   * A TLS 1.3 server asks the client for its certificate (sent with the
+   * next write), where the engine can.
+   */
+  verifyClientPostHandshake?(): void;
 }
 
 /** What the handshake settled, for `version()`, `cipher()` and friends. */
@@ -163,7 +204,7 @@ export interface TlsSession {
 }
 
 /** The state shared by the transport and the stream node:tls reads the plain one through. */
-interface Below {
+export interface Below {
   inner: StreamTransport;
   /** A read of the plain transport under way. */
   inflight: Promise<unknown> | null;
@@ -232,7 +273,7 @@ function modules(): Modules {
 const QUEUE_MAX = 1 << 20;
 
 /** Queues `p` after the writes before it. */
-function queueWrite(below: Below, p: Uint8Array): Promise<void> {
+export function queueWrite(below: Below, p: Uint8Array): Promise<void> {
   below.queued += p.length;
   const done = below.writing.then(() => writeAll(below.inner, p)).finally(() =>
     below.queued -= p.length
@@ -502,7 +543,7 @@ function clientEngine(duplex: Duplex, settings: TlsSettings): tls.TLSSocket {
 }
 
 /** node:tls's (or the plain transport's) error as the package's: SSLError, ConnectionResetError… */
-function tlsFailure(e: unknown, what: "read" | "write" | "handshake"): Error {
+export function tlsFailure(e: unknown, what: "read" | "write" | "handshake"): Error {
   return fromRuntimeError(
     e,
     what === "handshake" ? "Cannot complete the TLS handshake" : `Cannot ${what} over TLS`,
@@ -510,7 +551,7 @@ function tlsFailure(e: unknown, what: "read" | "write" | "handshake"): Error {
 }
 
 /** Python's SSLEOFError for a peer that ended the connection where TLS does not allow it. */
-function eofError(cause?: unknown): SSLEOFError {
+export function eofError(cause?: unknown): SSLEOFError {
   return new SSLEOFError(SSL_ERROR.EOF, undefined, {
     cause,
     library: "SSL",
@@ -615,7 +656,7 @@ interface Engine {
  * before then wait for it. Every error it throws is the package's, mapped
  * here once.
  */
-export class TlsTransport extends OverPlain implements StreamTransport {
+export class TlsTransport extends OverPlain implements StreamTransport, TlsEngine {
   /** Settles with the handshake (which starts with `begin()`). */
   readonly handshake: Promise<void>;
   readonly #settings: TlsSettings;
@@ -638,25 +679,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
    * `do_handshake_on_connect=False`.
    */
   constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
-    super({
-      inner,
-      inflight: null,
-      ended: false,
-      unwrapping: false,
-      detached: false,
-      rest: undefined,
-      preface: null,
-      unhanded: null,
-      ragged: false,
-      held: null,
-      flushing: null,
-      settled: Promise.resolve(),
-      writing: Promise.resolve(),
-      queued: 0,
-      full: () => false,
-      resume: null,
-      inbound: null,
-    });
+    super(newBelow(inner));
     this.#settings = settings;
     this.handshake = new Promise<void>((resolve, reject) => this.#settle = { resolve, reject });
     this.handshake.catch(() => {}); // read and write report it too
@@ -682,21 +705,9 @@ export class TlsTransport extends OverPlain implements StreamTransport {
   async #start(): Promise<Engine> {
     let settings = this.#settings;
     if (settings.serverSide) {
-      const hello = await this.#readHello();
-      this.#hello = hello;
-      if (hello !== null && settings.hello !== undefined) {
-        try {
-          settings = await settings.hello(hello);
-        } catch (e) {
-          const alert = (e as { [ALERT]?: unknown })[ALERT];
-          if (typeof alert === "number" && !this.#closed) {
-            await queueWrite(this.below, alertRecord(alert)).catch(() => {});
-          }
-          this.#abort();
-          throw e;
-        }
-      }
-      if (this.#closed) throw closedError();
+      const started = await serverStart(this.below, settings, () => this.#closed);
+      this.#hello = started.hello;
+      settings = started.settings;
     }
     const engine = this.#engine = this.#run(settings);
     return engine;
@@ -761,54 +772,6 @@ export class TlsTransport extends OverPlain implements StreamTransport {
       pause: () => sock.pause(),
       resume: () => sock.resume(),
     } as NodeReadable;
-  }
-
-  /** Reads the client's hello from the plain transport, keeping its bytes for the engine. */
-  async #readHello(): Promise<ClientHello | null> {
-    const below = this.below;
-    let got = new Uint8Array(0);
-    for (;;) {
-      const verdict = helloIn(got);
-      if (verdict !== "more") {
-        below.preface = got.length ? got : null;
-        if (verdict instanceof Error) {
-          this.#abort();
-          throw verdict;
-        }
-        return verdict;
-      }
-      const buf = new Uint8Array(READ_FIRST * 8);
-      const read = below.inner.read(buf);
-      below.inflight = read;
-      let n: number | null;
-      try {
-        n = await read;
-      } catch (e) {
-        throw this.#closed ? closedError(e) : tlsFailure(e, "handshake");
-      } finally {
-        below.inflight = null;
-      }
-      if (this.#closed) throw closedError();
-      if (n === null) {
-        below.ended = true;
-        this.#abort();
-        throw eofError(new Error("The peer closed the connection before its hello"));
-      }
-      const next = new Uint8Array(got.length + n);
-      next.set(got);
-      next.set(buf.subarray(0, n), got.length);
-      got = next;
-    }
-  }
-
-  /** Closes the plain transport after a failure before the engine ran. */
-  #abort(): void {
-    const inner = this.below.inner;
-    this.below.writing.then(() => {
-      try {
-        inner.close();
-      } catch { /* closed already */ }
-    });
   }
 
   /** Settles `handshake` with the engine's outcome and the caller's verdict. */
@@ -1023,7 +986,7 @@ export class TlsTransport extends OverPlain implements StreamTransport {
 }
 
 /** The plain transport after TLS: first what a read under way brought, then its own reads. */
-class Handback extends OverPlain implements StreamTransport {
+export class Handback extends OverPlain implements StreamTransport {
   async read(p: Uint8Array): Promise<number | null> {
     const below = this.below;
     if (below.inflight) await below.inflight;
@@ -1196,6 +1159,106 @@ function serverHelloIsTls13(body: Uint8Array): boolean {
   return false;
 }
 
+/** The shared state over `inner`, before any engine runs. */
+export function newBelow(inner: StreamTransport): Below {
+  return {
+    inner,
+    inflight: null,
+    ended: false,
+    unwrapping: false,
+    detached: false,
+    rest: undefined,
+    preface: null,
+    unhanded: null,
+    ragged: false,
+    held: null,
+    flushing: null,
+    settled: Promise.resolve(),
+    writing: Promise.resolve(),
+    queued: 0,
+    full: () => false,
+    resume: null,
+    inbound: null,
+  };
+}
+
+/** Closes the plain transport after a failure before the engine ran (once what is queued is out). */
+export function abortPlain(below: Below): void {
+  const inner = below.inner;
+  below.writing.then(() => {
+    try {
+      inner.close();
+    } catch { /* closed already */ }
+  });
+}
+
+/**
+ * A server's first step, whatever its engine: reads the client's hello
+ * (its bytes kept in `below.preface`, the engine's first), then asks
+ * `settings.hello` (the SNI callback, which may be asynchronous, and the
+ * ALPN choice) what to run with. An error it throws with an
+ * {@linkcode ALERT} sends that alert first; the plain transport is closed
+ * after any failure.
+ */
+export async function serverStart(
+  below: Below,
+  settings: TlsSettings,
+  closed: () => boolean,
+): Promise<{ hello: ClientHello | null; settings: TlsSettings }> {
+  const hello = await readHello(below, closed);
+  if (hello !== null && settings.hello !== undefined) {
+    try {
+      settings = await settings.hello(hello);
+    } catch (e) {
+      const alert = (e as { [ALERT]?: unknown })[ALERT];
+      if (typeof alert === "number" && !closed()) {
+        await queueWrite(below, alertRecord(alert)).catch(() => {});
+      }
+      abortPlain(below);
+      throw e;
+    }
+  }
+  if (closed()) throw closedError();
+  return { hello, settings };
+}
+
+/** Reads the client's hello from the plain transport, keeping its bytes for the engine. */
+async function readHello(below: Below, closed: () => boolean): Promise<ClientHello | null> {
+  let got = new Uint8Array(0);
+  for (;;) {
+    const verdict = helloIn(got);
+    if (verdict !== "more") {
+      below.preface = got.length ? got : null;
+      if (verdict instanceof Error) {
+        abortPlain(below);
+        throw verdict;
+      }
+      return verdict;
+    }
+    const buf = new Uint8Array(READ_FIRST * 8);
+    const read = below.inner.read(buf);
+    below.inflight = read;
+    let n: number | null;
+    try {
+      n = await read;
+    } catch (e) {
+      throw closed() ? closedError(e) : tlsFailure(e, "handshake");
+    } finally {
+      below.inflight = null;
+    }
+    if (closed()) throw closedError();
+    if (n === null) {
+      below.ended = true;
+      abortPlain(below);
+      throw eofError(new Error("The peer closed the connection before its hello"));
+    }
+    const next = new Uint8Array(got.length + n);
+    next.set(got);
+    next.set(buf.subarray(0, n), got.length);
+    got = next;
+  }
+}
+
 /** What the first bytes from a client hold, as OpenSSL's server reads them. */
 const HTTP_METHODS = ["GET ", "POST ", "HEAD ", "PUT "];
 
@@ -1338,7 +1401,18 @@ export interface EngineSupport {
 
 let support: EngineSupport | null = null;
 
-/** What this runtime's TLS engine supports (see {@linkcode EngineSupport}). */
+/** What libssl's engine supports (`PYSOCKET_TLS=openssl`): all of it, as CPython's. */
+export const LIBSSL_SUPPORT: EngineSupport = {
+  cipherList: true,
+  keylog: true,
+  dhParams: true,
+  ecdhCurve: true,
+  finished: true,
+  resumption: true,
+  name: "OpenSSL's libssl",
+};
+
+/** What this runtime's node:tls supports (see {@linkcode EngineSupport}). */
 export function engineSupport(): EngineSupport {
   if (support !== null) return support;
   const g = globalThis as { Deno?: unknown; Bun?: unknown };

@@ -5,6 +5,9 @@
 //
 //   deno run -A bench/ssl_bio.ts [MiB=64] [handshakes=200]
 //   bun bench/ssl_bio.ts [MiB=64] [handshakes=200]
+//
+// With PYSOCKET_TLS=openssl in the environment, the SSLSockets run on
+// libssl too (_transport/openssl_stream.ts).
 
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
@@ -52,6 +55,10 @@ async function socketPair() {
 }
 
 const data = new Uint8Array(CHUNK).fill(7);
+/** The engine SSLSockets run on here (PYSOCKET_TLS=openssl: libssl). */
+const env = (globalThis as { Deno?: typeof Deno }).Deno?.env.get("PYSOCKET_TLS") ??
+  (globalThis as unknown as { process: { env: Record<string, string> } }).process.env.PYSOCKET_TLS;
+const engine = env === "openssl" ? "libssl" : "node:tls";
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
 
 let t = performance.now();
@@ -64,7 +71,7 @@ for (let i = 0; i < HANDSHAKES; i++) {
   c.close();
   s.close();
 }
-console.log(`SSLSocket handshakes/s: ${rate(HANDSHAKES, performance.now() - t)}`);
+console.log(`SSLSocket (${engine}) handshakes/s: ${rate(HANDSHAKES, performance.now() - t)}`);
 
 {
   const { c, s, cOut, sIn } = bioPair();
@@ -88,7 +95,7 @@ console.log(`SSLSocket handshakes/s: ${rate(HANDSHAKES, performance.now() - t)}`
   })();
   for (let sent = 0; sent < total; sent += CHUNK) await c.sendall(data);
   await reading;
-  console.log(`SSLSocket bulk MB/s: ${rate(MIB * 1.048576, performance.now() - t)}`);
+  console.log(`SSLSocket (${engine}) bulk MB/s: ${rate(MIB * 1.048576, performance.now() - t)}`);
   c.close();
   s.close();
 }

@@ -30,6 +30,7 @@ type SslCall =
   | "SSL_CTX_set_default_verify_paths"
   | "SSL_CTX_set_num_tickets"
   | "SSL_CTX_set_alpn_select_cb"
+  | "SSL_CTX_set_keylog_callback"
   | "SSL_CTX_callback_ctrl"
   | "SSL_CTX_set0_tmp_dh_pkey"
   | "SSL_CTX_set_session_id_context"
@@ -92,6 +93,7 @@ const SSL_SYMBOLS: Record<SslCall, Symbol> = {
   SSL_CTX_set_default_verify_paths: fn([p], i32),
   SSL_CTX_set_num_tickets: fn([p, usize], i32),
   SSL_CTX_set_alpn_select_cb: fn([p, "function", p], "void"),
+  SSL_CTX_set_keylog_callback: fn([p, "function"], "void"),
   SSL_CTX_callback_ctrl: fn([p, i32, "function"], i64),
   SSL_CTX_set0_tmp_dh_pkey: fn([p, p], i32),
   SSL_CTX_set_session_id_context: fn([p, b, "u32"], i32),

@@ -1,0 +1,446 @@
+// Copyright 2026 the pysocket authors. MIT license.
+// TLS as a stream transport on OpenSSL's libssl (DESIGN §17, §20): the
+// second engine an SSLSocket may run on (`PYSOCKET_TLS=openssl`), where FFI
+// is (Deno with the `ffi` permission; Bun). It is openssl.ts's MemoryTls —
+// the engine of wrap_bio() — driven over the socket's plain transport: the
+// peer's bytes go into its read BIO as a caller's read asks for them, and
+// what it writes goes out in order. So an SSLSocket does what CPython's
+// does, where the runtime's node:tls cannot: the caller's cipher list,
+// DHE, key logs, the Finished messages (tls-unique), session resumption
+// with the caller's CAs, TLS 1.3 post-handshake authentication, and
+// OpenSSL's own verification and errors.
+//
+// What both engines share is tls.ts's: the state over the plain transport
+// (`Below`), a server's reading of the ClientHello before its engine
+// starts (the SNI callback may be asynchronous; libssl's is not), the
+// hand-back after unwrap(), and the mapping of the plain transport's
+// errors. Reads are pulled: the plain transport is read only while a
+// caller's read (or the handshake, or unwrap) needs bytes, so nothing is
+// left pending for nobody.
+
+import { SSLEOFError, SSLError, SSLWantReadError, SSLZeroReturnError } from "../errors.ts";
+import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
+import { type BytePort, MemoryTls } from "./openssl.ts";
+import {
+  type ClientHello,
+  Handback,
+  newBelow,
+  OverPlain,
+  queueWrite,
+  serverStart,
+  type TlsEngine,
+  tlsFailure,
+  type TlsSession,
+  type TlsSettings,
+} from "./tls.ts";
+import type { StreamTransport } from "./types.ts";
+
+/** The first read of the plain transport: a handshake flight whole. */
+const READ_FIRST = 32 * 1024;
+/** The most one read of the plain transport asks for (reads that come back full double the next). */
+const READ_MAX = 256 * 1024;
+/** The smallest read (a connection gone quiet). */
+const READ_MIN = 4 * 1024;
+/** The most plain text one call hands the engine to encrypt. */
+const WRITE_MAX = 256 * 1024;
+
+const EMPTY = new Uint8Array(0);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * A TLS connection over a plain stream transport, run by OpenSSL's libssl.
+ * `handshake` settles when the handshake does (rejecting with Python's
+ * error, as OpenSSL words it); reads and writes made before then wait for
+ * it.
+ */
+export class OpensslTransport extends OverPlain implements StreamTransport, TlsEngine {
+  /** Settles with the handshake (which starts with `begin()`). */
+  readonly handshake: Promise<void>;
+  readonly #settings: TlsSettings;
+  #settle!: { resolve: () => void; reject: (e: unknown) => void };
+  #starting: Promise<MemoryTls> | null = null;
+  #tls: MemoryTls | null = null;
+  /** The handshake succeeded. */
+  #ready = false;
+  #closed = false;
+  /** The peer's close_notify, or (ragged ends suppressed) the plain transport's end, was read. */
+  #eof = false;
+  /** What failed the connection for good: every read and write after throws it. */
+  #failed: Error | null = null;
+  #hello: ClientHello | null = null;
+  #verify: 0 | 1 | 2 = 0;
+  /** The peer's bytes not yet handed to the engine. */
+  #in: Uint8Array = EMPTY;
+  /** Gives back what the engine was handed and did not take (see `BytePort.lend`). */
+  #reclaim: (() => Uint8Array) | null = null;
+  /** The last write of the engine's output to the plain transport. */
+  #sent: Promise<void> = Promise.resolve();
+  /** Why a write of the engine's output failed (a reset, a broken pipe), or `null`. */
+  #sendError: unknown = null;
+  #size = READ_FIRST;
+  /** The buffer the plain transport is read into, reused while the engine copies out of it at once. */
+  #buf: Uint8Array = EMPTY;
+  /** close_notify was sent. */
+  #shut = false;
+
+  /**
+   * TLS over `inner` with libssl. The handshake starts at once, or with
+   * `begin()` (or the first read or write) when `deferred` — Python's
+   * `do_handshake_on_connect=False`.
+   *
+   * @param inner The plain transport.
+   * @param settings The connection's settings; `native` is required.
+   * @param deferred Whether the handshake waits for `begin()`.
+   */
+  constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
+    super(newBelow(inner));
+    this.#settings = settings;
+    this.handshake = new Promise<void>((resolve, reject) => this.#settle = { resolve, reject });
+    this.handshake.catch(() => {}); // read and write report it too
+    this.below.settled = this.handshake.then(() => {}, () => {});
+    if (!deferred) this.begin();
+  }
+
+  /** Whether the handshake has started. */
+  get begun(): boolean {
+    return this.#starting !== null;
+  }
+
+  /** Starts the handshake (once); resolves the engine once it runs. */
+  begin(): Promise<MemoryTls> {
+    if (this.#starting !== null) return this.#starting;
+    this.#starting = this.#start();
+    this.#starting.then((tls) => this.#drive(tls)).then(
+      () => {
+        this.#ready = true;
+        this.#settle.resolve();
+      },
+      (e) => {
+        this.#failed ??= e;
+        // The engine's alert goes out, then the connection closes (as OpenSSL's peer sees it).
+        if (!this.#closed && !this.below.unwrapping) this.#closePlain();
+        this.#settle.reject(e);
+      },
+    );
+    return this.#starting;
+  }
+
+  async #start(): Promise<MemoryTls> {
+    let settings = this.#settings;
+    if (settings.serverSide) {
+      const started = await serverStart(this.below, settings, () => this.#closed);
+      this.#hello = started.hello;
+      settings = started.settings;
+    }
+    const native = settings.native!();
+    this.#verify = settings.verify;
+    const below = this.below;
+    const incoming: BytePort = {
+      take: () => {
+        const b = this.#in;
+        this.#in = EMPTY;
+        return b;
+      },
+      get ended() {
+        return below.ended;
+      },
+      push: () => {},
+      lend: (reclaim) => this.#reclaim = reclaim,
+    };
+    const outgoing: BytePort = {
+      take: () => EMPTY,
+      ended: false,
+      push: (bytes) => this.#send(bytes),
+      lend: () => {},
+    };
+    // The hello a server read is the engine's first.
+    if (below.preface !== null) {
+      this.#in = below.preface;
+      below.preface = null;
+    }
+    return this.#tls = new MemoryTls(
+      native.context,
+      {
+        ...native.connection,
+        keylog: settings.keylog,
+      },
+      incoming,
+      outgoing,
+    );
+  }
+
+  /** Runs the handshake to its end, reading the plain transport while the engine wants bytes. */
+  async #drive(tls: MemoryTls): Promise<void> {
+    for (;;) {
+      try {
+        tls.handshake();
+        return;
+      } catch (e) {
+        if (!(e instanceof SSLWantReadError)) throw this.#mapped(e, "handshake");
+      }
+      await this.#fill("handshake");
+    }
+  }
+
+  /** The engine's output to the plain transport, in order. */
+  #send(bytes: Uint8Array): void {
+    const sent = queueWrite(this.below, bytes);
+    sent.catch((e) => this.#sendError ??= e);
+    this.#sent = sent;
+  }
+
+  /** Waits until the engine's output so far is written; throws why it was not. */
+  async #flushed(): Promise<void> {
+    try {
+      await this.#sent;
+    } catch { /* reported below */ }
+    if (this.#sendError !== null) throw this.#writeFailure(this.#sendError);
+  }
+
+  #writeFailure(e: unknown): Error {
+    if (this.#closed) return closedError(e);
+    if (this.#failed !== null) return this.#failed;
+    return tlsFailure(e, "write");
+  }
+
+  /** Reads the plain transport once into what the engine takes next. */
+  async #fill(what: "read" | "handshake"): Promise<void> {
+    const below = this.below;
+    if (this.#closed) throw closedError();
+    if (below.inflight !== null) {
+      await below.inflight.catch(() => {});
+      return;
+    }
+    if (below.ended) return;
+    // The engine copies what it is handed into its BIO: one buffer serves every read,
+    // unless bytes it was not handed yet are in it.
+    if (this.#buf.length !== this.#size || this.#in.length > 0) {
+      this.#buf = new Uint8Array(this.#size);
+    }
+    const buf = this.#buf;
+    const read = below.inner.read(buf);
+    below.inflight = read;
+    let n: number | null;
+    try {
+      n = await read;
+    } catch (e) {
+      below.ended = true;
+      throw this.#closed ? closedError(e) : tlsFailure(e, what);
+    } finally {
+      below.inflight = null;
+    }
+    if (this.#closed && !below.unwrapping) throw closedError();
+    if (n === null) {
+      below.ended = true;
+      return;
+    }
+    if (n === buf.length) this.#size = Math.min(this.#size * 2, READ_MAX);
+    else if (n < READ_MIN) this.#size = READ_MIN;
+    else if (n < buf.length / 2) this.#size = Math.max(READ_MIN, this.#size / 2);
+    this.#in = concat(this.#in, buf.subarray(0, n));
+  }
+
+  /** An engine error as the caller sees it: a ragged end as Python's SSLEOFError. */
+  #mapped(e: unknown, what: "read" | "handshake"): Error {
+    if (this.#closed) return closedError(e);
+    if (e instanceof SSLError) return e;
+    return what === "handshake"
+      ? fromRuntimeError(e, "Cannot complete the TLS handshake")
+      : tlsFailure(e, what);
+  }
+
+  /** Closes the plain transport once what the engine wrote (an alert) is out. */
+  #closePlain(): void {
+    const inner = this.below.inner;
+    this.below.writing.then(() => {
+      try {
+        inner.close();
+      } catch { /* closed already */ }
+    });
+  }
+
+  /**
+   * What the handshake settled (call after it resolved). The peer's chain
+   * and the session are read when asked (a TLS 1.3 client's certificate
+   * may come after the handshake, a session ticket with a read); once the
+   * connection is closed and its engine freed, there is nothing.
+   */
+  session(): TlsSession {
+    const tls = this.#tls!;
+    const verify = this.#verify;
+    const live = !tls.freed;
+    const hello = this.#hello;
+    return {
+      version: live ? tls.version() : null,
+      cipher: live ? tls.cipher() : null,
+      alpn: live ? tls.alpn() : null,
+      get chain() {
+        return tls.freed ? [] : tls.unverifiedChain();
+      },
+      get authorized() {
+        return verify !== 0 && !tls.freed && tls.peerCertificate() !== null;
+      },
+      sessionReused: live && tls.sessionReused(),
+      clientHello: hello,
+      sessionData: () => tls.freed ? null : tls.session() as Uint8Array<ArrayBuffer> | null,
+      finished: () => tls.freed ? null : tls.finished(true),
+      peerFinished: () => tls.freed ? null : tls.finished(false),
+    };
+  }
+
+  /** How many decrypted bytes are waiting to be read. */
+  get buffered(): number {
+    return this.#tls !== null && this.#ready && !this.#closed ? this.#tls.pending() : 0;
+  }
+
+  /** A TLS 1.3 server asks the client for its certificate (sent with the next write). */
+  verifyClientPostHandshake(): void {
+    if (this.#closed) throw closedError();
+    this.#tls!.verifyClientPostHandshake();
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    const tls = this.#tls ?? await this.begin();
+    if (!this.#ready) await this.handshake;
+    for (;;) {
+      if (this.#closed) throw closedError();
+      if (this.#failed !== null) throw this.#failed;
+      if (this.#eof) return null;
+      if (p.length === 0) return 0;
+      try {
+        const n = tls.readMany(p);
+        if (n > 0) return n;
+        this.#eof = true; // close_notify
+        return null;
+      } catch (e) {
+        if (e instanceof SSLWantReadError) {
+          await this.#fill("read");
+          continue;
+        }
+        // close_notify after this side sent its own (OpenSSL's "zero return").
+        if (e instanceof SSLZeroReturnError) {
+          this.#eof = true;
+          return null;
+        }
+        if (e instanceof SSLEOFError && this.#settings.suppressRaggedEofs !== false) {
+          this.#eof = true;
+          return null;
+        }
+        throw this.#failed = this.#mapped(e, "read");
+      }
+    }
+  }
+
+  async write(p: Uint8Array): Promise<number> {
+    const tls = this.#tls ?? await this.begin();
+    if (!this.#ready) await this.handshake;
+    if (this.#closed) throw closedError();
+    if (this.#sendError !== null) throw this.#writeFailure(this.#sendError);
+    if (this.#failed !== null && !(this.#failed instanceof SSLEOFError)) throw this.#failed;
+    if (p.length === 0) return 0;
+    const n = tls.write(p.length > WRITE_MAX ? p.subarray(0, WRITE_MAX) : p);
+    // Done once the connection took it, as a plain socket's send (a close() after loses nothing).
+    await this.#flushed();
+    return n;
+  }
+
+  /** Sends close_notify (once), then half-closes the plain transport. */
+  async closeWrite(): Promise<void> {
+    const tls = this.#tls ?? await this.begin();
+    await this.handshake;
+    if (this.#closed) throw closedError();
+    if (!this.#shut) {
+      this.#shut = true;
+      try {
+        tls.closeNotify();
+      } catch (e) {
+        throw this.#mapped(e, "read");
+      }
+    }
+    await this.#flushed();
+    await this.below.inner.closeWrite();
+  }
+
+  /** `SSL_shutdown`: sends close_notify (once); true once the peer's came too. */
+  #shutdown(tls: MemoryTls): boolean {
+    try {
+      tls.shutdown();
+      this.#shut = true;
+      return true;
+    } catch (e) {
+      this.#shut = true;
+      if (e instanceof SSLWantReadError) return false;
+      // The peer hung up without its close_notify: a ragged end, as a read takes it.
+      if (e instanceof SSLEOFError && this.#settings.suppressRaggedEofs !== false) return true;
+      throw this.#mapped(e, "read");
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.below.unwrapping) {
+      try {
+        this.below.inner.close();
+      } catch { /* closed already */ }
+    }
+    this.#free();
+  }
+
+  /**
+   * Frees libssl's connection once nothing of this side's may still call
+   * it: at once when no call awaits the plain transport, else when that
+   * read settles (every call checks that the transport is closed first).
+   */
+  #free(): void {
+    const tls = this.#tls;
+    if (tls === null) {
+      // Not started yet, or starting: freed once it is made.
+      this.#starting?.then((t) => t.free(), () => {});
+      return;
+    }
+    const pending = this.below.inflight;
+    if (pending === null) tls.free();
+    else pending.then(() => tls.free(), () => tls.free());
+  }
+
+  /**
+   * Shuts TLS down (close_notify both ways) and hands back the plain
+   * transport, still open; bytes the peer sent after its close_notify are
+   * the plain transport's first.
+   */
+  async unwrap(): Promise<OverPlain & StreamTransport> {
+    const below = this.below;
+    const tls = this.#tls ?? await this.begin();
+    await this.handshake;
+    below.unwrapping = true;
+    while (!this.#shutdown(tls)) await this.#fill("read");
+    await this.#flushed();
+    // What the engine was handed after the peer's close_notify, then what it was not handed.
+    const rest = concat(this.#reclaim?.() ?? EMPTY, this.#in);
+    this.#reclaim = null;
+    this.#in = EMPTY;
+    below.rest = rest.length > 0 ? rest : below.ended ? null : undefined;
+    below.detached = true;
+    this.#closed = true;
+    this.#free();
+    return new Handback(below);
+  }
+
+  detach(): StreamTransport {
+    const below = this.below;
+    below.unwrapping = true;
+    below.detached = true;
+    this.#closed = true;
+    this.#free();
+    return below.inner;
+  }
+}
