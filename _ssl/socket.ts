@@ -88,7 +88,12 @@ import {
 import { SESSION_KEY, SSLSession } from "./session.ts";
 import { judge, verifiedChain } from "./verify.ts";
 import { bioPort, MemoryBIO } from "./bio.ts";
-import type { CipherTuple, MemoryTls, NativeContext } from "../_transport/openssl.ts";
+import type {
+  CipherTuple,
+  ConnectionSettings,
+  MemoryTls,
+  NativeContext,
+} from "../_transport/openssl.ts";
 import { libsslSelected, opensslModule, opensslStreamModule } from "../_transport/ffi_load.ts";
 import { decodeCertificate, type PeerCertificate } from "./x509.ts";
 
@@ -1080,18 +1085,12 @@ export class SSLContext {
     const tls = new (opensslModule("wrap_bio").MemoryTls)(
       native,
       {
-        serverSide,
-        verifyMode: this.#verifyMode,
-        checkHostname: !serverSide && this.#checkHostname ? opts.server_hostname : null,
-        serverName: opts.server_hostname,
-        commonName: this.#commonName,
-        verifyFlags: this.#verifyFlags,
-        alpn: this.#alpn,
-        minVersion: this.#minimum < 0 ? 0 : this.#minimum,
-        maxVersion: this.#maximum < 0 ? 0 : this.#maximum,
-        options: this.#options,
-        session: opts.session?._data ?? null,
-        postHandshakeAuth: this.#postHandshakeAuth,
+        ...this.#connection(
+          serverSide,
+          !serverSide && this.#checkHostname ? opts.server_hostname : null,
+          opts.server_hostname,
+          opts.session,
+        ),
         servername: serverSide ? (name) => this.#answerServername(made!, name) : undefined,
       },
       bioPort(incoming),
@@ -1126,6 +1125,29 @@ export class SSLContext {
   /** @ignore libssl's context with this context's settings (an SSLObject switching to it). */
   _openssl(): NativeContext {
     return this.#openssl();
+  }
+
+  /** What one libssl connection (an SSLObject, or an SSLSocket on libssl) takes from this context. */
+  #connection(
+    serverSide: boolean,
+    checkHostname: string | null,
+    serverName: string | null,
+    session: SSLSession | null,
+  ): ConnectionSettings {
+    return {
+      serverSide,
+      verifyMode: this.#verifyMode,
+      checkHostname,
+      serverName,
+      commonName: this.#commonName,
+      verifyFlags: this.#verifyFlags,
+      alpn: this.#alpn,
+      minVersion: this.#minimum < 0 ? 0 : this.#minimum,
+      maxVersion: this.#maximum < 0 ? 0 : this.#maximum,
+      options: this.#options,
+      session: session?._data ?? null,
+      postHandshakeAuth: this.#postHandshakeAuth,
+    };
   }
 
   /** libssl's context with this context's settings, built on the first call and after a change. */
@@ -1260,20 +1282,12 @@ export class SSLContext {
     };
     if (libsslSelected()) {
       opensslStreamModule("wrap_socket"); // where it cannot run, say why now
-      const connection = {
+      const connection = this.#connection(
         serverSide,
-        verifyMode: this.#verifyMode,
-        checkHostname: policy.hostname,
-        serverName: opts.server_hostname,
-        commonName: this.#commonName,
-        verifyFlags: this.#verifyFlags,
-        alpn: this.#alpn,
-        minVersion: this.#minimum < 0 ? 0 : this.#minimum,
-        maxVersion: this.#maximum < 0 ? 0 : this.#maximum,
-        options: this.#options,
-        session: opts.session?._data ?? null,
-        postHandshakeAuth: this.#postHandshakeAuth,
-      };
+        policy.hostname,
+        opts.server_hostname,
+        opts.session,
+      );
       settings.native = () => ({ context: this.#openssl("wrap_socket"), connection });
     }
     if (serverSide) settings.hello = (hello) => sock._hello(hello, settings);

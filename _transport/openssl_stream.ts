@@ -22,12 +22,10 @@ import { SSLEOFError, SSLError, SSLWantReadError, SSLZeroReturnError } from "../
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { type BytePort, MemoryTls } from "./openssl.ts";
 import {
-  type ClientHello,
   Handback,
   newBelow,
   OverPlain,
   queueWrite,
-  serverStart,
   type TlsEngine,
   tlsFailure,
   type TlsSession,
@@ -62,10 +60,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * it.
  */
 export class OpensslTransport extends OverPlain implements StreamTransport, TlsEngine {
-  /** Settles with the handshake (which starts with `begin()`). */
-  readonly handshake: Promise<void>;
   readonly #settings: TlsSettings;
-  #settle!: { resolve: () => void; reject: (e: unknown) => void };
   #starting: Promise<MemoryTls> | null = null;
   #tls: MemoryTls | null = null;
   /** The handshake succeeded. */
@@ -75,7 +70,6 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
   #eof = false;
   /** What failed the connection for good: every read and write after throws it. */
   #failed: Error | null = null;
-  #hello: ClientHello | null = null;
   #verify: 0 | 1 | 2 = 0;
   /** The peer's bytes not yet handed to the engine. */
   #in: Uint8Array = EMPTY;
@@ -103,9 +97,6 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
   constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
     super(newBelow(inner));
     this.#settings = settings;
-    this.handshake = new Promise<void>((resolve, reject) => this.#settle = { resolve, reject });
-    this.handshake.catch(() => {}); // read and write report it too
-    this.below.settled = this.handshake.then(() => {}, () => {});
     if (!deferred) this.begin();
   }
 
@@ -121,25 +112,20 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     this.#starting.then((tls) => this.#drive(tls)).then(
       () => {
         this.#ready = true;
-        this.#settle.resolve();
+        this.settle.resolve();
       },
       (e) => {
         this.#failed ??= e;
         // The engine's alert goes out, then the connection closes (as OpenSSL's peer sees it).
         if (!this.#closed && !this.below.unwrapping) this.#closePlain();
-        this.#settle.reject(e);
+        this.settle.reject(e);
       },
     );
     return this.#starting;
   }
 
   async #start(): Promise<MemoryTls> {
-    let settings = this.#settings;
-    if (settings.serverSide) {
-      const started = await serverStart(this.below, settings, () => this.#closed);
-      this.#hello = started.hello;
-      settings = started.settings;
-    }
+    const settings = await this.startSettings(this.#settings, () => this.#closed);
     const native = settings.native!();
     this.#verify = settings.verify;
     const below = this.below;
@@ -277,7 +263,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     const tls = this.#tls!;
     const verify = this.#verify;
     const live = !tls.freed;
-    const hello = this.#hello;
+    const hello = this.hello;
     return {
       version: live ? tls.version() : null,
       cipher: live ? tls.cipher() : null,

@@ -420,9 +420,35 @@ export abstract class OverPlain {
   /** TLS reads its plain transport in the background: held only while a caller awaits. */
   readonly heldWhenIdle = true;
   protected readonly below: Below;
+  /** Settles with the handshake (which starts with `begin()`). */
+  readonly handshake: Promise<void>;
+  /** Resolves or rejects {@linkcode OverPlain.handshake}. */
+  protected readonly settle: { resolve: () => void; reject: (e: unknown) => void };
+  /** What a server learnt from its client's hello, once read. */
+  protected hello: ClientHello | null = null;
 
   constructor(below: Below) {
     this.below = below;
+    let settle!: { resolve: () => void; reject: (e: unknown) => void };
+    this.handshake = new Promise<void>((resolve, reject) => settle = { resolve, reject });
+    this.settle = settle;
+    this.handshake.catch(() => {}); // read and write report it too
+    below.settled = this.handshake.then(() => {}, () => {});
+  }
+
+  /**
+   * The settings the engine starts with: a client's as given; a server's
+   * once it has read its client's hello and run what it asks for (the SNI
+   * callback, the ALPN choice).
+   */
+  protected async startSettings(
+    settings: TlsSettings,
+    closed: () => boolean,
+  ): Promise<TlsSettings> {
+    if (!settings.serverSide) return settings;
+    const started = await serverStart(this.below, settings, closed);
+    this.hello = started.hello;
+    return started.settings;
   }
 
   /** The plain transport under TLS: on Deno's backend, the `Deno.Conn` itself. */
@@ -657,16 +683,12 @@ interface Engine {
  * here once.
  */
 export class TlsTransport extends OverPlain implements StreamTransport, TlsEngine {
-  /** Settles with the handshake (which starts with `begin()`). */
-  readonly handshake: Promise<void>;
   readonly #settings: TlsSettings;
-  #settle!: { resolve: () => void; reject: (e: unknown) => void };
   #starting: Promise<Engine> | null = null;
   #engine: Engine | null = null;
   #closed = false;
   /** The peer's certificate was asked for and verified. */
   #authorized = false;
-  #hello: ClientHello | null = null;
   /** A fatal alert the peer sent before encrypting (its description), or `null`. */
   #alert: number | null = null;
   #sessionData: Uint8Array<ArrayBuffer> | null = null;
@@ -681,9 +703,6 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
   constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
     super(newBelow(inner));
     this.#settings = settings;
-    this.handshake = new Promise<void>((resolve, reject) => this.#settle = { resolve, reject });
-    this.handshake.catch(() => {}); // read and write report it too
-    this.below.settled = this.handshake.then(() => {}, () => {});
     this.below.inbound = clearAlerts((alert) => this.#alert ??= alert, this.below);
     this.below.settled.then(() => this.below.inbound = null);
     if (!deferred) this.begin();
@@ -698,19 +717,13 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
   begin(): Promise<Engine> {
     if (this.#starting !== null) return this.#starting;
     this.#starting = this.#start();
-    this.#starting.catch((e) => this.#settle.reject(e));
+    this.#starting.catch((e) => this.settle.reject(e));
     return this.#starting;
   }
 
   async #start(): Promise<Engine> {
-    let settings = this.#settings;
-    if (settings.serverSide) {
-      const started = await serverStart(this.below, settings, () => this.#closed);
-      this.#hello = started.hello;
-      settings = started.settings;
-    }
-    const engine = this.#engine = this.#run(settings);
-    return engine;
+    const settings = await this.startSettings(this.#settings, () => this.#closed);
+    return this.#engine = this.#run(settings);
   }
 
   /** Makes the engine over the plain transport and watches its handshake. */
@@ -786,7 +799,7 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
       const code = (err as { verify_code?: number }).verify_code;
       const wrote = (this.below.held?.length ?? 0) > 0;
       watch?.release(wrote || code === undefined, alertFor(code));
-      this.#settle.reject(err);
+      this.settle.reject(err);
     };
     // node:tls ends a server's stream without an error when the client
     // hangs up mid-handshake: that is Python's SSLEOFError too.
@@ -810,7 +823,7 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
       }
       if (refused !== null) {
         inbox.fail(refused);
-        this.#settle.reject(refused);
+        this.settle.reject(refused);
         // A TLS 1.2 server's last flight was held back: the alert goes in
         // its place, so the client's handshake fails as with OpenSSL's.
         const code = (refused as { verify_code?: number }).verify_code;
@@ -821,7 +834,7 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
       }
       watch?.release(true);
       this.#authorized = settings.verify !== 0 && chain.length > 0;
-      this.#settle.resolve();
+      this.settle.resolve();
     });
     sock.once("error", fail);
     sock.once("end", hungUp);
@@ -861,7 +874,7 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
       authorized: this.#authorized,
       chain: chainOf(sock),
       sessionReused: Boolean(handle.isSessionReused?.()),
-      clientHello: this.#hello,
+      clientHello: this.hello,
       sessionData: () => this.#sessionData ?? bytes(handle.getSession?.()),
       finished: () => bytes(handle.getFinished?.()),
       peerFinished: () => bytes(handle.getPeerFinished?.()),
@@ -1200,7 +1213,7 @@ export function abortPlain(below: Below): void {
  * {@linkcode ALERT} sends that alert first; the plain transport is closed
  * after any failure.
  */
-export async function serverStart(
+async function serverStart(
   below: Below,
   settings: TlsSettings,
   closed: () => boolean,

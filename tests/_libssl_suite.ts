@@ -9,25 +9,10 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
-import { ROOT, type Started, startPython, tempDir } from "./_helpers.ts";
+import { type Started, startPython, tempDir } from "./_helpers.ts";
+import { cert, CERTDATA, clientContext, serverContext } from "./_certdata.ts";
 
-const CERTDATA = `${ROOT}tests/fixtures/certdata`;
-const cert = (name: string) => `${CERTDATA}/${name}`;
 const enc = new TextEncoder(), dec = new TextDecoder();
-
-/** A client context trusting CPython's test CA. */
-function clientContext(): ssl.SSLContext {
-  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
-  ctx.load_verify_locations(cert("pycacert.pem"));
-  return ctx;
-}
-
-/** A server context with keycert3.pem (localhost, signed by the test CA). */
-function serverContext(certfile = "keycert3.pem"): ssl.SSLContext {
-  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-  ctx.load_cert_chain(cert(certfile));
-  return ctx;
-}
 
 /**
  * CPython's TLS server: `setup` runs on its context `ctx`, then for each

@@ -10,18 +10,12 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
-import { concat, dec, enc, portOf, ROOT, runDeno, startPython } from "./_helpers.ts";
-
-const CERTDATA = `${ROOT}tests/fixtures/certdata`;
-const cert = (name: string) => `${CERTDATA}/${name}`;
+import { concat, dec, enc, portOf, runDeno, startPython } from "./_helpers.ts";
+import { cert, clientContext, serverContext } from "./_certdata.ts";
 
 /** CPython's testing_context(): a client trusting the test CA, a server for "localhost". */
 function testingContext(certfile = "keycert3.pem"): [ssl.SSLContext, ssl.SSLContext] {
-  const client = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
-  client.load_verify_locations(cert("pycacert.pem"));
-  const server = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-  server.load_cert_chain(cert(certfile));
-  return [client, server];
+  return [clientContext(), serverContext(certfile)];
 }
 
 /** A client and a server SSLObject over four MemoryBIOs. */

@@ -10,25 +10,9 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
-import { dec, enc, ROOT, type Started, startPython, tempDir } from "./_helpers.ts";
+import { dec, enc, type Started, startPython, tempDir } from "./_helpers.ts";
+import { cert, CERTDATA, clientContext, serverContext } from "./_certdata.ts";
 import { libsslSelected } from "../_transport/ffi_load.ts";
-
-const CERTDATA = `${ROOT}tests/fixtures/certdata`;
-const cert = (name: string) => `${CERTDATA}/${name}`;
-
-/** A client context trusting CPython's test CA (`SIGNING_CA`). */
-function clientContext(): ssl.SSLContext {
-  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
-  ctx.load_verify_locations(cert("pycacert.pem"));
-  return ctx;
-}
-
-/** A server context with `certfile` (test_ssl's SIGNED_CERTFILE, keycert3.pem, by default). */
-function serverContext(certfile = "keycert3.pem"): ssl.SSLContext {
-  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
-  ctx.load_cert_chain(cert(certfile));
-  return ctx;
-}
 
 /**
  * One connection between a server and a client of ours: `server` and
