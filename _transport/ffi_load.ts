@@ -58,8 +58,12 @@ function variable(name: "PYSOCKET_BACKEND" | "PYSOCKET_TLS"): string | undefined
 export const everywhere: boolean = variable("PYSOCKET_BACKEND") === "ffi" &&
   ffiUnavailable() === null;
 
-/** `PYSOCKET_TLS=openssl`: every SSLSocket of the process runs on libssl (read once). */
-const libsslVariable = variable("PYSOCKET_TLS") === "openssl";
+/**
+ * `PYSOCKET_TLS` (read once): `openssl` puts every SSLSocket of the process
+ * on libssl (an error where it cannot run), `node` on the runtime's
+ * node:tls; unset, libssl where it is the better engine and can run.
+ */
+const tlsVariable = variable("PYSOCKET_TLS");
 
 let loaded: FfiModule | null = everywhere && !local ? await import("./ffi.ts") : null;
 
@@ -87,20 +91,47 @@ export function opensslModule(op: string): OpensslModule {
 }
 
 /**
+ * Whether libssl is the engine SSLSockets run on unless told otherwise: in
+ * Deno, whose node:tls (rustls) cannot do what Python's ssl does with a
+ * cipher list, DHE, tls-unique, resumption with the caller's CAs, a key log
+ * or post-handshake auth, where the `ffi` permission is granted. (On Bun
+ * and Node the runtime's node:tls, built on BoringSSL and OpenSSL, stays.)
+ */
+const libsslByDefault = tlsVariable === "openssl" ||
+  (tlsVariable !== "node" && typeof (globalThis as { Deno?: { dlopen?: unknown } }).Deno?.dlopen ===
+      "function" &&
+    ffiRefusal(OPENSSL_NEEDS) === null);
+
+let libsslOpened: boolean | undefined;
+
+/**
  * Whether SSLSockets run on libssl (`openssl_stream.ts`) rather than the
- * runtime's node:tls: the process was started with `PYSOCKET_TLS=openssl`
- * (or a test asks). Where FFI cannot run, `wrap_socket` then says why
- * ({@linkcode opensslStreamModule}).
+ * runtime's node:tls: in Deno where the `ffi` permission is granted and
+ * OpenSSL 3 opens (else node:tls), or everywhere with
+ * `PYSOCKET_TLS=openssl` (then, where FFI cannot run, `wrap_socket` says
+ * why: {@linkcode opensslStreamModule}); never with `PYSOCKET_TLS=node`.
+ * A test may choose (`testing.tlsEngine`).
  */
 export function libsslSelected(): boolean {
-  return testing.tlsEngine === "openssl" || (testing.tlsEngine === null && libsslVariable);
+  if (testing.tlsEngine !== null) return testing.tlsEngine === "openssl";
+  if (tlsVariable === "openssl") return true;
+  if (!libsslByDefault) return false;
+  if (libsslOpened === undefined) {
+    try {
+      opensslModule("wrap_socket").openLibssl("wrap_socket");
+      libsslOpened = true;
+    } catch {
+      libsslOpened = false; // no OpenSSL 3 here: node:tls it is
+    }
+  }
+  return libsslOpened;
 }
 
 /** Loaded before the first line where no synchronous load exists (a remote module, a bundle). */
-let stream: OpensslStreamModule | null = !local && libsslVariable &&
-    ffiRefusal(OPENSSL_NEEDS) === null
-  ? await import("./openssl_stream.ts")
-  : null;
+let stream: OpensslStreamModule | null =
+  !local && libsslByDefault && ffiRefusal(OPENSSL_NEEDS) === null
+    ? await import("./openssl_stream.ts")
+    : null;
 
 /**
  * SSLSocket's libssl engine, loaded on the first call.

@@ -157,6 +157,16 @@ function lib(op: string): Libssl {
   return libssl(op);
 }
 
+/**
+ * Opens libssl now, for `op`.
+ *
+ * @throws {OSError} `EOPNOTSUPP` where it cannot be opened (no FFI, no
+ *   permission, no OpenSSL 3 on the machine), saying why.
+ */
+export function openLibssl(op: string): void {
+  lib(op);
+}
+
 /** OpenSSL's library and reason numbers of the errors made from its queue. */
 const origins = new WeakMap<SSLError, { lib: number; reason: number }>();
 

@@ -1,16 +1,18 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // A quick figure, not a benchmark suite: TLS through SSLObject (libssl over
-// memory, FFI) against the package's SSLSocket (node:tls over a loopback
-// socket), both ends in one process — handshakes per second and bulk MB/s.
+// memory, FFI) against the package's SSLSocket over a loopback socket,
+// both ends in one process — handshakes per second and bulk MB/s.
 //
 //   deno run -A bench/ssl_bio.ts [MiB=64] [handshakes=200]
 //   bun bench/ssl_bio.ts [MiB=64] [handshakes=200]
 //
-// With PYSOCKET_TLS=openssl in the environment, the SSLSockets run on
-// libssl too (_transport/openssl_stream.ts).
+// The SSLSockets run on the engine the process has: libssl in Deno with
+// -A (_transport/openssl_stream.ts), node:tls with PYSOCKET_TLS=node and on
+// Bun (PYSOCKET_TLS=openssl puts Bun's on libssl).
 
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
+import { libsslSelected } from "../_transport/ffi_load.ts";
 
 const CERTDATA = new URL("../tests/fixtures/certdata/", import.meta.url).pathname;
 const args: string[] = (globalThis as { Deno?: typeof Deno }).Deno?.args ??
@@ -55,10 +57,8 @@ async function socketPair() {
 }
 
 const data = new Uint8Array(CHUNK).fill(7);
-/** The engine SSLSockets run on here (PYSOCKET_TLS=openssl: libssl). */
-const env = (globalThis as { Deno?: typeof Deno }).Deno?.env.get("PYSOCKET_TLS") ??
-  (globalThis as unknown as { process: { env: Record<string, string> } }).process.env.PYSOCKET_TLS;
-const engine = env === "openssl" ? "libssl" : "node:tls";
+/** The engine SSLSockets run on here (libssl: Deno's default with -A; PYSOCKET_TLS chooses). */
+const engine = libsslSelected() ? "libssl" : "node:tls";
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
 
 let t = performance.now();

@@ -8,7 +8,6 @@
 // the peer. Where an engine cannot do what CPython does, the test checks
 // the error that says so.
 
-import process from "node:process";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import * as selectors from "../../selectors.ts";
 import * as socketserver from "../../socketserver.ts";
 import * as ssl from "../../ssl.ts";
 import { Program, ROOT, RUNTIME, scope, tempDir } from "./_program.ts";
+import { libsslSelected } from "../../_transport/ffi_load.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -25,11 +25,11 @@ const dec = new TextDecoder();
 const CERTDATA = join(ROOT, "tests", "fixtures", "certdata");
 const cert = (name: string) => join(CERTDATA, name);
 /**
- * The engine SSLSockets run on: the runtime's node:tls (named by the
- * runtime), or libssl in a process started with PYSOCKET_TLS=openssl,
- * where every row below is CPython's behaviour.
+ * The engine SSLSockets run on: libssl (Deno's where the ffi permission is
+ * granted, any runtime's with PYSOCKET_TLS=openssl), where every row below
+ * is CPython's behaviour, or the runtime's node:tls (named by the runtime).
  */
-const ENGINE = process.env.PYSOCKET_TLS === "openssl" ? "libssl" : RUNTIME;
+const ENGINE = libsslSelected() ? "libssl" : RUNTIME;
 /** Whether this runtime's TLS engine takes a cipher list (Deno's offers its own suites). */
 const CIPHER_LISTS = ENGINE !== "deno";
 
