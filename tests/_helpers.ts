@@ -276,13 +276,15 @@ export interface Finished {
 export interface RunOptions {
   /** Bytes written to the child's stdin (then closed); stdin is empty otherwise. */
   stdin?: Uint8Array;
+  /** Variables added to the child's environment. */
+  env?: Readonly<Record<string, string>>;
 }
 
 async function run(cmd: string, args: string[], options: RunOptions = {}): Promise<Finished> {
   const child = new Deno.Command(cmd, {
     args,
     cwd: ROOT,
-    env: { PYTHONUNBUFFERED: "1", NO_COLOR: "1" },
+    env: { PYTHONUNBUFFERED: "1", NO_COLOR: "1", ...options.env },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

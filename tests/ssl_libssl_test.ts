@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
-import { type Started, startPython, tempDir } from "./_helpers.ts";
+import { runDeno, type Started, startPython, tempDir } from "./_helpers.ts";
 import { libsslSelected } from "../_transport/ffi_load.ts";
 import { cert, CERTDATA, clientContext, serverContext } from "./_certdata.ts";
 
@@ -265,3 +265,43 @@ libsslTest(
     assert.equal(await served, true);
   },
 );
+
+Deno.test("without the ffi permission, or with PYSOCKET_TLS=node, SSLSockets run on node:tls and connect", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(
+      path,
+      `import * as socket from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+      import * as ssl from ${JSON.stringify(new URL("../ssl.ts", import.meta.url).href)};
+      import { libsslSelected } from ${
+        JSON.stringify(new URL("../_transport/ffi_load.ts", import.meta.url).href)
+      };
+      const certs = ${JSON.stringify(new URL("./fixtures/certdata/", import.meta.url).pathname)};
+      const client = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+      client.load_verify_locations(certs + "pycacert.pem");
+      const server = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+      server.load_cert_chain(certs + "keycert3.pem");
+      const [a, b] = await socket.socketpair();
+      const [c, s] = await Promise.all([
+        client.wrap_socket(a, { server_hostname: "localhost" }),
+        server.wrap_socket(b, { server_side: true }),
+      ]);
+      await c.sendall(new TextEncoder().encode("hello"));
+      console.log(libsslSelected(), c.version(), new TextDecoder().decode(await s.recv(5)));
+      c.close();
+      s.close();`,
+    );
+    for (
+      const [args, env] of [
+        [["run", "-A", "--deny-ffi"], {}],
+        [["run", "-A"], { PYSOCKET_TLS: "node" }],
+      ] as const
+    ) {
+      const out = await runDeno([...args, path], { env });
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(out.stdout.trim(), "false TLSv1.3 hello");
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
