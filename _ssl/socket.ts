@@ -1127,6 +1127,13 @@ export class SSLContext {
     return this.#openssl();
   }
 
+  /** Appends a connection's key log lines to `keylog_filename`, if set. */
+  #keylogWriter(): ((line: Uint8Array) => void) | undefined {
+    const path = this.#keylog;
+    if (path === null) return undefined;
+    return (line) => appendText(path, `${new TextDecoder().decode(line)}\n`);
+  }
+
   /** What one libssl connection (an SSLObject, or an SSLSocket on libssl) takes from this context. */
   #connection(
     serverSide: boolean,
@@ -1147,6 +1154,7 @@ export class SSLContext {
       options: this.#options,
       session: session?._data ?? null,
       postHandshakeAuth: this.#postHandshakeAuth,
+      keylog: this.#keylogWriter(),
     };
   }
 
@@ -1256,7 +1264,6 @@ export class SSLContext {
       crls: this.#verifyFlags & VERIFY_CRL_CHECK_LEAF ? [...this.#crls] : null,
       allowed: engine.cipherList ? null : new Set(this.#ciphers.names),
     };
-    const keylogPath = this.#keylog;
     const settings: TlsSettings = {
       serverSide,
       serverName: opts.server_hostname,
@@ -1273,9 +1280,7 @@ export class SSLContext {
       dhparam: engine.dhParams ? this.#dhparam : undefined,
       ecdhCurve: engine.ecdhCurve ? this.#ecdhCurve : undefined,
       session: opts.session?._data,
-      keylog: keylogPath === null
-        ? undefined
-        : (line) => appendText(keylogPath, `${new TextDecoder().decode(line)}\n`),
+      keylog: this.#keylogWriter(),
       suppressRaggedEofs: opts.suppress_ragged_eofs,
       judge: judge(policy),
       shared: serverSide ? this.#shared : undefined,

@@ -154,10 +154,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     }
     return this.#tls = new MemoryTls(
       native.context,
-      {
-        ...native.connection,
-        keylog: settings.keylog,
-      },
+      native.connection,
       incoming,
       outgoing,
     );

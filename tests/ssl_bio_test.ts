@@ -519,6 +519,23 @@ Deno.test("SSLObject: load_dh_params() gives a TLS 1.2 server its Diffie-Hellman
   assert.match(p.client.cipher()![0], /^DHE-/);
 });
 
+Deno.test("SSLObject: keylog_filename gets each handshake's secrets, one NSS line each", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".keys" });
+  try {
+    const [client, server] = testingContext();
+    client.keylog_filename = path;
+    handshake(pair(client, server));
+    const lines = Deno.readTextFileSync(path).trim().split("\n");
+    assert.match(lines[0], /^# TLS secrets log file/);
+    const labels = lines.slice(1).map((l) => l.split(" ")[0]);
+    assert.ok(labels.includes("CLIENT_HANDSHAKE_TRAFFIC_SECRET"), labels.join());
+    assert.ok(labels.includes("CLIENT_TRAFFIC_SECRET_0"), labels.join());
+    for (const line of lines.slice(1)) assert.match(line, /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$/);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
 Deno.test("SSLObject: a client resumes its session (TLS 1.2 and 1.3) and session_reused says so", () => {
   for (const max of [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3]) {
     const [client, server] = testingContext();
