@@ -305,3 +305,34 @@ Deno.test("without the ffi permission, or with PYSOCKET_TLS=node, SSLSockets run
     await Deno.remove(path);
   }
 });
+
+libsslTest(
+  "libssl: a TLS 1.3 server refusing a client without a certificate sends its alert, as OpenSSL's",
+  async () => {
+    const server = serverContext();
+    server.verify_mode = ssl.CERT_REQUIRED;
+    server.load_verify_locations(cert("pycacert.pem"));
+    using srv = socket.create_server(["127.0.0.1", 0]);
+    const cli = await socket.create_connection(srv.getsockname() as [string, number]);
+    const [conn] = await srv.accept();
+    const [client, served] = await Promise.allSettled([
+      clientContext().wrap_socket(cli, { server_hostname: "localhost" }).then(async (tls) => {
+        try {
+          return await tls.recv(10); // TLS 1.3: the client's handshake ends first; the alert follows
+        } finally {
+          tls.close();
+        }
+      }),
+      server.wrap_socket(conn, { server_side: true }),
+    ]);
+    assert.equal(served.status, "rejected");
+    assert.equal(
+      (served as PromiseRejectedResult).reason.reason,
+      "PEER_DID_NOT_RETURN_A_CERTIFICATE",
+    );
+    assert.equal(client.status, "rejected", "the client reads the alert, not an end of stream");
+    const e = (client as PromiseRejectedResult).reason;
+    assert.ok(e instanceof ssl.SSLError);
+    assert.equal(e.reason, "TLSV13_ALERT_CERTIFICATE_REQUIRED");
+  },
+);
