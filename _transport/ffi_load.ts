@@ -1,17 +1,21 @@
 // Copyright 2026 the pysocket authors. MIT license.
 // Where the modules that call C through FFI come from: the FFI backend
-// (ffi.ts, DESIGN §20), loaded when a socket first needs a descriptor, and
-// the sans-I/O TLS engine (openssl.ts, DESIGN §17), loaded on the first
-// `wrap_bio()`. Both loads are synchronous — `socket()`, `bind()`,
-// `setsockopt()` and `wrap_bio()` are — through the runtime's `require()`,
-// which takes the package's own module files and shares their instances
-// with the ES module graph. A program that needs neither, or runs without
-// the `ffi` permission, never evaluates them. Where no synchronous load
+// (ffi.ts, DESIGN §20), loaded when a socket first needs a descriptor; the
+// sans-I/O TLS engine (openssl.ts, DESIGN §17), loaded on the first
+// `wrap_bio()`; and SSLSocket's libssl engine (openssl_stream.ts), loaded
+// on the first `wrap_socket()` that runs on it (`libsslSelected()`: Deno's
+// default where the `ffi` permission is granted). The loads are
+// synchronous — `socket()`, `bind()`, `setsockopt()` and `wrap_bio()` are —
+// through the runtime's `require()`, which takes the package's own module
+// files and shares their instances with the ES module graph. A program that
+// needs none of them, or runs without the `ffi` permission, never evaluates
+// them. Where no synchronous load
 // exists — a remote module (a `jsr:` import), or the package as JavaScript
 // (a bundle, an npm package: no .ts file to require) — they are loaded
 // before the program's first line runs, only where they can run: ffi.ts in
 // a process started with `PYSOCKET_BACKEND=ffi`, openssl.ts where FFI is
-// there (Deno with the `ffi` permission; Bun, which asks for none).
+// there (Deno with the `ffi` permission; Bun, which asks for none), and
+// openssl_stream.ts where SSLSockets run on it.
 
 import { errno, OSError } from "../errors.ts";
 import { nodeBuiltin } from "../_common/node_builtins.ts";
