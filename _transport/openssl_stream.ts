@@ -22,6 +22,7 @@ import { SSLEOFError, SSLError, SSLWantReadError, SSLZeroReturnError } from "../
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { type BytePort, MemoryTls } from "./openssl.ts";
 import {
+  EngineOverPlain,
   Handback,
   newBelow,
   OverPlain,
@@ -59,9 +60,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * error, as OpenSSL words it); reads and writes made before then wait for
  * it.
  */
-export class OpensslTransport extends OverPlain implements StreamTransport, TlsEngine {
+export class OpensslTransport extends EngineOverPlain<MemoryTls>
+  implements StreamTransport, TlsEngine {
   readonly #settings: TlsSettings;
-  #starting: Promise<MemoryTls> | null = null;
   #tls: MemoryTls | null = null;
   /** The handshake succeeded. */
   #ready = false;
@@ -100,16 +101,9 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     if (!deferred) this.begin();
   }
 
-  /** Whether the handshake has started. */
-  get begun(): boolean {
-    return this.#starting !== null;
-  }
-
-  /** Starts the handshake (once); resolves the engine once it runs. */
-  begin(): Promise<MemoryTls> {
-    if (this.#starting !== null) return this.#starting;
-    this.#starting = this.#start();
-    this.#starting.then((tls) => this.#drive(tls)).then(
+  protected startEngine(): Promise<MemoryTls> {
+    const starting = this.#start();
+    starting.then((tls) => this.#drive(tls)).then(
       () => {
         this.#ready = true;
         this.settle.resolve();
@@ -121,7 +115,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
         this.settle.reject(e);
       },
     );
-    return this.#starting;
+    return starting;
   }
 
   async #start(): Promise<MemoryTls> {
@@ -387,7 +381,7 @@ export class OpensslTransport extends OverPlain implements StreamTransport, TlsE
     const tls = this.#tls;
     if (tls === null) {
       // Not started yet, or starting: freed once it is made.
-      this.#starting?.then((t) => t.free(), () => {});
+      this.starting?.then((t) => t.free(), () => {});
       return;
     }
     const pending = this.below.inflight;

@@ -420,35 +420,9 @@ export abstract class OverPlain {
   /** TLS reads its plain transport in the background: held only while a caller awaits. */
   readonly heldWhenIdle = true;
   protected readonly below: Below;
-  /** Settles with the handshake (which starts with `begin()`). */
-  readonly handshake: Promise<void>;
-  /** Resolves or rejects {@linkcode OverPlain.handshake}. */
-  protected readonly settle: { resolve: () => void; reject: (e: unknown) => void };
-  /** What a server learnt from its client's hello, once read. */
-  protected hello: ClientHello | null = null;
 
   constructor(below: Below) {
     this.below = below;
-    let settle!: { resolve: () => void; reject: (e: unknown) => void };
-    this.handshake = new Promise<void>((resolve, reject) => settle = { resolve, reject });
-    this.settle = settle;
-    this.handshake.catch(() => {}); // read and write report it too
-    below.settled = this.handshake.then(() => {}, () => {});
-  }
-
-  /**
-   * The settings the engine starts with: a client's as given; a server's
-   * once it has read its client's hello and run what it asks for (the SNI
-   * callback, the ALPN choice).
-   */
-  protected async startSettings(
-    settings: TlsSettings,
-    closed: () => boolean,
-  ): Promise<TlsSettings> {
-    if (!settings.serverSide) return settings;
-    const started = await serverStart(this.below, settings, closed);
-    this.hello = started.hello;
-    return started.settings;
   }
 
   /** The plain transport under TLS: on Deno's backend, the `Deno.Conn` itself. */
@@ -506,6 +480,63 @@ export abstract class OverPlain {
    * `checkDetach()` first.
    */
   abstract detach(): StreamTransport;
+}
+
+/**
+ * A TLS engine over the plain transport (node:tls's, or libssl's): the
+ * handshake it settles, started once by `begin()`, and a server's start,
+ * which reads its client's hello first. `E` is what the start makes.
+ */
+export abstract class EngineOverPlain<E> extends OverPlain {
+  /** Settles with the handshake (which starts with `begin()`). */
+  readonly handshake: Promise<void>;
+  /** Resolves or rejects {@linkcode EngineOverPlain.handshake}. */
+  protected readonly settle: { resolve: () => void; reject: (e: unknown) => void };
+  /** What a server learnt from its client's hello, once read. */
+  protected hello: ClientHello | null = null;
+  #starting: Promise<E> | null = null;
+
+  constructor(below: Below) {
+    super(below);
+    let settle!: { resolve: () => void; reject: (e: unknown) => void };
+    this.handshake = new Promise<void>((resolve, reject) => settle = { resolve, reject });
+    this.settle = settle;
+    this.handshake.catch(() => {}); // read and write report it too
+    below.settled = this.handshake.then(() => {}, () => {});
+  }
+
+  /** Whether the handshake has started. */
+  get begun(): boolean {
+    return this.#starting !== null;
+  }
+
+  /** Starts the handshake (once); resolves the engine once it runs. */
+  begin(): Promise<E> {
+    return this.#starting ??= this.startEngine();
+  }
+
+  /** What `begin()` started, or `null` before. */
+  protected get starting(): Promise<E> | null {
+    return this.#starting;
+  }
+
+  /** Makes the engine and follows its handshake to `settle` (called once, by `begin()`). */
+  protected abstract startEngine(): Promise<E>;
+
+  /**
+   * The settings the engine starts with: a client's as given; a server's
+   * once it has read its client's hello and run what it asks for (the SNI
+   * callback, the ALPN choice).
+   */
+  protected async startSettings(
+    settings: TlsSettings,
+    closed: () => boolean,
+  ): Promise<TlsSettings> {
+    if (!settings.serverSide) return settings;
+    const started = await serverStart(this.below, settings, closed);
+    this.hello = started.hello;
+    return started.settings;
+  }
 }
 
 /** TLS's engine for a server over `duplex`: node:tls's socket with the settings' certificate. */
@@ -682,9 +713,8 @@ interface Engine {
  * before then wait for it. Every error it throws is the package's, mapped
  * here once.
  */
-export class TlsTransport extends OverPlain implements StreamTransport, TlsEngine {
+export class TlsTransport extends EngineOverPlain<Engine> implements StreamTransport, TlsEngine {
   readonly #settings: TlsSettings;
-  #starting: Promise<Engine> | null = null;
   #engine: Engine | null = null;
   #closed = false;
   /** The peer's certificate was asked for and verified. */
@@ -708,17 +738,10 @@ export class TlsTransport extends OverPlain implements StreamTransport, TlsEngin
     if (!deferred) this.begin();
   }
 
-  /** Whether the handshake has started. */
-  get begun(): boolean {
-    return this.#starting !== null;
-  }
-
-  /** Starts the handshake (once); resolves the engine once it runs. */
-  begin(): Promise<Engine> {
-    if (this.#starting !== null) return this.#starting;
-    this.#starting = this.#start();
-    this.#starting.catch((e) => this.settle.reject(e));
-    return this.#starting;
+  protected startEngine(): Promise<Engine> {
+    const starting = this.#start();
+    starting.catch((e) => this.settle.reject(e));
+    return starting;
   }
 
   async #start(): Promise<Engine> {
