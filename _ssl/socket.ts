@@ -94,7 +94,12 @@ import type {
   MemoryTls,
   NativeContext,
 } from "../_transport/openssl.ts";
-import { libsslSelected, opensslModule, opensslStreamModule } from "../_transport/ffi_load.ts";
+import {
+  libsslSelected,
+  loadLibsslEngine,
+  opensslModule,
+  opensslStreamModule,
+} from "../_transport/ffi_load.ts";
 import { decodeCertificate, type PeerCertificate } from "./x509.ts";
 
 /** The token that lets the package make SSLSockets: Python's SSLSocket has no public constructor. */
@@ -999,6 +1004,8 @@ export class SSLContext {
       );
     }
     const opts = checkWrapOptions(this.#checkHostname, options ?? {}, "wrap_socket");
+    const loading = loadLibsslEngine(); // an import() where it will run, faster than require()
+    if (loading !== null) await loading;
     // PYSOCKET_TLS=openssl where FFI cannot run: said here, before the socket is taken over.
     if (libsslSelected()) opensslStreamModule("wrap_socket");
     let connected = true;

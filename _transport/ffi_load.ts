@@ -151,6 +151,25 @@ export function opensslStreamModule(op: string): OpensslStreamModule {
 }
 
 /**
+ * Loads SSLSocket's libssl engine with `import()` where it will run and
+ * the caller can wait (`wrap_socket()` is asynchronous): in Deno a
+ * `require()` of the package's TypeScript takes several times as long
+ * (about 75 ms against 20 for these modules, libssl's opening included).
+ *
+ * @returns The load to wait for, or `null` where the engine is loaded
+ *   already or will not run (so a caller need not yield).
+ */
+export function loadLibsslEngine(): Promise<void> | null {
+  if (stream !== null || testing.tlsEngine === "node") return null;
+  if (testing.tlsEngine === null && !libsslByDefault) return null;
+  if (ffiRefusal(OPENSSL_NEEDS) !== null) return null;
+  return import("./openssl_stream.ts").then(async (module) => {
+    stream = module;
+    openssl ??= await import("./openssl.ts");
+  });
+}
+
+/**
  * The FFI backend module, loaded on the first call.
  *
  * @param op What needs it, for the error.

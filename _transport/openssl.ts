@@ -130,6 +130,8 @@ const SSL_MODE_AUTO_RETRY = 0x4;
 const SSL_MODE_RELEASE_BUFFERS = 0x10;
 const SSL_CTRL_SET_MAX_PROTO_VERSION = 124;
 const BIO_CTRL_PENDING = 10;
+/** `MemoryTls.readMany()`'s answer when no record is whole yet (the engine wants bytes). */
+export const WANT_READ = -1;
 const BIO_C_SET_BUF_MEM_EOF_RETURN = 130;
 const SSL_RECEIVED_SHUTDOWN = 2;
 const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS = 0x4;
@@ -197,10 +199,13 @@ function queuedError(L: Libssl, code: number, fallback: string): SSLError {
   return error;
 }
 
+/** What a dry BIO gives: one empty array, made once (every call looks). */
+const NOTHING = new Uint8Array(0);
+
 /** Reads a memory BIO dry. */
 function drain(L: Libssl, bio: Pointer): Uint8Array {
   const n = num(L.crypto.BIO_ctrl(bio, BIO_CTRL_PENDING, 0, null));
-  if (n <= 0) return new Uint8Array(0);
+  if (n <= 0) return NOTHING;
   const out = new Uint8Array(n);
   const got = L.crypto.BIO_read(bio, out, n) as number;
   return got === n ? out : out.subarray(0, Math.max(got, 0));
@@ -486,7 +491,9 @@ export class MemoryTls {
   readonly #incoming: BytePort;
   readonly #outgoing: BytePort;
   readonly #token = {};
+  /** Where `SSL_read_ex`/`SSL_write_ex` write their count (a `size_t`), and its two halves. */
   readonly #count = new Uint8Array(8);
+  readonly #countWords = new Uint32Array(this.#count.buffer);
   #eofSet = false;
   /** The host name checked, for a mismatch's message. */
   readonly #hostname: string;
@@ -682,22 +689,25 @@ export class MemoryTls {
     if (!this.#lent && num(L.crypto.BIO_ctrl(this.#rbio, BIO_CTRL_PENDING, 0, null)) > 0) {
       this.#lent = true;
       this.#incoming.lend(() => {
-        if (!this.#lent) return new Uint8Array(0);
+        if (!this.#lent) return NOTHING;
         this.#lent = false;
         return drain(L, this.#rbio);
       });
     }
   }
 
-  /** Runs one OpenSSL call over the buffers; its result, or Python's error for it. */
-  #run(call: (ssl: Pointer) => number): number {
+  /**
+   * Runs one OpenSSL call over the buffers; its result, or Python's error
+   * for it (`wants`: a `WANT_READ` result is an answer, not an error).
+   */
+  #run(call: (ssl: Pointer) => number, wants = false): number {
     this.#live();
     const L = this.#L;
     L.crypto.ERR_clear_error();
     this.#feed();
     try {
       const ret = call(this.#ssl);
-      if (ret > 0) return ret;
+      if (ret > 0 || (ret === WANT_READ && wants)) return ret;
       throw this.#error(ret);
     } finally {
       this.#settle();
@@ -782,8 +792,10 @@ export class MemoryTls {
   /**
    * Reads as much plain text as `into` takes of what the engine holds, the
    * records read already and those whole in its read BIO (one call, where
-   * `read()` takes one record): the count, 0 once the peer closed TLS with
-   * close_notify; throws as `read()` when nothing could be read.
+   * `read()` takes one record): the count; 0 once the peer closed TLS with
+   * close_notify; `WANT_READ` (-1) when no record is whole yet — the
+   * stream's every other read, so no error is made for it; otherwise
+   * throws as `read()`.
    */
   readMany(into: Uint8Array): number {
     if (into.length === 0) return 0;
@@ -794,7 +806,11 @@ export class MemoryTls {
         for (;;) {
           const rest = total === 0 ? into : into.subarray(total);
           if (L.ssl.SSL_read_ex(ssl, rest, rest.length, this.#count) !== 1) {
-            if (total === 0) return 0;
+            if (total === 0) {
+              if ((L.ssl.SSL_get_error(ssl, 0) as number) !== SSL_ERROR.WANT_READ) return 0;
+              L.crypto.ERR_clear_error();
+              return WANT_READ;
+            }
             // Nothing more whole: what was read is the answer; the next call meets the rest.
             L.crypto.ERR_clear_error();
             return total;
@@ -806,7 +822,7 @@ export class MemoryTls {
               num(L.crypto.BIO_ctrl(this.#rbio, BIO_CTRL_PENDING, 0, null)) < 5)
           ) return total;
         }
-      });
+      }, true);
     } catch (e) {
       if (
         e instanceof SSLZeroReturnError &&
@@ -817,7 +833,8 @@ export class MemoryTls {
   }
 
   #counted(): number {
-    return Number(new DataView(this.#count.buffer).getBigUint64(0, true));
+    const words = this.#countWords; // little-endian, as every platform libssl runs on here
+    return words[0] + words[1] * 0x1_0000_0000;
   }
 
   /** Writes plain text: the count written. */

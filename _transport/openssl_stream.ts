@@ -20,7 +20,7 @@
 
 import { SSLEOFError, SSLError, SSLWantReadError, SSLZeroReturnError } from "../errors.ts";
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
-import { type BytePort, MemoryTls } from "./openssl.ts";
+import { type BytePort, MemoryTls, WANT_READ } from "./openssl.ts";
 import {
   EngineOverPlain,
   Handback,
@@ -38,7 +38,7 @@ import type { StreamTransport } from "./types.ts";
 const READ_FIRST = 32 * 1024;
 /** The most one read of the plain transport asks for (reads that come back full double the next). */
 const READ_MAX = 256 * 1024;
-/** The smallest read (a connection gone quiet). */
+/** The smallest read (a connection gone quiet: what its pending read holds). */
 const READ_MIN = 4 * 1024;
 /** The most plain text one call hands the engine to encrypt. */
 const WRITE_MAX = 256 * 1024;
@@ -81,8 +81,16 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
   /** Why a write of the engine's output failed (a reset, a broken pipe), or `null`. */
   #sendError: unknown = null;
   #size = READ_FIRST;
-  /** The buffer the plain transport is read into, reused while the engine copies out of it at once. */
-  #buf: Uint8Array = EMPTY;
+  /** The size of the reads before the connection went quiet (a read under READ_MIN), or 0. */
+  #before = 0;
+  /**
+   * The buffer reads of more than READ_MIN go into (its front, for a smaller
+   * size): the engine copies what it is handed at once, so one buffer serves
+   * while the connection is busy, and is let go when it goes quiet.
+   */
+  #big: Uint8Array = EMPTY;
+  /** The buffer of a quiet connection's reads (READ_MIN bytes). */
+  #small: Uint8Array = EMPTY;
   /** close_notify was sent. */
   #shut = false;
 
@@ -197,12 +205,17 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       return;
     }
     if (below.ended) return;
-    // The engine copies what it is handed into its BIO: one buffer serves every read,
-    // unless bytes it was not handed yet are in it.
-    if (this.#buf.length !== this.#size || this.#in.length > 0) {
-      this.#buf = new Uint8Array(this.#size);
+    const size = this.#size;
+    let buf: Uint8Array;
+    if (this.#in.length > 0) {
+      buf = new Uint8Array(size); // the last read's bytes, not handed to the engine yet, stay
+    } else if (size === READ_MIN) {
+      buf = this.#small.length > 0 ? this.#small : (this.#small = new Uint8Array(READ_MIN));
+      this.#big = EMPTY; // quiet: a pending read holds 4 KiB, not what a burst grew
+    } else {
+      if (this.#big.length < size) this.#big = new Uint8Array(size);
+      buf = this.#big.length === size ? this.#big : this.#big.subarray(0, size);
     }
-    const buf = this.#buf;
     const read = below.inner.read(buf);
     below.inflight = read;
     let n: number | null;
@@ -219,9 +232,14 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       below.ended = true;
       return;
     }
-    if (n === buf.length) this.#size = Math.min(this.#size * 2, READ_MAX);
-    else if (n < READ_MIN) this.#size = READ_MIN;
-    else if (n < buf.length / 2) this.#size = Math.max(READ_MIN, this.#size / 2);
+    if (n === size) {
+      // Busy again after a quiet read: back to the size before it at once.
+      this.#size = Math.min(Math.max(size * 2, this.#before), READ_MAX);
+      this.#before = 0;
+    } else if (n < READ_MIN) {
+      if (size > READ_MIN) this.#before = size;
+      this.#size = READ_MIN;
+    } else if (n < size / 2) this.#size = Math.max(READ_MIN, size / 2);
     this.#in = concat(this.#in, buf.subarray(0, n));
   }
 
@@ -295,6 +313,10 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       try {
         const n = tls.readMany(p);
         if (n > 0) return n;
+        if (n === WANT_READ) {
+          await this.#fill("read");
+          continue;
+        }
         this.#eof = true; // close_notify
         return null;
       } catch (e) {
