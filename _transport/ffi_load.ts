@@ -4,17 +4,19 @@
 // sans-I/O TLS engine (openssl.ts, DESIGN §17), loaded on the first
 // `wrap_bio()`; and SSLSocket's libssl engine (openssl_stream.ts), loaded
 // on the first `wrap_socket()` that runs on it (`libsslSelected()`: Deno's
-// default where the `ffi` permission is granted). The loads are
-// synchronous — `socket()`, `bind()`, `setsockopt()` and `wrap_bio()` are —
-// through the runtime's `require()`, which takes the package's own module
-// files and shares their instances with the ES module graph. A program that
-// needs none of them, or runs without the `ffi` permission, never evaluates
-// them. Where no synchronous load
-// exists — a remote module (a `jsr:` import), or the package as JavaScript
-// (a bundle, an npm package: no .ts file to require) — they are loaded
-// before the program's first line runs, only where they can run: ffi.ts in
-// a process started with `PYSOCKET_BACKEND=ffi`, openssl.ts where FFI is
-// there (Deno with the `ffi` permission; Bun, which asks for none), and
+// default where the `ffi` permission is granted). A call that can wait
+// (`wrap_socket()`) loads with `import()`; the synchronous ones —
+// `socket()`, `bind()`, `setsockopt()`, `wrap_bio()` — through the
+// runtime's `require()`, which takes the package's own module files and
+// shares their instances with the ES module graph (in Deno several times
+// slower than an `import()`). A program that needs none of them, or runs
+// without the `ffi` permission, never evaluates them. A process started
+// with `PYSOCKET_BACKEND=ffi`, where every socket is a descriptor, loads
+// ffi.ts with the package. Where no synchronous load exists — a remote
+// module (a `jsr:` import), or the package as JavaScript (a bundle, an npm
+// package: no .ts file to require) — the others are loaded before the
+// program's first line runs, only where they can run: openssl.ts where FFI
+// is there (Deno with the `ffi` permission; Bun, which asks for none), and
 // openssl_stream.ts where SSLSockets run on it.
 
 import { errno, OSError } from "../errors.ts";
@@ -69,7 +71,9 @@ export const everywhere: boolean = variable("PYSOCKET_BACKEND") === "ffi" &&
  */
 const tlsVariable = variable("PYSOCKET_TLS");
 
-let loaded: FfiModule | null = everywhere && !local ? await import("./ffi.ts") : null;
+// Every socket of the process will be a descriptor: loaded with the package (an import()
+// is several times faster than a require() of the package's TypeScript in Deno).
+let loaded: FfiModule | null = everywhere ? await import("./ffi.ts") : null;
 
 /** What the TLS engine needs, for its errors. */
 const OPENSSL_NEEDS = "TLS over memory buffers (OpenSSL's libssl)";
