@@ -86,29 +86,65 @@ export class Acceptor {
    * @throws {TimeoutError|BlockingIOError} when the deadline passes first;
    * the background accept goes on and its connection is kept.
    */
-  async accept(deadline: Deadline, op: string): Promise<StreamTransport> {
+  accept(deadline: Deadline, op: string): Promise<StreamTransport> {
+    if (
+      deadline === null && !this.#kept?.length && this.#pending === null && this.#error === null &&
+      this.#lock.tryAcquire()
+    ) {
+      // The hot path: blocking, nothing kept, no background accept, no other
+      // caller: the transport's accept with one promise reaction, no frame of ours.
+      this.#live.enter();
+      let got: Promise<StreamTransport>;
+      try {
+        got = this.listener.accept();
+      } catch (e) {
+        this.#over();
+        return Promise.reject(e);
+      }
+      return got.then(
+        this.#onAccepted ??= (conn) => {
+          this.#over();
+          return conn;
+        },
+        this.#onAcceptError ??= (e) => {
+          this.#over();
+          throw e;
+        },
+      );
+    }
+    return this.#acceptQueued(deadline, op);
+  }
+
+  /** The handlers of the hot path's accept (made once per listener). */
+  #onAccepted: ((conn: StreamTransport) => StreamTransport) | null = null;
+  #onAcceptError: ((e: unknown) => never) | null = null;
+
+  async #acceptQueued(deadline: Deadline, op: string): Promise<StreamTransport> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire(deadline, op);
     this.#live.enter();
     try {
       let conn = this.#kept?.shift();
-      if (!conn && deadline === null && !this.#pending && this.#error === null) {
-        return await this.listener.accept();
-      }
       while (!conn) {
         if (this.#error !== null) {
           const e = this.#error;
           this.#error = null;
           throw e;
         }
+        if (deadline === null && this.#pending === null) return await this.listener.accept();
         await waitUntil(this.prefetch(), deadline, op);
         conn = this.#kept?.shift();
       }
       return conn;
     } finally {
-      this.#lock.release();
-      this.#stray();
-      this.#live.leave();
+      this.#over();
     }
+  }
+
+  /** An accept is over: the next caller's turn; a background accept it leaves is nobody's. */
+  #over(): void {
+    this.#lock.release();
+    this.#stray();
+    this.#live.leave();
   }
 
   /** Closes the listener and every kept connection. */

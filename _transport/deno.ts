@@ -122,15 +122,30 @@ class DenoListener implements ListenerTransport {
     return this.handle.addr;
   }
 
-  async accept(): Promise<StreamTransport> {
-    for (let dropped = 0;; dropped++) {
-      try {
-        return new DenoStream(await this.handle.accept());
-      } catch (e) {
-        if (!peerGone(e) || dropped >= 1000) raise(e);
-      }
+  accept(): Promise<StreamTransport> {
+    let got: Promise<Deno.Conn>;
+    try {
+      got = this.handle.accept();
+    } catch (e) {
+      return Promise.reject(fromRuntimeError(e));
     }
+    return got.then(
+      this.#onAccepted ??= (conn) => {
+        this.#dropped = 0;
+        return new DenoStream(conn);
+      },
+      this.#onAcceptError ??= (e) => {
+        if (!peerGone(e) || this.#dropped++ >= 1000) raise(e);
+        return this.accept(); // that connection is gone; the next one is the one to wait for
+      },
+    );
   }
+
+  /** The handlers of an accept (made once per listener; no frame per accept). */
+  #onAccepted: ((conn: Deno.Conn) => StreamTransport) | null = null;
+  #onAcceptError: ((e: unknown) => Promise<StreamTransport>) | null = null;
+  /** Connections gone before Deno could take them, in a row. */
+  #dropped = 0;
 
   close(): void {
     try {
