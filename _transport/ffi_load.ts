@@ -3,8 +3,8 @@
 // (ffi.ts, DESIGN §20), loaded when a socket first needs a descriptor; the
 // sans-I/O TLS engine (openssl.ts, DESIGN §17), loaded on the first
 // `wrap_bio()`; and SSLSocket's libssl engine (openssl_stream.ts), loaded
-// on the first `wrap_socket()` that runs on it (`libsslSelected()`: Deno's
-// default where the `ffi` permission is granted). A call that can wait
+// on the first `wrap_socket()` that runs on it (`libsslSelected()`: the
+// default where FFI runs — Deno with the `ffi` permission, Bun). A call that can wait
 // (`wrap_socket()`) loads with `import()`; the synchronous ones —
 // `socket()`, `bind()`, `setsockopt()`, `wrap_bio()` — through the
 // runtime's `require()`, which takes the package's own module files and
@@ -99,23 +99,23 @@ export function opensslModule(op: string): OpensslModule {
 }
 
 /**
- * Whether libssl is the engine SSLSockets run on unless told otherwise: in
- * Deno, whose node:tls (rustls) cannot do what Python's ssl does with a
- * cipher list, DHE, tls-unique, resumption with the caller's CAs, a key log
- * or post-handshake auth, where the `ffi` permission is granted. (On Bun
- * and Node the runtime's node:tls, built on BoringSSL and OpenSSL, stays.)
+ * Whether libssl is the engine SSLSockets run on unless told otherwise:
+ * wherever FFI runs — Deno with the `ffi` permission, and Bun — since the
+ * runtimes' node:tls cannot do all that Python's ssl does (Deno's, on
+ * rustls: a cipher list, DHE, tls-unique, resumption with the caller's CAs,
+ * a key log, post-handshake auth; Bun's, on BoringSSL: DHE, tls-unique over
+ * TLS 1.3, post-handshake auth), and libssl is as fast or faster there.
+ * (Node, which has no FFI, keeps its node:tls, built on OpenSSL.)
  */
 const libsslByDefault = tlsVariable === "openssl" ||
-  (tlsVariable !== "node" && typeof (globalThis as { Deno?: { dlopen?: unknown } }).Deno?.dlopen ===
-      "function" &&
-    ffiRefusal(OPENSSL_NEEDS) === null);
+  (tlsVariable !== "node" && ffiRefusal(OPENSSL_NEEDS) === null);
 
 let libsslOpened: boolean | undefined;
 
 /**
  * Whether SSLSockets run on libssl (`openssl_stream.ts`) rather than the
- * runtime's node:tls: in Deno where the `ffi` permission is granted and
- * OpenSSL 3 opens (else node:tls), or everywhere with
+ * runtime's node:tls: in Deno where the `ffi` permission is granted, and
+ * in Bun, where OpenSSL 3 opens (else node:tls), or everywhere with
  * `PYSOCKET_TLS=openssl` (then, where FFI cannot run, `wrap_socket` says
  * why: {@linkcode opensslStreamModule}); never with `PYSOCKET_TLS=node`.
  * A test may choose (`testing.tlsEngine`).

@@ -7,8 +7,8 @@
 //   bun bench/ssl_bio.ts [MiB=64] [handshakes=200]
 //
 // The SSLSockets run on the engine the process has: libssl in Deno with
-// -A (_transport/openssl_stream.ts), node:tls with PYSOCKET_TLS=node and on
-// Bun (PYSOCKET_TLS=openssl puts Bun's on libssl).
+// -A and in Bun (_transport/openssl_stream.ts), the runtime's node:tls with
+// PYSOCKET_TLS=node.
 
 import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
@@ -57,7 +57,7 @@ async function socketPair() {
 }
 
 const data = new Uint8Array(CHUNK).fill(7);
-/** The engine SSLSockets run on here (libssl: Deno's default with -A; PYSOCKET_TLS chooses). */
+/** The engine SSLSockets run on here (libssl: the default in Deno with -A and in Bun; PYSOCKET_TLS chooses). */
 const engine = libsslSelected() ? "libssl" : "node:tls";
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
 

@@ -10,7 +10,8 @@
 // cells (tests/runtimes/exits.test.ts) run in a step of their own, on Node
 // 24 and on Bun. On Bun, the suite and the exit cells run once more with
 // PYSOCKET_BACKEND=ffi: every socket a descriptor on the FFI backend
-// (bun:ffi, DESIGN §20).
+// (bun:ffi, DESIGN §20); and the TLS part once more with PYSOCKET_TLS=node,
+// on Bun's own node:tls (its SSLSockets run on libssl otherwise).
 
 import assert from "node:assert/strict";
 import { ROOT } from "./_helpers.ts";
@@ -181,6 +182,19 @@ console.log(typeof globalThis.Deno, names.join(" "));`;
       assert.equal(code, 0, text);
       passed.bun = Number(/^\s*(\d+) pass$/m.exec(text)?.[1]);
       assert.match(text, /^\(pass\) .* on bun/m);
+    });
+    // Bun's own TLS engine (BoringSSL), where libssl is the default: the TLS part again.
+    await t.step("bun test tls.test.js with PYSOCKET_TLS=node", async () => {
+      const [code, text] = await runSuite(
+        await bun(),
+        ["test", "./tests/runtimes/tls.test.js"],
+        out,
+        { PYSOCKET_TLS: "node" },
+      );
+      const failed = text.split("\n").filter((l) => /^\(fail\) /.test(l));
+      assert.equal(Number(/^\s*(\d+) fail$/m.exec(text)?.[1]), 0, failed.join("\n") || text);
+      assert.equal(code, 0, text);
+      assert.match(text, /^\(pass\) SSLSockets run on libssl .* on bun/m);
     });
     // Every socket a descriptor on Bun's FFI (DESIGN §20): the suite again, and the exit cells.
     const ffi = { PYSOCKET_BACKEND: "ffi" };

@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import process from "node:process";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as socket from "../../mod.ts";
@@ -90,6 +91,13 @@ else:
     [JSON.stringify({ ...options, certfile: cert(options.certfile ?? "keycert3.pem") })],
   );
 }
+
+test(`SSLSockets run on libssl where FFI runs (Deno with the ffi permission, Bun), on the runtime's node:tls elsewhere or with PYSOCKET_TLS=node, on ${RUNTIME}`, () => {
+  const asked = process.env.PYSOCKET_TLS;
+  const ffi = RUNTIME === "bun" ||
+    (RUNTIME === "deno" && Deno.permissions.querySync({ name: "ffi" }).state === "granted");
+  assert.equal(ENGINE, asked === "openssl" || (asked !== "node" && ffi) ? "libssl" : RUNTIME);
+});
 
 test(`SSLContext.set_ciphers() with a ChaCha20-only list gets ChaCha20 over TLS 1.2 from CPython on ${RUNTIME}`, () =>
   scope(async (enter) => {
