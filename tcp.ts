@@ -70,7 +70,7 @@ import {
   type WouldBlock,
   wouldBlock,
 } from "./_common/deadline.ts";
-import { POLL, type Poll } from "./_common/readiness.ts";
+import { POLL, type Poll, type Watch } from "./_common/readiness.ts";
 import { capabilities, earlyDescriptor, pick } from "./_transport/pick.ts";
 import { wrapConn, wrapListener } from "./_transport/deno.ts";
 import * as system from "./_common/system.ts";
@@ -1297,28 +1297,53 @@ export class StreamSocket extends Socket {
 
   /** @ignore The socket's readiness, for select, selectors and socketserver. */
   [POLL](): Poll {
-    return this.#poll ??= {
-      readable: () => {
-        if (this.#acceptor) return this.#acceptor.ready || this.closed;
-        return this.#reader?.ready ?? (this.closed || this.#connecting === null);
-      },
-      writable: () => {
-        if (this.#acceptor || this.#connecting) return this.closed;
-        return this.#writer?.ready ?? true;
-      },
-      changed: (read, write) => {
-        if (this.closed) return Promise.resolve();
-        const waits: Promise<unknown>[] = [];
-        if (this.#connecting) waits.push(this.#connecting);
-        else if (read && this.#acceptor) waits.push(this.#acceptor.watch());
-        else if (read && this.#reader) waits.push(this.#reader.watch());
-        // A send finishing in the background, or another task's send holding
-        // the writer: wait until a send would not (so a select loop never spins).
-        if (write && this.#writer && !this.#writer.ready) waits.push(this.#writer.idle());
-        return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
-      },
-    };
+    return this.#poll ??= new StreamSocket.#Readiness(this);
   }
+
+  /**
+   * A stream socket's readiness: one small object per watched socket, its
+   * methods shared (a held connection that a selector watches carries no
+   * closures for it).
+   */
+  static readonly #Readiness = class Readiness implements Poll {
+    readonly #sock: StreamSocket;
+    watch?: Watch;
+
+    constructor(sock: StreamSocket) {
+      this.#sock = sock;
+    }
+
+    readable(): boolean {
+      const s = this.#sock;
+      if (s.#acceptor) return s.#acceptor.ready || s.closed;
+      return s.#reader?.ready ?? (s.closed || s.#connecting === null);
+    }
+
+    writable(): boolean {
+      const s = this.#sock;
+      if (s.#acceptor || s.#connecting) return s.closed;
+      return s.#writer?.ready ?? true;
+    }
+
+    changed(read: boolean, write: boolean): Promise<void> {
+      const s = this.#sock;
+      if (s.closed) return Promise.resolve();
+      // A send finishing in the background, or another task's send holding
+      // the writer: wait until a send would not (so a select loop never spins).
+      const writing = write && s.#writer !== null && !s.#writer.ready;
+      if (s.#connecting === null && !writing) {
+        // One wait that never rejects (the background accept's or fill's): itself.
+        if (read && s.#acceptor) return s.#acceptor.watch();
+        if (read && s.#reader) return s.#reader.watch();
+      }
+      const waits: Promise<unknown>[] = [];
+      if (s.#connecting) waits.push(s.#connecting);
+      else if (read && s.#acceptor) waits.push(s.#acceptor.watch());
+      else if (read && s.#reader) waits.push(s.#reader.watch());
+      if (writing) waits.push(s.#writer!.idle());
+      return waits.length ? Promise.race(waits).then(noop, noop) : new Promise(noop);
+    }
+  };
 
   /**
    * Closes the socket and its Deno handles; calling it again does nothing.
