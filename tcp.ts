@@ -813,8 +813,11 @@ export class StreamSocket extends Socket {
     if (flags === 0 && bufsize > 0 && this.#reader !== null) {
       // Bytes buffered already (a select's prefetch, a timed read's fill): taken as they are.
       this._reading();
-      const some = this.#reader.takeSome(bufsize);
+      const reader = this.#reader;
+      const some = reader.takeSome(bufsize);
       if (some !== undefined) return Promise.resolve(some);
+      const scratch = this.#scratch ??= new Scratch(SCRATCH_MIN, SCRATCH_MAX);
+      return reader.receive(scratch, bufsize, this._deadline(), "recv");
     }
     const scratch = this.#scratch ??= new Scratch(SCRATCH_MIN, SCRATCH_MAX);
     return this._recvScratch(scratch, bufsize, flags, "recv");

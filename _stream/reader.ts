@@ -32,7 +32,7 @@ import {
 import { Liveness } from "../_common/liveness.ts";
 import { Lock } from "../_common/lock.ts";
 import { testing } from "../_common/testing.ts";
-import { ownCopy } from "../_common/bytes.ts";
+import { ownCopy, type Scratch } from "../_common/bytes.ts";
 
 /** What the reader reads from: the read side of a stream transport. */
 export interface Source {
@@ -128,6 +128,11 @@ export class Reader {
   #onError: ((e: unknown) => void) | null = null;
   #onDirect: ((n: number | null) => number) | null = null; // made by the first direct read
   #onDirectError: ((e: unknown) => never) | null = null;
+  #onReceived: ((n: number | null) => Uint8Array<ArrayBuffer>) | null = null; // made by the first direct receive
+  #onReceiveError: ((e: unknown) => never) | null = null;
+  /** The scratch buffer a direct receive reads into, and what of it, while one is under way. */
+  #receiving: Scratch | null = null;
+  #receiveInto: Uint8Array = EMPTY;
   /** Bytes before `#start` may be seen through views handed out (`view`): never write them again. */
   #shared = false;
   /** The room the last fill was given, and whether it came back full (then the next gets more). */
@@ -277,6 +282,66 @@ export class Reader {
       if (n !== null) return n;
       this.#eof = true;
       return 0;
+    };
+  }
+
+  /**
+   * Receives up to `bufsize` bytes (`bufsize` > 0) as an array of their own,
+   * empty at end of stream: Python's `recv`. It reads into `scratch`'s
+   * reused buffer and copies out only what came; blocking with nothing
+   * buffered, with one promise reaction on the transport's read, as
+   * `read()`, so a receive waiting on an idle connection holds no frame or
+   * promise of ours.
+   *
+   * @throws {TimeoutError|BlockingIOError} when `deadline` passes (nothing is consumed).
+   */
+  receive(
+    scratch: Scratch,
+    bufsize: number,
+    deadline: Deadline,
+    op: string,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const buf = scratch.take(bufsize);
+    if (deadline === null && this.#direct() && this.#lock.tryAcquire()) {
+      this.live.enter();
+      this.#receiving = scratch;
+      this.#receiveInto = buf;
+      try {
+        return this.#src.read(buf).then(
+          this.#onReceived ??= this.#receivedDone(),
+          this.#onReceiveError,
+        );
+      } catch (e) {
+        this.#receiving = null;
+        this.#receiveInto = EMPTY;
+        scratch.drop(buf);
+        this.#lock.release();
+        this.live.leave();
+        return Promise.reject(e);
+      }
+    }
+    return scratch.settle(buf, this.#readBuffered(buf, deadline, op));
+  }
+
+  /** The handlers of a direct receive (made once per reader, on its first). */
+  #receivedDone(): (n: number | null) => Uint8Array<ArrayBuffer> {
+    this.#onReceiveError = (e) => {
+      this.#receiving!.drop(this.#receiveInto);
+      this.#receiving = null;
+      this.#receiveInto = EMPTY;
+      this.#lock.release();
+      this.live.leave();
+      this.#eof = true; // a stream that failed reads as ended after the failure
+      throw e;
+    };
+    return (n) => {
+      const scratch = this.#receiving!, buf = this.#receiveInto;
+      this.#receiving = null;
+      this.#receiveInto = EMPTY;
+      this.#lock.release();
+      this.live.leave();
+      if (n === null) this.#eof = true;
+      return scratch.release(buf, n ?? 0);
     };
   }
 
