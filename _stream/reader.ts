@@ -38,6 +38,10 @@ import { ownCopy, type Scratch } from "../_common/bytes.ts";
 export interface Source {
   /** Reads into `p`: resolves the count, or `null` at end of stream. */
   read(p: Uint8Array): Promise<number | null>;
+  /** `read(p)` with its failure not mapped yet (`StreamTransport.readRaw`); with `mapError`. */
+  readRaw?(p: Uint8Array): Promise<number | null>;
+  /** The package's error for a failure of `readRaw`. */
+  mapError?(e: unknown): unknown;
   /** A pending read keeps the process alive (where the source can say). */
   ref?(): void;
   /** A pending read no longer keeps the process alive. */
@@ -193,14 +197,34 @@ export class Reader {
     };
     this.#onError ??= (e) => {
       this.#fill = null;
-      this.#error = e;
+      this.#error = this.#failure(e);
     };
     this.#asked = this.#buf.length - this.#end;
     stats.fills++;
-    return this.#fill = this.#src.read(this.#buf.subarray(this.#end)).then(
+    return this.#fill = this.#read(this.#buf.subarray(this.#end)).then(
       this.#onData,
       this.#onError,
     );
+  }
+
+  /**
+   * The transport's read of `p`: its runtime's own promise where it hands
+   * one out (then every failure handler of a read passes what it gets
+   * through `#failure`), so a read costs one promise of ours fewer.
+   */
+  #read(p: Uint8Array): Promise<number | null> {
+    const src = this.#src;
+    if (src.readRaw === undefined) return src.read(p);
+    try {
+      return src.readRaw(p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** A read's failure as the package's error (see `#read`). */
+  #failure(e: unknown): unknown {
+    return this.#src.mapError === undefined ? e : this.#src.mapError(e);
   }
 
   /**
@@ -258,7 +282,7 @@ export class Reader {
       // read waiting on an idle connection holds no frame of ours.
       this.live.enter();
       try {
-        return this.#src.read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
+        return this.#read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
       } catch (e) {
         this.#lock.release();
         this.live.leave();
@@ -274,7 +298,7 @@ export class Reader {
       this.#lock.release();
       this.live.leave();
       this.#eof = true; // a stream that failed reads as ended after the failure
-      throw e;
+      throw this.#failure(e);
     };
     return (n) => {
       this.#lock.release();
@@ -307,7 +331,7 @@ export class Reader {
       this.#receiving = scratch;
       this.#receiveInto = buf;
       try {
-        return this.#src.read(buf).then(
+        return this.#read(buf).then(
           this.#onReceived ??= this.#receivedDone(),
           this.#onReceiveError,
         );
@@ -332,7 +356,7 @@ export class Reader {
       this.#lock.release();
       this.live.leave();
       this.#eof = true; // a stream that failed reads as ended after the failure
-      throw e;
+      throw this.#failure(e);
     };
     return (n) => {
       const scratch = this.#receiving!, buf = this.#receiveInto;

@@ -23,6 +23,10 @@ import { BlockingIOError, TimeoutError } from "../errors.ts";
 export interface Sink extends Holdable {
   /** Writes some of `p`; resolves the count. */
   write(p: Uint8Array): Promise<number>;
+  /** `write(p)` with its failure not mapped yet (`StreamTransport.writeRaw`); with `mapError`. */
+  writeRaw?(p: Uint8Array): Promise<number>;
+  /** The package's error for a failure of `writeRaw`. */
+  mapError?(e: unknown): unknown;
 }
 
 /** The most bytes one timed write copies (and may leave to finish in the background). */
@@ -92,13 +96,17 @@ export class Writer {
       // complete at once goes on in #writeRest, still holding the lock).
       this.#direct = view;
       this.#live.enter();
+      const sink = this.#sink;
       try {
-        return this.#sink.write(view).then(this.#onWritten ??= this.#written(), this.#onWriteError);
+        return (sink.writeRaw === undefined ? sink.write(view) : sink.writeRaw(view)).then(
+          this.#onWritten ??= this.#written(),
+          this.#onWriteError,
+        );
       } catch (e) {
         this.#direct = null;
         this.#lock.release();
         this.#live.leave();
-        return Promise.reject(e);
+        return Promise.reject(sink.mapError === undefined ? e : sink.mapError(e));
       }
     }
     return this.#writeAll(view, deadline, op);
@@ -110,7 +118,8 @@ export class Writer {
       this.#direct = null;
       this.#lock.release();
       this.#live.leave();
-      throw e;
+      // The runtime's failure where the sink handed out its own promise (`writeRaw`).
+      throw this.#sink.mapError === undefined ? e : this.#sink.mapError(e);
     };
     return (n) => {
       const view = this.#direct!;

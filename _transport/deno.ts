@@ -37,7 +37,12 @@ function peerGone(e: unknown): boolean {
  * with EBADF, as every call after the close does.
  */
 function raise(e: unknown): never {
-  throw e instanceof Deno.errors.Interrupted ? closedError(e) : fromRuntimeError(e);
+  throw mapError(e);
+}
+
+/** Deno's error as the package's (see `raise`). */
+function mapError(e: unknown): unknown {
+  return e instanceof Deno.errors.Interrupted ? closedError(e) : fromRuntimeError(e);
 }
 
 /** A promise of a Deno call, its failure mapped. */
@@ -79,6 +84,18 @@ class DenoStream implements StreamTransport {
     } catch (e) {
       return Promise.reject(fromRuntimeError(e));
     }
+  }
+
+  readRaw(p: Uint8Array): Promise<number | null> {
+    return this.handle.read(p);
+  }
+
+  writeRaw(p: Uint8Array): Promise<number> {
+    return this.handle.write(p);
+  }
+
+  mapError(e: unknown): unknown {
+    return mapError(e);
   }
 
   closeWrite(): Promise<void> {

@@ -119,6 +119,17 @@ export interface StreamTransport extends Refable {
   read(p: Uint8Array): Promise<number | null>;
   /** Writes some of `p` (at least one byte); resolves the count. */
   write(p: Uint8Array): Promise<number>;
+  /**
+   * `read(p)` as the runtime's own promise, its failure (thrown or
+   * rejected) not mapped yet: for a caller whose failure handler passes it
+   * through `mapError` — one promise fewer per read on the hot paths. A
+   * transport has all three of `readRaw`, `writeRaw` and `mapError`, or none.
+   */
+  readRaw?(p: Uint8Array): Promise<number | null>;
+  /** `write(p)` as the runtime's own promise, as `readRaw`. */
+  writeRaw?(p: Uint8Array): Promise<number>;
+  /** The package's error for a failure of `readRaw` or `writeRaw` (the mapping `read`/`write` apply). */
+  mapError?(e: unknown): unknown;
   /** Half-closes: the peer reads end of stream (`SHUT_WR`). */
   closeWrite(): Promise<void>;
   /** Closes the connection; pending reads and writes fail. */
