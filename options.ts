@@ -482,10 +482,10 @@ export class SocketOptions {
     return this.#values?.get(key(C.IPPROTO_TCP, C.TCP_KEEPIDLE));
   }
 
-  /** `SO_LINGER` as `[l_onoff, l_linger]`. */
-  linger(): [boolean, number] {
+  /** `SO_LINGER`'s `l_linger` in seconds where `l_onoff` is set, else `null`. */
+  linger(): number | null {
     const v = this.#values?.get(key(C.SOL_SOCKET, C.SO_LINGER)) ?? 0;
-    return [(v & 1) === 1, Math.floor(v / 2)];
+    return (v & 1) === 1 ? Math.floor(v / 2) : null;
   }
 
   #spec(level: number, optname: number, op: string): Spec {

@@ -520,15 +520,30 @@ export class StreamSocket extends Socket {
    * conn.close();
    * ```
    */
-  async accept(): Promise<[StreamSocket, Address]> {
-    this._checkOpen("accept");
+  accept(): Promise<[StreamSocket, Address]> {
     const acceptor = this.#acceptor;
-    if (!acceptor) {
-      throw new OSError(errno.EINVAL, undefined, {
-        detail: "Cannot accept: socket is not listening",
-      });
+    try {
+      this._checkOpen("accept");
+      if (!acceptor) {
+        throw new OSError(errno.EINVAL, undefined, {
+          detail: "Cannot accept: socket is not listening",
+        });
+      }
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const conn = await acceptor.accept(this._deadline(), "accept");
+    return acceptor.accept(this._deadline(), "accept").then(
+      this.#onAccepted ??= (conn) => this.#adopt(conn),
+    );
+  }
+
+  /** What an accepted connection becomes (made once per listening socket: no frame per accept). */
+  #onAccepted:
+    | ((conn: StreamTransport) => [StreamSocket, Address] | Promise<[StreamSocket, Address]>)
+    | null = null;
+
+  /** The socket of an accepted connection, and the peer's address. */
+  #adopt(conn: StreamTransport): [StreamSocket, Address] | Promise<[StreamSocket, Address]> {
     const sock = this._acceptedSocket();
     this._options.copyTo(sock._options);
     sock.#backend = this.#backend;
@@ -536,7 +551,16 @@ export class StreamSocket extends Socket {
     try {
       // A plain socket is established as accepted: no await (a TLS socket's handshake is one).
       const established = sock._established(conn, sock._deadline(), "accept");
-      sock.#attach(established instanceof Promise ? await established : established);
+      if (established instanceof Promise) {
+        return established.then((c) => {
+          sock.#attach(c);
+          return [sock, address] as [StreamSocket, Address];
+        }, (e) => {
+          sock.close();
+          throw e;
+        });
+      }
+      sock.#attach(established);
     } catch (e) {
       sock.close();
       throw e;
@@ -1385,13 +1409,13 @@ export class StreamSocket extends Socket {
     const conn = this.#conn;
     if (conn === null) return;
     this.#conn = null;
-    const [lingerOn, linger] = this._options.linger();
+    const linger = this._options.linger();
     // SO_LINGER on with 0 seconds: a reset, dropping what is unsent (node:net).
-    if (lingerOn && linger === 0 && conn.reset) return conn.reset();
+    if (linger === 0 && conn.reset) return conn.reset();
     // Bytes a timed-out send left to finish are still written, for as long as
     // SO_LINGER says or else the socket's timeout (as a kernel lingers on its
     // send buffer), then the connection is closed whether the peer read them or not.
-    this.#writer!.closeAfter(conn, lingerOn ? linger : this.gettimeout());
+    this.#writer!.closeAfter(conn, linger ?? this.gettimeout());
   }
 
   /**
