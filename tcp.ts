@@ -840,8 +840,12 @@ export class StreamSocket extends Socket {
       const reader = this.#reader;
       const some = reader.takeSome(bufsize);
       if (some !== undefined) return Promise.resolve(some);
+      const deadline = this._deadline();
+      // Where the runtime pushes chunks (node:net): the next one's bytes, no buffer held waiting.
+      const chunk = reader.receiveChunk(bufsize, deadline);
+      if (chunk !== null) return chunk;
       const scratch = this.#scratch ??= new Scratch(SCRATCH_MIN, SCRATCH_MAX);
-      return reader.receive(scratch, bufsize, this._deadline(), "recv");
+      return reader.receive(scratch, bufsize, deadline, "recv");
     }
     const scratch = this.#scratch ??= new Scratch(SCRATCH_MIN, SCRATCH_MAX);
     return this._recvScratch(scratch, bufsize, flags, "recv");

@@ -42,6 +42,8 @@ export interface Source {
   readRaw?(p: Uint8Array): Promise<number | null>;
   /** The package's error for a failure of `readRaw`. */
   mapError?(e: unknown): unknown;
+  /** The next bytes as an array of their own (`StreamTransport.readChunk`). */
+  readChunk?(max: number): Promise<Uint8Array<ArrayBuffer> | null>;
   /** A pending read keeps the process alive (where the source can say). */
   ref?(): void;
   /** A pending read no longer keeps the process alive. */
@@ -134,6 +136,8 @@ export class Reader {
   #onDirectError: ((e: unknown) => never) | null = null;
   #onReceived: ((n: number | null) => Uint8Array<ArrayBuffer>) | null = null; // made by the first direct receive
   #onReceiveError: ((e: unknown) => never) | null = null;
+  #onChunk: ((got: Uint8Array<ArrayBuffer> | null) => Uint8Array<ArrayBuffer>) | null = null; // made by the first chunk receive
+  #onChunkError: ((e: unknown) => never) | null = null;
   /** The scratch buffer a direct receive reads into, and what of it, while one is under way. */
   #receiving: Scratch | null = null;
   #receiveInto: Uint8Array = EMPTY;
@@ -306,6 +310,48 @@ export class Reader {
       if (n !== null) return n;
       this.#eof = true;
       return 0;
+    };
+  }
+
+  /**
+   * `receive()` where the transport pushes its bytes in chunks
+   * (`readChunk`): blocking, nothing buffered and no other reader, the next
+   * bytes as the transport copies them out, with no buffer of the caller's
+   * held while waiting; `null` where those conditions do not hold (then
+   * `receive()` it is).
+   */
+  receiveChunk(bufsize: number, deadline: Deadline): Promise<Uint8Array<ArrayBuffer>> | null {
+    const src = this.#src;
+    if (
+      src.readChunk === undefined || deadline !== null || !this.#direct() ||
+      !this.#lock.tryAcquire()
+    ) return null;
+    this.live.enter();
+    let got: Promise<Uint8Array<ArrayBuffer> | null>;
+    try {
+      got = src.readChunk(bufsize);
+    } catch (e) {
+      this.#lock.release();
+      this.live.leave();
+      return Promise.reject(e);
+    }
+    return got.then(this.#onChunk ??= this.#chunkDone(), this.#onChunkError);
+  }
+
+  /** The handlers of a chunk receive (made once per reader, on its first). */
+  #chunkDone(): (got: Uint8Array<ArrayBuffer> | null) => Uint8Array<ArrayBuffer> {
+    this.#onChunkError = (e) => {
+      this.#lock.release();
+      this.live.leave();
+      this.#eof = true; // a stream that failed reads as ended after the failure
+      throw e;
+    };
+    return (got) => {
+      this.#lock.release();
+      this.live.leave();
+      if (got !== null) return got;
+      this.#eof = true;
+      return new Uint8Array(0);
     };
   }
 

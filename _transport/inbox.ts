@@ -38,18 +38,14 @@ export class Inbox {
    * at the end of the chunks the stream gives in one go.
    */
   #reader: {
-    p: Uint8Array;
+    /** The read's buffer; `null` for `readChunk()`, which takes up to `n` bytes of the next chunk. */
+    p: Uint8Array | null;
     n: number;
-    resolve: (n: number | null) => void;
+    resolve: (got: number | Uint8Array<ArrayBuffer> | null) => void;
     reject: (e: unknown) => void;
   } | null = null;
   /** Answers the waiting read with what it has: the microtask a gathering read is answered in. */
-  readonly #answer = () => {
-    const r = this.#reader;
-    if (r === null || r.n === 0) return;
-    this.#reader = null;
-    r.resolve(r.n);
-  };
+  #answer: (() => void) | null = null; // made by the first gathering read
   readonly #stream: NodeReadable;
   readonly #map: (e: unknown) => unknown;
   readonly #gather: boolean;
@@ -67,13 +63,32 @@ export class Inbox {
     this.#gather = gather;
     stream.on("data", (chunk: Uint8Array) => {
       const r = this.#reader;
-      if (r !== null) {
-        // Nothing is queued while a read waits: this chunk's first bytes are its.
-        const n = Math.min(r.p.length - r.n, chunk.length);
-        r.p.set(n === chunk.length ? chunk : chunk.subarray(0, n), r.n);
-        if (r.n === 0 && this.#gather && r.n + n < r.p.length) queueMicrotask(this.#answer);
+      // Nothing is queued while a read waits: this chunk's first bytes are its.
+      if (r !== null && r.p === null) {
+        // readChunk(): as much of this chunk as the read takes, copied out.
+        this.#reader = null;
+        const n = Math.min(r.n, chunk.length);
+        const out = new Uint8Array(n);
+        out.set(n === chunk.length ? chunk : chunk.subarray(0, n));
+        r.resolve(out);
+        if (n === chunk.length) return this.#wakeUp();
+        chunk = chunk.subarray(n);
+      } else if (r !== null) {
+        const p = r.p!;
+        const n = Math.min(p.length - r.n, chunk.length);
+        p.set(n === chunk.length ? chunk : chunk.subarray(0, n), r.n);
+        if (r.n === 0 && this.#gather && r.n + n < p.length) {
+          queueMicrotask(
+            this.#answer ??= () => {
+              const r = this.#reader;
+              if (r === null || r.p === null || r.n === 0) return;
+              this.#reader = null;
+              r.resolve(r.n);
+            },
+          );
+        }
         r.n += n;
-        if (!this.#gather || r.n === r.p.length) {
+        if (!this.#gather || r.n === p.length) {
           this.#reader = null;
           r.resolve(r.n);
         }
@@ -88,8 +103,9 @@ export class Inbox {
       }
       this.#wakeUp();
     });
-    stream.on("end", () => this.#end());
-    stream.on("close", () => this.#end());
+    const end = () => this.#end();
+    stream.on("end", end);
+    stream.on("close", end);
     stream.on("error", (e) => this.fail(e));
   }
 
@@ -130,7 +146,7 @@ export class Inbox {
     this.#error ??= this.#map(e);
     const r = this.#reader;
     this.#reader = null;
-    if (r !== null && r.n > 0) r.resolve(r.n);
+    if (r !== null && r.p !== null && r.n > 0) r.resolve(r.n);
     else r?.reject(this.#error);
     this.#wakeUp();
   }
@@ -150,14 +166,36 @@ export class Inbox {
     const failure = this.#failure();
     if (failure !== null) return Promise.reject(failure);
     if (this.#ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => this.#reader = { p, n: 0, resolve, reject });
+    return new Promise((resolve, reject) =>
+      this.#reader = { p, n: 0, resolve: resolve as (got: unknown) => void, reject }
+    );
+  }
+
+  /**
+   * The next bytes, up to `max` (> 0), as an array of their own: what is
+   * queued at once, else as much of the next chunk as fits, copied out as
+   * it arrives (a read waiting on an idle stream holds no buffer); `null`
+   * at end of stream. Queued bytes are read before an error is.
+   */
+  readChunk(max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    if (this.#queued > 0) {
+      const out = new Uint8Array(Math.min(max, this.#queued));
+      this.#take(out);
+      return Promise.resolve(out);
+    }
+    const failure = this.#failure();
+    if (failure !== null) return Promise.reject(failure);
+    if (this.#ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) =>
+      this.#reader = { p: null, n: max, resolve: resolve as (got: unknown) => void, reject }
+    );
   }
 
   #end(): void {
     this.#ended = true;
     const r = this.#reader;
     this.#reader = null;
-    r?.resolve(r.n > 0 ? r.n : null);
+    r?.resolve(r.p !== null && r.n > 0 ? r.n : null);
     this.#wakeUp();
   }
 

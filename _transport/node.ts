@@ -68,6 +68,10 @@ class NodeStream implements StreamTransport {
     return this.#inbox.read(p);
   }
 
+  readChunk(max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    return this.#inbox.readChunk(max);
+  }
+
   write(p: Uint8Array): Promise<number> {
     const error = this.#inbox.error;
     if (error !== null) return Promise.reject(error);

@@ -130,6 +130,12 @@ export interface StreamTransport extends Refable {
   writeRaw?(p: Uint8Array): Promise<number>;
   /** The package's error for a failure of `readRaw` or `writeRaw` (the mapping `read`/`write` apply). */
   mapError?(e: unknown): unknown;
+  /**
+   * Where the runtime pushes bytes in chunks of its own (node:net): the
+   * next bytes, up to `max` (> 0), as an array of their own, `null` at end
+   * of stream — a read waiting on an idle connection then holds no buffer.
+   */
+  readChunk?(max: number): Promise<Uint8Array<ArrayBuffer> | null>;
   /** Half-closes: the peer reads end of stream (`SHUT_WR`). */
   closeWrite(): Promise<void>;
   /** Closes the connection; pending reads and writes fail. */
