@@ -145,9 +145,25 @@ export interface ThreadingMixInClass<R> {
   daemon_threads: boolean;
 }
 
-/** The running request tasks of one threading server. */
+/**
+ * The running request tasks of one threading server: counted, with one
+ * handler for all of them, so a request waiting on its client holds no
+ * entry, closure or promise of this bookkeeping's own.
+ */
 class RequestTasks {
-  #tasks = new Set<Promise<void>>();
+  /** Tracked tasks still running (`block_on_close`, not daemon). */
+  #running = 0;
+  /** Resolves `join()` once none is running. */
+  #idle: { promise: Promise<void>; resolve: () => void } | null = null;
+  readonly #done = (): void => {
+    if (--this.#running > 0 || this.#idle === null) return;
+    this.#idle.resolve();
+    this.#idle = null;
+  };
+  readonly #failed = (e: unknown): void => {
+    reportStray(e);
+    this.#done();
+  };
 
   /** Starts a request as a task; resolves at once (or, on AF_UNIX datagram sockets, when done). */
   start<R>(
@@ -157,10 +173,13 @@ class RequestTasks {
   ): Promise<void> {
     // A daemon thread keeps no Python process alive: nor does a daemon request task.
     if (server.daemon_threads && request instanceof Socket) request[DAEMON]();
-    const task = server.process_request_thread(request, addr).catch(reportStray);
+    const running = server.process_request_thread(request, addr);
+    let task: Promise<void>;
     if (server.block_on_close && !server.daemon_threads) {
-      this.#tasks.add(task);
-      task.then(() => this.#tasks.delete(task));
+      this.#running++;
+      task = running.then(this.#done, this.#failed);
+    } else {
+      task = running.catch(reportStray);
     }
     const sock = server.socket;
     // Deno cannot send on an AF_UNIX datagram socket while a receive is pending on it.
@@ -169,8 +188,14 @@ class RequestTasks {
   }
 
   /** Waits for the tracked tasks, as `server_close()` does when `block_on_close`. */
-  async join(server: { block_on_close: boolean }): Promise<void> {
-    if (server.block_on_close) await Promise.all(this.#tasks);
+  join(server: { block_on_close: boolean }): Promise<void> {
+    if (!server.block_on_close || this.#running === 0) return Promise.resolve();
+    if (this.#idle === null) {
+      let resolve!: () => void; // (Promise.withResolvers is not in Node 20)
+      const promise = new Promise<void>((r) => resolve = r);
+      this.#idle = { promise, resolve };
+    }
+    return this.#idle.promise;
   }
 }
 
