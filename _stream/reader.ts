@@ -218,12 +218,18 @@ export class Reader {
    */
   #read(p: Uint8Array): Promise<number | null> {
     const src = this.#src;
-    if (src.readRaw === undefined) return src.read(p);
     try {
-      return src.readRaw(p);
+      return src.readRaw === undefined ? src.read(p) : src.readRaw(p);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e); // mapped with the rest, by the failure handler
     }
+  }
+
+  /** A direct read or receive is over: the next caller's turn; `ended`: at end of stream, or failed. */
+  #directOver(ended: boolean): void {
+    this.#lock.release();
+    this.live.leave();
+    if (ended) this.#eof = true; // a stream that failed reads as ended after the failure
   }
 
   /** A read's failure as the package's error (see `#read`). */
@@ -285,13 +291,7 @@ export class Reader {
       // one promise reaction on the transport's read and nothing else — a
       // read waiting on an idle connection holds no frame of ours.
       this.live.enter();
-      try {
-        return this.#read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
-      } catch (e) {
-        this.#lock.release();
-        this.live.leave();
-        return Promise.reject(e);
-      }
+      return this.#read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
     }
     return this.#readBuffered(p, deadline, op);
   }
@@ -299,17 +299,12 @@ export class Reader {
   /** The handlers of a direct read (made once per reader, on its first direct read). */
   #directDone(): (n: number | null) => number {
     this.#onDirectError = (e) => {
-      this.#lock.release();
-      this.live.leave();
-      this.#eof = true; // a stream that failed reads as ended after the failure
+      this.#directOver(true);
       throw this.#failure(e);
     };
     return (n) => {
-      this.#lock.release();
-      this.live.leave();
-      if (n !== null) return n;
-      this.#eof = true;
-      return 0;
+      this.#directOver(n === null);
+      return n ?? 0;
     };
   }
 
@@ -331,9 +326,7 @@ export class Reader {
     try {
       got = src.readChunk(bufsize);
     } catch (e) {
-      this.#lock.release();
-      this.live.leave();
-      return Promise.reject(e);
+      got = Promise.reject(e);
     }
     return got.then(this.#onChunk ??= this.#chunkDone(), this.#onChunkError);
   }
@@ -341,17 +334,12 @@ export class Reader {
   /** The handlers of a chunk receive (made once per reader, on its first). */
   #chunkDone(): (got: Uint8Array<ArrayBuffer> | null) => Uint8Array<ArrayBuffer> {
     this.#onChunkError = (e) => {
-      this.#lock.release();
-      this.live.leave();
-      this.#eof = true; // a stream that failed reads as ended after the failure
-      throw e;
+      this.#directOver(true);
+      throw e; // the transport's own, mapped at its edge
     };
     return (got) => {
-      this.#lock.release();
-      this.live.leave();
-      if (got !== null) return got;
-      this.#eof = true;
-      return new Uint8Array(0);
+      this.#directOver(got === null);
+      return got ?? new Uint8Array(0);
     };
   }
 
@@ -376,19 +364,7 @@ export class Reader {
       this.live.enter();
       this.#receiving = scratch;
       this.#receiveInto = buf;
-      try {
-        return this.#read(buf).then(
-          this.#onReceived ??= this.#receivedDone(),
-          this.#onReceiveError,
-        );
-      } catch (e) {
-        this.#receiving = null;
-        this.#receiveInto = EMPTY;
-        scratch.drop(buf);
-        this.#lock.release();
-        this.live.leave();
-        return Promise.reject(e);
-      }
+      return this.#read(buf).then(this.#onReceived ??= this.#receivedDone(), this.#onReceiveError);
     }
     return scratch.settle(buf, this.#readBuffered(buf, deadline, op));
   }
@@ -399,18 +375,14 @@ export class Reader {
       this.#receiving!.drop(this.#receiveInto);
       this.#receiving = null;
       this.#receiveInto = EMPTY;
-      this.#lock.release();
-      this.live.leave();
-      this.#eof = true; // a stream that failed reads as ended after the failure
+      this.#directOver(true);
       throw this.#failure(e);
     };
     return (n) => {
       const scratch = this.#receiving!, buf = this.#receiveInto;
       this.#receiving = null;
       this.#receiveInto = EMPTY;
-      this.#lock.release();
-      this.live.leave();
-      if (n === null) this.#eof = true;
+      this.#directOver(n === null);
       return scratch.release(buf, n ?? 0);
     };
   }

@@ -6,6 +6,7 @@
 // (_transport/node.ts says why), so each connection here has a node:net end
 // and a Deno end.
 
+import assert from "node:assert/strict";
 import { testing } from "../_common/testing.ts";
 import { BACKEND_SUITES } from "./_backend_suites.ts";
 
@@ -13,3 +14,22 @@ testing.backend = "node";
 
 for (const suite of BACKEND_SUITES) await import(suite);
 await import("./options_test.ts");
+
+Deno.test("recv(65536) over node:net takes the chunk the runtime pushes whole, with no buffer held while it waits", async () => {
+  const socket = await import("../mod.ts");
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  using client = await socket.create_connection(srv.getsockname() as [string, number]);
+  const [conn] = await srv.accept();
+  using _conn = conn;
+  assert.match(Deno.inspect(client), /backend=node/); // the connecting end (listeners are Deno's)
+  // The first recv waits before anything is sent: a buffer of its own (1 KiB to start)
+  // would cut the message; the chunk node:net pushes is taken as it comes.
+  const message = new Uint8Array(5000).map((_, i) => i * 7);
+  const got = client.recv(65536);
+  await conn.sendall(message);
+  assert.deepEqual(await got, message);
+  const next = client.recv(3000); // at most bufsize of a chunk; the rest stays for the next recv
+  await conn.sendall(message);
+  assert.deepEqual(await next, message.subarray(0, 3000));
+  assert.deepEqual(await client.recv(65536), message.subarray(3000));
+});
