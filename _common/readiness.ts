@@ -73,15 +73,46 @@ export const stats = {
   waiting: 0,
 };
 
-/** Resolvers of select calls waiting on one socket, and its `changed()` call under way. */
+/** What waits on a watch: a registry's entry, woken when its socket may have changed. */
+interface Waiter {
+  wake(): void;
+}
+
+/** The waiters of select calls on one socket, and its `changed()` call under way. */
 export class Watch {
   readonly poll: Poll;
   pending: Promise<void> | null = null;
   read: boolean = false;
   write: boolean = false;
-  readonly waiters: Set<() => void> = new Set();
+  /** The first waiter, then the others (most watches have one: the selector that registered it). */
+  #first: Waiter | null = null;
+  #more: Set<Waiter> | null = null;
   constructor(poll: Poll) {
     this.poll = poll;
+  }
+
+  /** Wakes `w` at every change from now on, until `remove(w)`. */
+  add(w: Waiter): void {
+    if (this.#first === null) this.#first = w;
+    else (this.#more ??= new Set()).add(w);
+  }
+
+  /** Stops waking `w`; whether it was a waiter. */
+  remove(w: Waiter): boolean {
+    if (this.#first !== w) return this.#more?.delete(w) ?? false;
+    this.#first = null;
+    return true;
+  }
+
+  /** How many wait on the watch. */
+  get size(): number {
+    return (this.#first === null ? 0 : 1) + (this.#more?.size ?? 0);
+  }
+
+  /** Wakes every waiter. */
+  wake(): void {
+    this.#first?.wake();
+    if (this.#more !== null) { for (const w of this.#more) w.wake(); }
   }
 }
 
@@ -177,7 +208,7 @@ function arm(watch: Watch, read: boolean, write: boolean): void {
   watch.write = w;
   const settled = () => {
     if (watch.pending === p) watch.pending = null;
-    for (const f of watch.waiters) f();
+    watch.wake();
   };
   p.then(settled, settled);
 }
@@ -214,11 +245,25 @@ export function turn(): Promise<void> {
 /** After this many wake-ups in a row that found nothing ready, give the event loop a turn. */
 const SPURIOUS_LIMIT = 32;
 
-/** A registered key's state: what it asks, its socket's watch, its wake once listening. */
-interface Entry {
+/** A registered key's state: what it asks and its socket's watch, which wakes it once it listens. */
+class Entry<K> implements Waiter {
+  readonly key: K;
   readonly interest: Interest;
   readonly watch: Watch;
-  wake: (() => void) | null;
+  readonly #registry: Registry<K>;
+  /** Added to the watch's waiters. */
+  listening = false;
+
+  constructor(registry: Registry<K>, key: K, interest: Interest, watch: Watch) {
+    this.#registry = registry;
+    this.key = key;
+    this.interest = interest;
+    this.watch = watch;
+  }
+
+  wake(): void {
+    this.#registry.changed(this.key);
+  }
 }
 
 /**
@@ -230,7 +275,7 @@ interface Entry {
  */
 export class Registry<K> {
   /** Each key's interest, its socket's watch, and its wake once it listens. */
-  readonly #entries = new Map<K, Entry>();
+  readonly #entries = new Map<K, Entry<K>>();
   readonly #dirty = new Set<K>();
   readonly #waiting = new Set<() => void>();
   /** How many keys the last collect() found ready for all they ask. */
@@ -239,14 +284,14 @@ export class Registry<K> {
   /** Registers `key` (its socket checked by `watchOf()`); it is checked at the next wait. */
   add(key: K, interest: Interest): void {
     const watch = watchIn(pollOf(interest.sock)!);
-    this.#entries.set(key, { interest, watch, wake: null });
+    this.#entries.set(key, new Entry(this, key, interest, watch));
     this.#dirty.add(key);
   }
 
   /** Forgets `key` and stops listening on its watch. */
   remove(key: K): void {
     const entry = this.#entries.get(key);
-    if (entry?.wake && entry.watch.waiters.delete(entry.wake)) stats.waiting--;
+    if (entry?.listening && entry.watch.remove(entry)) stats.waiting--;
     this.#entries.delete(key);
     this.#dirty.delete(key);
   }
@@ -254,7 +299,7 @@ export class Registry<K> {
   /** Forgets every key. */
   clear(): void {
     for (const entry of this.#entries.values()) {
-      if (entry.wake && entry.watch.waiters.delete(entry.wake)) stats.waiting--;
+      if (entry.listening && entry.watch.remove(entry)) stats.waiting--;
     }
     this.#entries.clear();
     this.#dirty.clear();
@@ -278,11 +323,11 @@ export class Registry<K> {
         report(key, now);
         found++;
         if (now.closed || (!read && !write)) this.#full++;
-        else this.#listen(key, entry, read, write); // ready for some of it: listen for the rest
+        else this.#listen(entry, read, write); // ready for some of it: listen for the rest
         continue;
       }
       this.#dirty.delete(key);
-      this.#listen(key, entry, read, write);
+      this.#listen(entry, read, write);
     }
     return found;
   }
@@ -292,16 +337,19 @@ export class Registry<K> {
     return this.#dirty.values();
   }
 
-  #listen(key: K, entry: Entry, read: boolean, write: boolean): void {
+  #listen(entry: Entry<K>, read: boolean, write: boolean): void {
     if (read || write) arm(entry.watch, read, write);
-    if (entry.wake !== null) return; // listening already
-    const wake = entry.wake = () => {
-      this.#dirty.add(key);
-      for (const w of this.#waiting) w();
-    };
+    if (entry.listening) return;
+    entry.listening = true;
     stats.joins++;
     stats.waiting++;
-    entry.watch.waiters.add(wake);
+    entry.watch.add(entry);
+  }
+
+  /** `key`'s socket may have changed (its watch woke its entry): it is checked at the next wait. */
+  changed(key: K): void {
+    this.#dirty.add(key);
+    for (const w of this.#waiting) w();
   }
 
   /**

@@ -40,7 +40,7 @@ Deno.test("watchOf() takes any object with fileno() and the [POLL] slot; select(
   ready = true;
   wake();
   assert.deepEqual(await waiting, [[obj], [], []]);
-  assert.equal(poll.watch!.waiters.size, 0); // the wait left the watch
+  assert.equal(poll.watch!.size, 0); // the wait left the watch
 });
 
 Deno.test("watchOf() raises TypeError without fileno() or [POLL], OSError EBADF for a closed socket", () => {
