@@ -555,7 +555,7 @@ export class StreamSocket extends Socket {
         return established.then((c) => {
           sock.#attach(c);
           return [sock, address] as [StreamSocket, Address];
-        }, (e) => {
+        }).catch((e) => {
           sock.close();
           throw e;
         });
