@@ -338,22 +338,31 @@ function duplexOver(
         }, 0);
         return;
       }
-      // Not zeroed: the read fills what is pushed; its own memory, from no pool.
-      const buf = modules().Buffer.allocUnsafeSlow(size);
-      below.inflight = inner.read(buf).then((n) => {
+      // A transport whose runtime pushes chunks (node:net) hands over the next
+      // one's bytes as they are; else a read into memory of its own, not
+      // zeroed (the read fills what is pushed), from no pool.
+      let got: Promise<Uint8Array | null>;
+      if (inner.readChunk !== undefined) got = inner.readChunk(READ_MAX);
+      else {
+        const buf = modules().Buffer.allocUnsafeSlow(size);
+        got = inner.read(buf).then((n) => {
+          if (n === buf.length) size = Math.min(size * 2, READ_MAX);
+          // A read much shorter than asked halves the next; a small one (the
+          // connection going quiet) goes back to the first size.
+          else if (n === null || n < READ_FIRST) size = READ_FIRST;
+          else if (n < buf.length / 2) size = Math.max(READ_FIRST, size / 2);
+          return n === null ? null : buf.subarray(0, n);
+        });
+      }
+      below.inflight = got.then((bytes) => {
         below.inflight = null;
-        if (n === null) below.ended = true;
-        else if (n === buf.length) size = Math.min(size * 2, READ_MAX);
-        // A read much shorter than asked halves the next; a small one (the
-        // connection going quiet) goes back to the first size.
-        else if (n < READ_FIRST) size = READ_FIRST;
-        else if (n < buf.length / 2) size = Math.max(READ_FIRST, size / 2);
-        if (n !== null) below.inbound?.(buf.subarray(0, n));
-        if (below.detached) below.rest = n === null ? null : buf.subarray(0, n);
-        else if (n !== null && below.unwrapping) {
-          below.unhanded = buf.subarray(0, n);
+        if (bytes === null) below.ended = true;
+        else below.inbound?.(bytes);
+        if (below.detached) below.rest = bytes;
+        else if (bytes !== null && below.unwrapping) {
+          below.unhanded = bytes;
           this.push(firstRecord(below));
-        } else this.push(n === null ? null : buf.subarray(0, n));
+        } else this.push(bytes);
       }, (e) => {
         below.inflight = null;
         below.ended = true;
