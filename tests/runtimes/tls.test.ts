@@ -82,6 +82,11 @@ if A.get("close") == "ragged":
 elif A.get("close") == "notify":
     s.sendall(b"bye")
     s.unwrap().close()
+elif A.get("close") == "unwrap":
+    s.sendall(b"bye")
+    plain = s.unwrap()  # close_notify both ways, then the clear
+    plain.sendall(b"PLAIN-AFTER")
+    plain.close()
 else:
     while True:
         d = s.recv(65536)
@@ -294,6 +299,24 @@ for (
       }
     }));
 }
+
+test(`SSLSocket.unwrap() ends TLS with CPython's server and hands back the plain socket, the clear text after it intact, on ${RUNTIME}`, () =>
+  scope(async (enter) => {
+    const py = enter(pythonServer({ close: "unwrap" }));
+    const port = Number(await py.out.line());
+    const raw = enter(await socket.create_connection(["127.0.0.1", port]));
+    const tls = enter(await clientContext().wrap_socket(raw, { server_hostname: "localhost" }));
+    await py.out.line();
+    assert.equal(dec.decode(await tls.recv(3, socket.MSG_WAITALL)), "bye");
+    const plain = await tls.unwrap(); // the same socket, now plain
+    assert.equal(plain, tls);
+    assert.equal(tls.version(), null);
+    let got = "";
+    for (let d = await plain.recv(100); d.length > 0; d = await plain.recv(100)) {
+      got += dec.decode(d);
+    }
+    assert.equal(got, "PLAIN-AFTER");
+  }));
 
 test(`SSLContext.wrap_socket(server_side) refuses plain HTTP with CPython's HTTP_REQUEST on ${RUNTIME}`, () =>
   scope(async (enter) => {
