@@ -341,21 +341,22 @@ function duplexOver(
       // A transport whose runtime pushes chunks (node:net) hands over the next
       // one's bytes as they are; else a read into memory of its own, not
       // zeroed (the read fills what is pushed), from no pool.
-      let got: Promise<Uint8Array | null>;
-      if (inner.readChunk !== undefined) got = inner.readChunk(READ_MAX);
-      else {
-        const buf = modules().Buffer.allocUnsafeSlow(size);
-        got = inner.read(buf).then((n) => {
-          if (n === buf.length) size = Math.min(size * 2, READ_MAX);
+      const buf = inner.readChunk === undefined ? modules().Buffer.allocUnsafeSlow(size) : null;
+      const got: Promise<Uint8Array | number | null> = buf === null
+        ? inner.readChunk!(READ_MAX)
+        : inner.read(buf);
+      below.inflight = got.then((read) => {
+        below.inflight = null;
+        let bytes: Uint8Array | null;
+        if (typeof read !== "number") bytes = read;
+        else {
+          if (read === buf!.length) size = Math.min(size * 2, READ_MAX);
           // A read much shorter than asked halves the next; a small one (the
           // connection going quiet) goes back to the first size.
-          else if (n === null || n < READ_FIRST) size = READ_FIRST;
-          else if (n < buf.length / 2) size = Math.max(READ_FIRST, size / 2);
-          return n === null ? null : buf.subarray(0, n);
-        });
-      }
-      below.inflight = got.then((bytes) => {
-        below.inflight = null;
+          else if (read < READ_FIRST) size = READ_FIRST;
+          else if (read < buf!.length / 2) size = Math.max(READ_FIRST, size / 2);
+          bytes = buf!.subarray(0, read);
+        }
         if (bytes === null) below.ended = true;
         else below.inbound?.(bytes);
         if (below.detached) below.rest = bytes;
