@@ -319,6 +319,42 @@ Deno.test("a handler that throws goes to handle_error() and the server carries o
   assert.deepEqual(errors, [["127.0.0.1", "handler failed"]]);
 });
 
+Deno.test("ThreadingTCPServer: a request whose handle_error() throws is reported, and server_close() does not wait for it", async () => {
+  const reported: unknown[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void reported.push(args);
+  try {
+    class Faulty extends socketserver.StreamRequestHandler {
+      override handle(): Promise<void> {
+        return Promise.reject(new Error("handler failed"));
+      }
+    }
+    class Throwing extends socketserver.ThreadingTCPServer {
+      override handle_error(): void {
+        throw new Error("handle_error failed");
+      }
+    }
+    const server = new Throwing(LOCAL, Faulty);
+    const loop = server.serve_forever(0.01);
+    using cli = await socket.create_connection(addr(server));
+    assert.equal(await recvAll(cli), "", "the failed request is closed");
+    await server.shutdown();
+    await loop;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const closed = await Promise.race([
+      server.server_close().then(() => "closed"),
+      new Promise((r) => timer = setTimeout(r, 5000, "still waiting")),
+    ]);
+    clearTimeout(timer);
+    assert.equal(closed, "closed");
+    assert.equal(reported.length, 1);
+    assert.match(String((reported[0] as unknown[])[0]), /Exception in a request task/);
+    assert.match(String((reported[0] as unknown[])[1]), /handle_error failed/);
+  } finally {
+    console.error = consoleError;
+  }
+});
+
 Deno.test("the default handle_error() prints Python's report to stderr", async () => {
   const script = `
     import { socketserver } from "@pysocket/socket";
