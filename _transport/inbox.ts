@@ -38,10 +38,13 @@ export class Inbox {
    * at the end of the chunks the stream gives in one go.
    */
   #reader: {
-    /** The read's buffer; `null` for `readChunk()`, which takes up to `n` bytes of the next chunk. */
+    /**
+     * The read's buffer; `null` for `readChunk()`, which takes up to `n`
+     * bytes of the next chunk, or for `borrowChunk()` (`n` 0), which takes it whole.
+     */
     p: Uint8Array | null;
     n: number;
-    resolve: (got: number | Uint8Array<ArrayBuffer> | null) => void;
+    resolve: (got: number | Uint8Array | null) => void;
     reject: (e: unknown) => void;
   } | null = null;
   /** Answers the waiting read with what it has: the microtask a gathering read is answered in. */
@@ -64,7 +67,12 @@ export class Inbox {
     stream.on("data", (chunk: Uint8Array) => {
       const r = this.#reader;
       // Nothing is queued while a read waits: this chunk's first bytes are its.
-      if (r !== null && r.p === null) {
+      if (r !== null && r.p === null && r.n === 0) {
+        // borrowChunk(): the chunk as it is.
+        this.#reader = null;
+        r.resolve(chunk);
+        return this.#wakeUp();
+      } else if (r !== null && r.p === null) {
         // readChunk(): as much of this chunk as the read takes, copied out.
         this.#reader = null;
         const n = Math.min(r.n, chunk.length);
@@ -191,6 +199,28 @@ export class Inbox {
     );
   }
 
+  /**
+   * The next bytes as the stream pushed them, not copied: the first chunk
+   * queued at once, else the next to arrive; `null` at end of stream. For a
+   * caller that reads them at once and keeps them unchanged (a TLS engine
+   * copies them into its own memory): one copy fewer than `read()`, and
+   * no buffer held while waiting. Queued bytes are read before an error is.
+   */
+  borrowChunk(): Promise<Uint8Array | null> {
+    if (this.#queued > 0) {
+      const chunk = this.#queue[this.#head];
+      this.#queue[this.#head++] = EMPTY;
+      this.#consumed(chunk.length);
+      return Promise.resolve(chunk);
+    }
+    const failure = this.#failure();
+    if (failure !== null) return Promise.reject(failure);
+    if (this.#ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) =>
+      this.#reader = { p: null, n: 0, resolve: resolve as (got: unknown) => void, reject }
+    );
+  }
+
   #end(): void {
     this.#ended = true;
     const r = this.#reader;
@@ -217,6 +247,13 @@ export class Inbox {
       if (k === chunk.length) queue[this.#head++] = EMPTY;
       else queue[this.#head] = chunk.subarray(k);
     }
+    this.#consumed(n);
+    return n;
+  }
+
+  /** `n` bytes left the queue: the queue is reset once empty, the stream resumed once drained. */
+  #consumed(n: number): void {
+    const queue = this.#queue;
     if (this.#head === queue.length) {
       queue.length = 0;
       this.#head = 0;
@@ -226,6 +263,5 @@ export class Inbox {
       this.#paused = false;
       this.#stream.resume();
     }
-    return n;
   }
 }

@@ -72,6 +72,10 @@ class NodeStream implements StreamTransport {
     return this.#inbox.readChunk(max);
   }
 
+  borrowChunk(): Promise<Uint8Array | null> {
+    return this.#inbox.borrowChunk();
+  }
+
   write(p: Uint8Array): Promise<number> {
     const error = this.#inbox.error;
     if (error !== null) return Promise.reject(error);

@@ -196,7 +196,11 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     return tlsFailure(e, "write");
   }
 
-  /** Reads the plain transport once into what the engine takes next. */
+  /**
+   * Reads the plain transport once into what the engine takes next: the
+   * chunk the runtime pushed, as it is, where it pushes chunks (node:net:
+   * the engine copies it in), else a read into a buffer of this side's.
+   */
   async #fill(what: "read" | "handshake"): Promise<void> {
     const below = this.below;
     if (this.#closed) throw closedError();
@@ -205,22 +209,15 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       return;
     }
     if (below.ended) return;
-    const size = this.#size;
-    let buf: Uint8Array;
-    if (this.#in.length > 0) {
-      buf = new Uint8Array(size); // the last read's bytes, not handed to the engine yet, stay
-    } else if (size === READ_MIN) {
-      buf = this.#small.length > 0 ? this.#small : (this.#small = new Uint8Array(READ_MIN));
-      this.#big = EMPTY; // quiet: a pending read holds 4 KiB, not what a burst grew
-    } else {
-      if (this.#big.length < size) this.#big = new Uint8Array(size);
-      buf = this.#big.length === size ? this.#big : this.#big.subarray(0, size);
-    }
-    const read = below.inner.read(buf);
+    const inner = below.inner;
+    const buf = inner.borrowChunk === undefined ? this.#buffer() : null;
+    const read: Promise<Uint8Array | number | null> = buf === null
+      ? inner.borrowChunk!()
+      : inner.read(buf);
     below.inflight = read;
-    let n: number | null;
+    let got: Uint8Array | number | null;
     try {
-      n = await read;
+      got = await read;
     } catch (e) {
       below.ended = true;
       throw this.#closed ? closedError(e) : tlsFailure(e, what);
@@ -228,10 +225,29 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       below.inflight = null;
     }
     if (this.#closed && !below.unwrapping) throw closedError();
-    if (n === null) {
+    if (got === null) {
       below.ended = true;
       return;
     }
+    this.#in = concat(this.#in, typeof got === "number" ? this.#sized(buf!, got) : got);
+  }
+
+  /** The buffer the next read of the plain transport goes into, as big as its size now. */
+  #buffer(): Uint8Array {
+    const size = this.#size;
+    // The last read's bytes, not handed to the engine yet, stay where they are.
+    if (this.#in.length > 0) return new Uint8Array(size);
+    if (size === READ_MIN) {
+      this.#big = EMPTY; // quiet: a pending read holds 4 KiB, not what a burst grew
+      return this.#small.length > 0 ? this.#small : (this.#small = new Uint8Array(READ_MIN));
+    }
+    if (this.#big.length < size) this.#big = new Uint8Array(size);
+    return this.#big.length === size ? this.#big : this.#big.subarray(0, size);
+  }
+
+  /** The `n` bytes a read put in `buf`; sizes the next read by how full this one came back. */
+  #sized(buf: Uint8Array, n: number): Uint8Array {
+    const size = buf.length;
     if (n === size) {
       // Busy again after a quiet read: back to the size before it at once.
       this.#size = Math.min(Math.max(size * 2, this.#before), READ_MAX);
@@ -240,7 +256,7 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       if (size > READ_MIN) this.#before = size;
       this.#size = READ_MIN;
     } else if (n < size / 2) this.#size = Math.max(READ_MIN, size / 2);
-    this.#in = concat(this.#in, buf.subarray(0, n));
+    return buf.subarray(0, n);
   }
 
   /** An engine error as the caller sees it: a ragged end as Python's SSLEOFError. */

@@ -339,11 +339,11 @@ function duplexOver(
         return;
       }
       // A transport whose runtime pushes chunks (node:net) hands over the next
-      // one's bytes as they are; else a read into memory of its own, not
-      // zeroed (the read fills what is pushed), from no pool.
-      const buf = inner.readChunk === undefined ? modules().Buffer.allocUnsafeSlow(size) : null;
+      // one as it is (the engine copies it in); else a read into memory of
+      // its own, not zeroed (the read fills what is pushed), from no pool.
+      const buf = inner.borrowChunk === undefined ? modules().Buffer.allocUnsafeSlow(size) : null;
       const got: Promise<Uint8Array | number | null> = buf === null
-        ? inner.readChunk!(READ_MAX)
+        ? inner.borrowChunk!()
         : inner.read(buf);
       below.inflight = got.then((read) => {
         below.inflight = null;

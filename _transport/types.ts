@@ -136,6 +136,13 @@ export interface StreamTransport extends Refable {
    * of stream — a read waiting on an idle connection then holds no buffer.
    */
   readChunk?(max: number): Promise<Uint8Array<ArrayBuffer> | null>;
+  /**
+   * Where the runtime pushes bytes in chunks of its own: the next chunk as
+   * it was pushed, not copied, `null` at end of stream — for a caller that
+   * reads it at once and keeps it unchanged (a TLS engine over the
+   * connection, which copies it into the engine's own memory).
+   */
+  borrowChunk?(): Promise<Uint8Array | null>;
   /** Half-closes: the peer reads end of stream (`SHUT_WR`). */
   closeWrite(): Promise<void>;
   /** Closes the connection; pending reads and writes fail. */

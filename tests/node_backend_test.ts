@@ -33,3 +33,47 @@ Deno.test("recv(65536) over node:net takes the chunk the runtime pushes whole, w
   assert.deepEqual(await next, message.subarray(0, 3000));
   assert.deepEqual(await client.recv(65536), message.subarray(3000));
 });
+
+Deno.test("SSLSocket over node:net reads a long stream whole and in order on each TLS engine, and what follows unwrap() in the clear", async (t) => {
+  const socket = await import("../mod.ts");
+  const ssl = await import("../ssl.ts");
+  const { makeTlsFiles, randomBytes, recvExactly } = await import("./_helpers.ts");
+  const files = await makeTlsFiles();
+  try {
+    for (const engine of ["openssl", "node"] as const) {
+      await t.step(engine, async () => {
+        testing.tlsEngine = engine;
+        try {
+          const server = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+          server.load_cert_chain(files.cert, files.key);
+          const client = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: files.ca });
+          using srv = socket.create_server(["127.0.0.1", 0]);
+          const data = randomBytes(3 * 1024 * 1024 + 12345);
+          const served = (async () => {
+            const [conn] = await srv.accept();
+            const tls = await server.wrap_socket(conn, { server_side: true });
+            // Pieces of uneven sizes: records and the runtime's chunks fall anywhere.
+            for (let off = 0, k = 1; off < data.length; k = (k * 7919) % 200_003) {
+              const end = Math.min(data.length, off + 1 + k);
+              await tls.sendall(data.subarray(off, end));
+              off = end;
+            }
+            using plain = await tls.unwrap();
+            await plain.sendall(new TextEncoder().encode("in the clear"));
+          })();
+          const conn = await socket.create_connection(srv.getsockname() as [string, number]);
+          assert.match(Deno.inspect(conn), /backend=node/);
+          const tls = await client.wrap_socket(conn, { server_hostname: "localhost" });
+          assert.deepEqual(await recvExactly(tls, data.length), data);
+          using plain = await tls.unwrap();
+          assert.equal(new TextDecoder().decode(await recvExactly(plain, 12)), "in the clear");
+          await served;
+        } finally {
+          testing.tlsEngine = null;
+        }
+      });
+    }
+  } finally {
+    Deno.removeSync(files.dir, { recursive: true });
+  }
+});
