@@ -15,7 +15,8 @@
 // load <port> <conns> <echoes> (the shared load generator of "many", which
 // drives every implementation's echo server), lines-server <rounds>,
 // udp-server <count>, udp-client <port> <count>, and bench/tls's
-// tls-client <port> <bytes> <cafile> (Deno.connectTls).
+// tls-client <port> <bytes> <cafile> (Deno.connectTls); plain-client <port> <bytes> (the same
+// stream in the clear: Deno.connect).
 
 const CHUNK = 64 * 1024;
 const SMALL = 64;
@@ -310,6 +311,17 @@ async function tlsClient(port: number, cafile: string): Promise<void> {
   result({ bytes: got, ms: performance.now() - t0, cpu_ms: cpuMs() - c0 });
 }
 
+/** tlsClient()'s stream in the clear: conn.read() into a reused 64 KiB buffer to end of stream. */
+async function plainClient(port: number): Promise<void> {
+  const t0 = performance.now(), c0 = cpuMs();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const buf = new Uint8Array(CHUNK);
+  let got = 0;
+  for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) got += n;
+  conn.close();
+  result({ bytes: got, ms: performance.now() - t0, cpu_ms: cpuMs() - c0 });
+}
+
 const num = (i: number) => Number(args[i]);
 switch (role) {
   case "bulk-server":
@@ -341,6 +353,9 @@ switch (role) {
     break;
   case "tls-client":
     await tlsClient(num(0), args[2]);
+    break;
+  case "plain-client":
+    await plainClient(num(0));
     break;
   default:
     throw new Error(`unknown role ${role}`);

@@ -4,6 +4,7 @@
 //
 //   node bench/workers/node.mjs <role> [args...]
 //   node bench/workers/node.mjs tls-client <port> <bytes> <cafile>
+//   node bench/workers/node.mjs plain-client <port> <bytes>   (the same stream in the clear)
 
 import net from "node:net";
 import dgram from "node:dgram";
@@ -90,6 +91,23 @@ switch (role) {
     const got = await new Promise((resolve, reject) => {
       let n = 0;
       const c = tls.connect({ host: "127.0.0.1", port: num(0), servername: "localhost", ca });
+      c.on("data", (chunk) => n += chunk.length);
+      c.on("end", () => {
+        c.end();
+        resolve(n);
+      });
+      c.on("error", reject);
+    });
+    const ms = now() - t0, cpu = process.cpuUsage(c0);
+    result({ bytes: got, ms, cpu_ms: (cpu.user + cpu.system) / 1000 });
+    break;
+  }
+  case "plain-client": {
+    // tls-client's stream in the clear: every node:net 'data' chunk counted to the end.
+    const t0 = now(), c0 = process.cpuUsage();
+    const got = await new Promise((resolve, reject) => {
+      let n = 0;
+      const c = net.connect({ host: "127.0.0.1", port: num(0) });
       c.on("data", (chunk) => n += chunk.length);
       c.on("end", () => {
         c.end();

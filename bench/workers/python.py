@@ -5,7 +5,8 @@ the many-connections echo server). Same roles and output as deno.ts:
     python3 bench/workers/python.py <role> [args...]
 
 and bench/tls's, with its `ssl`: tls-server <cert> <key> <bytes> (serves
-every connection until killed), tls-client <port> <bytes> <cafile>.
+every connection until killed), tls-client <port> <bytes> <cafile>; and the
+same stream in the clear: plain-server <bytes>, plain-client <port> <bytes>.
 """
 
 import asyncio
@@ -241,12 +242,49 @@ def tls_client(port, size, cafile):
     result({"bytes": got, "ms": (time.perf_counter() - t0) * 1000, "cpu_ms": (time.process_time() - c0) * 1000})
 
 
+def plain_server(size):
+    """bench/tls's plain server: tls_server()'s stream without TLS — every
+    connection, one after another, gets `size` bytes (64 KiB sendall()s),
+    then end of stream; serves until killed."""
+    block = bytes(range(256)) * 256
+    srv = listen()
+    while True:
+        conn, _ = srv.accept()
+        try:
+            for _ in range(0, size, len(block)):
+                conn.sendall(block)
+            conn.shutdown(socket.SHUT_WR)
+            # Close once the client has: closing over unread bytes would reset the connection.
+            conn.settimeout(5)
+            while conn.recv(CHUNK):
+                pass
+        except OSError as e:
+            print("server:", e, file=sys.stderr)
+        finally:
+            conn.close()
+
+
+def plain_client(port, size):
+    """tls_client() in the clear: recv_into() a reused 64 KiB buffer to end of stream."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        buf = bytearray(CHUNK)
+        got = 0
+        while n := s.recv_into(buf):
+            got += n
+    result({"bytes": got, "ms": (time.perf_counter() - t0) * 1000, "cpu_ms": (time.process_time() - c0) * 1000})
+
+
 def main():
     role = sys.argv[1]
     if role == "tls-server":
         return tls_server(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     if role == "tls-client":
         return tls_client(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    if role == "plain-server":
+        return plain_server(int(sys.argv[2]))
+    if role == "plain-client":
+        return plain_client(int(sys.argv[2]), int(sys.argv[3]))
     args = [int(a) for a in sys.argv[2:]]
     if role == "bulk-server":
         bulk_server()
