@@ -45,6 +45,15 @@ const WRITE_MAX = 256 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The one read buffer of the process that a connection gone quiet gave
+ * back (free: the engine copies what is read into it at once), for the
+ * next connection to get busy — itself, most often, after a pause: a burst
+ * after each pause then costs no fresh buffer, and no idle connection
+ * holds more than READ_MIN.
+ */
+let spare: Uint8Array = EMPTY;
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
@@ -86,7 +95,8 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
   /**
    * The buffer reads of more than READ_MIN go into (its front, for a smaller
    * size): the engine copies what it is handed at once, so one buffer serves
-   * while the connection is busy, and is let go when it goes quiet.
+   * while the connection is busy; it becomes the process's spare when the
+   * connection goes quiet.
    */
   #big: Uint8Array = EMPTY;
   /** The buffer of a quiet connection's reads (READ_MIN bytes). */
@@ -238,10 +248,17 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     // The last read's bytes, not handed to the engine yet, stay where they are.
     if (this.#in.length > 0) return new Uint8Array(size);
     if (size === READ_MIN) {
-      this.#big = EMPTY; // quiet: a pending read holds 4 KiB, not what a burst grew
+      // Quiet: a pending read holds 4 KiB, not what a burst grew; that goes to the spare.
+      if (this.#big.length > spare.length) spare = this.#big;
+      this.#big = EMPTY;
       return this.#small.length > 0 ? this.#small : (this.#small = new Uint8Array(READ_MIN));
     }
-    if (this.#big.length < size) this.#big = new Uint8Array(size);
+    if (this.#big.length < size) {
+      if (spare.length >= size) {
+        this.#big = spare;
+        spare = EMPTY;
+      } else this.#big = new Uint8Array(size);
+    }
     return this.#big.length === size ? this.#big : this.#big.subarray(0, size);
   }
 

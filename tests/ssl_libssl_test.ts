@@ -336,3 +336,46 @@ libsslTest(
     assert.equal(e.reason, "TLSV13_ALERT_CERTIFICATE_REQUIRED");
   },
 );
+
+libsslTest(
+  "libssl: connections that pause and burst in one process read every byte in order (the read buffer a quiet connection gives back serves the next burst)",
+  async () => {
+    const { randomBytes, recvExactly } = await import("./_helpers.ts");
+    using srv = socket.create_server(["127.0.0.1", 0]);
+    const port = srv.getsockname()[1] as number;
+    const server = serverContext(), client = clientContext();
+    // Per connection: a trickle (its reader goes quiet), a pause, a burst (busy again), four times.
+    const plans = [0, 1, 2].map(() =>
+      [0, 1, 2, 3].map((i) => [randomBytes(100 + i), randomBytes(300_000 + 4_099 * i)])
+    );
+    const serve = async (conn: socket.StreamSocket) => {
+      using s = await server.wrap_socket(conn, { server_side: true });
+      const [which] = await recvExactly(s, 1); // the client says which plan is its
+      for (const [trickle, burst] of plans[which]) {
+        await s.sendall(trickle);
+        await new Promise((r) => setTimeout(r, 15));
+        await s.sendall(burst);
+      }
+      assert.equal((await s.recv(1)).length, 0);
+    };
+    const read = async (which: number) => {
+      using s = await client.wrap_socket(
+        await socket.create_connection(["127.0.0.1", port]),
+        { server_hostname: "localhost" },
+      );
+      await s.sendall(new Uint8Array([which]));
+      for (const [trickle, burst] of plans[which]) {
+        assert.deepEqual(await recvExactly(s, trickle.length), trickle);
+        assert.deepEqual(await recvExactly(s, burst.length), burst);
+      }
+    };
+    // All three served and read side by side: each goes quiet while the others burst.
+    const served = (async () => {
+      const serving = [];
+      for (let i = 0; i < plans.length; i++) serving.push(serve((await srv.accept())[0]));
+      await Promise.all(serving);
+    })();
+    const reads = plans.map((_, which) => read(which));
+    await Promise.all([served, ...reads]);
+  },
+);
