@@ -205,7 +205,9 @@ export class Reader {
     };
     this.#asked = this.#buf.length - this.#end;
     stats.fills++;
-    return this.#fill = this.#read(this.#buf.subarray(this.#end)).then(
+    // An empty buffer is read into as it is: a pending fill makes no view of it.
+    const into = this.#end === 0 ? this.#buf : this.#buf.subarray(this.#end);
+    return this.#fill = this.#read(into).then(
       this.#onData,
       this.#onError,
     );
