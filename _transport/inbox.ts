@@ -11,6 +11,24 @@ const QUEUE_MAX = 256 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The first `n` bytes of a pushed chunk as an array of its own: a plain
+ * `Uint8Array` over the chunk's memory where the chunk is all of it and is
+ * taken whole (node:net reads each chunk into memory of its own and hands it
+ * over for good: nothing else sees it), else a copy (a node `Buffer`'s
+ * `slice()` would be a view: the copy is made by hand).
+ */
+function ownBytes(chunk: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
+  const buf = chunk.buffer;
+  if (
+    n === chunk.length && chunk.byteOffset === 0 && buf.byteLength === n &&
+    buf instanceof ArrayBuffer && !buf.resizable
+  ) return new Uint8Array(buf);
+  const out = new Uint8Array(n);
+  out.set(n === chunk.length ? chunk : chunk.subarray(0, n));
+  return out;
+}
+
 /** The part of a node readable stream an inbox listens to and steers. */
 export interface NodeReadable {
   on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
@@ -73,12 +91,10 @@ export class Inbox {
         r.resolve(chunk);
         return this.#wakeUp();
       } else if (r !== null && r.p === null) {
-        // readChunk(): as much of this chunk as the read takes, copied out.
+        // readChunk(): as much of this chunk as the read takes, as an array of its own.
         this.#reader = null;
         const n = Math.min(r.n, chunk.length);
-        const out = new Uint8Array(n);
-        out.set(n === chunk.length ? chunk : chunk.subarray(0, n));
-        r.resolve(out);
+        r.resolve(ownBytes(chunk, n));
         if (n === chunk.length) return this.#wakeUp();
         chunk = chunk.subarray(n);
       } else if (r !== null) {

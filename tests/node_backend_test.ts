@@ -27,10 +27,16 @@ Deno.test("recv(65536) over node:net takes the chunk the runtime pushes whole, w
   const message = new Uint8Array(5000).map((_, i) => i * 7);
   const got = client.recv(65536);
   await conn.sendall(message);
-  assert.deepEqual(await got, message);
+  const whole = await got;
+  assert.deepEqual(whole, message);
+  // The chunk's own memory, handed on as a plain Uint8Array (not node's Buffer), or a copy.
+  assert.equal(Object.getPrototypeOf(whole), Uint8Array.prototype);
+  assert.equal(whole.buffer.byteLength, whole.length);
   const next = client.recv(3000); // at most bufsize of a chunk; the rest stays for the next recv
   await conn.sendall(message);
-  assert.deepEqual(await next, message.subarray(0, 3000));
+  const part = await next;
+  assert.deepEqual(part, message.subarray(0, 3000));
+  assert.equal(part.buffer.byteLength, 3000); // part of a chunk: copied out, not a view of it all
   assert.deepEqual(await client.recv(65536), message.subarray(3000));
 });
 

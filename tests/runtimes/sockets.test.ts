@@ -94,6 +94,13 @@ for (const [name, family] of FAMILIES) {
         const buf = new Uint8Array(16);
         assert.equal(await cli.recv_into(buf), 5);
         assert.equal(dec.decode(buf.subarray(0, 5)), "reply");
+        // recv() answers a plain Uint8Array of its own (no runtime Buffer, no view into more memory).
+        await conn.sendall(enc.encode("again"));
+        const again = await cli.recv(1024);
+        assert.equal(dec.decode(again), "again");
+        assert.equal(Object.getPrototypeOf(again), Uint8Array.prototype);
+        assert.equal(again.byteOffset, 0);
+        assert.equal(again.buffer.byteLength, again.length);
       } finally {
         for (const s of [cli, conn, srv]) s.close();
       }
