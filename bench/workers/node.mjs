@@ -28,6 +28,26 @@ function listen(onConn) {
   return srv;
 }
 
+/**
+ * bench/tls's raw clients: every 'data' chunk of the stream `open()` connects
+ * counted to its end, timed (wall and CPU) from before connecting.
+ */
+async function countToEnd(open) {
+  const t0 = now(), c0 = process.cpuUsage();
+  const got = await new Promise((resolve, reject) => {
+    let n = 0;
+    const c = open();
+    c.on("data", (chunk) => n += chunk.length);
+    c.on("end", () => {
+      c.end();
+      resolve(n);
+    });
+    c.on("error", reject);
+  });
+  const ms = now() - t0, cpu = process.cpuUsage(c0);
+  result({ bytes: got, ms, cpu_ms: (cpu.user + cpu.system) / 1000 });
+}
+
 function connect(port) {
   return new Promise((resolve, reject) => {
     const c = net.connect({ host: "127.0.0.1", port, noDelay: true }, () => resolve(c));
@@ -87,38 +107,15 @@ switch (role) {
   case "tls-client": {
     // Every 'data' chunk counted to the end of the stream (close_notify).
     const ca = readFileSync(args[2], "utf8");
-    const t0 = now(), c0 = process.cpuUsage();
-    const got = await new Promise((resolve, reject) => {
-      let n = 0;
-      const c = tls.connect({ host: "127.0.0.1", port: num(0), servername: "localhost", ca });
-      c.on("data", (chunk) => n += chunk.length);
-      c.on("end", () => {
-        c.end();
-        resolve(n);
-      });
-      c.on("error", reject);
-    });
-    const ms = now() - t0, cpu = process.cpuUsage(c0);
-    result({ bytes: got, ms, cpu_ms: (cpu.user + cpu.system) / 1000 });
+    await countToEnd(() =>
+      tls.connect({ host: "127.0.0.1", port: num(0), servername: "localhost", ca })
+    );
     break;
   }
-  case "plain-client": {
-    // tls-client's stream in the clear: every node:net 'data' chunk counted to the end.
-    const t0 = now(), c0 = process.cpuUsage();
-    const got = await new Promise((resolve, reject) => {
-      let n = 0;
-      const c = net.connect({ host: "127.0.0.1", port: num(0) });
-      c.on("data", (chunk) => n += chunk.length);
-      c.on("end", () => {
-        c.end();
-        resolve(n);
-      });
-      c.on("error", reject);
-    });
-    const ms = now() - t0, cpu = process.cpuUsage(c0);
-    result({ bytes: got, ms, cpu_ms: (cpu.user + cpu.system) / 1000 });
+  case "plain-client":
+    // tls-client's stream in the clear.
+    await countToEnd(() => net.connect({ host: "127.0.0.1", port: num(0) }));
     break;
-  }
   case "bulk-client": {
     const bytes = num(1);
     const chunk = Buffer.alloc(CHUNK, 0x5a);
