@@ -19,6 +19,8 @@ export const testing: {
   tlsEngine: "node" | "openssl" | null;
   /** Set when `_transport/ffi.ts` is evaluated (it must not be, unless a socket needs descriptors). */
   ffiEvaluated: boolean;
+  /** Read buffers of more than 4 KiB the libssl engine made for a connection (not the spare it took back). */
+  libsslReadBuffers: number;
   /** Byte accounting of the stream reader, for tests that check what reads cost without timing them. */
   readonly reader: {
     /** Bytes copied by the buffer: growing, compacting, and handing copies out. */
@@ -30,5 +32,6 @@ export const testing: {
   backend: "deno",
   tlsEngine: null,
   ffiEvaluated: false,
+  libsslReadBuffers: 0,
   reader: { copied: 0, fills: 0 },
 };

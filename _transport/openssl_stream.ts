@@ -33,6 +33,7 @@ import {
   type TlsSettings,
 } from "./tls.ts";
 import type { StreamTransport } from "./types.ts";
+import { testing } from "../_common/testing.ts";
 
 /** The first read of the plain transport: a handshake flight whole. */
 const READ_FIRST = 32 * 1024;
@@ -257,7 +258,10 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       if (spare.length >= size) {
         this.#big = spare;
         spare = EMPTY;
-      } else this.#big = new Uint8Array(size);
+      } else {
+        this.#big = new Uint8Array(size);
+        testing.libsslReadBuffers++;
+      }
     }
     return this.#big.length === size ? this.#big : this.#big.subarray(0, size);
   }

@@ -12,6 +12,7 @@ import * as socket from "../mod.ts";
 import * as ssl from "../ssl.ts";
 import { runDeno, type Started, startPython, tempDir } from "./_helpers.ts";
 import { libsslSelected } from "../_transport/ffi_load.ts";
+import { testing } from "../_common/testing.ts";
 import { cert, CERTDATA, clientContext, serverContext } from "./_certdata.ts";
 
 /** Whether SSLSockets run on libssl here (Deno with the ffi permission). */
@@ -338,27 +339,28 @@ libsslTest(
 );
 
 libsslTest(
-  "libssl: connections that pause and burst in one process read every byte in order (the read buffer a quiet connection gives back serves the next burst)",
+  "libssl: a connection that pauses and bursts takes its read buffer back from the spare, and connections doing so side by side read every byte in order",
   async () => {
     const { randomBytes, recvExactly } = await import("./_helpers.ts");
     using srv = socket.create_server(["127.0.0.1", 0]);
     const port = srv.getsockname()[1] as number;
     const server = serverContext(), client = clientContext();
-    // Per connection: a trickle (its reader goes quiet), a pause, a burst (busy again), four times.
-    const plans = [0, 1, 2].map(() =>
-      [0, 1, 2, 3].map((i) => [randomBytes(100 + i), randomBytes(300_000 + 4_099 * i)])
-    );
-    const serve = async (conn: socket.StreamSocket) => {
+    // Per plan, four times: a pause, a trickle read alone (its reader goes quiet), a pause, a burst.
+    const plan = (burst: number) =>
+      [0, 1, 2, 3].map((i) => [randomBytes(100 + i), randomBytes(burst + 4_099 * i)]);
+    const pause = () => new Promise((r) => setTimeout(r, 15));
+    const serve = async (conn: socket.StreamSocket, plans: Uint8Array[][][]) => {
       using s = await server.wrap_socket(conn, { server_side: true });
       const [which] = await recvExactly(s, 1); // the client says which plan is its
       for (const [trickle, burst] of plans[which]) {
+        await pause();
         await s.sendall(trickle);
-        await new Promise((r) => setTimeout(r, 15));
+        await pause();
         await s.sendall(burst);
       }
       assert.equal((await s.recv(1)).length, 0);
     };
-    const read = async (which: number) => {
+    const read = async (plans: Uint8Array[][][], which: number, afterFirst?: () => void) => {
       using s = await client.wrap_socket(
         await socket.create_connection(["127.0.0.1", port]),
         { server_hostname: "localhost" },
@@ -367,15 +369,24 @@ libsslTest(
       for (const [trickle, burst] of plans[which]) {
         assert.deepEqual(await recvExactly(s, trickle.length), trickle);
         assert.deepEqual(await recvExactly(s, burst.length), burst);
+        afterFirst?.();
+        afterFirst = undefined;
       }
     };
-    // All three served and read side by side: each goes quiet while the others burst.
-    const served = (async () => {
+    const serveAll = async (plans: Uint8Array[][][]) => {
       const serving = [];
-      for (let i = 0; i < plans.length; i++) serving.push(serve((await srv.accept())[0]));
+      for (let i = 0; i < plans.length; i++) serving.push(serve((await srv.accept())[0], plans));
       await Promise.all(serving);
-    })();
-    const reads = plans.map((_, which) => read(which));
-    await Promise.all([served, ...reads]);
+    };
+
+    // One connection: its first burst grows its read buffer; each later one takes it back.
+    const one = [plan(2_000_000)];
+    let made = -1;
+    await Promise.all([serveAll(one), read(one, 0, () => made = testing.libsslReadBuffers)]);
+    assert.equal(testing.libsslReadBuffers, made, "a burst after a pause made a fresh read buffer");
+
+    // Three side by side: each goes quiet while the others burst, one spare among them.
+    const three = [plan(300_000), plan(300_000), plan(300_000)];
+    await Promise.all([serveAll(three), ...three.map((_, which) => read(three, which))]);
   },
 );
