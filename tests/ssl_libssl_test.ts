@@ -25,13 +25,16 @@ function libsslTest(name: string, fn: () => Promise<void>): void {
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
+/** Python `code` with each line indented by `by` (a body in a CPython script below). */
+function indent(code: string, by: string): string {
+  return code.trim().split("\n").map((l) => by + l).join("\n");
+}
+
 /**
  * CPython's TLS server: `setup` runs on its context `ctx`, then for each
  * of `n` connections `body` on the wrapped socket `s`; its first line is the port.
  */
 function pythonServer(setup: string, body: string, n = 1): Promise<Started> {
-  const indent = (code: string, by: string) =>
-    code.trim().split("\n").map((l) => by + l).join("\n");
   return startPython(
     String.raw`
 import base64, json, socket, ssl, sys
@@ -66,7 +69,7 @@ ${setup.trim()}
 print("go", flush=True)
 with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw:
     with ctx.wrap_socket(raw, server_hostname="localhost") as s:
-${body.trim().split("\n").map((l) => `        ${l}`).join("\n")}
+${indent(body, "        ")}
 `,
     [String(port), CERTDATA],
   );
