@@ -116,6 +116,17 @@ const GROW_FIRST = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 const RESOLVED = Promise.resolve();
 
+/**
+ * Whether what a handler of the transport's read was given is the read's
+ * count (`null` at end of stream) rather than its failure: a read fulfils
+ * with one and rejects with an error object, never a number or `null`. So
+ * one handler serves both outcomes (`then(h, h)`): a reader holds one
+ * function per kind of read, not two.
+ */
+function isCount(got: unknown): got is number | null {
+  return typeof got === "number" || got === null;
+}
+
 export class Reader {
   readonly #src: Source;
   readonly #wouldBlock: WouldBlock;
@@ -130,14 +141,16 @@ export class Reader {
   #eof = false;
   /** A read failure, reported once the bytes before it have been read. */
   #error: unknown = null;
-  #onData: ((n: number | null) => void) | null = null; // made by the first fill, as #buf
-  #onError: ((e: unknown) => void) | null = null;
-  #onDirect: ((n: number | null) => number) | null = null; // made by the first direct read
-  #onDirectError: ((e: unknown) => never) | null = null;
-  #onReceived: ((n: number | null) => Uint8Array<ArrayBuffer>) | null = null; // made by the first direct receive
-  #onReceiveError: ((e: unknown) => never) | null = null;
-  #onChunk: ((got: Uint8Array<ArrayBuffer> | null) => Uint8Array<ArrayBuffer>) | null = null; // made by the first chunk receive
-  #onChunkError: ((e: unknown) => never) | null = null;
+  /**
+   * The handlers of the transport's reads, each for both outcomes (see
+   * `isCount`) and made once per reader, on its first read of that kind:
+   * a fill's (made with `#buf`), a direct read's, a direct receive's, a
+   * chunk receive's.
+   */
+  #onFilled: ((got: unknown) => void) | null = null;
+  #onDirect: ((got: unknown) => number) | null = null;
+  #onReceived: ((got: unknown) => Uint8Array<ArrayBuffer>) | null = null;
+  #onChunk: ((got: unknown) => Uint8Array<ArrayBuffer>) | null = null;
   /** The scratch buffer a direct receive reads into, and what of it, while one is under way. */
   #receiving: Scratch | null = null;
   #receiveInto: Uint8Array = EMPTY;
@@ -191,26 +204,20 @@ export class Reader {
 
   /** Starts a fill of the room after the buffered bytes (there is some; no fill is under way). */
   #startFill(): Promise<void> {
-    this.#onData ??= (n) => {
+    this.#onFilled ??= (got) => {
       this.#fill = null;
-      if (n === null) this.#eof = true;
+      if (!isCount(got)) this.#error = this.#failure(got);
+      else if (got === null) this.#eof = true;
       else {
-        this.#end += n;
-        this.#full = n === this.#asked;
+        this.#end += got;
+        this.#full = got === this.#asked;
       }
-    };
-    this.#onError ??= (e) => {
-      this.#fill = null;
-      this.#error = this.#failure(e);
     };
     this.#asked = this.#buf.length - this.#end;
     stats.fills++;
     // An empty buffer is read into as it is: a pending fill makes no view of it.
     const into = this.#end === 0 ? this.#buf : this.#buf.subarray(this.#end);
-    return this.#fill = this.#read(into).then(
-      this.#onData,
-      this.#onError,
-    );
+    return this.#fill = this.#read(into).then(this.#onFilled, this.#onFilled);
   }
 
   /**
@@ -293,20 +300,19 @@ export class Reader {
       // one promise reaction on the transport's read and nothing else — a
       // read waiting on an idle connection holds no frame of ours.
       this.live.enter();
-      return this.#read(p).then(this.#onDirect ??= this.#directDone(), this.#onDirectError);
+      const done = this.#onDirect ??= this.#directDone();
+      return this.#read(p).then(done, done);
     }
     return this.#readBuffered(p, deadline, op);
   }
 
-  /** The handlers of a direct read (made once per reader, on its first direct read). */
-  #directDone(): (n: number | null) => number {
-    this.#onDirectError = (e) => {
-      this.#directOver(true);
-      throw this.#failure(e);
-    };
-    return (n) => {
-      this.#directOver(n === null);
-      return n ?? 0;
+  /** The handler of a direct read (made once per reader, on its first direct read). */
+  #directDone(): (got: unknown) => number {
+    return (got) => {
+      const ok = isCount(got);
+      this.#directOver(!ok || got === null);
+      if (!ok) throw this.#failure(got);
+      return got ?? 0;
     };
   }
 
@@ -330,18 +336,21 @@ export class Reader {
     } catch (e) {
       got = Promise.reject(e);
     }
-    return got.then(this.#onChunk ??= this.#chunkDone(), this.#onChunkError);
+    const done = this.#onChunk ??= this.#chunkDone();
+    return got.then(done, done);
   }
 
-  /** The handlers of a chunk receive (made once per reader, on its first). */
-  #chunkDone(): (got: Uint8Array<ArrayBuffer> | null) => Uint8Array<ArrayBuffer> {
-    this.#onChunkError = (e) => {
-      this.#directOver(true);
-      throw e; // the transport's own, mapped at its edge
-    };
+  /**
+   * The handler of a chunk receive, for both outcomes (made once per
+   * reader, on its first): the chunk's bytes, `null` at end of stream, or
+   * the failure (an error object).
+   */
+  #chunkDone(): (got: unknown) => Uint8Array<ArrayBuffer> {
     return (got) => {
-      this.#directOver(got === null);
-      return got ?? new Uint8Array(0);
+      const ok = got === null || got instanceof Uint8Array;
+      this.#directOver(!ok || got === null);
+      if (!ok) throw got; // the transport's own, mapped at its edge
+      return (got ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>;
     };
   }
 
@@ -366,26 +375,25 @@ export class Reader {
       this.live.enter();
       this.#receiving = scratch;
       this.#receiveInto = buf;
-      return this.#read(buf).then(this.#onReceived ??= this.#receivedDone(), this.#onReceiveError);
+      const done = this.#onReceived ??= this.#receivedDone();
+      return this.#read(buf).then(done, done);
     }
     return scratch.settle(buf, this.#readBuffered(buf, deadline, op));
   }
 
-  /** The handlers of a direct receive (made once per reader, on its first). */
-  #receivedDone(): (n: number | null) => Uint8Array<ArrayBuffer> {
-    this.#onReceiveError = (e) => {
-      this.#receiving!.drop(this.#receiveInto);
-      this.#receiving = null;
-      this.#receiveInto = EMPTY;
-      this.#directOver(true);
-      throw this.#failure(e);
-    };
-    return (n) => {
+  /** The handler of a direct receive (made once per reader, on its first). */
+  #receivedDone(): (got: unknown) => Uint8Array<ArrayBuffer> {
+    return (got) => {
       const scratch = this.#receiving!, buf = this.#receiveInto;
       this.#receiving = null;
       this.#receiveInto = EMPTY;
-      this.#directOver(n === null);
-      return scratch.release(buf, n ?? 0);
+      if (!isCount(got)) {
+        scratch.drop(buf);
+        this.#directOver(true);
+        throw this.#failure(got);
+      }
+      this.#directOver(got === null);
+      return scratch.release(buf, got ?? 0);
     };
   }
 

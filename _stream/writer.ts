@@ -42,8 +42,12 @@ export class Writer {
   #error: unknown = null;
   /** The caller's bytes of the direct write under way (one at a time: it holds the lock). */
   #direct: Uint8Array | null = null;
-  #onWritten: ((n: number) => Promise<void> | undefined) | null = null; // made by the first direct write
-  #onWriteError: ((e: unknown) => never) | null = null;
+  /**
+   * The handler of a direct write, for both outcomes (made once per writer,
+   * on its first): a write fulfils with a count and rejects with an error
+   * object, so what it is given tells which (one function held, not two).
+   */
+  #onWritten: ((got: unknown) => Promise<void> | undefined) | null = null;
 
   /**
    * Errors reach callers as the transport threw them (the package's
@@ -98,9 +102,10 @@ export class Writer {
       this.#live.enter();
       const sink = this.#sink;
       try {
+        const done = this.#onWritten ??= this.#written();
         return (sink.writeRaw === undefined ? sink.write(view) : sink.writeRaw(view)).then(
-          this.#onWritten ??= this.#written(),
-          this.#onWriteError,
+          done,
+          done,
         );
       } catch (e) {
         this.#direct = null;
@@ -112,24 +117,17 @@ export class Writer {
     return this.#writeAll(view, deadline, op);
   }
 
-  /** The handlers of a direct write (made once per writer, on its first). */
-  #written(): (n: number) => Promise<void> | undefined {
-    this.#onWriteError = (e) => {
-      this.#direct = null;
-      this.#lock.release();
-      this.#live.leave();
-      // The runtime's failure where the sink handed out its own promise (`writeRaw`).
-      throw this.#sink.mapError === undefined ? e : this.#sink.mapError(e);
-    };
-    return (n) => {
+  /** The handler of a direct write (made once per writer, on its first). */
+  #written(): (got: unknown) => Promise<void> | undefined {
+    return (got) => {
       const view = this.#direct!;
       this.#direct = null;
-      if (n >= view.length) {
-        this.#lock.release();
-        this.#live.leave();
-        return;
-      }
-      return this.#writeRest(view.subarray(n));
+      if (typeof got === "number" && got < view.length) return this.#writeRest(view.subarray(got));
+      this.#lock.release();
+      this.#live.leave();
+      if (typeof got === "number") return;
+      // The runtime's failure where the sink handed out its own promise (`writeRaw`).
+      throw this.#sink.mapError === undefined ? got : this.#sink.mapError(got);
     };
   }
 
