@@ -82,55 +82,66 @@ export class Inbox {
     this.#stream = stream;
     this.#map = map;
     this.#gather = gather;
-    stream.on("data", (chunk: Uint8Array) => {
-      const r = this.#reader;
-      // Nothing is queued while a read waits: this chunk's first bytes are its.
-      if (r !== null && r.p === null && r.n === 0) {
-        // borrowChunk(): the chunk as it is.
-        this.#reader = null;
-        r.resolve(chunk);
-        return this.#wakeUp();
-      } else if (r !== null && r.p === null) {
-        // readChunk(): as much of this chunk as the read takes, as an array of its own.
-        this.#reader = null;
-        const n = Math.min(r.n, chunk.length);
-        r.resolve(ownBytes(chunk, n));
-        if (n === chunk.length) return this.#wakeUp();
-        chunk = chunk.subarray(n);
-      } else if (r !== null) {
-        const p = r.p!;
-        const n = Math.min(p.length - r.n, chunk.length);
-        p.set(n === chunk.length ? chunk : chunk.subarray(0, n), r.n);
-        if (r.n === 0 && this.#gather && r.n + n < p.length) {
-          queueMicrotask(
-            this.#answer ??= () => {
-              const r = this.#reader;
-              if (r === null || r.p === null || r.n === 0) return;
-              this.#reader = null;
-              r.resolve(r.n);
-            },
-          );
-        }
-        r.n += n;
-        if (!this.#gather || r.n === p.length) {
-          this.#reader = null;
-          r.resolve(r.n);
-        }
-        if (n === chunk.length) return this.#wakeUp();
-        chunk = chunk.subarray(n);
+    // One listener for the four events, told apart by what each passes: a
+    // chunk ('data'), nothing or a flag ('end', 'close'), an error object
+    // ('error'). A held connection keeps one function, not three.
+    const onEvent = (got?: Uint8Array | boolean | Error) => {
+      if (got instanceof Uint8Array) this.#push(got);
+      else if (got === undefined || typeof got === "boolean") this.#end();
+      else this.fail(got);
+    };
+    stream.on("data", onEvent);
+    stream.on("end", onEvent);
+    stream.on("close", onEvent);
+    stream.on("error", onEvent);
+  }
+
+  /** A chunk the stream pushed: to the waiting read, as much as it takes; the rest queued. */
+  #push(chunk: Uint8Array): void {
+    const stream = this.#stream;
+    const r = this.#reader;
+    // Nothing is queued while a read waits: this chunk's first bytes are its.
+    if (r !== null && r.p === null && r.n === 0) {
+      // borrowChunk(): the chunk as it is.
+      this.#reader = null;
+      r.resolve(chunk);
+      return this.#wakeUp();
+    } else if (r !== null && r.p === null) {
+      // readChunk(): as much of this chunk as the read takes, as an array of its own.
+      this.#reader = null;
+      const n = Math.min(r.n, chunk.length);
+      r.resolve(ownBytes(chunk, n));
+      if (n === chunk.length) return this.#wakeUp();
+      chunk = chunk.subarray(n);
+    } else if (r !== null) {
+      const p = r.p!;
+      const n = Math.min(p.length - r.n, chunk.length);
+      p.set(n === chunk.length ? chunk : chunk.subarray(0, n), r.n);
+      if (r.n === 0 && this.#gather && r.n + n < p.length) {
+        queueMicrotask(
+          this.#answer ??= () => {
+            const r = this.#reader;
+            if (r === null || r.p === null || r.n === 0) return;
+            this.#reader = null;
+            r.resolve(r.n);
+          },
+        );
       }
-      this.#queue.push(chunk);
-      this.#queued += chunk.length;
-      if (this.#queued > QUEUE_MAX && !this.#paused) {
-        this.#paused = true;
-        stream.pause();
+      r.n += n;
+      if (!this.#gather || r.n === p.length) {
+        this.#reader = null;
+        r.resolve(r.n);
       }
-      this.#wakeUp();
-    });
-    const end = () => this.#end();
-    stream.on("end", end);
-    stream.on("close", end);
-    stream.on("error", (e) => this.fail(e));
+      if (n === chunk.length) return this.#wakeUp();
+      chunk = chunk.subarray(n);
+    }
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#queued > QUEUE_MAX && !this.#paused) {
+      this.#paused = true;
+      stream.pause();
+    }
+    this.#wakeUp();
   }
 
   /** How many bytes wait to be read. */

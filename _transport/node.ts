@@ -31,11 +31,9 @@ import type {
   StreamTransport,
 } from "./types.ts";
 
-/** A connected node:net socket's address as the seam reports addresses. */
-function addrOf(sock: net.Socket, which: "local" | "remote"): Addr {
-  const hostname = which === "local" ? sock.localAddress : sock.remoteAddress;
-  const port = which === "local" ? sock.localPort : sock.remotePort;
-  return { transport: "tcp", hostname: hostname ?? "", port: port ?? 0 };
+/** An address as the seam reports addresses: a TCP one, or a Unix path where `port` is -1. */
+function addrOf(host: string, port: number): Addr {
+  return port < 0 ? { transport: "unix", path: host } : { transport: "tcp", hostname: host, port };
 }
 
 /**
@@ -52,16 +50,29 @@ class NodeStream implements StreamTransport {
   readonly heldWhenIdle = true;
   readonly #sock: net.Socket;
   readonly #inbox: Inbox;
-  readonly localAddr: Addr;
-  readonly remoteAddr: Addr;
+  // The two ends' addresses, read once (node:net forgets them when the
+  // socket closes) and kept as they came: host or path, port (-1: a path).
+  readonly #local: string;
+  readonly #localPort: number;
+  readonly #remote: string;
+  readonly #remotePort: number;
 
   /** `unix`: an AF_UNIX connection's two paths (a client's own end is unnamed: `""`). */
   constructor(sock: net.Socket, unix?: { local: string; remote: string }) {
     this.#sock = sock;
     this.#inbox = new Inbox(sock, fromRuntimeError);
-    // Read once: node:net forgets them when the socket closes.
-    this.localAddr = unix ? { transport: "unix", path: unix.local } : addrOf(sock, "local");
-    this.remoteAddr = unix ? { transport: "unix", path: unix.remote } : addrOf(sock, "remote");
+    this.#local = unix ? unix.local : sock.localAddress ?? "";
+    this.#localPort = unix ? -1 : sock.localPort ?? 0;
+    this.#remote = unix ? unix.remote : sock.remoteAddress ?? "";
+    this.#remotePort = unix ? -1 : sock.remotePort ?? 0;
+  }
+
+  get localAddr(): Addr {
+    return addrOf(this.#local, this.#localPort);
+  }
+
+  get remoteAddr(): Addr {
+    return addrOf(this.#remote, this.#remotePort);
   }
 
   read(p: Uint8Array): Promise<number | null> {
