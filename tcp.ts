@@ -1537,6 +1537,10 @@ export class StreamSocket extends Socket {
     this.#conn = null;
     this.#listener = null;
     this.#acceptor = null;
+    // What read and wrote the connection goes with it (idle: checked above); this socket is closed.
+    this.#reader = null;
+    this.#writer = null;
+    this.#scratch = null;
     this.#takeFresh()?.close(); // the socket taking over makes its own when asked
     super.close();
     return out;

@@ -22,6 +22,8 @@ import { SSLEOFError, SSLError, SSLWantReadError, SSLZeroReturnError } from "../
 import { closedError, fromRuntimeError } from "../_common/runtime_errors.ts";
 import { type BytePort, MemoryTls, WANT_READ } from "./openssl.ts";
 import {
+  type Below,
+  type ClientHello,
   EngineOverPlain,
   Handback,
   newBelow,
@@ -55,6 +57,111 @@ const EMPTY = new Uint8Array(0);
  */
 let spare: Uint8Array = EMPTY;
 
+/**
+ * The engine's incoming buffer over the plain transport: the peer's bytes
+ * read and not handed to the engine yet, and what gives back those it was
+ * handed and did not take.
+ */
+class Incoming implements BytePort {
+  bytes: Uint8Array = EMPTY;
+  /** Gives back what the engine was handed and did not take (see `BytePort.lend`). */
+  reclaim: (() => Uint8Array) | null = null;
+  readonly #below: Below;
+
+  constructor(below: Below) {
+    this.#below = below;
+  }
+
+  take(): Uint8Array {
+    const b = this.bytes;
+    this.bytes = EMPTY;
+    return b;
+  }
+
+  get ended(): boolean {
+    return this.#below.ended;
+  }
+
+  push(): void {}
+
+  lend(reclaim: () => Uint8Array): void {
+    this.reclaim = reclaim;
+  }
+}
+
+/** The engine's outgoing buffer: what it writes goes to the plain transport at once, in order. */
+class Outgoing implements BytePort {
+  readonly ended = false;
+  /** The last write of the engine's output to the plain transport. */
+  sent: Promise<void> = Promise.resolve();
+  /** Why a write of the engine's output failed (a reset, a broken pipe), or `null`. */
+  error: unknown = null;
+  readonly #below: Below;
+  #onError: ((e: unknown) => void) | null = null; // made by the first write
+
+  constructor(below: Below) {
+    this.#below = below;
+  }
+
+  take(): Uint8Array {
+    return EMPTY;
+  }
+
+  push(bytes: Uint8Array): void {
+    const sent = this.sent = queueWrite(this.#below, bytes);
+    sent.catch(this.#onError ??= (e) => this.error ??= e);
+  }
+
+  lend(): void {}
+}
+
+/**
+ * What a libssl connection's handshake settled. The peer's chain and the
+ * session are read when asked (a TLS 1.3 client's certificate may come
+ * after the handshake, a session ticket with a read); once the connection
+ * is closed and its engine freed, there is nothing.
+ */
+class LibsslSession implements TlsSession {
+  readonly version: string | null;
+  readonly cipher: [string, string, number] | null;
+  readonly alpn: string | null;
+  readonly sessionReused: boolean;
+  readonly clientHello: ClientHello | null;
+  readonly #tls: MemoryTls;
+  readonly #verify: 0 | 1 | 2;
+
+  constructor(tls: MemoryTls, verify: 0 | 1 | 2, hello: ClientHello | null) {
+    const live = !tls.freed;
+    this.version = live ? tls.version() : null;
+    this.cipher = live ? tls.cipher() : null;
+    this.alpn = live ? tls.alpn() : null;
+    this.sessionReused = live && tls.sessionReused();
+    this.clientHello = hello;
+    this.#tls = tls;
+    this.#verify = verify;
+  }
+
+  get chain(): readonly Uint8Array[] {
+    return this.#tls.freed ? [] : this.#tls.unverifiedChain();
+  }
+
+  get authorized(): boolean {
+    return this.#verify !== 0 && !this.#tls.freed && this.#tls.peerCertificate() !== null;
+  }
+
+  sessionData(): Uint8Array<ArrayBuffer> | null {
+    return this.#tls.freed ? null : this.#tls.session() as Uint8Array<ArrayBuffer> | null;
+  }
+
+  finished(): Uint8Array<ArrayBuffer> | null {
+    return this.#tls.freed ? null : this.#tls.finished(true);
+  }
+
+  peerFinished(): Uint8Array<ArrayBuffer> | null {
+    return this.#tls.freed ? null : this.#tls.finished(false);
+  }
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
@@ -72,7 +179,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  */
 export class OpensslTransport extends EngineOverPlain<MemoryTls>
   implements StreamTransport, TlsEngine {
-  readonly #settings: TlsSettings;
+  /** The connection's settings, until its engine is made (nothing after needs them). */
+  #settings: TlsSettings | null;
+  readonly #suppressRaggedEofs: boolean;
   #tls: MemoryTls | null = null;
   /** The handshake succeeded. */
   #ready = false;
@@ -82,14 +191,9 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
   /** What failed the connection for good: every read and write after throws it. */
   #failed: Error | null = null;
   #verify: 0 | 1 | 2 = 0;
-  /** The peer's bytes not yet handed to the engine. */
-  #in: Uint8Array = EMPTY;
-  /** Gives back what the engine was handed and did not take (see `BytePort.lend`). */
-  #reclaim: (() => Uint8Array) | null = null;
-  /** The last write of the engine's output to the plain transport. */
-  #sent: Promise<void> = Promise.resolve();
-  /** Why a write of the engine's output failed (a reset, a broken pipe), or `null`. */
-  #sendError: unknown = null;
+  /** The peer's bytes read and not yet handed to the engine; the engine's output, sent. */
+  readonly #incoming: Incoming;
+  readonly #outgoing: Outgoing;
   #size = READ_FIRST;
   /** The size of the reads before the connection went quiet (a read under READ_MIN), or 0. */
   #before = 0;
@@ -117,6 +221,9 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
   constructor(inner: StreamTransport, settings: TlsSettings, deferred = false) {
     super(newBelow(inner));
     this.#settings = settings;
+    this.#suppressRaggedEofs = settings.suppressRaggedEofs !== false;
+    this.#incoming = new Incoming(this.below);
+    this.#outgoing = new Outgoing(this.below);
     if (!deferred) this.begin();
   }
 
@@ -138,38 +245,21 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
   }
 
   async #start(): Promise<MemoryTls> {
-    const settings = await this.startSettings(this.#settings, () => this.#closed);
+    const settings = await this.startSettings(this.#settings!, () => this.#closed);
+    this.#settings = null;
     const native = settings.native!();
     this.#verify = settings.verify;
     const below = this.below;
-    const incoming: BytePort = {
-      take: () => {
-        const b = this.#in;
-        this.#in = EMPTY;
-        return b;
-      },
-      get ended() {
-        return below.ended;
-      },
-      push: () => {},
-      lend: (reclaim) => this.#reclaim = reclaim,
-    };
-    const outgoing: BytePort = {
-      take: () => EMPTY,
-      ended: false,
-      push: (bytes) => this.#send(bytes),
-      lend: () => {},
-    };
     // The hello a server read is the engine's first.
     if (below.preface !== null) {
-      this.#in = below.preface;
+      this.#incoming.bytes = below.preface;
       below.preface = null;
     }
     return this.#tls = new MemoryTls(
       native.context,
       native.connection,
-      incoming,
-      outgoing,
+      this.#incoming,
+      this.#outgoing,
     );
   }
 
@@ -186,19 +276,12 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     }
   }
 
-  /** The engine's output to the plain transport, in order. */
-  #send(bytes: Uint8Array): void {
-    const sent = queueWrite(this.below, bytes);
-    sent.catch((e) => this.#sendError ??= e);
-    this.#sent = sent;
-  }
-
   /** Waits until the engine's output so far is written; throws why it was not. */
   async #flushed(): Promise<void> {
     try {
-      await this.#sent;
+      await this.#outgoing.sent;
     } catch { /* reported below */ }
-    if (this.#sendError !== null) throw this.#writeFailure(this.#sendError);
+    if (this.#outgoing.error !== null) throw this.#writeFailure(this.#outgoing.error);
   }
 
   #writeFailure(e: unknown): Error {
@@ -240,14 +323,15 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       below.ended = true;
       return;
     }
-    this.#in = concat(this.#in, typeof got === "number" ? this.#sized(buf!, got) : got);
+    const incoming = this.#incoming;
+    incoming.bytes = concat(incoming.bytes, typeof got === "number" ? this.#sized(buf!, got) : got);
   }
 
   /** The buffer the next read of the plain transport goes into, as big as its size now. */
   #buffer(): Uint8Array {
     const size = this.#size;
     // The last read's bytes, not handed to the engine yet, stay where they are.
-    if (this.#in.length > 0) return new Uint8Array(size);
+    if (this.#incoming.bytes.length > 0) return new Uint8Array(size);
     if (size === READ_MIN) {
       // Quiet: a pending read holds 4 KiB, not what a burst grew; that goes to the spare.
       if (this.#big.length > spare.length) spare = this.#big;
@@ -299,33 +383,9 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     });
   }
 
-  /**
-   * What the handshake settled (call after it resolved). The peer's chain
-   * and the session are read when asked (a TLS 1.3 client's certificate
-   * may come after the handshake, a session ticket with a read); once the
-   * connection is closed and its engine freed, there is nothing.
-   */
+  /** What the handshake settled (call after it resolved; see `LibsslSession`). */
   session(): TlsSession {
-    const tls = this.#tls!;
-    const verify = this.#verify;
-    const live = !tls.freed;
-    const hello = this.hello;
-    return {
-      version: live ? tls.version() : null,
-      cipher: live ? tls.cipher() : null,
-      alpn: live ? tls.alpn() : null,
-      get chain() {
-        return tls.freed ? [] : tls.unverifiedChain();
-      },
-      get authorized() {
-        return verify !== 0 && !tls.freed && tls.peerCertificate() !== null;
-      },
-      sessionReused: live && tls.sessionReused(),
-      clientHello: hello,
-      sessionData: () => tls.freed ? null : tls.session() as Uint8Array<ArrayBuffer> | null,
-      finished: () => tls.freed ? null : tls.finished(true),
-      peerFinished: () => tls.freed ? null : tls.finished(false),
-    };
+    return new LibsslSession(this.#tls!, this.#verify, this.hello);
   }
 
   /** How many decrypted bytes are waiting to be read. */
@@ -366,7 +426,7 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
           this.#eof = true;
           return null;
         }
-        if (e instanceof SSLEOFError && this.#settings.suppressRaggedEofs !== false) {
+        if (e instanceof SSLEOFError && this.#suppressRaggedEofs) {
           this.#eof = true;
           return null;
         }
@@ -379,7 +439,7 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     const tls = this.#tls ?? await this.begin();
     if (!this.#ready) await this.handshake;
     if (this.#closed) throw closedError();
-    if (this.#sendError !== null) throw this.#writeFailure(this.#sendError);
+    if (this.#outgoing.error !== null) throw this.#writeFailure(this.#outgoing.error);
     if (this.#failed !== null && !(this.#failed instanceof SSLEOFError)) throw this.#failed;
     if (p.length === 0) return 0;
     const n = tls.write(p.length > WRITE_MAX ? p.subarray(0, WRITE_MAX) : p);
@@ -415,7 +475,7 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
       this.#shut = true;
       if (e instanceof SSLWantReadError) return false;
       // The peer hung up without its close_notify: a ragged end, as a read takes it.
-      if (e instanceof SSLEOFError && this.#settings.suppressRaggedEofs !== false) return true;
+      if (e instanceof SSLEOFError && this.#suppressRaggedEofs) return true;
       throw this.#mapped(e, "read");
     }
   }
@@ -461,9 +521,10 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     while (!this.#shutdown(tls)) await this.#fill("read");
     await this.#flushed();
     // What the engine was handed after the peer's close_notify, then what it was not handed.
-    const rest = concat(this.#reclaim?.() ?? EMPTY, this.#in);
-    this.#reclaim = null;
-    this.#in = EMPTY;
+    const incoming = this.#incoming;
+    const rest = concat(incoming.reclaim?.() ?? EMPTY, incoming.bytes);
+    incoming.reclaim = null;
+    incoming.bytes = EMPTY;
     below.rest = rest.length > 0 ? rest : below.ended ? null : undefined;
     below.detached = true;
     this.#closed = true;
