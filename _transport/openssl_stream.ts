@@ -48,6 +48,15 @@ const WRITE_MAX = 256 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
+/** The most one `readChunk()` decrypts (a `recv(65536)`'s worth). */
+const CHUNK_MAX = 64 * 1024;
+/**
+ * What `readChunk()` decrypts into, one for the process: the engine
+ * decrypts synchronously and the bytes are copied out at once, so no
+ * connection holds it while it waits.
+ */
+let chunkBuffer: Uint8Array = EMPTY;
+
 /**
  * The one read buffer of the process that a connection gone quiet gave
  * back (free: the engine copies what is read into it at once), for the
@@ -399,17 +408,46 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     this.#tls!.verifyClientPostHandshake();
   }
 
-  async read(p: Uint8Array): Promise<number | null> {
+  read(p: Uint8Array): Promise<number | null> {
+    return this.#decrypted(p.length, (tls) => tls.readMany(p), (n) => n);
+  }
+
+  /**
+   * Up to `max` (> 0) decrypted bytes as an array of their own, made once
+   * they are decrypted: a read waiting on a quiet connection holds no
+   * buffer of the caller's (the engine decrypts into the process's one
+   * buffer for this, copied out at once).
+   */
+  readChunk(max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    const size = Math.min(max, CHUNK_MAX);
+    if (chunkBuffer.length < size) chunkBuffer = new Uint8Array(CHUNK_MAX);
+    const into = chunkBuffer.length === size ? chunkBuffer : chunkBuffer.subarray(0, size);
+    return this.#decrypted(size, (tls) => tls.readMany(into), (n) => into.slice(0, n));
+  }
+
+  /**
+   * Decrypts with `read` (into room for `size` bytes), reading the plain
+   * transport while the engine wants bytes; `got` makes the result of a
+   * read of n bytes (n > 0, or 0 for no room), at once (nothing else runs
+   * between the two).
+   * `null` at the end: the peer's close_notify, or a ragged end where those
+   * are suppressed.
+   */
+  async #decrypted<T>(
+    size: number,
+    read: (tls: MemoryTls) => number,
+    got: (n: number) => T,
+  ): Promise<T | null> {
     const tls = this.#tls ?? await this.begin();
     if (!this.#ready) await this.handshake;
     for (;;) {
       if (this.#closed) throw closedError();
       if (this.#failed !== null) throw this.#failed;
       if (this.#eof) return null;
-      if (p.length === 0) return 0;
+      if (size === 0) return got(0);
       try {
-        const n = tls.readMany(p);
-        if (n > 0) return n;
+        const n = read(tls);
+        if (n > 0) return got(n);
         if (n === WANT_READ) {
           await this.#fill("read");
           continue;

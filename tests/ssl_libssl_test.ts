@@ -393,3 +393,32 @@ libsslTest(
     await Promise.all([serveAll(three), ...three.map((_, which) => read(three, which))]);
   },
 );
+
+libsslTest(
+  "libssl: recv(65536) waiting before the peer sends takes the record decrypted whole, with no buffer held while it waits",
+  async () => {
+    using srv = socket.create_server(["127.0.0.1", 0]);
+    const cli = await socket.create_connection(srv.getsockname() as [string, number]);
+    const [conn] = await srv.accept();
+    const [client, server] = await Promise.all([
+      clientContext().wrap_socket(cli, { server_hostname: "localhost" }),
+      serverContext().wrap_socket(conn, { server_side: true }),
+    ]);
+    using _client = client;
+    using _server = server;
+    // A buffer of the socket's own (1 KiB to start) would cut the 5,000 bytes the first recv gets.
+    const message = new Uint8Array(5000).map((_, i) => i * 7);
+    const got = client.recv(65536);
+    await server.sendall(message);
+    const whole = await got;
+    assert.deepEqual(whole, message);
+    assert.equal(whole.buffer.byteLength, whole.length); // an array of its own
+    // At most bufsize: the rest stays decrypted for the next recv, in order.
+    const part = client.recv(3000);
+    await server.sendall(message);
+    assert.deepEqual(await part, message.subarray(0, 3000));
+    assert.deepEqual(await client.recv(65536), message.subarray(3000));
+    server.close();
+    assert.equal((await client.recv(65536)).length, 0);
+  },
+);
