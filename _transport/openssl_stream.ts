@@ -409,7 +409,7 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    return this.#decrypted(p.length, (tls) => tls.readMany(p), (n) => n);
+    return this.#decrypted(p, false) as Promise<number | null>;
   }
 
   /**
@@ -422,32 +422,27 @@ export class OpensslTransport extends EngineOverPlain<MemoryTls>
     const size = Math.min(max, CHUNK_MAX);
     if (chunkBuffer.length < size) chunkBuffer = new Uint8Array(CHUNK_MAX);
     const into = chunkBuffer.length === size ? chunkBuffer : chunkBuffer.subarray(0, size);
-    return this.#decrypted(size, (tls) => tls.readMany(into), (n) => into.slice(0, n));
+    return this.#decrypted(into, true) as Promise<Uint8Array<ArrayBuffer> | null>;
   }
 
   /**
-   * Decrypts with `read` (into room for `size` bytes), reading the plain
-   * transport while the engine wants bytes; `got` makes the result of a
-   * read of n bytes (n > 0, or 0 for no room), at once (nothing else runs
-   * between the two).
+   * Decrypts into `p`, reading the plain transport while the engine wants
+   * bytes: the count (0 for no room), or with `copy` the bytes as an array
+   * of their own, copied out at once (nothing else runs between the two);
    * `null` at the end: the peer's close_notify, or a ragged end where those
    * are suppressed.
    */
-  async #decrypted<T>(
-    size: number,
-    read: (tls: MemoryTls) => number,
-    got: (n: number) => T,
-  ): Promise<T | null> {
+  async #decrypted(p: Uint8Array, copy: boolean): Promise<number | Uint8Array | null> {
     const tls = this.#tls ?? await this.begin();
     if (!this.#ready) await this.handshake;
     for (;;) {
       if (this.#closed) throw closedError();
       if (this.#failed !== null) throw this.#failed;
       if (this.#eof) return null;
-      if (size === 0) return got(0);
+      if (p.length === 0) return 0;
       try {
-        const n = read(tls);
-        if (n > 0) return got(n);
+        const n = tls.readMany(p);
+        if (n > 0) return copy ? p.slice(0, n) : n;
         if (n === WANT_READ) {
           await this.#fill("read");
           continue;
