@@ -19,6 +19,24 @@ const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 const available = ffiUnavailable() === null;
 
+/**
+ * An IPv4 TCP port held bound and not listening (a descriptor), so that a
+ * connection to it is refused: the port an IPv6-only listener of the same
+ * number leaves to anyone (a listener of another test running alongside
+ * could take it otherwise).
+ */
+function refusingV4Port(): socket.StreamSocket {
+  const was = testing.backend;
+  testing.backend = "ffi";
+  try {
+    const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+    s.bind(["127.0.0.1", 0]);
+    return s;
+  } finally {
+    testing.backend = was;
+  }
+}
+
 /** Registers a test that runs with every socket on the FFI backend. */
 function ffiTest(name: string, fn: () => Promise<void> | void): void {
   Deno.test({
@@ -228,9 +246,10 @@ print(json.dumps(out))`)).stdout,
 ffiTest(
   "an IPV6_V6ONLY listener takes IPv6 clients and refuses IPv4 ones, as create_server() makes it",
   async () => {
-    using srv = socket.create_server(["::", 0], { family: socket.AF_INET6 });
+    using v4 = refusingV4Port();
+    const port = v4.getsockname()[1] as number;
+    using srv = socket.create_server(["::", port], { family: socket.AF_INET6 });
     assert.equal(srv.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
-    const port = srv.getsockname()[1] as number;
     await assert.rejects(
       socket.create_connection(["127.0.0.1", port], 5),
       socket.ConnectionRefusedError,
@@ -247,13 +266,15 @@ Deno.test({
   name: "an IPV6_V6ONLY listener in Deno goes to the FFI backend where --allow-ffi is granted",
   ignore: !available || testing.backend !== "deno",
   fn: async () => {
+    using v4 = refusingV4Port();
+    const port = v4.getsockname()[1] as number;
     using srv = socket.socket(socket.AF_INET6);
     srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1);
-    srv.bind(["::", 0]);
+    srv.bind(["::", port]);
     srv.listen();
     assert.match(Deno.inspect(srv), /backend=ffi/);
     await assert.rejects(
-      socket.create_connection(["127.0.0.1", srv.getsockname()[1] as number], 5),
+      socket.create_connection(["127.0.0.1", port], 5),
       socket.ConnectionRefusedError,
     );
   },
